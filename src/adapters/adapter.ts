@@ -1,0 +1,53 @@
+/**
+ * The contract every platform adapter fulfils. The rest of Linli only ever sees this
+ * interface; telegraf and wechaty stay inside their adapter folders.
+ */
+import type { Incoming, OutMessage, Platform, SentRef } from '../core/messages.ts';
+
+/** What a platform can render. */
+export interface AdapterCapabilities {
+  /** Inline buttons (Telegram); otherwise choices are rendered as numbered options. */
+  buttons: boolean;
+  /** Links that open a private chat with a start payload (t.me/<bot>?start=…). */
+  deepLinks: boolean;
+  /** Longest text one message may carry. */
+  maxTextLength: number;
+}
+
+/** A running platform connection. */
+export interface Adapter {
+  readonly platform: Platform;
+  readonly capabilities: AdapterCapabilities;
+  /** Starts receiving; every event is handed to `sink`, which resolves when it was handled. */
+  start(sink: (incoming: Incoming) => Promise<void>): Promise<void>;
+  /** Stops receiving; resolves when no more events will be handed over. */
+  stop(): Promise<void>;
+  send(chatId: string, message: OutMessage): Promise<SentRef>;
+  edit(chatId: string, messageId: string, message: OutMessage): Promise<void>;
+  pin(chatId: string, messageId: string): Promise<void>;
+  /** Answers a button press (a toast on Telegram). Other platforms reply privately instead. */
+  answerAction(actionId: string, text?: string, alert?: boolean): Promise<void>;
+  /** A link that opens a private chat with the bot starting with `payload`, where supported. */
+  deepLink(payload: string): string | undefined;
+  /** Downloads a file a person sent. */
+  downloadFile(fileId: string): Promise<Buffer>;
+  /** True when the chat id names a group (rate limits differ for groups). */
+  isGroupChat(chatId: string): boolean;
+  /** The private chat id for a user (Telegram: same as the user id). */
+  privateChatId(userId: string): string;
+}
+
+/** Why a delivery failed, in terms the outbox can act on. */
+export type DeliveryFailure = 'rate_limited' | 'forbidden' | 'transient' | 'permanent';
+
+/** An adapter's send/edit failed; `kind` tells the outbox whether to wait, retry or give up. */
+export class DeliveryError extends Error {
+  constructor(
+    readonly kind: DeliveryFailure,
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * `createLinli` builds a whole bot in-process from its parts: configuration, database, the
+ * platform adapters and the features. `npm start`, the CLI and every end-to-end test use this
+ * same factory, so what the tests run is what residents talk to.
+ */
+import type { Adapter } from './adapters/adapter.ts';
+import type { Config } from './config.ts';
+import type { ActionDef, CommandDef, Feature, JobDef } from './core/feature.ts';
+import type { Platform } from './core/messages.ts';
+import { Router, type Registry } from './core/router.ts';
+import type { Services } from './core/services.ts';
+import type { Db } from './db/client.ts';
+import { SceneEngine } from './engine/engine.ts';
+import { coreFeature } from './features/core/index.ts';
+import { FEATURES } from './features.ts';
+import { createTranslator } from './i18n/i18n.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Outbox } from './outbox/outbox.ts';
+import type { Limits } from './outbox/rateLimiter.ts';
+import { OutboxWorker } from './outbox/worker.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+
+/** What the bot is built from. */
+export interface LinliOptions {
+  config: Config;
+  /** An open, migrated database. */
+  db: Db;
+  log?: Logger;
+  clock?: () => Date;
+  /** Platform adapters, or factories that need the services (the console adapter). */
+  adapters: (Adapter | ((services: Services) => Adapter))[];
+  /** Features to run; all of Linli's by default. */
+  features?: Feature[];
+  /** Per-platform outbox limits (tests shrink them). */
+  outboxLimits?: Partial<Record<string, Limits>>;
+  /** Run the cron scheduler (tests usually run jobs by hand). Default true. */
+  schedule?: boolean;
+}
+
+/** A built bot. */
+export interface Linli {
+  services: Services;
+  router: Router;
+  outboxWorker: OutboxWorker;
+  scheduler: Scheduler;
+  registry: Registry;
+  /** Connects the adapters and starts the outbox and the scheduler. */
+  start(): Promise<void>;
+  /** Stops intake, finishes updates in flight, flushes nothing new, and stops background work. */
+  stop(): Promise<void>;
+}
+
+/** Builds the bot. Nothing is connected until `start()`. */
+export function createLinli(opts: LinliOptions): Linli {
+  const { config, db } = opts;
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? (() => new Date());
+  const i18n = createTranslator({ defaultLocale: config.LINLI_DEFAULT_LOCALE, timeZone: config.LINLI_TIMEZONE });
+  const outbox = new Outbox(db, clock);
+  const scenes = new SceneEngine({ db, clock, defaultTtlMinutes: config.LINLI_SCENE_TIMEOUT_MINUTES });
+  const adapters = new Map<Platform, Adapter>();
+  const services: Services = { config, db, log, i18n, clock, outbox, scenes, adapters, startPayloads: [] };
+  for (const a of opts.adapters) {
+    const adapter = typeof a === 'function' ? a(services) : a;
+    adapters.set(adapter.platform, adapter);
+  }
+
+  const registry: Registry = { commands: new Map(), aliases: new Map(), actions: new Map(), startPayloads: services.startPayloads };
+  const others = opts.features ?? FEATURES;
+  const listVisible = (ctx: Parameters<NonNullable<CommandDef['visible']>>[0]) =>
+    [...registry.commands.values()].filter((c) => c.visible?.(ctx) ?? true).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+  let router: Router;
+  const menuAction: ActionDef = { prefix: 'cmd', run: (ctx, [name]) => router.runCommand(ctx, name, '') };
+  const features: Feature[] = [coreFeature(listVisible), ...others, { name: 'menu', actions: [menuAction] }];
+  const jobs: JobDef[] = [];
+  for (const feature of features) {
+    for (const c of feature.commands ?? []) {
+      if (registry.commands.has(c.name)) throw new Error(`command /${c.name} defined twice`);
+      registry.commands.set(c.name, c);
+      for (const alias of c.aliases ?? []) registry.aliases.set(alias.toLowerCase(), c);
+    }
+    for (const a of feature.actions ?? []) {
+      if (registry.actions.has(a.prefix)) throw new Error(`action prefix ${a.prefix} defined twice`);
+      registry.actions.set(a.prefix, a);
+    }
+    for (const s of feature.scenes ?? []) scenes.register(s);
+    jobs.push(...(feature.jobs ?? []));
+    services.startPayloads.push(...(feature.startPayloads ?? []));
+  }
+
+  router = new Router(services, registry);
+  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, limits: opts.outboxLimits });
+  const scheduler = new Scheduler(services, jobs);
+  let started = false;
+
+  return {
+    services,
+    router,
+    outboxWorker,
+    scheduler,
+    registry,
+    async start() {
+      for (const adapter of adapters.values()) await adapter.start((incoming) => router.dispatch(adapter, incoming));
+      outboxWorker.start();
+      if (opts.schedule ?? true) scheduler.start();
+      started = true;
+      log.info({ platforms: [...adapters.keys()] }, 'linli started');
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      for (const adapter of adapters.values()) await adapter.stop().catch((err) => log.warn({ err }, 'adapter stop failed'));
+      await router.drain();
+      await scheduler.stop();
+      await outboxWorker.stop();
+      log.info('linli stopped');
+    },
+  };
+}

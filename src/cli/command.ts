@@ -1,0 +1,50 @@
+/**
+ * The shape of a `linli` subcommand. Each lives in its own file under src/cli/commands and is
+ * listed in src/cli/commands/index.ts; features add theirs there.
+ */
+import type { ParseArgsConfig } from 'node:util';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+
+/** What a subcommand gets. */
+export interface CliEnv {
+  config: Config;
+  env: Record<string, string | undefined>;
+  log: Logger;
+  /** Opens (and migrates) the database; closed by the CLI after the command. */
+  db(): Promise<Db>;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** A `linli` subcommand. */
+export interface CliCommand {
+  /** One or two words, e.g. "migrate" or "community add". */
+  name: string;
+  usage: string;
+  summary: string;
+  options?: ParseArgsConfig['options'];
+  /** Runs the command; returns the exit code. */
+  run(env: CliEnv, args: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] }): Promise<number>;
+}
+
+/** Raised for a usage error; the CLI prints the message and the command's usage. */
+export class UsageError extends Error {}
+
+/** Parses a duration such as 90m, 36h, 14d or 2w into milliseconds. */
+export function parseDuration(raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i.exec(raw.trim());
+  if (!m) throw new UsageError(`"${raw}" is not a duration such as 90m, 36h, 14d or 2w`);
+  const n = Number(m[1]);
+  const unit = m[2].toLowerCase();
+  const ms = unit.startsWith('m') ? 60_000 : unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : 7 * 86_400_000;
+  return Math.round(n * ms);
+}
+
+/** A required string option or a UsageError naming it. */
+export function requireOption(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || !v.trim()) throw new UsageError(`--${name} is required`);
+  return v.trim();
+}

@@ -1,0 +1,191 @@
+/**
+ * Operations commands: start, migrate, backup, doctor, community add, invite, audit, outbox.
+ */
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { databaseFile } from '../../config.ts';
+import { prepareDatabaseFile } from '../../db/client.ts';
+import { applyMigrations, pendingMigrations } from '../../db/migrate.ts';
+import { listAudit } from '../../domain/residents/audit.ts';
+import { communityBySlug, createCommunity } from '../../domain/residents/communities.ts';
+import { isRole } from '../../domain/residents/roles.ts';
+import { issueCodes } from '../../domain/residents/verification.ts';
+import { runBot } from '../../main.ts';
+import { parseDuration, requireOption, UsageError, type CliCommand } from '../command.ts';
+
+/** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
+const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  usage: 'linli start',
+  summary: 'Run the bot (console demo, Telegram and/or WeChat per configuration)',
+  async run(env) {
+    await runBot(env.config, { input: process.stdin, output: process.stdout, env: env.env });
+    return -1; // keep running
+  },
+};
+
+export const migrateCommand: CliCommand = {
+  name: 'migrate',
+  usage: 'linli migrate',
+  summary: 'Apply pending database migrations',
+  async run(env) {
+    const file = prepareDatabaseFile(env.config.DATABASE_URL);
+    const { applied } = applyMigrations(file);
+    env.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    return 0;
+  },
+};
+
+export const backupCommand: CliCommand = {
+  name: 'backup',
+  usage: 'linli backup <file>',
+  summary: 'Write a consistent copy of the live database (safe while the bot runs)',
+  async run(env, { positionals }) {
+    const target = positionals[0];
+    if (!target) throw new UsageError('name the backup file');
+    const source = resolve(databaseFile(env.config));
+    if (!existsSync(source)) throw new UsageError(`no database at ${source}`);
+    if (existsSync(target)) throw new UsageError(`${target} exists; choose a new file name`);
+    // SQLite's online backup API copies a consistent snapshot even while the bot writes.
+    const db = new Database(source, { readonly: true, fileMustExist: true });
+    try {
+      await db.backup(resolve(target));
+    } finally {
+      db.close();
+    }
+    env.out(`backup written to ${resolve(target)}`);
+    return 0;
+  },
+};
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  usage: 'linli doctor',
+  summary: 'Check configuration, database and platform reachability',
+  async run(env) {
+    let problems = 0;
+    const ok = (msg: string) => env.out(`✔ ${msg}`);
+    const bad = (msg: string) => {
+      problems++;
+      env.out(`✘ ${msg}`);
+    };
+    ok('configuration is valid');
+    try {
+      const file = prepareDatabaseFile(env.config.DATABASE_URL);
+      const pending = existsSync(file) ? pendingMigrations(file) : ['(database not created yet)'];
+      if (pending.length) bad(`database ${file}: pending migrations: ${pending.join(', ')} — run "linli migrate"`);
+      else ok(`database ${file} is up to date`);
+      const db = await env.db();
+      const [communities, groups] = await Promise.all([db.community.count(), db.chatGroup.count({ where: { communityId: { not: null } } })]);
+      ok(`${communities} communities, ${groups} bound groups`);
+      const failed = await db.outboxMessage.count({ where: { status: 'failed' } });
+      if (failed) bad(`${failed} outbox messages failed — see "linli outbox"`);
+    } catch (err) {
+      bad(`database: ${(err as Error).message}`);
+    }
+    const token = env.config.TELEGRAM_BOT_TOKEN;
+    if (!token) env.out('· Telegram not configured (set TELEGRAM_BOT_TOKEN)');
+    else {
+      try {
+        const res = await fetch(`${env.config.TELEGRAM_API_ROOT}/bot${token}/getMe`, { signal: AbortSignal.timeout(10_000) });
+        const body = (await res.json()) as { ok: boolean; result?: { username: string }; description?: string };
+        if (body.ok) ok(`Telegram reachable at ${env.config.TELEGRAM_API_ROOT} as @${body.result!.username}`);
+        else bad(`Telegram answered: ${body.description} — check TELEGRAM_BOT_TOKEN`);
+      } catch (err) {
+        bad(`Telegram unreachable at ${env.config.TELEGRAM_API_ROOT}: ${(err as Error).message} — check TELEGRAM_API_ROOT and the network`);
+      }
+    }
+    env.out(problems ? `${problems} problem(s) found` : 'all good');
+    return problems ? 1 : 0;
+  },
+};
+
+export const communityAddCommand: CliCommand = {
+  name: 'community add',
+  usage: 'linli community add <slug> --name <name> [--street <街道>] [--district <区>]',
+  summary: 'Create a community',
+  options: { name: { type: 'string' }, street: { type: 'string' }, district: { type: 'string' } },
+  async run(env, { values, positionals }) {
+    const slug = positionals[0];
+    if (!slug) throw new UsageError('name the slug');
+    const db = await env.db();
+    const c = await createCommunity(db, { slug, name: requireOption(values, 'name'), street: values.street as string, district: values.district as string }, { actorId: null, via: 'cli' });
+    env.out(`created ${c.slug}: ${[c.district, c.street, c.name].filter(Boolean).join(' ')}`);
+    return 0;
+  },
+};
+
+export const communityListCommand: CliCommand = {
+  name: 'community list',
+  usage: 'linli community list',
+  summary: 'List communities with their groups',
+  async run(env) {
+    const db = await env.db();
+    const rows = await db.community.findMany({ include: { groups: true }, orderBy: { slug: 'asc' } });
+    for (const c of rows) env.out(`${c.slug}\t${c.name}\t${c.groups.filter((g) => g.active).length} groups`);
+    return 0;
+  },
+};
+
+export const inviteCommand: CliCommand = {
+  name: 'invite',
+  usage: 'linli invite <slug> [--unit <unit>] [--role resident|council|invited|committee|staff] [--count N] [--expires 14d]',
+  summary: 'Create one-time verification codes, one per line',
+  options: { unit: { type: 'string' }, role: { type: 'string' }, count: { type: 'string' }, expires: { type: 'string' } },
+  async run(env, { values, positionals }) {
+    if (!positionals[0]) throw new UsageError('name the community slug');
+    const db = await env.db();
+    const community = await communityBySlug(db, positionals[0]);
+    const rawRole = (values.role as string | undefined) ?? 'resident';
+    const role = rawRole === 'resident' ? 'verified' : rawRole;
+    if (!isRole(role)) throw new UsageError(`unknown role ${rawRole}`);
+    const count = values.count ? Number(values.count) : 1;
+    const codes = await issueCodes(db, CLI_ACTOR, 'cli', {
+      communityId: community.id,
+      unit: (values.unit as string | undefined) ?? null,
+      role,
+      count,
+      expiresInMs: parseDuration((values.expires as string | undefined) ?? '14d'),
+    });
+    for (const code of codes) env.out(code);
+    return 0;
+  },
+};
+
+export const auditCommand: CliCommand = {
+  name: 'audit',
+  usage: 'linli audit [--community <slug>] [--since <date>]',
+  summary: 'Print the audit log (tab-separated)',
+  options: { community: { type: 'string' }, since: { type: 'string' } },
+  async run(env, { values }) {
+    const db = await env.db();
+    const communityId = values.community ? (await communityBySlug(db, values.community as string)).id : undefined;
+    const since = values.since ? new Date(values.since as string) : undefined;
+    if (since && Number.isNaN(since.getTime())) throw new UsageError(`--since: "${values.since}" is not a date such as 2026-11-01`);
+    const rows = await listAudit(db, { communityId, since });
+    for (const r of rows) env.out([r.at.toISOString(), r.via, r.actorId ?? '-', r.action, r.communityId ?? '-', r.targetType ?? '-', r.targetId ?? '-', r.details ?? ''].join('\t'));
+    return 0;
+  },
+};
+
+export const outboxCommand: CliCommand = {
+  name: 'outbox',
+  usage: 'linli outbox [--all]',
+  summary: 'Show pending and failed public messages',
+  options: { all: { type: 'boolean' } },
+  async run(env, { values }) {
+    const db = await env.db();
+    const counts = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
+    env.out(counts.map((c) => `${c.status}: ${c._count._all}`).join('  ') || 'outbox is empty');
+    const rows = await db.outboxMessage.findMany({
+      where: values.all ? {} : { status: { in: ['pending', 'failed'] } },
+      orderBy: { createdAt: 'asc' },
+      take: 200,
+    });
+    for (const r of rows) env.out([r.status, r.createdAt.toISOString(), r.platform, r.chatId, r.key, `attempts=${r.attempts}`, r.lastError ?? ''].join('\t'));
+    return 0;
+  },
+};

@@ -1,0 +1,25 @@
+/** Every `linli` subcommand. Features add theirs here. */
+import type { CliCommand } from '../command.ts';
+import {
+  auditCommand,
+  backupCommand,
+  communityAddCommand,
+  communityListCommand,
+  doctorCommand,
+  inviteCommand,
+  migrateCommand,
+  outboxCommand,
+  startCommand,
+} from './basics.ts';
+
+export const CLI_COMMANDS: CliCommand[] = [
+  startCommand,
+  migrateCommand,
+  doctorCommand,
+  backupCommand,
+  communityAddCommand,
+  communityListCommand,
+  inviteCommand,
+  auditCommand,
+  outboxCommand,
+];

@@ -1,0 +1,75 @@
+/**
+ * The `linli` command line: finds the subcommand, parses its options, loads the configuration
+ * (a bad setting stops here with the variable named) and turns errors into exit codes.
+ */
+import { parseArgs } from 'node:util';
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadConfig } from '../config.ts';
+import { isDomainError } from '../core/errors.ts';
+import type { Db } from '../db/client.ts';
+import { createTranslator } from '../i18n/i18n.ts';
+import { createLogger } from '../log.ts';
+import { openMigratedDatabase } from '../main.ts';
+import { UsageError, type CliCommand } from './command.ts';
+import { CLI_COMMANDS } from './commands/index.ts';
+
+function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | null {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const command = CLI_COMMANDS.find((c) => c.name === name);
+    if (command) return { command, rest: argv.slice(words) };
+  }
+  return null;
+}
+
+function usage(): string {
+  return ['Usage: linli <command> [options]', '', ...CLI_COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');
+}
+
+/** Runs the CLI; resolves with the exit code (-1: a long-running command keeps the process alive). */
+export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  if (!argv.length || argv[0] === 'help' || argv[0] === '--help') {
+    out(usage());
+    return argv.length ? 0 : 1;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    err(`unknown command: ${argv.join(' ')}\n\n${usage()}`);
+    return 2;
+  }
+  if (env === process.env) loadDotenv({ quiet: true });
+  let db: Db | undefined;
+  try {
+    const config = loadConfig(env);
+    const log = createLogger(env.LOG_LEVEL ?? 'warn');
+    const args = parseArgs({ args: found.rest, options: found.command.options ?? {}, allowPositionals: true, strict: true });
+    const code = await found.command.run(
+      {
+        config,
+        env,
+        log,
+        async db() {
+          db ??= (await openMigratedDatabase(config, log)).db;
+          return db;
+        },
+        out,
+        err,
+      },
+      args,
+    );
+    return code;
+  } catch (e) {
+    if (e instanceof ConfigError) err(e.message);
+    else if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) err(`${(e as Error).message}\nusage: ${found.command.usage}`);
+    else if (isDomainError(e)) {
+      // Domain refusals are written for people; the CLI shows them in English.
+      const i18n = createTranslator({ defaultLocale: 'en', timeZone: 'Asia/Shanghai' });
+      err(i18n.t('en', e.key, e.params));
+    } else err(`failed: ${(e as Error).stack ?? e}`);
+    return e instanceof ConfigError ? 78 : 1;
+  } finally {
+    if (db && found.command.name !== 'start') await db.$disconnect();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Configuration, read once at start-up from the environment (and an optional `.env`).
+ *
+ * Every setting is validated here so a wrong value stops the bot at once with a message that
+ * names the variable, instead of failing later in the middle of a conversation.
+ */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A platform identity of an administrator, as written in LINLI_ADMINS. */
+export interface AdminRef {
+  platform: 'telegram' | 'wechat' | 'console';
+  userId: string;
+}
+
+const adminList = z
+  .string()
+  .default('')
+  .transform((raw, ctx): AdminRef[] => {
+    const refs: AdminRef[] = [];
+    for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const m = /^(telegram|wechat|console):(.+)$/.exec(part);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not of the form telegram:<user id> or wechat:<contact id>` });
+        continue;
+      }
+      refs.push({ platform: m[1] as AdminRef['platform'], userId: m[2] });
+    }
+    return refs;
+  });
+
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+const schema = z.object({
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional(),
+  ),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)').optional(),
+  ),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  DATABASE_URL: z.string().regex(/^file:.+/, 'must be a SQLite file URL such as file:./data/linli.db').default('file:./data/linli.db'),
+  LINLI_ADMINS: adminList,
+  LINLI_TIMEZONE: z.string().default('Asia/Shanghai').refine(isTimeZone, 'is not an IANA time zone such as Asia/Shanghai'),
+  LINLI_DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  LINLI_SCENE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  LINLI_OUTBOX_GLOBAL_PER_SECOND: z.coerce.number().min(0.1).max(30).default(25),
+  LINLI_WECHAT_MESSAGES_PER_MINUTE: z.coerce.number().min(1).max(120).default(20),
+  WECHATY_PUPPET: z.string().default('wechaty-puppet-wechat4u'),
+  WECHATY_PUPPET_TOKEN: optionalString,
+  LINLI_WECHAT: z.enum(['on', 'off']).default('off'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof schema>;
+
+/** Raised when a setting is missing or wrong; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Validates the environment. Unknown variables are ignored; every problem is reported at once.
+ * A webhook needs a secret, so that strangers cannot post fake updates to it.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_BOT_TOKEN) {
+    problems.push('TELEGRAM_WEBHOOK_URL: set TELEGRAM_BOT_TOKEN too, or leave the webhook unset');
+  }
+  if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Path of the SQLite file named by DATABASE_URL, relative paths taken from the working directory. */
+export function databaseFile(config: Pick<Config, 'DATABASE_URL'>): string {
+  return config.DATABASE_URL.replace(/^file:/, '');
+}

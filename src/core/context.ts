@@ -1,0 +1,115 @@
+/**
+ * The context a command, button handler or scene step works with: who is acting (person,
+ * roles, language), where (chat, group, community), and how to answer. Built by the router
+ * for each incoming event.
+ */
+import type { Adapter, AdapterCapabilities } from '../adapters/adapter.ts';
+import type { Actor } from '../domain/residents/roles.ts';
+import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
+import type { Locale, TFn } from '../i18n/i18n.ts';
+import { DomainError } from './errors.ts';
+import type { ChatRef, Incoming, OutMessage, Sender, SentRef } from './messages.ts';
+import type { Services } from './services.ts';
+
+/** Everything a handler needs for one incoming event. */
+export interface Ctx {
+  readonly services: Services;
+  readonly incoming: Incoming;
+  readonly chat: ChatRef;
+  readonly sender: Sender;
+  readonly person: Person;
+  readonly actor: Actor;
+  readonly locale: Locale;
+  readonly t: TFn;
+  /** The group the event came from (null in a private chat). */
+  readonly group: ChatGroup | null;
+  /** The group's community, or in a private chat the community the person acts in. */
+  readonly community: Community | null;
+  readonly capabilities: AdapterCapabilities;
+  /** Platform name, recorded in the audit log as "via". */
+  readonly via: string;
+  /** Answers in the same chat. */
+  reply(message: OutMessage | string): Promise<SentRef | undefined>;
+  /** Answers a button press privately (a toast on Telegram, a private message elsewhere). */
+  toast(text: string, alert?: boolean): Promise<void>;
+  /** Sends to the person's private chat. */
+  replyPrivately(message: OutMessage | string): Promise<void>;
+  /** A deep link into the private chat, where the platform has them. */
+  deepLink(payload: string): string | undefined;
+  /** The same person and event, answering in their private chat. */
+  privateCtx(): Ctx;
+  /** The community, or a localized refusal that says how to get one. */
+  requireCommunity(): Community;
+  /** Whether a button press was already answered. */
+  readonly actionAnswered: boolean;
+}
+
+/** What the router knows when it builds a context. */
+export interface CtxInit {
+  services: Services;
+  adapter: Adapter;
+  incoming: Incoming;
+  person: Person;
+  actor: Actor;
+  locale: Locale;
+  group: ChatGroup | null;
+  community: Community | null;
+}
+
+/** The same context for a different event (a numbered reply turned into a button press). */
+export function rebuild(ctx: Ctx, incoming: Incoming): Ctx {
+  return (ctx as Ctx & { [INIT]: CtxInit })[INIT] ? createCtx({ ...(ctx as Ctx & { [INIT]: CtxInit })[INIT], incoming }, ctx.chat) : ctx;
+}
+
+const INIT = Symbol('ctx-init');
+
+/** Builds a context. */
+export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ctx {
+  const { services, adapter, incoming } = init;
+  const t = services.i18n.bind(init.locale);
+  const asMessage = (m: OutMessage | string): OutMessage => (typeof m === 'string' ? { text: m } : m);
+  const privateChat: ChatRef = { platform: chat.platform, chatId: adapter.privateChatId(incoming.sender.userId), kind: 'private' };
+  let answered = false;
+
+  const ctx: Ctx & { [INIT]: CtxInit } = {
+    [INIT]: init,
+    services,
+    incoming,
+    chat,
+    sender: incoming.sender,
+    person: init.person,
+    actor: init.actor,
+    locale: init.locale,
+    t,
+    group: chat.kind === 'group' ? init.group : null,
+    community: init.community,
+    capabilities: adapter.capabilities,
+    via: chat.platform,
+    get actionAnswered() {
+      return answered;
+    },
+    async reply(message) {
+      return adapter.send(chat.chatId, asMessage(message));
+    },
+    async toast(text, alert) {
+      if (incoming.type === 'action' && incoming.actionId && !answered) {
+        answered = true;
+        await adapter.answerAction(incoming.actionId, text || undefined, alert);
+        return;
+      }
+      if (text) await adapter.send(privateChat.chatId, { text });
+    },
+    async replyPrivately(message) {
+      await adapter.send(privateChat.chatId, asMessage(message));
+    },
+    deepLink: (payload) => adapter.deepLink(payload),
+    privateCtx() {
+      return chat.kind === 'private' ? ctx : createCtx({ ...init, group: null }, privateChat);
+    },
+    requireCommunity() {
+      if (init.community) return init.community;
+      throw new DomainError(chat.kind === 'group' ? 'errors.group_not_bound' : 'errors.no_community');
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,179 @@
+/**
+ * The router: every incoming event passes identity ▸ role ▸ locale ▸ per-conversation queue,
+ * then goes to the open scene, a command or a button handler.
+ *
+ * It also owns the reliability rules of the foundation: an update is handled at most once
+ * (also across restarts), one person's events in one chat are handled strictly in order, and a
+ * failure never reaches the chat as a stack trace — the person gets a localized apology that
+ * says nothing they entered was lost.
+ */
+import type { Adapter } from '../adapters/adapter.ts';
+import { isUniqueViolation } from '../db/client.ts';
+import { ensureGroup } from '../domain/residents/communities.ts';
+import { loadActor, resolvePerson } from '../domain/residents/people.ts';
+import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
+import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
+import { resolveLocale } from '../i18n/i18n.ts';
+import { createCtx, rebuild, type Ctx } from './context.ts';
+import { isDomainError } from './errors.ts';
+import type { ActionDef, CommandDef, StartPayloadHandler } from './feature.ts';
+import { KeyedQueue } from './keyedQueue.ts';
+import { recallChoice } from './choiceMemory.ts';
+import type { Incoming } from './messages.ts';
+import type { Services } from './services.ts';
+
+/** Commands, actions and deep-link handlers gathered from all features. */
+export interface Registry {
+  commands: Map<string, CommandDef>;
+  aliases: Map<string, CommandDef>;
+  actions: Map<string, ActionDef>;
+  startPayloads: StartPayloadHandler[];
+}
+
+/** Dispatches incoming events. One per bot. */
+export class Router {
+  private readonly queue = new KeyedQueue();
+  private accepting = true;
+
+  constructor(
+    private readonly services: Services,
+    private readonly registry: Registry,
+  ) {}
+
+  /** Hands an event in; resolves once it has been handled (or ignored as a duplicate). */
+  async dispatch(adapter: Adapter, incoming: Incoming): Promise<void> {
+    if (!this.accepting) return;
+    if (incoming.updateKey && !(await this.claimUpdate(adapter.platform, incoming.updateKey))) {
+      this.services.log.debug({ platform: adapter.platform, update: incoming.updateKey }, 'duplicate update ignored');
+      return;
+    }
+    const key = `${incoming.chat.platform}:${incoming.chat.chatId}:${incoming.sender.userId}`;
+    await this.queue.run(key, () => this.handle(adapter, incoming));
+  }
+
+  /** Stops taking new events and waits for the ones in flight. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await this.queue.idle();
+  }
+
+  /** Events queued or running. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Records the update id; false when it was handled before. */
+  private async claimUpdate(platform: string, updateId: string): Promise<boolean> {
+    try {
+      await this.services.db.processedUpdate.create({ data: { platform, updateId } });
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  private async handle(adapter: Adapter, incoming: Incoming): Promise<void> {
+    const { services } = this;
+    let ctx: Ctx | undefined;
+    try {
+      ctx = await this.buildContext(adapter, incoming);
+      await this.route(ctx);
+    } catch (err) {
+      await this.fail(adapter, incoming, ctx, err);
+    } finally {
+      if (incoming.type === 'action' && incoming.actionId && !ctx?.actionAnswered) {
+        await adapter.answerAction(incoming.actionId).catch((e) => services.log.warn({ err: e }, 'answerAction failed'));
+      }
+    }
+  }
+
+  private async buildContext(adapter: Adapter, incoming: Incoming): Promise<Ctx> {
+    const { db, config } = this.services;
+    const person = await resolvePerson(db, incoming.sender, config.LINLI_ADMINS);
+    const actor = await loadActor(db, person);
+    let group: ChatGroup | null = null;
+    let community: Community | null = null;
+    if (incoming.chat.kind === 'group') {
+      group = await ensureGroup(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title });
+      community = group.communityId ? await db.community.findUnique({ where: { id: group.communityId } }) : null;
+    } else {
+      community = await this.activeCommunity(person, actor);
+    }
+    const locale = resolveLocale(person.locale, incoming.sender.languageCode, config.LINLI_DEFAULT_LOCALE);
+    return createCtx({ services: this.services, adapter, incoming, person, actor, locale, group, community });
+  }
+
+  /** In a private chat: the community chosen with /community, else the only one the person belongs to. */
+  private async activeCommunity(person: Person, actor: Actor): Promise<Community | null> {
+    const mine = communitiesOf(actor);
+    const id = person.activeCommunityId && (mine.includes(person.activeCommunityId) || actor.isAdmin) ? person.activeCommunityId : mine.length === 1 ? mine[0] : null;
+    return id ? this.services.db.community.findUnique({ where: { id } }) : null;
+  }
+
+  private async route(ctx: Ctx): Promise<void> {
+    const { incoming } = ctx;
+    const { scenes } = this.services;
+    switch (incoming.type) {
+      case 'bot_added':
+      case 'member_joined':
+        if (ctx.chat.kind === 'group' && !ctx.community && incoming.type === 'bot_added') await ctx.reply(ctx.t('residents.group_unbound'));
+        return;
+      case 'bot_removed':
+        if (ctx.group) await this.services.db.chatGroup.update({ where: { id: ctx.group.id }, data: { active: false } });
+        return;
+      case 'command':
+        return this.runCommand(ctx, incoming.command, incoming.args);
+      case 'action': {
+        if (await scenes.handle(ctx)) return;
+        const [prefix, ...parts] = incoming.data.split(':');
+        const handler = this.registry.actions.get(prefix);
+        if (!handler) {
+          await ctx.toast(ctx.t('errors.stale_button'));
+          return;
+        }
+        return handler.run(ctx, parts);
+      }
+      case 'text':
+      case 'file': {
+        if (await scenes.handle(ctx)) return;
+        if (incoming.type === 'text') {
+          // "2" on a text-only platform: the second option of the last message with options.
+          const remembered = await recallChoice(this.services.db, ctx.chat.platform, ctx.chat.chatId, incoming.text);
+          if (remembered) return this.route(rebuild(ctx, { ...incoming, type: 'action', data: remembered }));
+          const [word, ...rest] = incoming.text.trim().split(/\s+/);
+          const aliased = this.registry.aliases.get(word.toLowerCase());
+          if (aliased && (ctx.chat.kind === 'private' || incoming.mentioned)) return aliased.run(ctx, rest.join(' '));
+        }
+        if (ctx.chat.kind === 'private' || incoming.mentioned) await ctx.reply(ctx.t('common.not_understood'));
+        return;
+      }
+    }
+  }
+
+  /** Runs a command by name; unknown ones get a pointer to /help (in groups only when addressed). */
+  async runCommand(ctx: Ctx, name: string, args: string): Promise<void> {
+    const command = this.registry.commands.get(name.toLowerCase());
+    if (!command) {
+      if (ctx.chat.kind === 'private' || ctx.incoming.mentioned) await ctx.reply(ctx.t('common.unknown_command', { command: name }));
+      return;
+    }
+    await command.run(ctx, args.trim());
+  }
+
+  private async fail(adapter: Adapter, incoming: Incoming, ctx: Ctx | undefined, err: unknown): Promise<void> {
+    const { log, i18n, config } = this.services;
+    const locale = ctx?.locale ?? resolveLocale(null, incoming.sender.languageCode, config.LINLI_DEFAULT_LOCALE);
+    const text = isDomainError(err) ? i18n.t(locale, err.key, err.params) : i18n.t(locale, 'errors.internal');
+    if (!isDomainError(err)) {
+      log.error({ err, platform: adapter.platform, chat: incoming.chat.chatId, user: incoming.sender.userId, type: incoming.type, update: incoming.updateKey }, 'handler failed');
+    }
+    try {
+      if (ctx && incoming.type === 'action') await ctx.toast(text, true);
+      else if (ctx) await ctx.reply(text);
+      else await adapter.send(incoming.chat.chatId, { text });
+    } catch (sendErr) {
+      log.error({ err: sendErr }, 'could not tell the person about a failure');
+    }
+  }
+}

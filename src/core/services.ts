@@ -1,0 +1,30 @@
+/**
+ * The dependencies every handler and job receives. Built once by `createLinli` and passed
+ * down explicitly — there are no module-level singletons, so tests build as many bots as they
+ * like side by side.
+ */
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Translator } from '../i18n/i18n.ts';
+import type { Logger } from '../log.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { Adapter } from '../adapters/adapter.ts';
+import type { Platform } from './messages.ts';
+import type { SceneEngine } from '../engine/engine.ts';
+import type { StartPayloadHandler } from './feature.ts';
+
+/** Shared services. */
+export interface Services {
+  config: Config;
+  db: Db;
+  log: Logger;
+  i18n: Translator;
+  /** The current time; tests replace it to move through deadlines. */
+  clock: () => Date;
+  outbox: Outbox;
+  scenes: SceneEngine;
+  /** Running adapters by platform, for private messages outside a conversation (reminders). */
+  adapters: Map<Platform, Adapter>;
+  /** Deep-link payload handlers of all features (verification codes, …). */
+  startPayloads: StartPayloadHandler[];
+}

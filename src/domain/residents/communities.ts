@@ -1,0 +1,84 @@
+/**
+ * Communities (社区) and the chat groups bound to them.
+ */
+import { DomainError } from '../../core/errors.ts';
+import type { Db } from '../../db/client.ts';
+import type { ChatGroup, Community } from '../../generated/prisma/client.ts';
+import { recordAudit } from './audit.ts';
+import { requirePermission } from './permissions.ts';
+import type { Actor } from './roles.ts';
+
+/** A slug is what people type in `/bind <slug>`: short, ASCII, unambiguous. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
+/** Data for a new community. */
+export interface NewCommunity {
+  slug: string;
+  name: string;
+  street?: string;
+  district?: string;
+}
+
+/** Creates a community (CLI and demo). Refuses a malformed or taken slug. */
+export async function createCommunity(db: Db, input: NewCommunity, audit: { actorId: string | null; via: string }): Promise<Community> {
+  const slug = input.slug.trim().toLowerCase();
+  if (!SLUG_PATTERN.test(slug)) throw new DomainError('errors.bad_slug', { slug });
+  const name = input.name.trim();
+  if (!name || name.length > 60) throw new DomainError('errors.bad_community_name');
+  if (await db.community.findUnique({ where: { slug } })) throw new DomainError('errors.slug_taken', { slug });
+  return db.$transaction(async (tx) => {
+    const community = await tx.community.create({
+      data: { slug, name, street: input.street?.trim() || null, district: input.district?.trim() || null },
+    });
+    await recordAudit(tx, { ...audit, action: 'community.create', communityId: community.id, targetType: 'community', targetId: community.id, details: { slug, name } });
+    return community;
+  });
+}
+
+/** Finds a community by slug or throws a localized "no such community". */
+export async function communityBySlug(db: Db, slug: string): Promise<Community> {
+  const community = await db.community.findUnique({ where: { slug: slug.trim().toLowerCase() } });
+  if (!community) throw new DomainError('errors.unknown_community', { slug });
+  return community;
+}
+
+/** Records a group chat the first time Linli sees it and keeps its title current. */
+export async function ensureGroup(db: Db, chat: { platform: string; chatId: string; title?: string }): Promise<ChatGroup> {
+  return db.chatGroup.upsert({
+    where: { platform_chatId: { platform: chat.platform, chatId: chat.chatId } },
+    create: { platform: chat.platform, chatId: chat.chatId, title: chat.title ?? null },
+    update: chat.title ? { title: chat.title, active: true } : { active: true },
+  });
+}
+
+/**
+ * Binds a group to a community. Allowed for admins and the community's committee members;
+ * rebinding a group that belongs to another community needs that community's permission too.
+ */
+export async function bindGroup(db: Db, actor: Actor, via: string, group: ChatGroup, slug: string): Promise<Community> {
+  if (!slug.trim()) throw new DomainError('residents.bind_usage');
+  const community = await communityBySlug(db, slug);
+  requirePermission(actor, 'community.bind', community.id);
+  if (group.communityId && group.communityId !== community.id) requirePermission(actor, 'community.bind', group.communityId);
+  await db.$transaction(async (tx) => {
+    await tx.chatGroup.update({
+      where: { id: group.id },
+      data: { communityId: community.id, boundAt: new Date(), boundById: actor.personId, active: true },
+    });
+    await recordAudit(tx, {
+      actorId: actor.personId,
+      via,
+      action: 'group.bind',
+      communityId: community.id,
+      targetType: 'group',
+      targetId: group.id,
+      details: { platform: group.platform, chatId: group.chatId, title: group.title, previous: group.communityId },
+    });
+  });
+  return community;
+}
+
+/** The community's active groups, for publishing. */
+export function groupsOf(db: Db, communityId: string): Promise<ChatGroup[]> {
+  return db.chatGroup.findMany({ where: { communityId, active: true }, orderBy: { createdAt: 'asc' } });
+}

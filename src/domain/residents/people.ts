@@ -1,0 +1,69 @@
+/**
+ * People and their platform identities: the first time Linli meets a platform account it
+ * creates a person for it; administrators named in LINLI_ADMINS are recognised on sight.
+ */
+import type { AdminRef } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/client.ts';
+import type { Person } from '../../generated/prisma/client.ts';
+import { isRole, type Actor } from './roles.ts';
+
+/** The platform account behind an event. */
+export interface PlatformAccount {
+  platform: string;
+  userId: string;
+  displayName: string;
+  username?: string;
+}
+
+/** Longest display name we keep; platform names can be arbitrarily long. */
+export const MAX_DISPLAY_NAME = 32;
+
+/** Finds or creates the person behind a platform account. */
+export async function resolvePerson(db: Db, account: PlatformAccount, admins: AdminRef[]): Promise<Person> {
+  const isAdmin = admins.some((a) => a.platform === account.platform && a.userId === account.userId);
+  const existing = await db.identity.findUnique({
+    where: { platform_platformUserId: { platform: account.platform, platformUserId: account.userId } },
+    include: { person: true },
+  });
+  if (existing) {
+    if (isAdmin && !existing.person.isAdmin) {
+      return db.person.update({ where: { id: existing.personId }, data: { isAdmin: true } });
+    }
+    return existing.person;
+  }
+  try {
+    return await db.person.create({
+      data: {
+        displayName: cleanDisplayName(account.displayName) || account.username || account.userId,
+        isAdmin,
+        identities: { create: { platform: account.platform, platformUserId: account.userId, username: account.username } },
+      },
+    });
+  } catch (err) {
+    // Two first messages from the same new account raced; the other one created the person.
+    if (!isUniqueViolation(err)) throw err;
+    const again = await db.identity.findUniqueOrThrow({
+      where: { platform_platformUserId: { platform: account.platform, platformUserId: account.userId } },
+      include: { person: true },
+    });
+    return again.person;
+  }
+}
+
+/** Trims control characters and length from a name a platform or a person supplied. */
+export function cleanDisplayName(name: string): string {
+  return [...name.replace(/[\p{Cc}\p{Cf}]/gu, '').trim()].slice(0, MAX_DISPLAY_NAME).join('');
+}
+
+/** Loads the roles of a person into an Actor for permission checks. */
+export async function loadActor(db: Db, person: Pick<Person, 'id' | 'isAdmin'>): Promise<Actor> {
+  const memberships = await db.membership.findMany({ where: { personId: person.id } });
+  return {
+    personId: person.id,
+    isAdmin: person.isAdmin,
+    grants: memberships
+      .filter((m) => isRole(m.role))
+      .map((m) => ({ communityId: m.communityId, role: m.role as Actor['grants'][number]['role'], householdId: m.householdId })),
+  };
+}

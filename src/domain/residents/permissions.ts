@@ -1,0 +1,71 @@
+/**
+ * Who may do what. Every privileged command, button and scene step calls `requirePermission`
+ * here (or `can` to decide what to offer); hiding a button is never the check.
+ */
+import { DomainError } from '../../core/errors.ts';
+import { rolesIn, type Actor, type Role } from './roles.ts';
+
+/** Every privileged action in Linli. */
+export type Permission =
+  | 'community.bind'
+  | 'code.issue'
+  | 'code.list'
+  | 'code.revoke'
+  | 'member.list'
+  | 'verification.remove'
+  | 'proposal.create'
+  | 'proposal.second'
+  | 'proposal.review'
+  | 'poll.create'
+  | 'poll.manage'
+  | 'rating.submit'
+  | 'rating.manage'
+  | 'rating.report'
+  | 'disclosure.publish'
+  | 'announcement.create'
+  | 'export'
+  | 'audit.read';
+
+/** Roles that carry each permission. Admins carry every management permission (below). */
+const MATRIX: Record<Permission, readonly Role[]> = {
+  'community.bind': ['committee'],
+  'code.issue': ['committee'],
+  'code.list': ['committee'],
+  'code.revoke': ['committee'],
+  'member.list': ['committee'],
+  'verification.remove': ['committee'],
+  'proposal.create': ['verified'],
+  'proposal.second': ['verified'],
+  'proposal.review': ['committee'],
+  'poll.create': ['committee'],
+  'poll.manage': ['committee'],
+  'rating.submit': ['verified'],
+  'rating.manage': ['committee'],
+  'rating.report': ['committee', 'staff'],
+  'disclosure.publish': ['committee'],
+  'announcement.create': ['committee'],
+  export: ['committee', 'staff'],
+  'audit.read': ['staff'],
+};
+
+/** Taking part as a resident is personal: an admin must be verified like anyone else. */
+const PARTICIPATION: ReadonlySet<Permission> = new Set(['proposal.create', 'proposal.second', 'rating.submit']);
+
+/** The permissions that exist, for the permission-matrix test and /help. */
+export const PERMISSIONS = Object.keys(MATRIX) as Permission[];
+
+/** Whether the actor may perform the action in the community. */
+export function can(actor: Actor, permission: Permission, communityId: string | null | undefined): boolean {
+  if (actor.isAdmin && !PARTICIPATION.has(permission)) return true;
+  if (!communityId) return false;
+  const roles = rolesIn(actor, communityId);
+  return MATRIX[permission].some((r) => roles.has(r));
+}
+
+/** Throws a localized refusal unless the actor may perform the action in the community. */
+export function requirePermission(actor: Actor, permission: Permission, communityId: string | null | undefined): void {
+  if (can(actor, permission, communityId)) return;
+  if (!communityId) throw new DomainError('errors.no_community');
+  const needsVerification = MATRIX[permission].includes('verified');
+  throw new DomainError(needsVerification ? 'errors.not_verified' : 'errors.forbidden');
+}

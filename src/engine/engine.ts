@@ -1,0 +1,237 @@
+/**
+ * The scene engine: runs scenes step by step, with their progress stored in the database
+ * (SceneSession), so a restart in the middle of a scene continues where the person was.
+ *
+ * Buttons carry the session's version (`sc:<version>:<index>`): a tap on a button from an
+ * earlier step is recognised as stale instead of being taken as an answer to the current one.
+ */
+import type { Ctx } from '../core/context.ts';
+import { isDomainError } from '../core/errors.ts';
+import type { Button, OutMessage } from '../core/messages.ts';
+import type { Db } from '../db/client.ts';
+import type { SceneSession } from '../generated/prisma/client.ts';
+import { parseAnswer } from './answers.ts';
+import { isInvalid, type Prompt, type SceneDef, type SceneStep } from './scene.ts';
+
+/** Prefix of scene button actions. */
+export const SCENE_ACTION = 'sc';
+
+interface EngineOptions {
+  db: Db;
+  clock: () => Date;
+  defaultTtlMinutes: number;
+}
+
+/** Runs scenes. One instance per bot. */
+export class SceneEngine {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly scenes = new Map<string, SceneDef<any>>();
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  /** Makes a scene available by its id. */
+  register<S>(scene: SceneDef<S>): void {
+    if (this.scenes.has(scene.id)) throw new Error(`scene ${scene.id} registered twice`);
+    this.scenes.set(scene.id, scene);
+  }
+
+  /** True when a scene with this id exists. */
+  has(id: string): boolean {
+    return this.scenes.has(id);
+  }
+
+  /** The person's open scene in this chat, if any (expired ones included). */
+  session(ctx: Ctx): Promise<SceneSession | null> {
+    return this.opts.db.sceneSession.findUnique({
+      where: { personId_platform_chatId: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId } },
+    });
+  }
+
+  /**
+   * Starts a scene for the person. A scene that collects personal data, started in a group,
+   * continues in the private chat (a deep link on Telegram, a direct message elsewhere).
+   */
+  async start(ctx: Ctx, sceneId: string, args = ''): Promise<void> {
+    const scene = this.scenes.get(sceneId);
+    if (!scene) throw new Error(`unknown scene ${sceneId}`);
+    if (scene.private && ctx.chat.kind === 'group') {
+      const link = ctx.deepLink(args ? `s-${sceneId}-${args}` : `s-${sceneId}`);
+      if (link) {
+        await ctx.reply({ text: ctx.t('scene.continue_private'), buttons: [[{ label: ctx.t('scene.open_private'), url: link }]] });
+        return;
+      }
+      await ctx.reply(ctx.t('scene.continued_private'));
+      return this.start(ctx.privateCtx(), sceneId, args);
+    }
+    const state = await scene.begin(ctx, args);
+    const first = this.nextStep(scene, -1, state, ctx);
+    if (!first) {
+      await scene.finish(ctx, state);
+      return;
+    }
+    const now = this.opts.clock();
+    const data = {
+      scene: scene.id,
+      step: first.id,
+      state: JSON.stringify(state),
+      version: 0,
+      startedAt: now,
+      expiresAt: this.expiry(scene, now),
+    };
+    const where = { personId_platform_chatId: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId } };
+    await this.opts.db.sceneSession.upsert({
+      where,
+      create: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId, ...data },
+      update: data,
+    });
+    await this.ask(ctx, first, state, 0, true);
+  }
+
+  /**
+   * Offers an incoming event to the person's open scene. Returns false when there is no scene
+   * or the event is not for it (commands, other buttons), so the router handles it instead.
+   */
+  async handle(ctx: Ctx): Promise<boolean> {
+    const incoming = ctx.incoming;
+    if (incoming.type === 'command' || incoming.type === 'member_joined' || incoming.type === 'bot_added' || incoming.type === 'bot_removed') return false;
+    let buttonIndex: number | 'skip' | undefined;
+    let buttonVersion: number | undefined;
+    if (incoming.type === 'action') {
+      const [prefix, version, index] = incoming.data.split(':');
+      if (prefix !== SCENE_ACTION) return false;
+      buttonVersion = Number(version);
+      buttonIndex = index === 'skip' ? 'skip' : Number(index);
+    }
+    const session = await this.session(ctx);
+    if (!session) {
+      if (buttonVersion !== undefined) await ctx.toast(ctx.t('scene.no_active'));
+      return buttonVersion !== undefined;
+    }
+    const now = this.opts.clock();
+    if (session.expiresAt <= now) {
+      await this.opts.db.sceneSession.deleteMany({ where: { id: session.id } });
+      await ctx.reply(ctx.t('scene.expired'));
+      return true;
+    }
+    const scene = this.scenes.get(session.scene);
+    const step = scene?.steps.find((s) => s.id === session.step);
+    if (!scene || !step) {
+      // The scene changed in a new release; start over rather than guess.
+      await this.opts.db.sceneSession.deleteMany({ where: { id: session.id } });
+      await ctx.reply(ctx.t('scene.expired'));
+      return true;
+    }
+    if (buttonVersion !== undefined && buttonVersion !== session.version) {
+      await ctx.toast(ctx.t('scene.stale_button'));
+      return true;
+    }
+    if (buttonIndex !== undefined) await ctx.toast('');
+
+    let state = JSON.parse(session.state);
+    const prompt = await step.prompt(ctx, state);
+    const parsed = parseAnswer(prompt, incoming, buttonIndex);
+    if (!parsed.ok) return this.reask(ctx, session, step, state, ctx.t(parsed.reason, parsed.params));
+    const verdict = await step.validate?.(parsed.answer, ctx, state);
+    if (isInvalid(verdict)) return this.reask(ctx, session, step, state, ctx.t(verdict.invalid, verdict.params));
+
+    const applied = step.apply(state, parsed.answer, ctx);
+    let next: string | undefined;
+    if (applied && typeof applied === 'object' && 'state' in applied && Object.keys(applied).every((k) => k === 'state' || k === 'next')) {
+      state = applied.state;
+      next = applied.next;
+    } else {
+      state = applied;
+    }
+    const index = scene.steps.indexOf(step);
+    const following = next === 'done' ? undefined : next ? scene.steps.find((s) => s.id === next) : this.nextStep(scene, index, state, ctx);
+    if (!following) {
+      try {
+        await scene.finish(ctx, state);
+      } catch (err) {
+        if (!isDomainError(err)) throw err;
+        // The answers stay saved; the person can fix the cause and confirm again, or /cancel.
+        await this.save(session, step.id, state, now, scene);
+        await ctx.reply(`${ctx.t(err.key, err.params)}\n${ctx.t('scene.still_open')}`);
+        return true;
+      }
+      await this.opts.db.sceneSession.deleteMany({ where: { id: session.id, version: session.version } });
+      return true;
+    }
+    const saved = await this.save(session, following.id, state, now, scene);
+    await this.ask(ctx, following, state, saved.version, false);
+    return true;
+  }
+
+  /** Leaves the person's scene in this chat. Returns false when there was none. */
+  async cancel(ctx: Ctx): Promise<boolean> {
+    const { count } = await this.opts.db.sceneSession.deleteMany({
+      where: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId },
+    });
+    return count > 0;
+  }
+
+  /** Removes scenes idle past their expiry and returns them, so the caller can tell each person. */
+  async expireIdle(now: Date): Promise<SceneSession[]> {
+    const expired = await this.opts.db.sceneSession.findMany({ where: { expiresAt: { lte: now } }, take: 500 });
+    if (expired.length) await this.opts.db.sceneSession.deleteMany({ where: { id: { in: expired.map((s) => s.id) }, expiresAt: { lte: now } } });
+    return expired;
+  }
+
+  private expiry(scene: SceneDef<unknown>, now: Date): Date {
+    return new Date(now.getTime() + (scene.ttlMinutes ?? this.opts.defaultTtlMinutes) * 60_000);
+  }
+
+  private async save(session: SceneSession, stepId: string, state: unknown, now: Date, scene: SceneDef<unknown>) {
+    return this.opts.db.sceneSession.update({
+      where: { id: session.id },
+      data: { step: stepId, state: JSON.stringify(state), version: { increment: 1 }, expiresAt: this.expiry(scene, now) },
+    });
+  }
+
+  private async reask(ctx: Ctx, session: SceneSession, step: SceneStep<unknown>, state: unknown, reason: string): Promise<true> {
+    const scene = this.scenes.get(session.scene)!;
+    const saved = await this.save(session, step.id, state, this.opts.clock(), scene);
+    await ctx.reply(reason);
+    await this.ask(ctx, step, state, saved.version, false);
+    return true;
+  }
+
+  private nextStep<S>(scene: SceneDef<S>, after: number, state: S, ctx: Ctx): SceneStep<S> | undefined {
+    for (let i = after + 1; i < scene.steps.length; i++) {
+      if (!scene.steps[i].skip?.(state, ctx)) return scene.steps[i];
+    }
+    return undefined;
+  }
+
+  private async ask<S>(ctx: Ctx, step: SceneStep<S>, state: S, version: number, first: boolean): Promise<void> {
+    const prompt = await step.prompt(ctx, state);
+    await ctx.reply(renderPrompt(ctx, prompt, version, first));
+  }
+}
+
+/** Renders a prompt as a message: buttons where the platform has them, hints otherwise. */
+export function renderPrompt(ctx: Ctx, prompt: Prompt, version: number, first: boolean): OutMessage {
+  const hasButtons = ctx.capabilities.buttons;
+  const lines = [prompt.text];
+  const rows: Button[][] = [];
+  const action = (i: number | 'skip') => `${SCENE_ACTION}:${version}:${i}`;
+  if (prompt.kind === 'choice') {
+    const cols = prompt.columns ?? (prompt.options.every((o) => [...o.label].length <= 8) ? 2 : 1);
+    prompt.options.forEach((o, i) => {
+      if (i % cols === 0) rows.push([]);
+      rows[rows.length - 1].push({ label: o.label, action: action(i) });
+    });
+  } else if (prompt.kind === 'confirm') {
+    rows.push([
+      { label: prompt.yesLabel ?? ctx.t('scene.yes'), action: action(0) },
+      { label: prompt.noLabel ?? ctx.t('scene.no'), action: action(1) },
+    ]);
+  }
+  if ('optional' in prompt && prompt.optional) {
+    const label = prompt.kind === 'file' && prompt.doneLabel ? prompt.doneLabel : ctx.t('scene.skip');
+    if (hasButtons) rows.push([{ label, action: action('skip') }]);
+    else lines.push(ctx.t('scene.skip_hint'));
+  }
+  if (first) lines.push(ctx.t('scene.cancel_hint'));
+  return rows.length ? { text: lines.join('\n'), buttons: rows } : { text: lines.join('\n') };
+}

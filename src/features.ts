@@ -1,0 +1,11 @@
+/**
+ * The features Linli is made of. A new feature exports a `Feature` from its folder and is
+ * listed here; nothing else needs to change.
+ */
+import type { Feature } from './core/feature.ts';
+import { residentsFeature } from './features/residents/index.ts';
+import { maintenanceFeature } from './features/core/maintenance.ts';
+import { demoFeature } from './features/demo/index.ts';
+
+/** All features except the core one (which lists the others' commands in /help). */
+export const FEATURES: Feature[] = [residentsFeature, maintenanceFeature, demoFeature];

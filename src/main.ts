@@ -1,0 +1,76 @@
+/**
+ * Starts the bot for `npm start` / `linli start`: opens and migrates the database, chooses the
+ * platforms from the configuration (Telegram with a token, WeChat when switched on, otherwise
+ * the console demo), and shuts down cleanly on SIGINT/SIGTERM.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { createLinli } from './app.ts';
+import type { Adapter } from './adapters/adapter.ts';
+import { createConsoleAdapter } from './adapters/console/consoleAdapter.ts';
+import { createTelegramAdapter } from './adapters/telegram/telegramAdapter.ts';
+import type { Config } from './config.ts';
+import { rememberChoices } from './core/choiceMemory.ts';
+import type { Services } from './core/services.ts';
+import { openDatabase, prepareDatabaseFile, type Db } from './db/client.ts';
+import { applyMigrations } from './db/migrate.ts';
+import { ensureDemoCommunity } from './features/demo/demo.ts';
+import { createTranslator } from './i18n/i18n.ts';
+import { createLogger, type Logger } from './log.ts';
+
+/** Opens the database named by DATABASE_URL, applying pending migrations first. */
+export async function openMigratedDatabase(config: Config, log?: Logger): Promise<{ db: Db; file: string }> {
+  const file = prepareDatabaseFile(config.DATABASE_URL);
+  const { applied } = applyMigrations(file);
+  if (applied.length) log?.info({ applied }, 'database migrated');
+  return { db: await openDatabase(file), file };
+}
+
+/** Runs the bot until a signal (or the end of console input) stops it. */
+export async function runBot(config: Config, io: { input: Readable; output: Writable; env: Record<string, string | undefined> }): Promise<void> {
+  const consoleMode = !config.TELEGRAM_BOT_TOKEN && config.LINLI_WECHAT === 'off';
+  // In the terminal demo, routine logs would drown the chat; warnings still show.
+  const log = createLogger(consoleMode && !io.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
+  const { db, file } = await openMigratedDatabase(config, log);
+  const adapters: (Adapter | ((s: Services) => Adapter))[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    log.info('stopping');
+    await linli.stop();
+    await db.$disconnect();
+  })());
+
+  if (config.TELEGRAM_BOT_TOKEN) {
+    adapters.push(
+      createTelegramAdapter({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+        port: config.PORT,
+        log: log.child({ platform: 'telegram' }),
+      }),
+    );
+  }
+  if (consoleMode) {
+    const i18n = createTranslator({ defaultLocale: config.LINLI_DEFAULT_LOCALE, timeZone: config.LINLI_TIMEZONE });
+    const t = i18n.bind(config.LINLI_DEFAULT_LOCALE);
+    const community = await ensureDemoCommunity(db, t('roles.verified'));
+    io.output.write(`${t('console.banner', { db: file, community: community?.name ?? '—', role: t('roles.verified') })}\n`);
+    adapters.push((services) =>
+      createConsoleAdapter({
+        input: io.input,
+        output: io.output,
+        t,
+        languageCode: config.LINLI_DEFAULT_LOCALE,
+        remember: (chatId, actions) => rememberChoices(services.db, 'console', chatId, actions),
+        onClose: () => void stop().then(() => process.exit(0)),
+      }),
+    );
+  }
+
+  const linli = createLinli({ config, db, log, adapters });
+  await linli.start();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stop().then(() => process.exit(0)));
+  }
+}
