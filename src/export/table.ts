@@ -19,6 +19,7 @@
  * callers (i18n).
  */
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Readable, Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
@@ -85,8 +86,8 @@ export interface WriteTableResult {
 
 /**
  * Writes the sheets as a CSV or XLSX file (or stream) and resolves once every byte has been
- * handed to `out` (for a path: once the file is closed). Rejects, and leaves a partial output,
- * if a row source throws or the output fails.
+ * handed to `out` (for a path: once the file is closed). Rejects if a row source throws or the
+ * output fails; a file given by path is then deleted, a stream is destroyed with the error.
  *
  * CSV: a UTF-8 BOM, then for a single sheet the header line and the rows. With several sheets,
  * each section is its name alone on a line, the header line and the rows, and sections are
@@ -102,18 +103,31 @@ export async function writeTable(options: WriteTableOptions): Promise<WriteTable
   const counter = new ByteCounter();
   const destination = typeof options.out === 'string' ? createWriteStream(options.out) : options.out;
   const delivered = pipeline(counter, destination);
-  // If the destination fails, stop producing rows at once instead of after the last one.
-  delivered.catch((err: unknown) => counter.destroy(err instanceof Error ? err : new Error(String(err))));
+  // A failing destination ends the export at once: the writers see `counter` destroyed and stop
+  // pulling rows, and we stop waiting for them (exceljs would wait forever for a zip stream that
+  // can no longer flush).
+  const destinationFailed = delivered.then(
+    () => new Promise<never>(() => undefined),
+    (err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      counter.destroy(error);
+      throw error;
+    },
+  );
+  destinationFailed.catch(() => undefined);
 
+  const writing = options.format === 'csv' ? writeCsv(options, counter) : writeXlsx(options, counter);
+  writing.catch(() => undefined); // its failure is reported below, or superseded by the destination's
   let rows: number;
   try {
-    rows = options.format === 'csv' ? await writeCsv(options, counter) : await writeXlsx(options, counter);
+    rows = await Promise.race([writing, destinationFailed]);
+    await delivered;
   } catch (err) {
     counter.destroy(err instanceof Error ? err : new Error(String(err)));
     await delivered.catch(() => undefined);
+    if (typeof options.out === 'string') await rm(options.out, { force: true }).catch(() => undefined);
     throw err;
   }
-  await delivered;
   return { rows, bytes: counter.bytes };
 }
 
@@ -213,6 +227,7 @@ async function writeXlsx(options: WriteTableOptions, out: Writable): Promise<num
 
     let sinceLastPause = 0;
     for await (const row of sheet.rows) {
+      if (out.destroyed) throw out.errored ?? new Error('table output closed before the export finished');
       const values = sheet.columns.map((c) => xlsxCell(row[c.key]));
       const added = worksheet.addRow(values);
       values.forEach((v, i) => {
