@@ -59,7 +59,7 @@ export function createLinli(opts: LinliOptions): Linli {
   const outbox = new Outbox(db, clock);
   const scenes = new SceneEngine({ db, clock, defaultTtlMinutes: config.LINLI_SCENE_TIMEOUT_MINUTES });
   const adapters = new Map<Platform, Adapter>();
-  const services: Services = { config, db, log, i18n, clock, outbox, scenes, adapters, startPayloads: [] };
+  const services: Services = { config, db, log, i18n, clock, outbox, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [] };
   for (const a of opts.adapters) {
     const adapter = typeof a === 'function' ? a(services) : a;
     adapters.set(adapter.platform, adapter);
@@ -86,6 +86,8 @@ export function createLinli(opts: LinliOptions): Linli {
     for (const s of feature.scenes ?? []) scenes.register(s);
     jobs.push(...(feature.jobs ?? []));
     services.startPayloads.push(...(feature.startPayloads ?? []));
+    if (feature.digest) services.digestContributors.push({ feature: feature.name, build: feature.digest });
+    services.exporters.push(...(feature.exporters ?? []));
   }
 
   router = new Router(services, registry);

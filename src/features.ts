@@ -6,6 +6,12 @@ import type { Feature } from './core/feature.ts';
 import { residentsFeature } from './features/residents/index.ts';
 import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';
+import { exportsFeature } from './features/exports/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
-export const FEATURES: Feature[] = [residentsFeature, maintenanceFeature, demoFeature];
+export const FEATURES: Feature[] = [
+  residentsFeature,
+  exportsFeature,
+  maintenanceFeature,
+  demoFeature,
+];

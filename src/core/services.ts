@@ -11,7 +11,7 @@ import type { Outbox } from '../outbox/outbox.ts';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { Platform } from './messages.ts';
 import type { SceneEngine } from '../engine/engine.ts';
-import type { StartPayloadHandler } from './feature.ts';
+import type { DigestContributor, ExporterDef, StartPayloadHandler } from './feature.ts';
 
 /** Shared services. */
 export interface Services {
@@ -27,4 +27,8 @@ export interface Services {
   adapters: Map<Platform, Adapter>;
   /** Deep-link payload handlers of all features (verification codes, …). */
   startPayloads: StartPayloadHandler[];
+  /** Digest sections of all features, in feature order. */
+  digestContributors: { feature: string; build: DigestContributor }[];
+  /** Staff exports of all features. */
+  exporters: ExporterDef[];
 }

@@ -181,6 +181,19 @@ describe('getUpdates', () => {
     expect(took).toBeGreaterThanOrEqual(90);
     expect(took).toBeLessThan(1000);
   });
+  it('drops updates Telegram would not deliver (privacy mode, default allowed_updates)', async () => {
+    await fake.close();
+    await setup({ groupPrivacy: true });
+    const group = { id: -1009, type: 'supergroup' as const, title: 'Block 9' };
+    fake.sendText({ from: { id: 1 }, chat: group, text: 'hello neighbours' });
+    const cmd = fake.sendText({ from: { id: 1 }, chat: group, text: '/poll@linli_test_bot' });
+    fake.sendText({ from: { id: 1 }, chat: group, text: '/poll@other_bot' });
+    const member = fake.pushUpdate({ chat_member: { chat: group, date: 0 } });
+    const updates = await telegram.getUpdates(0, 100, 0, []);
+    expect(updates.map((u) => u.update_id)).toEqual([cmd.update_id]);
+    expect(fake.droppedUpdates.map((d) => d.reason)).toEqual(['privacy', 'privacy', 'allowed_updates']);
+    expect(fake.droppedUpdates[2].update.update_id).toBe(member.update_id);
+  });
 });
 
 describe('files', () => {
