@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import type { ActionDef, CommandDef, Feature, JobDef } from './core/feature.ts';
 import type { Platform } from './core/messages.ts';
 import { Router, type Registry } from './core/router.ts';
+import { EventBus, type EventName } from './core/events.ts';
 import type { Services } from './core/services.ts';
 import type { Db } from './db/client.ts';
 import { SceneEngine } from './engine/engine.ts';
@@ -59,7 +60,8 @@ export function createLinli(opts: LinliOptions): Linli {
   const outbox = new Outbox(db, clock);
   const scenes = new SceneEngine({ db, clock, defaultTtlMinutes: config.LINLI_SCENE_TIMEOUT_MINUTES });
   const adapters = new Map<Platform, Adapter>();
-  const services: Services = { config, db, log, i18n, clock, outbox, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [] };
+  const events = new EventBus(log);
+  const services: Services = { config, db, log, i18n, clock, outbox, events, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [] };
   for (const a of opts.adapters) {
     const adapter = typeof a === 'function' ? a(services) : a;
     adapters.set(adapter.platform, adapter);
@@ -88,6 +90,9 @@ export function createLinli(opts: LinliOptions): Linli {
     services.startPayloads.push(...(feature.startPayloads ?? []));
     if (feature.digest) services.digestContributors.push({ feature: feature.name, build: feature.digest });
     services.exporters.push(...(feature.exporters ?? []));
+    for (const [name, handler] of Object.entries(feature.on ?? {})) {
+      events.on(name as EventName, (payload) => (handler as (s: Services, p: unknown) => Promise<void>)(services, payload));
+    }
   }
 
   router = new Router(services, registry);

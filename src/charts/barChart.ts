@@ -20,6 +20,11 @@
  *
  * resvg has no text-measuring API, so layout uses {@link estimateTextWidth}, which knows that a
  * Han character is one em wide and Latin characters about half that; it errs on the wide side.
+ *
+ * Speed: a render costs about 6 ms plus 0.7 ms per character drawn, because resvg-js 2.6 reads
+ * the whole 8 MB font file again for every glyph it outlines (its API takes font paths only, not
+ * font data to keep in memory). A three-bar poll takes ~80 ms, twelve bars ~190 ms, on the
+ * 2-core machine the project runs on.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -62,7 +67,6 @@ export function chartFontFiles(): string[] {
 }
 
 /** Characters XML 1.0 forbids outright; resvg rejects the whole SVG if one slips in. */
-// eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -396,7 +400,8 @@ export function barChartSvg(spec: BarChartSpec): string {
  * Renders a horizontal bar chart to a PNG image (a `Buffer` ready to send as a chat photo).
  *
  * Labels sit left of the bars, values (and notes) right of each bar's end, with light grid lines
- * and axis values below. The scale starts at zero. Takes ~25 ms, most of it loading the font.
+ * and axis values below. The scale starts at zero. Synchronous: it blocks for the render time
+ * (see the note on speed at the top of this file).
  */
 export function renderBarChart(spec: BarChartSpec): Buffer {
   return svgToPng(barChartSvg(spec));

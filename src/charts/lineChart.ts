@@ -116,14 +116,16 @@ export function lineChartSvg(spec: LineChartSpec): string {
   }
   parts.push(`<line x1="${fmt(left)}" y1="${fmt(bottom)}" x2="${fmt(left + plotW)}" y2="${fmt(bottom)}" stroke="${CHART_COLORS.axis}" stroke-width="1"/>`);
 
-  // Period labels, every k-th one when they would otherwise run into each other.
+  // Period labels; when they would run into each other, every k-th one counted back from the
+  // latest period, which is the one readers look for.
   const labelWidth = Math.max(0, ...points.map((p) => estimateTextWidth(p.label, X_LABEL_SIZE)));
   const every = Math.max(1, Math.ceil((labelWidth + 10) / slot));
   points.forEach((p, i) => {
-    if (i % every !== 0 && i !== points.length - 1) return;
-    if (i === points.length - 1 && i % every !== 0 && (i % every) * slot < labelWidth + 10) return;
+    if ((points.length - 1 - i) % every !== 0) return;
+    const half = estimateTextWidth(p.label, X_LABEL_SIZE) / 2;
+    const x = Math.min(Math.max(xOf(i), half + 4), width - half - 4); // never cut off at the edges
     parts.push(
-      `<text x="${fmt(xOf(i))}" y="${fmt(bottom + 8 + X_LABEL_SIZE)}" font-size="${X_LABEL_SIZE}" fill="${CHART_COLORS.text}" text-anchor="middle">${escapeXml(p.label)}</text>`,
+      `<text x="${fmt(x)}" y="${fmt(bottom + 8 + X_LABEL_SIZE)}" font-size="${X_LABEL_SIZE}" fill="${CHART_COLORS.text}" text-anchor="middle">${escapeXml(p.label)}</text>`,
     );
   });
 

@@ -7,6 +7,7 @@ import type { Ctx } from './context.ts';
 import type { Services } from './services.ts';
 import type { SceneDef } from '../engine/scene.ts';
 import type { Button } from './messages.ts';
+import type { DomainEvents } from './events.ts';
 
 /** A slash command (and, on text platforms, its Chinese keywords). */
 export interface CommandDef {
@@ -90,4 +91,6 @@ export interface Feature {
   digest?: DigestContributor;
   /** Its staff exports. */
   exporters?: ExporterDef[];
+  /** Reactions to other features' domain events. */
+  on?: { [K in keyof DomainEvents]?: (services: Services, payload: DomainEvents[K]) => Promise<void> };
 }

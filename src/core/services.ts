@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Adapter } from '../adapters/adapter.ts';
 import type { Platform } from './messages.ts';
+import type { EventBus } from './events.ts';
 import type { SceneEngine } from '../engine/engine.ts';
 import type { DigestContributor, ExporterDef, StartPayloadHandler } from './feature.ts';
 
@@ -22,6 +23,8 @@ export interface Services {
   /** The current time; tests replace it to move through deadlines. */
   clock: () => Date;
   outbox: Outbox;
+  /** Domain events between features (poll closed → proposals decided, …). */
+  events: EventBus;
   scenes: SceneEngine;
   /** Running adapters by platform, for private messages outside a conversation (reminders). */
   adapters: Map<Platform, Adapter>;

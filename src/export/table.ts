@@ -275,7 +275,6 @@ async function letZipCatchUp(worksheet: object, out: Writable): Promise<void> {
 }
 
 /** Characters XML 1.0 forbids (they would make Excel report the file as damaged). */
-// eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function xlsxText(text: string): string {

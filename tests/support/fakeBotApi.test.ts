@@ -181,6 +181,7 @@ describe('getUpdates', () => {
     expect(took).toBeGreaterThanOrEqual(90);
     expect(took).toBeLessThan(1000);
   });
+
   it('drops updates Telegram would not deliver (privacy mode, default allowed_updates)', async () => {
     await fake.close();
     await setup({ groupPrivacy: true });
