@@ -10,7 +10,7 @@
 import type { Adapter } from '../adapters/adapter.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import { ensureGroup } from '../domain/residents/communities.ts';
-import { loadActor, resolvePerson } from '../domain/residents/people.ts';
+import { resolveActor } from '../domain/residents/people.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import { resolveLocale } from '../i18n/i18n.ts';
@@ -90,8 +90,7 @@ export class Router {
 
   private async buildContext(adapter: Adapter, incoming: Incoming): Promise<Ctx> {
     const { db, config } = this.services;
-    const person = await resolvePerson(db, incoming.sender, config.LINLI_ADMINS);
-    const actor = await loadActor(db, person);
+    const { person, actor } = await resolveActor(db, incoming.sender, config.LINLI_ADMINS);
     let group: ChatGroup | null = null;
     let community: Community | null = null;
     if (incoming.chat.kind === 'group') {

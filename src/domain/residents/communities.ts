@@ -44,6 +44,9 @@ export async function communityBySlug(db: Db, slug: string): Promise<Community> 
 
 /** Records a group chat the first time Linli sees it and keeps its title current. */
 export async function ensureGroup(db: Db, chat: { platform: string; chatId: string; title?: string }): Promise<ChatGroup> {
+  // Most group events come from known, unchanged groups: read first, write only when needed.
+  const known = await db.chatGroup.findUnique({ where: { platform_chatId: { platform: chat.platform, chatId: chat.chatId } } });
+  if (known && known.active && (!chat.title || chat.title === known.title)) return known;
   return db.chatGroup.upsert({
     where: { platform_chatId: { platform: chat.platform, chatId: chat.chatId } },
     create: { platform: chat.platform, chatId: chat.chatId, title: chat.title ?? null },

@@ -5,7 +5,7 @@
 import type { AdminRef } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/client.ts';
-import type { Person } from '../../generated/prisma/client.ts';
+import type { Membership, Person } from '../../generated/prisma/client.ts';
 import { isRole, type Actor } from './roles.ts';
 
 /** The platform account behind an event. */
@@ -21,17 +21,32 @@ export const MAX_DISPLAY_NAME = 32;
 
 /** Finds or creates the person behind a platform account. */
 export async function resolvePerson(db: Db, account: PlatformAccount, admins: AdminRef[]): Promise<Person> {
+  return (await resolveActor(db, account, admins)).person;
+}
+
+/**
+ * Finds or creates the person behind a platform account, with their roles, in one query for
+ * the common case (a known person) — this runs for every incoming event.
+ */
+export async function resolveActor(db: Db, account: PlatformAccount, admins: AdminRef[]): Promise<{ person: Person; actor: Actor }> {
   const isAdmin = admins.some((a) => a.platform === account.platform && a.userId === account.userId);
   const existing = await db.identity.findUnique({
     where: { platform_platformUserId: { platform: account.platform, platformUserId: account.userId } },
-    include: { person: true },
+    include: { person: { include: { memberships: true } } },
   });
   if (existing) {
-    if (isAdmin && !existing.person.isAdmin) {
-      return db.person.update({ where: { id: existing.personId }, data: { isAdmin: true } });
+    const { memberships, ...person } = existing.person;
+    if (isAdmin && !person.isAdmin) {
+      const updated = await db.person.update({ where: { id: person.id }, data: { isAdmin: true } });
+      return { person: updated, actor: toActor(updated, memberships) };
     }
-    return existing.person;
+    return { person, actor: toActor(person, memberships) };
   }
+  const person = await createPerson(db, account, isAdmin);
+  return { person, actor: toActor(person, []) };
+}
+
+async function createPerson(db: Db, account: PlatformAccount, isAdmin: boolean): Promise<Person> {
   try {
     return await db.person.create({
       data: {
@@ -58,7 +73,10 @@ export function cleanDisplayName(name: string): string {
 
 /** Loads the roles of a person into an Actor for permission checks. */
 export async function loadActor(db: Db, person: Pick<Person, 'id' | 'isAdmin'>): Promise<Actor> {
-  const memberships = await db.membership.findMany({ where: { personId: person.id } });
+  return toActor(person, await db.membership.findMany({ where: { personId: person.id } }));
+}
+
+function toActor(person: Pick<Person, 'id' | 'isAdmin'>, memberships: Membership[]): Actor {
   return {
     personId: person.id,
     isAdmin: person.isAdmin,

@@ -1,0 +1,59 @@
+/**
+ * End-to-end update throughput: the fake Bot API → telegraf long polling → router (dedup,
+ * identity, roles, queue) → database → reply over HTTP. Baseline in the same run: a raw
+ * better-sqlite3 loop inserting one row per statement into a WAL database, i.e. the cheapest
+ * durable write per update this machine can do.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { startTestBot, tempDir } from '../tests/support/harness.ts';
+import type { BenchResult } from './types.ts';
+
+const USERS = 200;
+const PER_USER = 15;
+
+function rawInsertsPerSecond(n: number): number {
+  const db = new Database(join(tempDir('linli-bench-'), 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, platform TEXT, update_id TEXT, at INTEGER, UNIQUE(platform, update_id))');
+  const insert = db.prepare('INSERT INTO t (platform, update_id, at) VALUES (?, ?, ?)');
+  const start = performance.now();
+  for (let i = 0; i < n; i++) insert.run('telegram', String(i), Date.now());
+  const seconds = (performance.now() - start) / 1000;
+  db.close();
+  return n / seconds;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const bot = await startTestBot();
+  try {
+    const users = Array.from({ length: USERS }, (_, i) => ({ id: 700_000 + i, first_name: `U${i}`, language_code: 'zh' }));
+    // Warm up: every user is created once, so the measured part is steady-state traffic.
+    for (const u of users) bot.fake.sendText({ from: u, text: '/whoami' });
+    await bot.settle();
+    const before = bot.fake.sent.length;
+    const total = USERS * PER_USER;
+    const start = performance.now();
+    for (let k = 0; k < PER_USER; k++) for (const u of users) bot.fake.sendText({ from: u, text: '/whoami' });
+    await bot.settle();
+    await bot.fake.waitFor(() => bot.fake.sent.length - before >= total, { timeoutMs: 120_000 }).catch(() => undefined);
+    const seconds = (performance.now() - start) / 1000;
+    const handled = bot.fake.sent.length - before;
+    const perSecond = handled / seconds;
+    const raw = rawInsertsPerSecond(20_000);
+    return [
+      {
+        name: 'updates handled end to end',
+        value: perSecond,
+        unit: 'updates/s',
+        baseline: { name: 'raw better-sqlite3 inserts', value: raw, unit: 'rows/s' },
+        ratio: perSecond / raw,
+        target: '≥ 1000 updates/s',
+        pass: perSecond >= 1000 && handled === total,
+      },
+    ];
+  } finally {
+    await bot.close();
+  }
+}
