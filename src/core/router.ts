@@ -99,7 +99,7 @@ export class Router {
     } else {
       community = await this.activeCommunity(person, actor);
     }
-    const locale = resolveLocale(person.locale, incoming.sender.languageCode, config.LINLI_DEFAULT_LOCALE);
+    const locale = resolveLocale(person.locale, incoming.sender.languageCode ?? person.clientLanguage ?? undefined, config.LINLI_DEFAULT_LOCALE);
     return createCtx({ services: this.services, adapter, incoming, person, actor, locale, group, community });
   }
 

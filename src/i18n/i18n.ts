@@ -88,3 +88,8 @@ export function resolveLocale(saved: string | null | undefined, clientLanguage: 
   if (clientLanguage) return clientLanguage.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
   return (LOCALES as readonly string[]).includes(fallback) ? (fallback as Locale) : 'zh-CN';
 }
+
+/** The language to write to a person in when they did not just send something (reminders). */
+export function personLocale(person: { locale: string | null; clientLanguage: string | null } | null | undefined, fallback: string): Locale {
+  return resolveLocale(person?.locale, person?.clientLanguage ?? undefined, fallback);
+}

@@ -195,3 +195,35 @@ describe('webhook mode', () => {
     }
   });
 });
+
+describe('idle scenes', () => {
+  it('expire with a message, from the scheduler or on the next answer', async () => {
+    const { testClock } = await import('../support/harness.ts');
+    const clock = testClock('2026-11-22T02:00:00Z');
+    const bot = await startTestBot({ clock });
+    try {
+      const a = { id: 2001, first_name: 'A', language_code: 'zh' };
+      const b = { id: 2002, first_name: 'B', language_code: 'en' };
+      await bot.say(a, '/name');
+      await bot.say(b, '/name');
+      clock.advance(29 * 60_000);
+      await bot.linli.scheduler.run('scene-expiry');
+      expect(textOf(bot.last(a.id))).toContain('对外显示的称呼');
+      clock.advance(2 * 60_000);
+      await bot.linli.scheduler.run('scene-expiry');
+      await bot.fake.waitFor({ chatId: a.id, text: '自动结束' });
+      await bot.fake.waitFor({ chatId: b.id, text: 'no reply for a while' });
+      expect(await bot.db.sceneSession.count()).toBe(0);
+
+      // Expiry noticed on the answer itself (the sweep has not run yet).
+      await bot.say(a, '/name');
+      clock.advance(31 * 60_000);
+      await bot.say(a, '新名字');
+      expect(textOf(bot.last(a.id))).toContain('自动结束');
+      const person = await bot.db.identity.findFirstOrThrow({ where: { platformUserId: String(a.id) }, include: { person: true } });
+      expect(person.person.displayName).toBe('A');
+    } finally {
+      await bot.close();
+    }
+  });
+});

@@ -14,6 +14,8 @@ export interface PlatformAccount {
   userId: string;
   displayName: string;
   username?: string;
+  /** The app's language, when the platform reports it. */
+  languageCode?: string;
 }
 
 /** Longest display name we keep; platform names can be arbitrarily long. */
@@ -36,8 +38,12 @@ export async function resolveActor(db: Db, account: PlatformAccount, admins: Adm
   });
   if (existing) {
     const { memberships, ...person } = existing.person;
-    if (isAdmin && !person.isAdmin) {
-      const updated = await db.person.update({ where: { id: person.id }, data: { isAdmin: true } });
+    const language = account.languageCode && account.languageCode !== person.clientLanguage ? account.languageCode : undefined;
+    if ((isAdmin && !person.isAdmin) || language) {
+      const updated = await db.person.update({
+        where: { id: person.id },
+        data: { isAdmin: isAdmin || person.isAdmin, ...(language ? { clientLanguage: language } : {}) },
+      });
       return { person: updated, actor: toActor(updated, memberships) };
     }
     return { person, actor: toActor(person, memberships) };
@@ -52,6 +58,7 @@ async function createPerson(db: Db, account: PlatformAccount, isAdmin: boolean):
       data: {
         displayName: cleanDisplayName(account.displayName) || account.username || account.userId,
         isAdmin,
+        clientLanguage: account.languageCode ?? null,
         identities: { create: { platform: account.platform, platformUserId: account.userId, username: account.username } },
       },
     });

@@ -2,7 +2,7 @@
  * Housekeeping jobs: tell people whose scene expired, prune old update ids.
  */
 import type { Feature } from '../../core/feature.ts';
-import { resolveLocale } from '../../i18n/i18n.ts';
+import { personLocale } from '../../i18n/i18n.ts';
 
 /** How long handled update ids are kept; Telegram never redelivers older ones. */
 const UPDATE_ID_RETENTION_DAYS = 7;
@@ -20,7 +20,7 @@ export const maintenanceFeature: Feature = {
           const adapter = services.adapters.get(session.platform as never);
           if (!adapter) continue;
           const person = await services.db.person.findUnique({ where: { id: session.personId } });
-          const locale = resolveLocale(person?.locale, undefined, services.config.LINLI_DEFAULT_LOCALE);
+          const locale = personLocale(person, services.config.LINLI_DEFAULT_LOCALE);
           await adapter
             .send(session.chatId, { text: services.i18n.t(locale, 'scene.expired') })
             .catch((err) => services.log.warn({ err, chat: session.chatId }, 'could not announce an expired scene'));

@@ -344,6 +344,7 @@ CREATE TABLE "Person" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "displayName" TEXT NOT NULL,
     "locale" TEXT,
+    "clientLanguage" TEXT,
     "isAdmin" BOOLEAN NOT NULL DEFAULT false,
     "remindersOff" BOOLEAN NOT NULL DEFAULT false,
     "activeCommunityId" TEXT,
