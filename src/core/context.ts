@@ -3,7 +3,7 @@
  * roles, language), where (chat, group, community), and how to answer. Built by the router
  * for each incoming event.
  */
-import type { Adapter, AdapterCapabilities } from '../adapters/adapter.ts';
+import { DeliveryError, type Adapter, type AdapterCapabilities } from '../adapters/adapter.ts';
 import type { Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import type { Locale, TFn } from '../i18n/i18n.ts';
@@ -89,7 +89,7 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
       return answered;
     },
     async reply(message) {
-      return adapter.send(chat.chatId, asMessage(message));
+      return sendWithRetry(adapter, chat.chatId, asMessage(message));
     },
     async toast(text, alert) {
       if (incoming.type === 'action' && incoming.actionId && !answered) {
@@ -100,7 +100,7 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
       if (text) await adapter.send(privateChat.chatId, { text });
     },
     async replyPrivately(message) {
-      await adapter.send(privateChat.chatId, asMessage(message));
+      await sendWithRetry(adapter, privateChat.chatId, asMessage(message));
     },
     deepLink: (payload) => adapter.deepLink(payload),
     privateCtx() {
@@ -112,4 +112,22 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
     },
   };
   return ctx;
+}
+
+/** Longest wait for a direct reply that Telegram asked us to slow down; longer waits fail. */
+const MAX_REPLY_RETRY_SEC = 10;
+
+/**
+ * Sends a direct reply, waiting once when the platform answers "too many requests" with a
+ * short retry_after: a person waiting for an answer should get it a few seconds late rather
+ * than not at all.
+ */
+async function sendWithRetry(adapter: Adapter, chatId: string, message: OutMessage): Promise<SentRef> {
+  try {
+    return await adapter.send(chatId, message);
+  } catch (err) {
+    if (!(err instanceof DeliveryError) || err.kind !== 'rate_limited' || (err.retryAfterSec ?? 99) > MAX_REPLY_RETRY_SEC) throw err;
+    await new Promise((r) => setTimeout(r, (err.retryAfterSec ?? 1) * 1000));
+    return adapter.send(chatId, message);
+  }
 }

@@ -227,3 +227,19 @@ describe('idle scenes', () => {
     }
   });
 });
+
+describe('direct replies under Telegram limits', () => {
+  it('waits out a short 429 and still answers', async () => {
+    const bot = await startTestBot();
+    try {
+      const u = { id: 3001, first_name: 'C', language_code: 'en' };
+      bot.fake.failNext({ method: 'sendMessage', chatId: u.id, errorCode: 429, retryAfter: 1 });
+      await bot.say(u, '/help');
+      expect(textOf(bot.last(u.id))).toContain('What you can do');
+      const refused = bot.fake.calls.filter((c) => c.method === 'sendMessage' && c.errorCode === 429);
+      expect(refused).toHaveLength(1);
+    } finally {
+      await bot.close();
+    }
+  });
+});
