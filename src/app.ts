@@ -21,6 +21,9 @@ import { TELEGRAM_LIMITS, type Limits } from './outbox/rateLimiter.ts';
 import { OutboxWorker } from './outbox/worker.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
+/** Commands ordered below this appear in the platform's command menu; the rest only in /help. */
+const MENU_ORDER_LIMIT = 60;
+
 /** What the bot is built from. */
 export interface LinliOptions {
   config: Config;
@@ -101,6 +104,14 @@ export function createLinli(opts: LinliOptions): Linli {
   const scheduler = new Scheduler(services, jobs);
   let started = false;
 
+  /** The platform's command menu: the everyday commands, in each language (zh-CN is the default). */
+  const publishCommandMenu = async (adapter: Adapter) => {
+    const everyday = [...registry.commands.values()].filter((c) => (c.order ?? 50) < MENU_ORDER_LIMIT).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+    for (const [locale, code] of [['zh-CN', undefined], ['en', 'en']] as const) {
+      await adapter.setCommands!(everyday.map((c) => ({ name: c.name, description: i18n.t(locale, c.description) })), code);
+    }
+  };
+
   return {
     services,
     router,
@@ -108,7 +119,10 @@ export function createLinli(opts: LinliOptions): Linli {
     scheduler,
     registry,
     async start() {
-      for (const adapter of adapters.values()) await adapter.start((incoming) => router.dispatch(adapter, incoming));
+      for (const adapter of adapters.values()) {
+        await adapter.start((incoming) => router.dispatch(adapter, incoming));
+        if (adapter.setCommands) await publishCommandMenu(adapter).catch((err) => log.warn({ err }, 'could not publish the command menu'));
+      }
       outboxWorker.start();
       if (opts.schedule ?? true) scheduler.start();
       started = true;

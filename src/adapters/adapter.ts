@@ -31,6 +31,8 @@ export interface Adapter {
   deepLink(payload: string): string | undefined;
   /** Downloads a file a person sent. */
   downloadFile(fileId: string): Promise<Buffer>;
+  /** Publishes the command menu for a language (Telegram's "/" menu); absent elsewhere. */
+  setCommands?(commands: { name: string; description: string }[], languageCode?: string): Promise<void>;
   /** True when the chat id names a group (rate limits differ for groups). */
   isGroupChat(chatId: string): boolean;
   /** The private chat id for a user (Telegram: same as the user id). */

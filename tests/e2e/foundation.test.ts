@@ -54,6 +54,15 @@ describe('foundation end to end', () => {
     await fake.close();
   });
 
+  it('publishes the command menu in both languages', async () => {
+    const zh = fake.commandsFor('default', '') as { command: string; description: string }[];
+    const en = fake.commandsFor('default', 'en') as { command: string; description: string }[];
+    expect(zh.map((c) => c.command)).toContain('help');
+    expect(zh.find((c) => c.command === 'help')!.description).toBe('查看您可以办理的事项');
+    expect(en.find((c) => c.command === 'help')!.description).toBe('What you can do here');
+    expect(zh.map((c) => c.command)).not.toContain('as');
+  });
+
   it('greets in Chinese for a zh client and in English otherwise', async () => {
     await bot.say(zhUser, '/start');
     const zh = bot.last(zhUser.id);

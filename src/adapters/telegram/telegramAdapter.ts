@@ -160,6 +160,15 @@ export function createTelegramAdapter(opts: TelegramOptions): Adapter & { readon
       return Buffer.from(await res.arrayBuffer());
     },
 
+    async setCommands(commands: { name: string; description: string }[], languageCode?: string) {
+      await call(() =>
+        bot.telegram.setMyCommands(
+          commands.map((c) => ({ command: c.name, description: c.description.slice(0, 256) })),
+          languageCode ? { language_code: languageCode } : {},
+        ),
+      );
+    },
+
     isGroupChat: (chatId: string) => chatId.startsWith('-'),
     privateChatId: (userId: string) => userId,
   };
