@@ -49,7 +49,8 @@ export const codesScene = defineScene<CodesState>({
       validate(answer) {
         if (answer === null) return;
         const unit = normalizeUnit(String(answer));
-        if (!unit || unit === '-' || [...unit].length > MAX_UNIT_LENGTH) return invalid('codes.bad_unit');
+        // Every real unit label has a number in it (3栋-2单元-501, A座-1201); "跳过" or "无" does not.
+        if (!/\p{Nd}/u.test(unit) || [...unit].length > MAX_UNIT_LENGTH) return invalid('codes.bad_unit');
       },
       apply: (state, answer) => ({ ...state, unit: answer === null ? null : normalizeUnit(String(answer)) }),
     },
