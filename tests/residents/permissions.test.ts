@@ -2,10 +2,13 @@
  * The permission matrix, written out by hand: every permission × every kind of actor. A new
  * permission fails the "covers every permission" test until its row is added here.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/core/errors.ts';
 import { can, PERMISSIONS, requirePermission, type Permission } from '../../src/domain/residents/permissions.ts';
 import type { Actor, Role } from '../../src/domain/residents/roles.ts';
+import { issueCodes } from '../../src/domain/residents/verification.ts';
+import { grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
+import { startTestBot, textOf, type TestBot } from '../support/harness.ts';
 
 const HERE = 'community-here';
 const ELSEWHERE = 'community-elsewhere';
@@ -102,5 +105,91 @@ describe('permission matrix', () => {
       expect(can(both, permission, ELSEWHERE)).toBe(expected(permission).committee || expected(permission).verified || expected(permission).staff);
       expect(can(both, permission, HERE)).toBe(false);
     }
+  });
+});
+
+describe('privileged commands through the bot refuse unprivileged roles', () => {
+  let bot: TestBot;
+  const users = {
+    none: { id: 7001, first_name: 'N', language_code: 'zh-CN' },
+    verified: { id: 7002, first_name: 'V', language_code: 'zh-CN' },
+    council: { id: 7003, first_name: 'C', language_code: 'zh-CN' },
+    invited: { id: 7004, first_name: 'I', language_code: 'zh-CN' },
+    staff: { id: 7005, first_name: 'S', language_code: 'zh-CN' },
+    otherCommittee: { id: 7006, first_name: 'O', language_code: 'zh-CN' },
+    english: { id: 7007, first_name: 'E', language_code: 'en' },
+  };
+  const FORBIDDEN = '您没有办理此事项的权限';
+  const NO_COMMUNITY = '您尚未关联任何社区';
+  const group = { id: -100300, type: 'supergroup' as const, title: '测试群' };
+  let codeId: string;
+  let verifiedPersonId: string;
+
+  beforeAll(async () => {
+    bot = await startTestBot();
+    const here = await makeCommunity(bot.db);
+    const other = await makeCommunity(bot.db, 'yuanling', '园岭社区');
+    verifiedPersonId = (await grantRole(bot.db, here, users.verified.id, 'verified')).id;
+    await grantRole(bot.db, here, users.council.id, 'council');
+    await grantRole(bot.db, here, users.invited.id, 'invited');
+    await grantRole(bot.db, here, users.staff.id, 'staff');
+    await grantRole(bot.db, other, users.otherCommittee.id, 'committee');
+    await grantRole(bot.db, here, users.english.id, 'verified');
+    await issueCodes(bot.db, OPERATOR, 'cli', { communityId: here.id, unit: '1栋-1单元-101', role: 'verified', count: 1, expiresInMs: 86_400_000 });
+    codeId = (await bot.db.verificationCode.findFirstOrThrow({ where: { communityId: here.id, redeemedAt: null } })).id;
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
+
+  const lastAnswer = () => {
+    const answers = bot.fake.calls.filter((c) => c.method === 'answerCallbackQuery');
+    return String(answers[answers.length - 1]?.params.text);
+  };
+
+  // who → expected refusal per command (null: the command is allowed for this role).
+  const TABLE: Record<string, { bind: string; codes: string | null; members: string | null; export: string | null }> = {
+    none: { bind: FORBIDDEN, codes: NO_COMMUNITY, members: NO_COMMUNITY, export: NO_COMMUNITY },
+    verified: { bind: FORBIDDEN, codes: FORBIDDEN, members: FORBIDDEN, export: FORBIDDEN },
+    council: { bind: FORBIDDEN, codes: FORBIDDEN, members: FORBIDDEN, export: FORBIDDEN },
+    invited: { bind: FORBIDDEN, codes: FORBIDDEN, members: FORBIDDEN, export: FORBIDDEN },
+    staff: { bind: FORBIDDEN, codes: FORBIDDEN, members: FORBIDDEN, export: null },
+    // A committee member of another community acts in their own community in private chats.
+    otherCommittee: { bind: FORBIDDEN, codes: null, members: null, export: null },
+  };
+
+  for (const [who, want] of Object.entries(TABLE)) {
+    it(`${who}: /bind, /codes, /members, /export`, async () => {
+      const user = users[who as keyof typeof users];
+      await bot.say(user, '/bind badeng', group);
+      expect(textOf(bot.last(group.id))).toContain(want.bind);
+      for (const command of ['codes', 'members', 'export'] as const) {
+        await bot.say(user, `/${command}`);
+        const answer = textOf(bot.last(user.id));
+        if (want[command]) expect({ command, answer }).toEqual({ command, answer: expect.stringContaining(want[command]!) });
+        else expect({ command, answer }).not.toEqual({ command, answer: expect.stringMatching(/没有办理此事项的权限|尚未关联任何社区/) });
+      }
+      // Forged buttons: the domain checks again, whatever the chat showed.
+      for (const data of [`cd:rv:${codeId}`, `cd:riy:${codeId}`, `mb:ry:${verifiedPersonId}:verified`]) {
+        bot.fake.pressButton({ from: user, messageId: bot.last(user.id).messageId, data, force: true });
+        await bot.settle();
+        expect({ data, answer: lastAnswer() }).toEqual({ data, answer: expect.stringMatching(/没有办理此事项的权限|尚未关联任何社区|没有此项身份/) });
+      }
+    });
+  }
+
+  it('refuses in the person’s language', async () => {
+    await bot.say(users.english, '/codes');
+    expect(textOf(bot.last(users.english.id))).toContain('You are not allowed to do that');
+    await bot.say(users.english, '/bind badeng', group);
+    expect(textOf(bot.last(group.id))).toContain('You are not allowed to do that');
+  });
+
+  it('left every code, role and group as it was', async () => {
+    const code = await bot.db.verificationCode.findUniqueOrThrow({ where: { id: codeId } });
+    expect(code.revokedAt).toBeNull();
+    expect(await bot.db.verificationCode.count()).toBe(7);
+    expect(await bot.db.membership.count({ where: { personId: verifiedPersonId } })).toBe(1);
+    expect((await bot.db.chatGroup.findFirstOrThrow({ where: { chatId: String(group.id) } })).communityId).toBeNull();
   });
 });
