@@ -59,7 +59,11 @@ export async function ensureGroup(db: Db, chat: { platform: string; chatId: stri
  * rebinding a group that belongs to another community needs that community's permission too.
  */
 export async function bindGroup(db: Db, actor: Actor, via: string, group: ChatGroup, slug: string): Promise<Community> {
-  if (!slug.trim()) throw new DomainError('residents.bind_usage');
+  if (!slug.trim()) {
+    // Explain the usage only to someone who could bind; everyone else hears the refusal.
+    if (!actor.isAdmin && !actor.grants.some((g) => g.role === 'committee')) throw new DomainError('errors.forbidden');
+    throw new DomainError('residents.bind_usage');
+  }
   const community = await communityBySlug(db, slug);
   requirePermission(actor, 'community.bind', community.id);
   if (group.communityId && group.communityId !== community.id) requirePermission(actor, 'community.bind', group.communityId);

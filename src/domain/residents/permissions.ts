@@ -13,6 +13,7 @@ export type Permission =
   | 'code.revoke'
   | 'member.list'
   | 'verification.remove'
+  | 'role.remove'
   | 'proposal.create'
   | 'proposal.second'
   | 'proposal.review'
@@ -34,6 +35,7 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'code.revoke': ['committee'],
   'member.list': ['committee'],
   'verification.remove': ['committee'],
+  'role.remove': ['committee'],
   'proposal.create': ['verified'],
   'proposal.second': ['verified'],
   'proposal.review': ['committee'],

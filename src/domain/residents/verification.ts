@@ -60,39 +60,52 @@ export interface IssueRequest {
   expiresInMs: number;
 }
 
-/** Creates codes; returns them in clear text — the only time they exist in clear text. */
-export async function issueCodes(db: Db, actor: Actor, via: string, req: IssueRequest, now = new Date()): Promise<string[]> {
+/** Anything with the delegates issuing needs: the client or a transaction. */
+type IssueDb = Pick<Db, 'verificationCode' | 'auditEntry'>;
+
+/** Checks an issue request (permission, role, count, expiry, unit); returns the normalised unit. */
+export function checkIssueRequest(actor: Actor, req: IssueRequest): string | null {
   requirePermission(actor, 'code.issue', req.communityId);
   if (!actor.isAdmin && !COMMITTEE_GRANTABLE.includes(req.role)) throw new DomainError('codes.role_needs_admin', { role: req.role });
   if (!Number.isInteger(req.count) || req.count < 1 || req.count > 500) throw new DomainError('codes.bad_count');
-  if (req.expiresInMs < 60 * 60_000 || req.expiresInMs > 366 * 24 * 60 * 60_000) throw new DomainError('codes.bad_expiry');
+  if (!(req.expiresInMs >= 60 * 60_000 && req.expiresInMs <= 366 * 24 * 60 * 60_000)) throw new DomainError('codes.bad_expiry');
   const unit = req.unit ? normalizeUnit(req.unit) : null;
   if (unit !== null && (unit.length === 0 || unit.length > MAX_UNIT_LENGTH)) throw new DomainError('codes.bad_unit');
   if (req.role === 'verified' && !unit) throw new DomainError('codes.unit_required');
+  return unit;
+}
+
+/** Writes checked codes and their audit entry; call inside a transaction. */
+export async function writeCodes(tx: IssueDb, actor: Actor, via: string, req: IssueRequest, unit: string | null, now: Date): Promise<string[]> {
   const codes = Array.from({ length: req.count }, generateCode);
   const expiresAt = new Date(now.getTime() + req.expiresInMs);
-  await db.$transaction(async (tx) => {
-    await tx.verificationCode.createMany({
-      data: codes.map((code) => ({
-        communityId: req.communityId,
-        codeHash: hashCode(code),
-        hint: code.slice(-2),
-        unit,
-        role: req.role,
-        createdById: actor.personId,
-        expiresAt,
-      })),
-    });
-    await recordAudit(tx, {
-      actorId: actor.personId,
-      via,
-      action: 'code.issue',
+  await tx.verificationCode.createMany({
+    data: codes.map((code) => ({
       communityId: req.communityId,
-      targetType: 'code',
-      details: { count: req.count, role: req.role, hasUnit: unit !== null, expiresAt: expiresAt.toISOString() },
-    });
+      codeHash: hashCode(code),
+      hint: code.slice(-2),
+      unit,
+      role: req.role,
+      createdById: actor.personId,
+      createdAt: now,
+      expiresAt,
+    })),
+  });
+  await recordAudit(tx, {
+    actorId: actor.personId,
+    via,
+    action: 'code.issue',
+    communityId: req.communityId,
+    targetType: 'code',
+    details: { count: req.count, role: req.role, hasUnit: unit !== null, expiresAt: expiresAt.toISOString() },
   });
   return codes;
+}
+
+/** Creates codes; returns them in clear text — the only time they exist in clear text. */
+export async function issueCodes(db: Db, actor: Actor, via: string, req: IssueRequest, now = new Date()): Promise<string[]> {
+  const unit = checkIssueRequest(actor, req);
+  return db.$transaction((tx) => writeCodes(tx, actor, via, req, unit, now));
 }
 
 /** The outcome of a successful redemption. */

@@ -1,12 +1,18 @@
 /**
  * Chat commands about people and their communities: binding a group (/bind), redeeming a
- * verification code (/verify, or the deep link t.me/<bot>?start=<code>), and /whoami.
- * The rules live in src/domain/residents; this file only translates between chat and domain.
+ * verification code (/verify, or the deep link t.me/<bot>?start=<code>), /whoami, and — in
+ * their own files — the committee's /codes and /members and the residents' /mydata and
+ * /forgetme. The rules live in src/domain/residents; these files only translate between chat
+ * and domain.
  */
 import type { Ctx } from '../../core/context.ts';
 import type { Feature } from '../../core/feature.ts';
 import { bindGroup } from '../../domain/residents/communities.ts';
 import { normalizeCode, redeemCode } from '../../domain/residents/verification.ts';
+import { codesScene } from '../../../scenes/codes.ts';
+import { codesAction, codesCommand } from './codes.ts';
+import { membersAction, membersCommand } from './members.ts';
+import { forgetMeCommand, myDataCommand, privacyAction } from './privacy.ts';
 
 async function verify(ctx: Ctx, code: string): Promise<void> {
   if (ctx.chat.kind === 'group') {
@@ -30,6 +36,8 @@ async function verify(ctx: Ctx, code: string): Promise<void> {
 /** The residents feature. */
 export const residentsFeature: Feature = {
   name: 'residents',
+  scenes: [codesScene],
+  actions: [codesAction, membersAction, privacyAction],
   commands: [
     {
       name: 'verify',
@@ -83,6 +91,10 @@ export const residentsFeature: Feature = {
         await ctx.reply(ctx.t('residents.bound', { name: community.name }));
       },
     },
+    codesCommand,
+    membersCommand,
+    myDataCommand,
+    forgetMeCommand,
   ],
   startPayloads: [
     async (ctx, payload) => {

@@ -1,0 +1,117 @@
+/**
+ * `/mydata` and `/forgetme`: a resident sees everything Linli stores about them (a summary
+ * message and the complete JSON file, in the private chat only) and can have it erased after
+ * a confirmation. The rules live in src/domain/residents/privacy.ts.
+ */
+import type { Ctx } from '../../core/context.ts';
+import type { ActionDef, CommandDef } from '../../core/feature.ts';
+import { collectPersonalData, forgetPerson, type PersonalData } from '../../domain/residents/privacy.ts';
+import { splitText } from '../../outbox/split.ts';
+import { ensurePrivate } from './privateOnly.ts';
+
+/** Button prefix of the erasure confirmation. */
+const PREFIX = 'pv';
+/** A confirmation button older than this is refused: erasure needs a fresh, deliberate yes. */
+const CONFIRM_WINDOW_MS = 10 * 60_000;
+/** Items listed per section in the message; the JSON file has all of them. */
+const ITEMS_SHOWN = 10;
+
+/** Renders one section: a counted heading and its first items. */
+function section<T>(ctx: Ctx, key: string, items: T[], line: (item: T) => string): string[] {
+  const out = [ctx.t(`privacy.${key}`, { count: items.length })];
+  for (const item of items.slice(0, ITEMS_SHOWN)) out.push(`  · ${line(item)}`);
+  if (items.length > ITEMS_SHOWN) out.push(`  ${ctx.t('privacy.more', { count: items.length - ITEMS_SHOWN })}`);
+  return out;
+}
+
+/** The summary message of /mydata. */
+export function renderPersonalData(ctx: Ctx, d: PersonalData): string {
+  const t = ctx.t;
+  return [
+    t('privacy.title'),
+    t('privacy.person', { name: d.person.displayName, id: d.person.id, since: d.person.createdAt }),
+    ...section(ctx, 'identities', d.identities, (i) => t('privacy.identity_line', { platform: i.platform, id: i.platformUserId, username: i.username ? `@${i.username}` : '' })),
+    ...section(ctx, 'memberships', d.memberships, (m) => t('privacy.membership_line', { community: m.community, role: t(`roles.${m.role}`), unit: m.unit ?? '—', when: m.grantedAt })),
+    ...section(ctx, 'proposals', d.proposals, (p) => t('privacy.proposal_line', { number: p.number, title: p.title, community: p.community })),
+    ...section(ctx, 'seconds', d.seconds, (s) => t('privacy.second_line', { number: s.proposalNumber, title: s.proposalTitle })),
+    ...section(ctx, 'ballots', d.ballots, (b) => t('privacy.ballot_line', { number: b.pollNumber, question: b.question, choices: b.choices.join('、') || '—' })),
+    ...section(ctx, 'ratings', d.ratings, (r) => t('privacy.rating_line', { target: r.target, period: r.period, overall: r.overall })),
+    t('privacy.codes', { redeemed: d.codesRedeemed.length, issued: d.codesIssued }),
+    t('privacy.attempts', { count: d.redemptionAttempts.length }),
+    t('privacy.scenes', { count: d.scenes.length }),
+    t('privacy.audit', { count: d.audit.length }),
+    '',
+    t('privacy.footer'),
+  ].join('\n');
+}
+
+/** The /mydata command. */
+export const myDataCommand: CommandDef = {
+  name: 'mydata',
+  aliases: ['我的数据'],
+  description: 'privacy.command_mydata',
+  order: 85,
+  visible: (ctx) => ctx.chat.kind === 'private',
+  async run(ctx) {
+    if (!(await ensurePrivate(ctx))) return;
+    const data = await collectPersonalData(ctx.services.db, ctx.person.id);
+    for (const part of splitText(renderPersonalData(ctx, data), ctx.capabilities.maxTextLength)) await ctx.reply(part);
+    const json = JSON.stringify({ exportedAt: ctx.services.clock(), ...data }, null, 2);
+    await ctx.reply({
+      text: ctx.t('privacy.file_caption'),
+      document: { data: Buffer.from(json, 'utf8'), name: 'linli-mydata.json', mimeType: 'application/json' },
+    });
+  },
+};
+
+/** The /forgetme command: explains what happens and asks for a confirmation. */
+export const forgetMeCommand: CommandDef = {
+  name: 'forgetme',
+  aliases: ['删除我的数据'],
+  description: 'privacy.command_forgetme',
+  order: 86,
+  visible: (ctx) => ctx.chat.kind === 'private',
+  async run(ctx) {
+    if (!(await ensurePrivate(ctx))) return;
+    const issued = ctx.services.clock().getTime();
+    await ctx.reply({
+      text: ctx.t('privacy.forget_confirm'),
+      buttons: [[{ label: ctx.t('privacy.forget_yes'), action: `${PREFIX}:forget:${issued}` }, { label: ctx.t('privacy.forget_no'), action: `${PREFIX}:keep` }]],
+    });
+  },
+};
+
+/** The confirmation buttons of /forgetme. */
+export const privacyAction: ActionDef = {
+  prefix: PREFIX,
+  async run(ctx, [verb, issued]) {
+    if (!(await ensurePrivate(ctx))) return;
+    if (verb === 'keep') {
+      await ctx.toast('');
+      await ctx.reply(ctx.t('privacy.kept'));
+      return;
+    }
+    if (verb !== 'forget') return ctx.toast(ctx.t('errors.stale_button'));
+    const { db, clock, config, i18n, adapters } = ctx.services;
+    const now = clock();
+    const age = now.getTime() - Number(issued);
+    if (!Number.isFinite(age) || age < 0 || age > CONFIRM_WINDOW_MS) {
+      await ctx.toast(ctx.t('privacy.confirm_expired'), true);
+      return;
+    }
+    const identities = await db.identity.findMany({ where: { personId: ctx.person.id } });
+    const privateChats = identities.flatMap((i) => {
+      const adapter = adapters.get(i.platform as never);
+      return adapter ? [{ platform: i.platform, chatId: adapter.privateChatId(i.platformUserId) }] : [];
+    });
+    await forgetPerson(db, ctx.person.id, {
+      via: ctx.via,
+      // Stored data, shown wherever the name was: in the deployment's language, not the person's.
+      placeholder: i18n.t(config.LINLI_DEFAULT_LOCALE, 'privacy.erased_name'),
+      privateChats,
+      now,
+    });
+    await ctx.toast('');
+    await ctx.reply(ctx.t('privacy.forgotten'));
+  },
+};
