@@ -58,7 +58,7 @@ export async function ensureGroup(db: Db, chat: { platform: string; chatId: stri
  * Binds a group to a community. Allowed for admins and the community's committee members;
  * rebinding a group that belongs to another community needs that community's permission too.
  */
-export async function bindGroup(db: Db, actor: Actor, via: string, group: ChatGroup, slug: string): Promise<Community> {
+export async function bindGroup(db: Db, actor: Actor, via: string, group: ChatGroup, slug: string, now = new Date()): Promise<Community> {
   if (!slug.trim()) {
     // Explain the usage only to someone who could bind; everyone else hears the refusal.
     if (!actor.isAdmin && !actor.grants.some((g) => g.role === 'committee')) throw new DomainError('errors.forbidden');
@@ -70,7 +70,7 @@ export async function bindGroup(db: Db, actor: Actor, via: string, group: ChatGr
   await db.$transaction(async (tx) => {
     await tx.chatGroup.update({
       where: { id: group.id },
-      data: { communityId: community.id, boundAt: new Date(), boundById: actor.personId, active: true },
+      data: { communityId: community.id, boundAt: now, boundById: actor.personId, active: true },
     });
     await recordAudit(tx, {
       actorId: actor.personId,

@@ -87,7 +87,7 @@ export const residentsFeature: Feature = {
           await ctx.reply(ctx.t('residents.bind_in_group'));
           return;
         }
-        const community = await bindGroup(ctx.services.db, ctx.actor, ctx.via, ctx.group, args);
+        const community = await bindGroup(ctx.services.db, ctx.actor, ctx.via, ctx.group, args, ctx.services.clock());
         await ctx.reply(ctx.t('residents.bound', { name: community.name }));
       },
     },
