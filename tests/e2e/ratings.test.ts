@@ -277,6 +277,16 @@ describe('satisfaction ratings end to end', () => {
     expect(await runCli(['export', 'ratings', '--community', 'badeng', '--format', 'pdf', '--out', out], { DATABASE_URL: `file:${bot.dbFile}`, LOG_LEVEL: 'silent' })).toBe(1);
   });
 
+  it('manages targets on the CLI, audited, refusing bad kinds', async () => {
+    const env = { DATABASE_URL: `file:${bot.dbFile}`, LOG_LEVEL: 'silent' };
+    expect(await runCli(['rating', 'target', 'add', '--community', 'badeng', '--kind', 'property', '--name', '招商物业'], env)).toBe(0);
+    expect(await runCli(['rating', 'target', 'add', '--community', 'badeng', '--kind', 'spaceship', '--name', '飞船'], env)).toBe(1);
+    expect(await runCli(['rating', 'target', 'fly', '--community', 'badeng'], env)).toBe(1);
+    const added = await bot.db.ratingTarget.findMany({ where: { communityId: badeng.id, name: { in: ['招商物业', '飞船'] } } });
+    expect(added.map((t) => t.kind)).toEqual(['property']);
+    expect(await bot.db.auditEntry.count({ where: { action: 'rating.target.add', targetId: added[0].id, via: 'cli' } })).toBe(1);
+  });
+
   it('adds a target for a completed project and lets committee members manage targets in chat', async () => {
     await bot.linli.services.events.emit('proposal.completed', { proposalId: 'p-42', communityId: badeng.id, title: '5栋楼道照明改造' });
     await bot.linli.services.events.emit('proposal.completed', { proposalId: 'p-42', communityId: badeng.id, title: '5栋楼道照明改造' });
