@@ -64,7 +64,7 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
       include: { poll: { include: { community: true } }, choices: { include: { option: true } } },
       orderBy: { castAt: 'asc' },
     }),
-    db.rating.findMany({ where: { OR: [{ raterId: personId }, { raterKey: key }] }, include: { target: true }, orderBy: { createdAt: 'asc' } }),
+    db.rating.findMany({ where: { raterKey: key }, include: { target: true }, orderBy: { createdAt: 'asc' } }),
     db.verificationCode.findMany({ where: { redeemedById: personId }, include: { community: true }, orderBy: { redeemedAt: 'asc' } }),
     db.verificationCode.count({ where: { createdById: personId } }),
     accounts.length ? db.redemptionAttempt.findMany({ where: { OR: accounts }, orderBy: { at: 'asc' } }) : [],
@@ -84,7 +84,7 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
       advisory: b.advisory,
       castAt: b.castAt,
     })),
-    ratings: ratings.map((r) => ({ target: r.target.name, period: r.period, overall: r.overall, comment: r.comment, createdAt: r.createdAt })),
+    ratings: ratings.map((r) => ({ target: r.target.name ?? r.target.kind, period: r.period, overall: r.overall, comment: r.comment, createdAt: r.createdAt })),
     codesRedeemed: codes.map((c) => ({ community: c.community.name, role: c.role, unit: c.unit, redeemedAt: c.redeemedAt })),
     codesIssued,
     redemptionAttempts: attempts.map((a) => ({ at: a.at, success: a.success })),
@@ -133,9 +133,9 @@ export async function forgetPerson(db: Db, personId: string, opts: ErasureOption
     for (const s of seconds) {
       await tx.proposalSecond.update({ where: { id: s.id }, data: { personId: null, voterKey: s.voterKey.startsWith('p:') ? opaqueKey() : s.voterKey } });
     }
-    const ratings = await tx.rating.findMany({ where: { OR: [{ raterId: personId }, { raterKey: key }] }, select: { id: true, raterKey: true } });
+    const ratings = await tx.rating.findMany({ where: { raterKey: key }, select: { id: true, raterKey: true } });
     for (const r of ratings) {
-      await tx.rating.update({ where: { id: r.id }, data: { raterId: null, raterKey: r.raterKey.startsWith('p:') ? opaqueKey() : r.raterKey } });
+      await tx.rating.update({ where: { id: r.id }, data: { raterKey: opaqueKey() } });
     }
 
     // Proposals stay public records; the author becomes the placeholder, and the author's own

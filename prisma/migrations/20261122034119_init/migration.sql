@@ -265,7 +265,8 @@ CREATE TABLE "RatingTarget" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "communityId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
-    "name" TEXT NOT NULL,
+    "name" TEXT,
+    "systemKey" TEXT,
     "proposalId" TEXT,
     "active" BOOLEAN NOT NULL DEFAULT true,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -278,11 +279,12 @@ CREATE TABLE "Rating" (
     "targetId" TEXT NOT NULL,
     "period" TEXT NOT NULL,
     "raterKey" TEXT NOT NULL,
-    "raterId" TEXT,
     "overall" INTEGER NOT NULL,
     "dimensions" TEXT,
     "comment" TEXT,
     "commentStatus" TEXT NOT NULL DEFAULT 'none',
+    "reviewedById" TEXT,
+    "reviewedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "Rating_targetId_fkey" FOREIGN KEY ("targetId") REFERENCES "RatingTarget" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
@@ -516,13 +518,25 @@ CREATE INDEX "ProposalEvent_proposalId_at_idx" ON "ProposalEvent"("proposalId", 
 CREATE INDEX "RatingTarget_communityId_idx" ON "RatingTarget"("communityId");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "RatingTarget_communityId_systemKey_key" ON "RatingTarget"("communityId", "systemKey");
+
+-- CreateIndex
 CREATE INDEX "Rating_targetId_period_idx" ON "Rating"("targetId", "period");
+
+-- CreateIndex
+CREATE INDEX "Rating_commentStatus_idx" ON "Rating"("commentStatus");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Rating_targetId_period_raterKey_key" ON "Rating"("targetId", "period", "raterKey");
 
 -- CreateIndex
 CREATE INDEX "RatingCampaign_status_closesAt_idx" ON "RatingCampaign"("status", "closesAt");
+
+-- CreateIndex
+CREATE INDEX "RatingCampaign_communityId_status_idx" ON "RatingCampaign"("communityId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RatingCampaign_targetId_period_key" ON "RatingCampaign"("targetId", "period");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Community_slug_key" ON "Community"("slug");
