@@ -17,7 +17,7 @@ import { afterMove } from '../src/features/proposals/flow.ts';
 async function beginFor(ctx: Ctx, proposalId: string, allowed: string[]) {
   const p = await loadProposal(ctx.services.db, proposalId);
   requirePermission(ctx.actor, 'proposal.review', p.communityId);
-  if (!allowed.includes(p.status)) throw new DomainError('proposals.wrong_status_for_action', { number: p.number, status: `$t(proposals.status.${p.status})` });
+  if (!allowed.includes(p.status)) throw new DomainError('proposals.wrong_status_for_action', { number: p.number, status: p.status });
   return p;
 }
 

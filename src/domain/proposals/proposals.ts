@@ -152,7 +152,7 @@ export async function secondProposal(db: Db, acting: Acting, proposalId: string)
       requirePermission(acting.actor, 'proposal.second', proposal.communityId);
       if (proposal.authorId === acting.actor.personId) throw new DomainError('proposals.second_own');
       if (!SECONDABLE_STATUSES.has(proposal.status as ProposalStatus)) {
-        throw new DomainError('proposals.second_closed', { status: `$t(proposals.status.${proposal.status})` });
+        throw new DomainError('proposals.second_closed', { status: proposal.status });
       }
       await tx.proposalSecond.create({ data: { proposalId, personId: acting.actor.personId, voterKey: voterKey(acting.actor.personId), createdAt: acting.now } });
       const seconds = await tx.proposalSecond.count({ where: { proposalId } });
@@ -193,7 +193,7 @@ export function mergeProposal(db: Db, acting: Acting, proposalId: string, target
     const target = await tx.proposal.findUnique({ where: { id: targetId } });
     if (!target || target.communityId !== p.communityId) throw new DomainError('proposals.not_found');
     if (FINAL_STATUSES.has(target.status as ProposalStatus) || target.status === 'draft') {
-      throw new DomainError('proposals.merge_target_closed', { number: target.number, status: `$t(proposals.status.${target.status})` });
+      throw new DomainError('proposals.merge_target_closed', { number: target.number, status: target.status });
     }
     return move(tx, p, 'merged', person(acting), {
       now: acting.now,
@@ -208,7 +208,7 @@ export async function setBudget(db: Db, acting: Acting, proposalId: string, budg
   const name = cleanText(implementer, 'implementer', 2, MAX_IMPLEMENTER);
   return withProposal(db, proposalId, async (tx, p) => {
     requirePermission(acting.actor, 'proposal.review', p.communityId);
-    if (p.status !== 'approved' && p.status !== 'in_progress') throw new DomainError('proposals.budget_wrong_status', { status: `$t(proposals.status.${p.status})` });
+    if (p.status !== 'approved' && p.status !== 'in_progress') throw new DomainError('proposals.budget_wrong_status', { status: p.status });
     const community = await tx.community.findUniqueOrThrow({ where: { id: p.communityId } });
     const fen = costToFen(budgetYuan, community.proposalCostCapFen);
     const updated = await tx.proposal.update({ where: { id: p.id }, data: { approvedBudgetFen: fen, implementer: name } });
@@ -249,7 +249,7 @@ export async function postProgress(
       started = await move(tx, p, 'in_progress', person(acting), { now: acting.now });
       current = started.proposal;
     } else if (p.status !== 'in_progress') {
-      throw new DomainError('proposals.progress_wrong_status', { status: `$t(proposals.status.${p.status})` });
+      throw new DomainError('proposals.progress_wrong_status', { status: p.status });
     }
     if (input.percent < current.progressPercent) throw new DomainError('proposals.progress_backwards', { current: current.progressPercent });
     await tx.proposalProgress.create({

@@ -76,8 +76,8 @@ export function costToFen(yuan: number, capFen: number): number {
 export function cleanText(value: string, field: string, min: number, max: number): string {
   const cleaned = value.replace(/[\p{Cc}\p{Cf}]/gu, (c) => (c === '\n' ? c : '')).trim();
   const n = chars(cleaned);
-  if (!n) throw new DomainError('proposals.field_empty', { field: `$t(proposals.field.${field})` });
-  if (n > max) throw new DomainError('proposals.field_too_long', { field: `$t(proposals.field.${field})`, max, length: n });
-  if (n < min) throw new DomainError('proposals.field_too_short', { field: `$t(proposals.field.${field})`, min });
+  if (!n) throw new DomainError('proposals.field_empty', { field: field });
+  if (n > max) throw new DomainError('proposals.field_too_long', { field: field, max, length: n });
+  if (n < min) throw new DomainError('proposals.field_too_short', { field: field, min });
   return cleaned;
 }

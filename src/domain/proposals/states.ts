@@ -91,10 +91,13 @@ export const REVIEW_QUEUE_STATUSES: readonly ProposalStatus[] = ['under_review',
 export function findTransition(from: string, to: ProposalStatus, mover: Mover, reason?: string | null): Transition {
   const candidates = TRANSITIONS.filter((x) => x.from === from && x.to === to);
   if (!candidates.length) {
-    throw new DomainError('proposals.illegal_move', { from: `$t(proposals.status.${from})`, to: `$t(proposals.status.${to})` });
+    throw new DomainError('proposals.illegal_move', { from: from, to: to });
   }
   const row = candidates.find((x) => x.by === mover);
-  if (!row) throw new DomainError(mover.startsWith('system:') ? 'proposals.illegal_move_system' : 'errors.forbidden', { from: `$t(proposals.status.${from})`, to: `$t(proposals.status.${to})` });
-  if (row.reasonRequired && !reason?.trim()) throw new DomainError('proposals.reason_required', { to: `$t(proposals.status.${to})` });
+  if (!row) {
+    const systemOnly = candidates.every((x) => x.by.startsWith('system:'));
+    throw new DomainError(systemOnly && !mover.startsWith('system:') ? 'proposals.illegal_move_system' : 'errors.forbidden', { from, to });
+  }
+  if (row.reasonRequired && !reason?.trim()) throw new DomainError('proposals.reason_required', { to });
   return row;
 }

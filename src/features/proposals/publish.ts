@@ -95,7 +95,7 @@ export async function notifyAuthor(services: Services, p: Proposal, step: string
     chatId: adapter.privateChatId(identity.platformUserId),
     communityId: p.communityId,
     message: {
-      text: t(key, { number: p.number, title: p.title, reason: p.statusReason ?? '', status: t(`proposals.status.${p.status}`), ...params }),
+      text: t(key, { number: p.number, title: p.title, reason: p.statusReason ? t('proposals.notice.note', { reason: p.statusReason }) : '', status: t(`proposals.status.${p.status}`), ...params }),
       buttons: link ? [[{ label: t('proposals.details_button'), url: link }]] : [[{ label: t('proposals.details_button'), action: `prop:v:${p.id}` }]],
     },
     refType: 'proposal',
