@@ -243,6 +243,26 @@ describe('a full round of 民生微实事', () => {
   });
 });
 
+describe('permissions and staff export', () => {
+  it('refuses /propose to people who are not verified residents', async () => {
+    await bot.say(unverified, '/propose');
+    expect(textOf(bot.last(unverified.id))).toContain('/verify');
+    await bot.say(unverified, '/propose', GROUP);
+    expect(textOf(bot.last(GROUP.id))).toContain('仅限本社区已认证居民');
+    await bot.say(committee, '/propose');
+    expect(textOf(bot.last(committee.id))).toContain('仅限本社区已认证居民');
+    expect(await bot.db.sceneSession.count({ where: { scene: 'propose' } })).toBe(0);
+  });
+
+  it('offers the proposals export in /export to the committee', async () => {
+    await bot.say(committee, '/export');
+    await bot.press(committee, bot.last(committee.id), '民生微实事提议');
+    const files = fake.messagesTo(committee.id).filter((m) => m.method === 'sendDocument');
+    expect(files.map((f) => f.file?.fileName)).toEqual(['proposals-badeng.csv', 'proposals-badeng.xlsx']);
+    expect(String(files[0].file?.bytes?.toString('utf8'))).toContain('更换3栋楼道照明灯');
+  });
+});
+
 describe('drafts and bursts', () => {
   it('offers to resume a draft after a restart', async () => {
     const r = residents[1];
