@@ -12,6 +12,8 @@ import type { Community } from '../../src/generated/prisma/client.ts';
 import { startFakeBotApi, type FakeBotApi, type SentMessage } from '../support/fakeBotApi.ts';
 import { buttonsOf, startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
 import { bindTelegramGroup, grantRole, makeCommunity } from '../support/fixtures.ts';
+import { submitProposal } from '../../src/domain/proposals/proposals.ts';
+import { loadActor } from '../../src/domain/residents/people.ts';
 
 const GROUP = { id: -100123, type: 'supergroup' as const, title: '巴登社区居民群' };
 const author = { id: 2001, first_name: '王阿姨', language_code: 'zh-CN' };
@@ -263,6 +265,42 @@ describe('permissions and staff export', () => {
   });
 });
 
+describe('rejecting and merging in chat', () => {
+  it('rejects with a public reason (scene) and merges into a chosen proposal, each published once', async () => {
+    const now = clock();
+    const actor = await loadActor(bot.db, await bot.db.person.findFirstOrThrow({ where: { identities: { some: { platformUserId: String(residents[0].id) } } } }));
+    const draft = { category: 'environment', description: '小区垃圾分类投放点异味严重，希望加装除臭设备并定期清洗。', location: '北门垃圾站', costYuan: null, photos: [] };
+    const a = await submitProposal(bot.db, { actor, via: 'telegram', now }, community.id, '居民2002', { ...draft, title: '垃圾站加装除臭设备' });
+    const b = await submitProposal(bot.db, { actor, via: 'telegram', now }, community.id, '居民2002', { ...draft, title: '垃圾站定期清洗消毒' });
+    await submitProposal(bot.db, { actor, via: 'telegram', now }, community.id, '居民2002', { ...draft, title: '北门垃圾站环境整治' });
+
+    fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${a.proposal.id}`, force: true });
+    await bot.settle();
+    await bot.press(committee, withButton(committee.id, '不予采纳'), '不予采纳');
+    await bot.say(committee, '垃');
+    expect(fake.messagesTo(committee.id).slice(-2).map(textOf)[0]).toContain('至少输入2个字');
+    await bot.say(committee, '已纳入街道环卫专项整治，由环卫所统一实施');
+    await bot.press(committee, bot.last(committee.id), '确认');
+    expect(textOf(bot.last(committee.id))).toContain('不予采纳');
+
+    fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${b.proposal.id}`, force: true });
+    await bot.settle();
+    await bot.press(committee, withButton(committee.id, '合并办理'), '合并办理');
+    const choices = buttonsOf(bot.last(committee.id));
+    expect(choices.some((c) => c.includes('垃圾站加装除臭设备'))).toBe(false);
+    await bot.press(committee, bot.last(committee.id), /北门垃圾站环境整治/);
+    expect(textOf(bot.last(committee.id))).toContain('已合并至');
+
+    await bot.flushOutbox();
+    expect(groupSends(/暂不予采纳。\n理由：已纳入街道环卫专项整治/)).toHaveLength(1);
+    expect(groupSends(/垃圾站定期清洗消毒.*北门垃圾站环境整治.*已合并办理/)).toHaveLength(1);
+    expect(fake.messagesTo(residents[0].id).map(textOf).join('\n')).toContain('有了新进展：不予采纳');
+    const merged = await bot.db.proposal.findUniqueOrThrow({ where: { id: b.proposal.id } });
+    expect(merged.status).toBe('merged');
+    expect(merged.mergedIntoId).toBeTruthy();
+  });
+});
+
 describe('drafts and bursts', () => {
   it('offers to resume a draft after a restart', async () => {
     const r = residents[1];
@@ -290,9 +328,16 @@ describe('drafts and bursts', () => {
       if (answer === '不添加照片') await bot.press(proposer, bot.last(proposer.id), answer);
       else await bot.say(proposer, answer);
     }
+    expect(textOf(bot.last(proposer.id))).toContain('预估费用：待评估');
+    // Changing one field from the preview comes back to the preview.
+    await bot.press(proposer, bot.last(proposer.id), '修改');
+    await bot.press(proposer, bot.last(proposer.id), '预估费用');
+    await bot.say(proposer, '12000.5');
+    expect(textOf(bot.last(proposer.id))).toContain('预估费用：¥12,000.50');
     await bot.press(proposer, bot.last(proposer.id), '提交');
     await bot.flushOutbox();
     const card = groupSends(/社区篮球场翻新/)[0];
+    expect(textOf(card)).toContain('¥12,000.50');
     const people = Array.from({ length: 20 }, (_, i) => ({ id: 3000 + i, first_name: `邻居${i}`, language_code: 'zh-CN' }));
     for (const p of people) await grantRole(bot.db, community, p.id, 'verified');
     for (const p of people) {
