@@ -256,6 +256,16 @@ describe('permissions and staff export', () => {
     expect(await bot.db.sceneSession.count({ where: { scene: 'propose' } })).toBe(0);
   });
 
+  it('answers a proposal button pressed in the group in the private chat only', async () => {
+    const p = await bot.db.proposal.findFirstOrThrow({ where: { number: 1 } });
+    const before = fake.messagesTo(GROUP.id).length;
+    fake.pressButton({ from: residents[1], chat: { id: GROUP.id }, messageId: 1, data: `prop:v:${p.id}`, force: true });
+    await bot.settle();
+    expect(lastToast()).toContain('私聊');
+    expect(fake.messagesTo(GROUP.id).length).toBe(before);
+    expect(textOf(bot.last(residents[1].id))).toContain('【办理记录】');
+  });
+
   it('offers the proposals export in /export to the committee', async () => {
     await bot.say(committee, '/export');
     await bot.press(committee, bot.last(committee.id), '民生微实事提议');

@@ -242,6 +242,8 @@ describe('committee work and events', () => {
     const closed = { pollId: 'poll-1', communityId: community.id, status: 'closed' as const, passed: true, approvedProposalIds: [proposal.id], rejectedProposalIds: [] };
     expect((await onPollClosed(db, closed, NOW)).moved.map((m) => m.to)).toEqual(['approved']);
     expect((await onPollClosed(db, closed, NOW)).moved).toHaveLength(0);
+    expect((await refusal(() => setBudget(db, acting(committee), proposal.id, 20_000_000, '某公司'))).key).toBe('proposals.budget_over_cap');
+    expect((await refusal(() => setBudget(db, acting(committee), proposal.id, 100, ' '))).key).toBe('proposals.field_empty');
     await setBudget(db, acting(committee), proposal.id, 2800.5, '深圳某某物业服务有限公司');
     const r1 = await postProgress(db, acting(committee), proposal.id, { percent: 40, note: '已完成线路铺设', photo: { platform: 'telegram', fileRef: 'abc' } });
     expect(r1.started?.to).toBe('in_progress');

@@ -210,6 +210,8 @@ export async function setBudget(db: Db, acting: Acting, proposalId: string, budg
     requirePermission(acting.actor, 'proposal.review', p.communityId);
     if (p.status !== 'approved' && p.status !== 'in_progress') throw new DomainError('proposals.budget_wrong_status', { status: p.status });
     const community = await tx.community.findUniqueOrThrow({ where: { id: p.communityId } });
+    if (!Number.isFinite(budgetYuan) || Math.round(budgetYuan * 100) <= 0) throw new DomainError('proposals.cost_not_positive');
+    if (Math.round(budgetYuan * 100) > community.proposalCostCapFen) throw new DomainError('proposals.budget_over_cap', { fen: community.proposalCostCapFen });
     const fen = costToFen(budgetYuan, community.proposalCostCapFen);
     const updated = await tx.proposal.update({ where: { id: p.id }, data: { approvedBudgetFen: fen, implementer: name } });
     await recordAudit(tx, {

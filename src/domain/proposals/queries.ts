@@ -29,7 +29,7 @@ function withSeconds(p: Proposal & { _count: { seconds: number } }): ProposalWit
 /** A page of a community's proposals (drafts never show), newest first. */
 export async function listProposals(db: Db, communityId: string, filter: ListFilter = {}): Promise<{ items: ProposalWithSeconds[]; total: number; page: number; pages: number }> {
   const pageSize = filter.pageSize ?? PAGE_SIZE;
-  const status = filter.status && isStatus(filter.status) ? filter.status : undefined;
+  const status = filter.status && filter.status !== 'draft' && isStatus(filter.status) ? filter.status : undefined;
   const where = {
     communityId,
     status: status ?? { not: 'draft' },

@@ -19,6 +19,11 @@ export const FILTER_STATUSES = STATUSES.filter((s) => s !== 'draft');
  */
 export async function inPrivate(ctx: Ctx, payload: string, run: (ctx: Ctx) => Promise<void>): Promise<void> {
   if (ctx.chat.kind !== 'group') return run(ctx);
+  if (ctx.incoming.type === 'action') {
+    // A button in a group: answer in the private chat, never in the group.
+    await ctx.toast(ctx.t('proposals.answered_privately'));
+    return run(ctx.privateCtx());
+  }
   const link = ctx.deepLink(payload);
   if (link) {
     await ctx.reply({ text: ctx.t('proposals.continue_private'), buttons: [[{ label: ctx.t('proposals.open_private'), url: link }]] });

@@ -131,7 +131,7 @@ export const proposalsFeature: Feature = {
             await ctx.toast('');
             return ctx.services.scenes.start(ctx, PROPOSE_SCENE);
           case 'v':
-            await ctx.toast('');
+            if (ctx.chat.kind !== 'group') await ctx.toast('');
             return inPrivate(ctx, `pv-${a}`, (x) => showProposal(x, a));
           case 'l':
             await ctx.toast('');
