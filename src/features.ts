@@ -8,10 +8,12 @@ import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';
 import { exportsFeature } from './features/exports/index.ts';
 import { ratingsFeature } from './features/ratings/index.ts';
+import { proposalsFeature } from './features/proposals/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
   residentsFeature,
+  proposalsFeature,
   exportsFeature,
   ratingsFeature,
   maintenanceFeature,

@@ -12,6 +12,7 @@ import {
   startCommand,
 } from './basics.ts';
 import { exportRatingsCommand, ratingTargetCommand } from './ratings.ts';
+import { exportProposalsCommand } from './proposals.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -25,4 +26,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   outboxCommand,
   exportRatingsCommand,
   ratingTargetCommand,
+  exportProposalsCommand,
 ];

@@ -208,11 +208,13 @@ CREATE TABLE "Proposal" (
     "implementer" TEXT,
     "progressPercent" INTEGER NOT NULL DEFAULT 0,
     "pollId" TEXT,
+    "satisfactionRate" REAL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     "submittedAt" DATETIME,
     "decidedAt" DATETIME,
     "completedAt" DATETIME,
+    "evaluatedAt" DATETIME,
     CONSTRAINT "Proposal_communityId_fkey" FOREIGN KEY ("communityId") REFERENCES "Community" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
@@ -222,6 +224,7 @@ CREATE TABLE "ProposalPhoto" (
     "proposalId" TEXT NOT NULL,
     "platform" TEXT NOT NULL,
     "fileRef" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'photo',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "ProposalPhoto_proposalId_fkey" FOREIGN KEY ("proposalId") REFERENCES "Proposal" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -255,6 +258,7 @@ CREATE TABLE "ProposalProgress" (
     "percent" INTEGER NOT NULL,
     "note" TEXT NOT NULL,
     "photoRef" TEXT,
+    "photoPlatform" TEXT,
     "actorId" TEXT,
     "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "ProposalProgress_proposalId_fkey" FOREIGN KEY ("proposalId") REFERENCES "Proposal" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -506,13 +510,25 @@ CREATE INDEX "Proposal_communityId_status_idx" ON "Proposal"("communityId", "sta
 CREATE INDEX "Proposal_authorId_idx" ON "Proposal"("authorId");
 
 -- CreateIndex
+CREATE INDEX "Proposal_pollId_idx" ON "Proposal"("pollId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Proposal_communityId_number_key" ON "Proposal"("communityId", "number");
+
+-- CreateIndex
+CREATE INDEX "ProposalPhoto_proposalId_idx" ON "ProposalPhoto"("proposalId");
+
+-- CreateIndex
+CREATE INDEX "ProposalSecond_personId_idx" ON "ProposalSecond"("personId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ProposalSecond_proposalId_voterKey_key" ON "ProposalSecond"("proposalId", "voterKey");
 
 -- CreateIndex
 CREATE INDEX "ProposalEvent_proposalId_at_idx" ON "ProposalEvent"("proposalId", "at");
+
+-- CreateIndex
+CREATE INDEX "ProposalProgress_proposalId_at_idx" ON "ProposalProgress"("proposalId", "at");
 
 -- CreateIndex
 CREATE INDEX "RatingTarget_communityId_idx" ON "RatingTarget"("communityId");

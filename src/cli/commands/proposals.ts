@@ -1,0 +1,34 @@
+/**
+ * `linli export proposals --community <slug> --format csv|xlsx --out <file>`: every proposal of
+ * a community for the committee's paperwork. Audited like the chat export.
+ */
+import { resolve } from 'node:path';
+import { communityBySlug } from '../../domain/residents/communities.ts';
+import { recordAudit } from '../../domain/residents/audit.ts';
+import { writeTable } from '../../export/table.ts';
+import { proposalsSheet } from '../../features/proposals/export.ts';
+import { createTranslator } from '../../i18n/i18n.ts';
+import { requireOption, UsageError, type CliCommand } from '../command.ts';
+
+export const exportProposalsCommand: CliCommand = {
+  name: 'export proposals',
+  usage: 'linli export proposals --community <slug> --format csv|xlsx --out <file> [--locale zh-CN|en]',
+  summary: "Export a community's micro-project proposals (status, cost, seconds, dates, outcome)",
+  options: { community: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
+  async run(env, { values }) {
+    const slug = requireOption(values, 'community');
+    const format = requireOption(values, 'format');
+    if (format !== 'csv' && format !== 'xlsx') throw new UsageError(`--format: "${format}" is not csv or xlsx`);
+    const out = resolve(requireOption(values, 'out'));
+    const locale = (values.locale as string | undefined) ?? undefined;
+    if (locale && locale !== 'zh-CN' && locale !== 'en') throw new UsageError(`--locale: "${locale}" is not zh-CN or en`);
+    const db = await env.db();
+    const community = await communityBySlug(db, slug);
+    const i18n = createTranslator({ defaultLocale: env.config.LINLI_DEFAULT_LOCALE, timeZone: env.config.LINLI_TIMEZONE });
+    const t = i18n.bind(locale ?? community.locale);
+    const result = await writeTable({ format, out, sheets: [proposalsSheet(db, t, community.id, env.config.LINLI_TIMEZONE)] });
+    await recordAudit(db, { actorId: null, via: 'cli', action: 'export', communityId: community.id, targetType: 'proposals', details: { format, rows: result.rows } });
+    env.out(`${result.rows} proposals written to ${out}`);
+    return 0;
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * Browsing proposals in chat: /proposals (filters by status and category, pages), a proposal's
+ * page, /myproposals. Lists are personal, so in a group they continue in the private chat.
+ */
+import type { Ctx } from '../../core/context.ts';
+import type { Button } from '../../core/messages.ts';
+import { listProposals, myProposals, proposalDetail } from '../../domain/proposals/queries.ts';
+import { communityCategories } from '../../domain/proposals/rules.ts';
+import { SECONDABLE_STATUSES, STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';
+import { can } from '../../domain/residents/permissions.ts';
+import { categoryLabel, listLine, proposalPage, secondButton, statusLabel } from './render.ts';
+
+/** Statuses offered as list filters (drafts are never listed). */
+export const FILTER_STATUSES = STATUSES.filter((s) => s !== 'draft');
+
+/**
+ * Runs `run` in the private chat: from a group, a deep-link button (Telegram) or a direct
+ * message (platforms without deep links) so lists and forms do not fill the group.
+ */
+export async function inPrivate(ctx: Ctx, payload: string, run: (ctx: Ctx) => Promise<void>): Promise<void> {
+  if (ctx.chat.kind !== 'group') return run(ctx);
+  if (ctx.incoming.type === 'action') {
+    // A button in a group: answer in the private chat, never in the group.
+    await ctx.toast(ctx.t('proposals.answered_privately'));
+    return run(ctx.privateCtx());
+  }
+  const link = ctx.deepLink(payload);
+  if (link) {
+    await ctx.reply({ text: ctx.t('proposals.continue_private'), buttons: [[{ label: ctx.t('proposals.open_private'), url: link }]] });
+    return;
+  }
+  await ctx.reply(ctx.t('scene.continued_private'));
+  return run(ctx.privateCtx());
+}
+
+/** Encodes a list filter in button data: `prop:l:<status|->:<category index|->:<page>`. */
+function listAction(status: string | null, cat: number | null, page: number): string {
+  return `prop:l:${status ?? '-'}:${cat ?? '-'}:${page}`;
+}
+
+/** Shows a page of the community's proposals with filter and paging buttons. */
+export async function showList(ctx: Ctx, status: string | null, cat: number | null, page: number): Promise<void> {
+  const community = ctx.requireCommunity();
+  const categories = communityCategories(community);
+  const category = cat !== null ? (categories[cat] ?? null) : null;
+  const res = await listProposals(ctx.services.db, community.id, { status, category, page });
+  const filters = [
+    status ? ctx.t('proposals.list.filter_status', { status: statusLabel(ctx.t, status) }) : '',
+    category ? ctx.t('proposals.list.filter_category', { category: categoryLabel(ctx.t, category) }) : '',
+  ].filter(Boolean);
+  const lines = [ctx.t('proposals.list.title', { community: community.name, total: res.total }), ...filters];
+  if (!res.items.length) lines.push(ctx.t('proposals.list.empty'));
+  else {
+    lines.push(ctx.t('proposals.list.page', { page: res.page + 1, pages: res.pages }));
+    lines.push(...res.items.map((p) => listLine(ctx.t, p)));
+  }
+  const rows: Button[][] = res.items.map((p) => [{ label: ctx.t('proposals.list.open', { number: p.number, title: p.title }), action: `prop:v:${p.id}` }]);
+  const paging: Button[] = [];
+  if (res.page > 0) paging.push({ label: ctx.t('proposals.list.prev'), action: listAction(status, cat, res.page - 1) });
+  if (res.page < res.pages - 1) paging.push({ label: ctx.t('proposals.list.next'), action: listAction(status, cat, res.page + 1) });
+  if (paging.length) rows.push(paging);
+  rows.push([
+    { label: ctx.t('proposals.list.by_status'), action: `prop:fs:${cat ?? '-'}` },
+    { label: ctx.t('proposals.list.by_category'), action: `prop:fc:${status ?? '-'}` },
+  ]);
+  await ctx.reply({ text: lines.join('\n'), buttons: rows });
+}
+
+/** Offers the status filters (keeping the category filter). */
+export async function chooseStatus(ctx: Ctx, cat: number | null): Promise<void> {
+  const options: Button[] = [{ label: ctx.t('proposals.list.all'), action: listAction(null, cat, 0) }, ...FILTER_STATUSES.map((s) => ({ label: statusLabel(ctx.t, s), action: listAction(s, cat, 0) }))];
+  await ctx.reply({ text: ctx.t('proposals.list.choose_status'), buttons: pairs(options) });
+}
+
+/** Offers the category filters (keeping the status filter). */
+export async function chooseCategory(ctx: Ctx, status: string | null): Promise<void> {
+  const community = ctx.requireCommunity();
+  const options: Button[] = [
+    { label: ctx.t('proposals.list.all'), action: listAction(status, null, 0) },
+    ...communityCategories(community).map((c, i) => ({ label: categoryLabel(ctx.t, c), action: listAction(status, i, 0) })),
+  ];
+  await ctx.reply({ text: ctx.t('proposals.list.choose_category'), buttons: pairs(options) });
+}
+
+function pairs(buttons: Button[]): Button[][] {
+  const rows: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return rows;
+}
+
+/** Shows a proposal's page with the buttons this person may use. */
+export async function showProposal(ctx: Ctx, proposalId: string): Promise<void> {
+  const d = await proposalDetail(ctx.services.db, proposalId);
+  const p = d.proposal;
+  const rows: Button[][] = [];
+  if (SECONDABLE_STATUSES.has(p.status as ProposalStatus) && p.authorId !== ctx.person.id && can(ctx.actor, 'proposal.second', p.communityId)) {
+    rows.push([secondButton(ctx.t, p, p.seconds)]);
+  }
+  if (can(ctx.actor, 'proposal.review', p.communityId)) rows.push([{ label: ctx.t('proposals.review.panel_button'), action: `prv:o:${p.id}` }]);
+  rows.push([{ label: ctx.t('proposals.list.back'), action: listAction(null, null, 0) }]);
+  await ctx.reply({ text: proposalPage(ctx.t, d), buttons: rows });
+}
+
+/** /myproposals: the person's own proposals with their status. */
+export async function showMine(ctx: Ctx): Promise<void> {
+  const mine = await myProposals(ctx.services.db, ctx.person.id);
+  if (!mine.length) return void (await ctx.reply(ctx.t('proposals.mine.empty')));
+  await ctx.reply({
+    text: [ctx.t('proposals.mine.title', { n: mine.length }), ...mine.map((p) => listLine(ctx.t, p))].join('\n'),
+    buttons: mine.slice(0, 10).map((p) => [{ label: ctx.t('proposals.list.open', { number: p.number, title: p.title }), action: `prop:v:${p.id}` }]),
+  });
+}

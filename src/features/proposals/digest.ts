@@ -1,0 +1,36 @@
+/**
+ * The proposals part of the weekly digest: new proposals, the week's moves, and proposals
+ * still collecting seconds with a 附议 button each.
+ */
+import type { DigestContributor } from '../../core/feature.ts';
+import { weekSummary } from '../../domain/proposals/queries.ts';
+import { secondButton, statusLabel } from './render.ts';
+
+/** Lines of each kind shown at most, so the digest stays short. */
+const MAX_LINES = 5;
+
+export const proposalsDigest: DigestContributor = async (services, q) => {
+  const t = services.i18n.bind(q.locale);
+  const w = await weekSummary(services.db, q.communityId, q.from, q.to);
+  const items = w.created.length + w.moves.length;
+  if (!items && !w.waiting.length) return null;
+  const lines: string[] = [];
+  if (w.created.length) {
+    lines.push(t('proposals.digest.new', { n: w.created.length }));
+    for (const p of w.created.slice(0, MAX_LINES)) lines.push(t('proposals.digest.new_line', { number: p.number, title: p.title }));
+  }
+  if (w.moves.length) {
+    lines.push(t('proposals.digest.moves', { n: w.moves.length }));
+    for (const e of w.moves.slice(-MAX_LINES)) lines.push(t('proposals.digest.move_line', { number: e.proposal.number, title: e.proposal.title, status: statusLabel(t, e.toStatus) }));
+  }
+  if (w.waiting.length) {
+    lines.push(t('proposals.digest.waiting', { threshold: w.threshold }));
+    for (const p of w.waiting) lines.push(t('proposals.digest.waiting_line', { number: p.number, title: p.title, n: p.seconds, threshold: w.threshold }));
+  }
+  return {
+    title: t('proposals.digest.title'),
+    lines,
+    buttons: w.waiting.map((p) => ({ ...secondButton(t, p), label: t('proposals.digest.second_button', { number: p.number }) })),
+    items,
+  };
+};
