@@ -11,6 +11,7 @@ import {
   outboxCommand,
   startCommand,
 } from './basics.ts';
+import { disclosurePublishCommand, disclosureVerifyCommand, exportDisclosuresCommand } from './disclosures.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -22,4 +23,7 @@ export const CLI_COMMANDS: CliCommand[] = [
   inviteCommand,
   auditCommand,
   outboxCommand,
+  disclosurePublishCommand,
+  disclosureVerifyCommand,
+  exportDisclosuresCommand,
 ];
