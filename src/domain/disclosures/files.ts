@@ -117,5 +117,5 @@ export async function readDisclosureFile(file: { name?: string; mimeType?: strin
   if (kind === 'markdown') return { format: 'text', body: checkBody(markdownToPlain(decodeCsv(file.bytes))) };
   const rows = kind === 'csv' ? parseCsv(decodeCsv(file.bytes)) : await readXlsxRows(file.bytes);
   if (!rows.length) throw new DomainError('disclosures.statement_empty');
-  return { format: 'statement', statement: readStatement(rows, year) };
+  return { format: 'statement', statement: readStatement(rows, year, { strictWidth: kind === 'csv' }) };
 }

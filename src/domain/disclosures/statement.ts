@@ -146,9 +146,10 @@ function findHeader(rows: RawRow[]): { header: Header; index: number } {
 
 /**
  * Reads and checks a statement table. `year` (from the period) completes dates without one.
- * Throws a DomainError naming the line and column of the first problem.
+ * Throws a DomainError naming the line and column of the first problem. `strictWidth` (CSV)
+ * refuses rows with more cells than the header even when the extra cells are empty.
  */
-export function readStatement(rows: RawRow[], year: number | null): Statement {
+export function readStatement(rows: RawRow[], year: number | null, opts: { strictWidth?: boolean } = {}): Statement {
   const { header, index } = findHeader(rows);
   const { columns } = header;
   const colName = (i: number | undefined) => (i === undefined ? '' : header.names[i] || String(i + 1));
@@ -170,7 +171,9 @@ export function readStatement(rows: RawRow[], year: number | null): Statement {
   const items: LineItem[] = [];
   const stated: { kind: SpecialRow; row: RawRow; col: StatementColumn; fen: number; type?: 'income' | 'expense' }[] = [];
   for (const row of rows.slice(index + 1)) {
-    const extra = row.cells.slice(header.names.length).findIndex((c) => cellText(c) !== '');
+    // In CSV every row has as many cells as the header (Excel pads them); one more usually
+    // means an amount such as 1,200.00 written without quotes.
+    const extra = opts.strictWidth && row.cells.length > header.names.length ? 0 : row.cells.slice(header.names.length).findIndex((c) => cellText(c) !== '');
     if (extra >= 0) fail('csv_extra_cells', row, header.names.length + extra, { expected: header.names.length });
     const itemText = cellText(cell(row, 'item'));
     const kind = specialRow(itemText) ?? specialRow(cellText(cell(row, 'date')));
