@@ -1,10 +1,8 @@
 /**
  * The publication rules and the tamper-evident history: who may publish, what is refused, and
- * that `verify` (the function and the `linli disclosure verify` executable) names the record
+ * that `verify` (the function and the `linli disclosure verify` command) names the record
  * when a row was changed, deleted or reordered directly in the database.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/core/errors.ts';
 import type { Db } from '../../src/db/client.ts';
@@ -17,8 +15,8 @@ import type { Actor } from '../../src/domain/residents/roles.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { grantRole, makeCommunity } from '../support/fixtures.ts';
 import { freshDatabase } from '../support/harness.ts';
+import { linli } from './cliRun.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/linli.mjs');
 const T0 = new Date('2026-10-15T01:00:00Z');
 
 async function refusalKey(p: Promise<unknown>): Promise<string> {
@@ -51,11 +49,6 @@ describe('publishing and the hash chain', () => {
     const b = await publishDisclosure(db, committee, 'telegram', community.id, { category: 'affairs', period: '2026年10月', title: '十月居委会工作安排', body: '本月召开居民议事会。', statement: null }, new Date(T0.getTime() + 60_000));
     const c = await correctDisclosure(db, committee, 'telegram', b.disclosure.id, { body: '本月召开居民议事会两次。', statement: null, reason: '会议次数笔误' }, new Date(T0.getTime() + 120_000));
     return { a, b, c };
-  }
-
-  function cli(args: string[]) {
-    const r = spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000 });
-    return { code: r.status, out: r.stdout, err: r.stderr };
   }
 
   it('numbers disclosures, chains every version and keeps the old one on correction', async () => {
@@ -117,15 +110,15 @@ describe('publishing and the hash chain', () => {
     expect(report.problems).toEqual([]);
   });
 
-  it('verify names a version whose text was changed with raw SQL (function and CLI)', async () => {
+  it('verify names a version whose text was changed with raw SQL (function and CLI command)', async () => {
     const { a } = await seed();
-    const ok = cli(['disclosure', 'verify', '--community', 'badeng']);
+    const ok = await linli(file, ['disclosure', 'verify', '--community', 'badeng']);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('ok badeng: 3 versions');
     await db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "statement" = replace("statement", '120000', '12000') WHERE "id" = ?`, a.version.id);
     const [report] = await verifyChain(db, community.id);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'hash', disclosureNumber: 1, version: 1, versionId: a.version.id })]);
-    const bad = cli(['disclosure', 'verify']);
+    const bad = await linli(file, ['disclosure', 'verify']);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('TAMPERED badeng: disclosure #1, version 1, chain #1');
     expect(bad.err).toContain('content does not match its hash');
@@ -153,7 +146,7 @@ describe('publishing and the hash chain', () => {
     await db.$executeRawUnsafe(`DELETE FROM "DisclosureVersion" WHERE "id" = ?`, b.version.id);
     const gap = (await verifyChain(db, community.id))[0].problems;
     expect(gap).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'gap', chainSeq: 3, disclosureNumber: 2, version: 2 }), expect.objectContaining({ kind: 'link', chainSeq: 3 })]));
-    const out = cli(['disclosure', 'verify', '--community', 'badeng']);
+    const out = await linli(file, ['disclosure', 'verify', '--community', 'badeng']);
     expect(out.code).toBe(1);
     expect(out.err).toContain('disclosure #2, version 2, chain #3');
 
@@ -163,5 +156,26 @@ describe('publishing and the hash chain', () => {
     expect(head.some((p) => p.kind === 'head')).toBe(true);
     expect(head.some((p) => p.kind === 'orphan' && p.disclosureNumber === 2)).toBe(true);
     expect(fingerprint(c.version.hash)).toHaveLength(8);
+  });
+
+  it('verify notices a chain rewritten with fresh hashes after a change, through the audit log', async () => {
+    const { a } = await seed();
+    // A careful forger changes an amount and recomputes every hash and the head.
+    const { hashLink } = await import('../../src/domain/disclosures/chain.ts');
+    const links = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: { chainSeq: 'asc' }, include: { disclosure: true } });
+    let prev = '';
+    for (const l of links) {
+      const statement = l.id === a.version.id ? l.statement!.replace('120000', '12000') : l.statement;
+      const hash = hashLink({ ...l, number: l.disclosure.number, category: l.disclosure.category, period: l.disclosure.period, periodKey: l.disclosure.periodKey, statement, prevHash: prev });
+      await db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "statement" = ?, "prevHash" = ?, "hash" = ? WHERE "id" = ?`, statement, prev, hash, l.id);
+      prev = hash;
+    }
+    await db.$executeRawUnsafe(`UPDATE "DisclosureChainHead" SET "hash" = ? WHERE "communityId" = ?`, prev, community.id);
+    const problems = (await verifyChain(db, community.id))[0].problems;
+    expect(problems.map((p) => [p.kind, p.disclosureNumber, p.version])).toEqual([
+      ['audit', 1, 1],
+      ['audit', 2, 1],
+      ['audit', 2, 2],
+    ]);
   });
 });

@@ -94,6 +94,7 @@ const PROBLEM_TEXT: Record<ChainProblem['kind'], string> = {
   head: 'the newest version of the chain is missing or replaced',
   latest: "the disclosure's current-version marker does not match its versions",
   orphan: 'the disclosure has no published version',
+  audit: 'its hash is not the one recorded in the audit log at publication (chain rewritten?)',
 };
 
 export const disclosureVerifyCommand: CliCommand = {

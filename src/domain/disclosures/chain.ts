@@ -78,8 +78,9 @@ export interface ChainProblem {
   slug: string;
   /** gap: a version is missing; link: prevHash does not match; hash: content changed;
    *  head: the newest link was removed or replaced; latest: a disclosure's current version is wrong;
-   *  orphan: a disclosure has no version. */
-  kind: 'gap' | 'link' | 'hash' | 'head' | 'latest' | 'orphan';
+   *  orphan: a disclosure has no version; audit: no audit entry records this hash (the chain
+   *  was recomputed after a change). */
+  kind: 'gap' | 'link' | 'hash' | 'head' | 'latest' | 'orphan' | 'audit';
   disclosureNumber?: number;
   version?: number;
   versionId?: string;
@@ -105,6 +106,10 @@ export async function verifyChain(db: Db, communityId?: string): Promise<ChainRe
     const links = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: { chainSeq: 'asc' } });
     const disclosures = await db.disclosure.findMany({ where: { communityId: community.id } });
     const byId = new Map(disclosures.map((d) => [d.id, d]));
+    // Each publication's audit entry (written in the same transaction) records its hash: a
+    // chain rewritten from a changed version onwards, with fresh hashes, disagrees with it.
+    const audit = await db.auditEntry.findMany({ where: { communityId: community.id, action: { in: ['disclosure.publish', 'disclosure.correct'] } }, select: { details: true } });
+    const auditedHashes = new Set(audit.map((a) => (a.details ? (JSON.parse(a.details) as { hash?: string }).hash : undefined)).filter(Boolean));
     let prevHash = '';
     let expectedSeq = 1;
     for (const link of links) {
@@ -134,6 +139,7 @@ export async function verifyChain(db: Db, communityId?: string): Promise<ChainRe
           })
         : null;
       if (recomputed !== link.hash) problems.push({ ...base, kind: 'hash', ...where });
+      else if (!auditedHashes.has(link.hash)) problems.push({ ...base, kind: 'audit', ...where });
       prevHash = link.hash;
       expectedSeq = link.chainSeq + 1;
     }
