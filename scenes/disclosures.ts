@@ -206,7 +206,7 @@ export const correctionScene = defineScene<CorrectionState>({
           kind: 'choice',
           text: ctx.t('disclosures.ask_pick'),
           columns: 1,
-          options: items.map((i) => ({ value: i.disclosure.id, label: ctx.t('disclosures.pick_label', { number: i.disclosure.number, title: i.latest.title }).slice(0, 40) })),
+          options: items.map((i) => ({ value: i.disclosure.id, label: [...ctx.t('disclosures.pick_label', { number: i.disclosure.number, title: i.latest.title })].slice(0, 40).join('') })),
         };
       },
       validate: async (a, ctx, s) => {

@@ -244,5 +244,12 @@ describe('disclosures end to end', () => {
     expect(csv).toContain('2026年第四季度社区经费收支情况');
     expect(csv).toContain('路灯维修');
     expect(csv).toContain('原报告篇幅过长，按议事会意见精简');
+
+    // Staff /export in chat offers the same export.
+    await bot.say(committee, '/export');
+    await bot.press(committee, bot.last(committee.id), '居务公开记录');
+    const files = bot.fake.messagesTo(committee.id).slice(-2);
+    expect(files.map((m) => m.file?.fileName)).toEqual(['disclosures-badeng.csv', 'disclosures-badeng.xlsx']);
+    expect(files[0].file!.bytes!.toString('utf8')).toContain('路灯维修');
   });
 });

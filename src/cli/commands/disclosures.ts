@@ -133,7 +133,7 @@ export const disclosureVerifyCommand: CliCommand = {
 
 export const exportDisclosuresCommand: CliCommand = {
   name: 'export disclosures',
-  usage: 'linli export disclosures --community <slug> --format csv|xlsx --out <file>',
+  usage: 'linli export disclosures --community <slug> --format csv|xlsx --out <file> [--locale zh-CN|en]',
   summary: 'Export a community’s disclosures (every version, with fingerprints) and line items',
   options: { community: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values }) {

@@ -12,7 +12,7 @@
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { Feature, JobDef } from '../../core/feature.ts';
-import type { Button, OutMessage } from '../../core/messages.ts';
+import type { Button, OutMessage, Platform } from '../../core/messages.ts';
 import type { Services } from '../../core/services.ts';
 import { splitText } from '../../outbox/split.ts';
 import { writeTableToBuffer } from '../../export/table.ts';
@@ -186,7 +186,7 @@ export const reminderJob: JobDef = {
         const locale = m.person.locale ?? community.locale;
         const t = services.i18n.bind(locale);
         for (const identity of m.person.identities) {
-          const adapter = services.adapters.get(identity.platform as never);
+          const adapter = services.adapters.get(identity.platform as Platform);
           if (!adapter) continue;
           for (const category of missing) {
             await services.outbox.enqueue({
