@@ -65,8 +65,10 @@ export function renderTotals(t: TFn, locale: string, s: Statement): string[] {
   if (s.byFund.some((f) => f.fund)) {
     lines.push(t('disclosures.by_fund'));
     for (const f of s.byFund) {
+      // Only the sides a fund has: 福彩公益金：支出 ¥800.50, not 收入 ¥0.00 as well.
+      const key = f.incomeFen && f.expenseFen ? 'fund_line' : f.incomeFen ? 'fund_line_income' : 'fund_line_expense';
       lines.push(
-        t('disclosures.fund_line', {
+        t(`disclosures.${key}`, {
           fund: f.fund ?? t('disclosures.fund_unspecified'),
           income: formatAmount(f.incomeFen, locale),
           expense: formatAmount(f.expenseFen, locale),
