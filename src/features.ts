@@ -9,6 +9,7 @@ import { demoFeature } from './features/demo/index.ts';
 import { exportsFeature } from './features/exports/index.ts';
 import { ratingsFeature } from './features/ratings/index.ts';
 import { proposalsFeature } from './features/proposals/index.ts';
+import { disclosuresFeature } from './features/disclosures/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
@@ -16,6 +17,7 @@ export const FEATURES: Feature[] = [
   proposalsFeature,
   exportsFeature,
   ratingsFeature,
+  disclosuresFeature,
   maintenanceFeature,
   demoFeature,
 ];

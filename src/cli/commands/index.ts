@@ -13,6 +13,7 @@ import {
 } from './basics.ts';
 import { exportRatingsCommand, ratingTargetCommand } from './ratings.ts';
 import { exportProposalsCommand } from './proposals.ts';
+import { disclosurePublishCommand, disclosureVerifyCommand, exportDisclosuresCommand } from './disclosures.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -27,4 +28,7 @@ export const CLI_COMMANDS: CliCommand[] = [
   exportRatingsCommand,
   ratingTargetCommand,
   exportProposalsCommand,
+  disclosurePublishCommand,
+  disclosureVerifyCommand,
+  exportDisclosuresCommand,
 ];

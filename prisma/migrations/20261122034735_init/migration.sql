@@ -23,6 +23,7 @@ CREATE TABLE "Disclosure" (
     "category" TEXT NOT NULL,
     "period" TEXT NOT NULL,
     "periodKey" TEXT,
+    "latestVersion" INTEGER NOT NULL DEFAULT 1,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "Disclosure_communityId_fkey" FOREIGN KEY ("communityId") REFERENCES "Community" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
@@ -35,15 +36,24 @@ CREATE TABLE "DisclosureVersion" (
     "title" TEXT NOT NULL,
     "body" TEXT NOT NULL,
     "format" TEXT NOT NULL DEFAULT 'text',
-    "lineItems" TEXT,
+    "statement" TEXT,
     "reason" TEXT,
     "publishedById" TEXT,
-    "publishedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "publishedVia" TEXT NOT NULL,
+    "publishedAt" DATETIME NOT NULL,
     "prevHash" TEXT NOT NULL,
     "hash" TEXT NOT NULL,
     "chainSeq" INTEGER NOT NULL,
     "communityId" TEXT NOT NULL,
     CONSTRAINT "DisclosureVersion_disclosureId_fkey" FOREIGN KEY ("disclosureId") REFERENCES "Disclosure" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "DisclosureChainHead" (
+    "communityId" TEXT NOT NULL PRIMARY KEY,
+    "seq" INTEGER NOT NULL,
+    "hash" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
@@ -453,10 +463,16 @@ CREATE INDEX "Announcement_communityId_createdAt_idx" ON "Announcement"("communi
 CREATE INDEX "Disclosure_communityId_category_idx" ON "Disclosure"("communityId", "category");
 
 -- CreateIndex
+CREATE INDEX "Disclosure_communityId_createdAt_idx" ON "Disclosure"("communityId", "createdAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Disclosure_communityId_number_key" ON "Disclosure"("communityId", "number");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DisclosureVersion_hash_key" ON "DisclosureVersion"("hash");
+
+-- CreateIndex
+CREATE INDEX "DisclosureVersion_communityId_publishedAt_idx" ON "DisclosureVersion"("communityId", "publishedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DisclosureVersion_disclosureId_version_key" ON "DisclosureVersion"("disclosureId", "version");

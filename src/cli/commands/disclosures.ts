@@ -1,0 +1,151 @@
+/**
+ * `linli disclosure publish|verify` and `linli export disclosures`: staff publish a disclosure
+ * from a file (preview first; `--yes` for scripts and CI, which have no stdin), anyone with shell
+ * access recomputes the hash chains, and staff export the record as CSV or XLSX.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { requireCategory, communityCategories } from '../../domain/disclosures/categories.ts';
+import { fingerprint, verifyChain, type ChainProblem } from '../../domain/disclosures/chain.ts';
+import { checkPeriod, checkTitle, publishDisclosure } from '../../domain/disclosures/disclosures.ts';
+import { readDisclosureFile } from '../../domain/disclosures/files.ts';
+import { parsePeriodKey, periodYear } from '../../domain/disclosures/period.ts';
+import { communityBySlug } from '../../domain/residents/communities.ts';
+import { writeTable } from '../../export/table.ts';
+import { disclosureSheets, announceVersion } from '../../features/disclosures/publishing.ts';
+import { renderPreview } from '../../features/disclosures/render.ts';
+import { createTranslator } from '../../i18n/i18n.ts';
+import { Outbox } from '../../outbox/outbox.ts';
+import { requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+
+/** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
+const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
+
+function translator(env: CliEnv) {
+  return createTranslator({ defaultLocale: env.config.LINLI_DEFAULT_LOCALE, timeZone: env.config.LINLI_TIMEZONE });
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^(y|yes|是|确认)$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export const disclosurePublishCommand: CliCommand = {
+  name: 'disclosure publish',
+  usage: 'linli disclosure publish --community <slug> --category <c> --period <p> --title <t> --file <f.md|f.csv|f.xlsx> [--note <text>] [--yes]',
+  summary: 'Publish a disclosure from a file (prints a preview; --yes publishes without asking)',
+  options: {
+    community: { type: 'string' },
+    category: { type: 'string' },
+    period: { type: 'string' },
+    title: { type: 'string' },
+    file: { type: 'string' },
+    note: { type: 'string' },
+    yes: { type: 'boolean' },
+  },
+  async run(env, { values }) {
+    const db = await env.db();
+    const i18n = translator(env);
+    const community = await communityBySlug(db, requireOption(values, 'community'));
+    const locale = community.locale;
+    const t = i18n.bind(locale);
+    const category = requireCategory(requireOption(values, 'category'), communityCategories(community), i18n, 'en');
+    const period = checkPeriod(requireOption(values, 'period'));
+    const title = checkTitle(requireOption(values, 'title'));
+    const path = requireOption(values, 'file');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      throw new UsageError(`--file: cannot read ${path}: ${(err as Error).message}`);
+    }
+    const content = await readDisclosureFile({ name: basename(path), bytes }, periodYear(parsePeriodKey(period)));
+    const body = content.format === 'text' ? content.body : ((values.note as string | undefined) ?? '').trim();
+    const statement = content.format === 'statement' ? content.statement : null;
+    env.out(renderPreview(t, locale, { category, period, title, body, statement }));
+    env.out('');
+    if (!values.yes) {
+      if (!process.stdin.isTTY) {
+        env.err('not published: add --yes to publish without a prompt');
+        return 1;
+      }
+      if (!(await confirm('Publish? [y/N] '))) {
+        env.err('not published');
+        return 1;
+      }
+    }
+    const now = new Date();
+    const { disclosure, version } = await publishDisclosure(db, CLI_ACTOR, 'cli', community.id, { category, period, title, body, statement }, now);
+    const groups = await announceVersion(new Outbox(db, () => new Date()), i18n, disclosure, version);
+    env.out(`published ${community.slug} #${disclosure.number} (${category}, ${period}) fingerprint ${fingerprint(version.hash)}; notice queued for ${groups} groups`);
+    return 0;
+  },
+};
+
+const PROBLEM_TEXT: Record<ChainProblem['kind'], string> = {
+  gap: 'a version before this one is missing from the chain (deleted?)',
+  link: 'its link to the previous version does not match (deleted or reordered versions?)',
+  hash: 'its content does not match its hash (changed after publication)',
+  head: 'the newest version of the chain is missing or replaced',
+  latest: "the disclosure's current-version marker does not match its versions",
+  orphan: 'the disclosure has no published version',
+  audit: 'its hash is not the one recorded in the audit log at publication (chain rewritten?)',
+};
+
+export const disclosureVerifyCommand: CliCommand = {
+  name: 'disclosure verify',
+  usage: 'linli disclosure verify [--community <slug>]',
+  summary: 'Recompute the disclosures hash chains; exit 1 naming every record changed behind the bot’s back',
+  options: { community: { type: 'string' } },
+  async run(env, { values }) {
+    const db = await env.db();
+    const communityId = values.community ? (await communityBySlug(db, values.community as string)).id : undefined;
+    const reports = await verifyChain(db, communityId);
+    let problems = 0;
+    for (const r of reports) {
+      if (!r.problems.length) {
+        if (r.links) env.out(`ok ${r.slug}: ${r.links} versions, head ${fingerprint(r.headHash ?? '')}`);
+        continue;
+      }
+      for (const p of r.problems) {
+        problems++;
+        const record = [
+          p.disclosureNumber !== undefined ? `disclosure #${p.disclosureNumber}` : null,
+          p.version !== undefined ? `version ${p.version}` : null,
+          p.chainSeq !== undefined ? `chain #${p.chainSeq}` : null,
+          p.versionId ? `id ${p.versionId}` : null,
+        ]
+          .filter(Boolean)
+          .join(', ');
+        env.err(`TAMPERED ${r.slug}: ${record}: ${PROBLEM_TEXT[p.kind]}`);
+      }
+    }
+    if (!reports.length) env.out('no communities');
+    env.out(problems ? `${problems} problem(s) found` : 'all disclosure chains verified');
+    return problems ? 1 : 0;
+  },
+};
+
+export const exportDisclosuresCommand: CliCommand = {
+  name: 'export disclosures',
+  usage: 'linli export disclosures --community <slug> --format csv|xlsx --out <file> [--locale zh-CN|en]',
+  summary: 'Export a community’s disclosures (every version, with fingerprints) and line items',
+  options: { community: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
+  async run(env, { values }) {
+    const format = requireOption(values, 'format');
+    if (format !== 'csv' && format !== 'xlsx') throw new UsageError('--format must be csv or xlsx');
+    const out = resolve(requireOption(values, 'out'));
+    const db = await env.db();
+    const community = await communityBySlug(db, requireOption(values, 'community'));
+    const locale = (values.locale as string | undefined) ?? community.locale;
+    const sheets = await disclosureSheets(db, translator(env), locale, community.id);
+    const { rows } = await writeTable({ format, out, sheets });
+    env.out(`wrote ${rows} rows to ${out}`);
+    return 0;
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * The tamper-evident history of a community's disclosures. Each version is a link: its hash is
+ * sha256 over a canonical serialization of what residents read (title, body, statement,
+ * category, period, number, version, reason, who and when) and of the previous link's hash.
+ * Changing any published word, deleting a version or reordering versions breaks the chain;
+ * `verifyChain` recomputes it and names the first broken record.
+ *
+ * Residents see the first 8 hex characters (the fingerprint) on every disclosure and notice, so
+ * a rewritten chain would also disagree with what was posted in the groups.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/client.ts';
+
+/** Version of the serialization; bump it (and keep the old one) if fields are ever added. */
+export const CHAIN_SCHEME = 1;
+
+/** What a link's hash covers. */
+export interface LinkContent {
+  communityId: string;
+  disclosureId: string;
+  number: number;
+  category: string;
+  period: string;
+  periodKey: string | null;
+  version: number;
+  title: string;
+  body: string;
+  format: string;
+  statement: string | null;
+  reason: string | null;
+  publishedById: string | null;
+  publishedVia: string;
+  publishedAt: Date;
+  chainSeq: number;
+  prevHash: string;
+}
+
+/**
+ * A canonical serialization: a JSON array of the fields in a fixed order, so the same content
+ * always gives the same bytes (object key order and whitespace never matter).
+ */
+export function canonicalize(c: LinkContent): string {
+  return JSON.stringify([
+    CHAIN_SCHEME,
+    c.communityId,
+    c.disclosureId,
+    c.number,
+    c.category,
+    c.period,
+    c.periodKey,
+    c.version,
+    c.title,
+    c.body,
+    c.format,
+    c.statement,
+    c.reason,
+    c.publishedById,
+    c.publishedVia,
+    c.publishedAt.toISOString(),
+    c.chainSeq,
+    c.prevHash,
+  ]);
+}
+
+/** The hash of a link (hex). */
+export function hashLink(c: LinkContent): string {
+  return createHash('sha256').update(canonicalize(c), 'utf8').digest('hex');
+}
+
+/** The short fingerprint residents see. */
+export function fingerprint(hash: string): string {
+  return hash.slice(0, 8);
+}
+
+/** Something wrong with a community's chain. */
+export interface ChainProblem {
+  communityId: string;
+  slug: string;
+  /** gap: a version is missing; link: prevHash does not match; hash: content changed;
+   *  head: the newest link was removed or replaced; latest: a disclosure's current version is wrong;
+   *  orphan: a disclosure has no version; audit: no audit entry records this hash (the chain
+   *  was recomputed after a change). */
+  kind: 'gap' | 'link' | 'hash' | 'head' | 'latest' | 'orphan' | 'audit';
+  disclosureNumber?: number;
+  version?: number;
+  versionId?: string;
+  chainSeq?: number;
+}
+
+/** The result of verifying one community. */
+export interface ChainReport {
+  communityId: string;
+  slug: string;
+  links: number;
+  headHash: string | null;
+  problems: ChainProblem[];
+}
+
+/** Recomputes the chains of one community (by id) or all; never writes. */
+export async function verifyChain(db: Db, communityId?: string): Promise<ChainReport[]> {
+  const communities = await db.community.findMany({ where: communityId ? { id: communityId } : {}, orderBy: { slug: 'asc' } });
+  const reports: ChainReport[] = [];
+  for (const community of communities) {
+    const problems: ChainProblem[] = [];
+    const base = { communityId: community.id, slug: community.slug };
+    const links = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: { chainSeq: 'asc' } });
+    const disclosures = await db.disclosure.findMany({ where: { communityId: community.id } });
+    const byId = new Map(disclosures.map((d) => [d.id, d]));
+    // Each publication's audit entry (written in the same transaction) records its hash: a
+    // chain rewritten from a changed version onwards, with fresh hashes, disagrees with it.
+    const audit = await db.auditEntry.findMany({ where: { communityId: community.id, action: { in: ['disclosure.publish', 'disclosure.correct'] } }, select: { details: true } });
+    const auditedHashes = new Set(audit.map((a) => (a.details ? (JSON.parse(a.details) as { hash?: string }).hash : undefined)).filter(Boolean));
+    let prevHash = '';
+    let expectedSeq = 1;
+    for (const link of links) {
+      const d = byId.get(link.disclosureId);
+      const where = { disclosureNumber: d?.number, version: link.version, versionId: link.id, chainSeq: link.chainSeq };
+      if (link.chainSeq !== expectedSeq) problems.push({ ...base, kind: 'gap', ...where });
+      if (link.prevHash !== prevHash) problems.push({ ...base, kind: 'link', ...where });
+      const recomputed = d
+        ? hashLink({
+            communityId: link.communityId,
+            disclosureId: d.id,
+            number: d.number,
+            category: d.category,
+            period: d.period,
+            periodKey: d.periodKey,
+            version: link.version,
+            title: link.title,
+            body: link.body,
+            format: link.format,
+            statement: link.statement,
+            reason: link.reason,
+            publishedById: link.publishedById,
+            publishedVia: link.publishedVia,
+            publishedAt: link.publishedAt,
+            chainSeq: link.chainSeq,
+            prevHash: link.prevHash,
+          })
+        : null;
+      if (recomputed !== link.hash) problems.push({ ...base, kind: 'hash', ...where });
+      else if (!auditedHashes.has(link.hash)) problems.push({ ...base, kind: 'audit', ...where });
+      prevHash = link.hash;
+      expectedSeq = link.chainSeq + 1;
+    }
+    const head = await db.disclosureChainHead.findUnique({ where: { communityId: community.id } });
+    const last = links[links.length - 1];
+    if ((head || last) && (head?.hash !== last?.hash || head?.seq !== last?.chainSeq)) {
+      problems.push({ ...base, kind: 'head', chainSeq: head?.seq, versionId: last?.id, disclosureNumber: last ? byId.get(last.disclosureId)?.number : undefined, version: last?.version });
+    }
+    for (const d of disclosures) {
+      const versions = links.filter((l) => l.disclosureId === d.id).map((l) => l.version);
+      if (!versions.length) problems.push({ ...base, kind: 'orphan', disclosureNumber: d.number });
+      else if (Math.max(...versions) !== d.latestVersion) problems.push({ ...base, kind: 'latest', disclosureNumber: d.number, version: d.latestVersion });
+    }
+    reports.push({ communityId: community.id, slug: community.slug, links: links.length, headHash: head?.hash ?? null, problems });
+  }
+  return reports;
+}
