@@ -7,10 +7,12 @@ import { residentsFeature } from './features/residents/index.ts';
 import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';
 import { exportsFeature } from './features/exports/index.ts';
+import { linkingFeature } from './features/linking/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
   residentsFeature,
+  linkingFeature,
   exportsFeature,
   maintenanceFeature,
   demoFeature,
