@@ -75,6 +75,8 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let restarts = 0;
+  // Stopping wechaty for a restart may report the logout again; that one is not news.
+  let restarting = false;
   let loggedOut = false;
   let nextId = 1;
   // Sends go out one after another: text before its chart, and never a burst from one account.
@@ -112,6 +114,7 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
     restartTimer = setTimeout(() => {
       restartTimer = undefined;
       if (stopping) return;
+      restarting = true;
       void (async () => {
         try {
           await bot.stop();
@@ -121,7 +124,10 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
           log.info({ restarts }, 'wechat restarted after logout; waiting for login');
         } catch (err) {
           log.error({ err }, 'wechat restart failed; trying again');
+          restarting = false;
           scheduleRestart();
+        } finally {
+          restarting = false;
         }
       })();
     }, opts.reconnectDelayMs ?? 10_000);
@@ -156,6 +162,7 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
         loggedOut = false;
       });
       bot.on('logout', (user, reason) => {
+        if (stopping || restarting) return;
         loggedOut = true;
         log.error({ account: user?.name(), reason }, 'wechat logged out; restarting');
         alert({ kind: 'logout', reason: reason ? String(reason) : undefined, account: user?.name() });
