@@ -9,9 +9,15 @@ import type { ChatRef, Incoming, Sender } from '../../core/messages.ts';
 /** "/help args" or the full-width "／help" some Chinese keyboards type. */
 const COMMAND = /^[/／]([A-Za-z0-9_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/;
 
-/** The neutral event for a message, or null for what Linli ignores (own messages, stickers…). */
+/**
+ * Messages older than this are not acted on: web-protocol puppets replay recent history after a
+ * login, and a replayed "/verify …" or "1" must not run again hours later.
+ */
+export const MAX_MESSAGE_AGE_SEC = 5 * 60;
+
+/** The neutral event for a message, or null for what Linli ignores (own or replayed messages, stickers…). */
 export async function messageToIncoming(message: Message): Promise<Incoming | null> {
-  if (message.self()) return null;
+  if (message.self() || message.age() > MAX_MESSAGE_AGE_SEC) return null;
   const talker = message.talker();
   const room = message.room();
   const sender: Sender = { platform: 'wechat', userId: talker.id, displayName: talker.name() || talker.id };
