@@ -6,6 +6,7 @@
  *
  * wechaty is loaded only when WeChat is used, so a Telegram-only bot starts fast.
  */
+import { dirname, join } from 'node:path';
 import { createLinli, type Linli } from './app.ts';
 import type { Adapter } from './adapters/adapter.ts';
 import { createTelegramAdapter } from './adapters/telegram/telegramAdapter.ts';
@@ -120,7 +121,8 @@ export async function createLinliBot(opts: LinliBotOptions = {}): Promise<LinliB
         puppet: wx.puppet,
         puppetName: config.WECHATY_PUPPET,
         token: config.WECHATY_PUPPET_TOKEN,
-        name: `linli-${config.WECHATY_PUPPET.replace(/[^a-z0-9-]/gi, '')}`,
+        // wechaty keeps the web login in <name>.memory-card.json: beside the database, not in the cwd.
+        name: join(dirname(file), `linli-${config.WECHATY_PUPPET.replace(/[^a-z0-9-]/gi, '')}`),
         log: log.child({ platform: 'wechat' }),
         replyHint: (chatId, items) => wechatReplyHint(services, chatId, items),
         remember: (chatId, actions) => rememberChoices(services.db, 'wechat', chatId, actions),

@@ -15,6 +15,8 @@ import { startTestBot, tempDir, type TestBot } from '../support/harness.ts';
 import { startFakeBotApi, type FakeBotApi } from '../support/fakeBotApi.ts';
 import { createMockWechat, loginMock, parseOptions, waitHandled, wechatRoomId, type MockWechat } from '../scenarios/wechatDriver.ts';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { showQrCode } from '../../src/adapters/wechat/qr.ts';
 
 /** A feature with a three-way vote, a long-label choice and a document, only for these tests. */
 const testFeature: Feature = {
@@ -162,6 +164,21 @@ describe('WeChat adapter on the mock puppet', () => {
     await say(resident, '/help');
     expect(lastText(resident.id)).toContain('【可办理事项】');
     expect(await bot.db.outboxMessage.count({ where: { key: { startsWith: 'wechat-alert:login' } } })).toBe(2);
+  });
+});
+
+describe('WeChat login QR code', () => {
+  it('prints the QR code in the terminal and its URL', async () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    await showQrCode('https://login.weixin.qq.com/l/abc', 'https://wechaty.js.org/qrcode/x', sink);
+    expect(out).toContain('WeChat login QR code: https://wechaty.js.org/qrcode/x');
+    expect(out.split('\n').length).toBeGreaterThan(10);
   });
 });
 

@@ -168,7 +168,17 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
         alert({ kind: 'logout', reason: reason ? String(reason) : undefined, account: user?.name() });
         scheduleRestart();
       });
-      bot.on('error', (err) => log.error({ err }, 'wechat error'));
+      // Puppets retry on their own and repeat the same error many times a second while the
+      // network is down: log each distinct error once a minute.
+      const lastErrorAt = new Map<string, number>();
+      bot.on('error', (err) => {
+        const key = String(err?.message ?? err);
+        const seen = lastErrorAt.get(key);
+        if (seen !== undefined && Date.now() - seen < 60_000) return void log.debug({ err: key }, 'wechat error repeated');
+        if (lastErrorAt.size > 100) lastErrorAt.clear();
+        lastErrorAt.set(key, Date.now());
+        log.error({ err }, 'wechat error');
+      });
       bot.on('message', (message) => {
         void (async () => {
           const incoming = await messageToIncoming(message);
