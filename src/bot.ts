@@ -183,7 +183,10 @@ export async function wechatReplyHint(services: Services, chatId: string, items:
   const inline = items.length <= INLINE_MAX_OPTIONS && items.every((o) => [...o.label].length <= INLINE_MAX_LABEL);
   if (inline) {
     const options = items.map((o) => i18n.t(locale, 'wechat.option_inline', { n: o.n, label: o.label })).join(i18n.t(locale, 'wechat.option_separator'));
-    return i18n.t(locale, 'wechat.reply_inline', { options });
+    const hint = i18n.t(locale, 'wechat.reply_inline', { options });
+    // A scene's confirmation (its standard two labels) also takes 是/否, as the engine reads them.
+    const confirm = items.length === 2 && items[0].label === i18n.t(locale, 'scene.yes') && items[1].label === i18n.t(locale, 'scene.no');
+    return confirm ? `${hint}\n${i18n.t(locale, 'wechat.confirm_hint')}` : hint;
   }
   return i18n.t(locale, 'wechat.reply_list', { options: items.map((o) => `${o.n}. ${o.label}`).join('\n') });
 }

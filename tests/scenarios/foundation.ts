@@ -106,6 +106,12 @@ export const foundationScenarios: Scenario[] = [
       { say: '/name', as: aunt },
       { say: '李阿姨', as: aunt },
       { expect: aunt, contains: '“李阿姨”，确认吗', options: ['确认', '修改'] },
+      {
+        run: async (w) => {
+          // WeChat prints the options with a hint that a confirmation also takes 是/否.
+          if (w.driver.platform === 'wechat') expect(w.driver.textsTo(aunt).at(-1)).toMatch(/回复 1 确认，2 修改\n也可直接回复“是”或“否”。$/);
+        },
+      },
       { choose: '修改', as: aunt },
       { expect: aunt, contains: '对外显示的称呼' },
       { say: '李老师', as: aunt },
