@@ -124,7 +124,6 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
           log.info({ restarts }, 'wechat restarted after logout; waiting for login');
         } catch (err) {
           log.error({ err }, 'wechat restart failed; trying again');
-          restarting = false;
           scheduleRestart();
         } finally {
           restarting = false;
