@@ -10,11 +10,13 @@ import { exportsFeature } from './features/exports/index.ts';
 import { ratingsFeature } from './features/ratings/index.ts';
 import { proposalsFeature } from './features/proposals/index.ts';
 import { disclosuresFeature } from './features/disclosures/index.ts';
+import { linkingFeature } from './features/linking/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
   residentsFeature,
   proposalsFeature,
+  linkingFeature,
   exportsFeature,
   ratingsFeature,
   disclosuresFeature,

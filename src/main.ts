@@ -4,15 +4,14 @@
  * the console demo), and shuts down cleanly on SIGINT/SIGTERM.
  */
 import type { Readable, Writable } from 'node:stream';
-import { createLinli } from './app.ts';
 import type { Adapter } from './adapters/adapter.ts';
 import { createConsoleAdapter } from './adapters/console/consoleAdapter.ts';
-import { createTelegramAdapter } from './adapters/telegram/telegramAdapter.ts';
 import type { Config } from './config.ts';
 import { rememberChoices } from './core/choiceMemory.ts';
 import type { Services } from './core/services.ts';
 import { openDatabase, prepareDatabaseFile, type Db } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
+import { createLinliBot } from './bot.ts';
 import { ensureDemoCommunity } from './features/demo/demo.ts';
 import { createTranslator } from './i18n/i18n.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -35,22 +34,10 @@ export async function runBot(config: Config, io: { input: Readable; output: Writ
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     log.info('stopping');
-    await linli.stop();
+    await bot.stop();
     await db.$disconnect();
   })());
 
-  if (config.TELEGRAM_BOT_TOKEN) {
-    adapters.push(
-      createTelegramAdapter({
-        token: config.TELEGRAM_BOT_TOKEN,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
-        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-        port: config.PORT,
-        log: log.child({ platform: 'telegram' }),
-      }),
-    );
-  }
   if (consoleMode) {
     const i18n = createTranslator({ defaultLocale: config.LINLI_DEFAULT_LOCALE, timeZone: config.LINLI_TIMEZONE });
     const t = i18n.bind(config.LINLI_DEFAULT_LOCALE);
@@ -68,7 +55,9 @@ export async function runBot(config: Config, io: { input: Readable; output: Writ
     );
   }
 
-  const linli = createLinli({ config, db, log, adapters });
+  // Telegram when a token is set, WeChat when LINLI_WECHAT=on (the QR code shows in the terminal).
+  const bot = await createLinliBot({ config, db, databaseFile: file, log, adapters, wechat: { qrInTerminal: true } });
+  const linli = bot.linli;
   await linli.start();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stop().then(() => process.exit(0)));

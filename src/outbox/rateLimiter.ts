@@ -12,16 +12,29 @@ export interface Limits {
   perGroupPerMinute: number;
   /** Messages per second across all chats. */
   globalPerSecond: number;
+  /** Messages per minute across all chats (WeChat's pacing is counted per minute). */
+  globalPerMinute?: number;
 }
 
 /** Telegram's limits with a safety margin. */
 export const TELEGRAM_LIMITS: Limits = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 25 };
+
+/**
+ * WeChat's pacing: Tencent publishes no limits and bans accounts that post in bursts, so the
+ * bot keeps to `messagesPerMinute` in all (LINLI_WECHAT_MESSAGES_PER_MINUTE), at most one
+ * message every few seconds to a chat, and never more than one per second.
+ */
+export function wechatLimits(messagesPerMinute: number): Limits {
+  const perMinute = Math.max(1, messagesPerMinute);
+  return { perChatIntervalMs: Math.max(1000, Math.ceil(60_000 / perMinute)), perGroupPerMinute: perMinute, globalPerSecond: 1, globalPerMinute: perMinute };
+}
 
 /** Tracks recent sends and says how long to wait before the next one to a chat. */
 export class RateLimiter {
   private readonly lastByChat = new Map<string, number>();
   private readonly groupWindows = new Map<string, number[]>();
   private readonly global: number[] = [];
+  private readonly minute: number[] = [];
 
   constructor(private readonly limits: Limits) {}
 
@@ -35,7 +48,11 @@ export class RateLimiter {
       if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[0] + 60_000 - now);
     }
     prune(this.global, now - 1000);
-    if (this.global.length >= Math.floor(this.limits.globalPerSecond)) wait = Math.max(wait, this.global[0] + 1000 - now);
+    if (this.global.length && this.global.length >= Math.max(1, Math.floor(this.limits.globalPerSecond))) wait = Math.max(wait, this.global[0] + 1000 - now);
+    if (this.limits.globalPerMinute !== undefined) {
+      prune(this.minute, now - 60_000);
+      if (this.minute.length && this.minute.length >= this.limits.globalPerMinute) wait = Math.max(wait, this.minute[0] + 60_000 - now);
+    }
     return Math.max(0, wait);
   }
 
@@ -48,6 +65,7 @@ export class RateLimiter {
       this.groupWindows.set(chatId, window);
     }
     this.global.push(now);
+    if (this.limits.globalPerMinute !== undefined) this.minute.push(now);
     if (this.lastByChat.size > 50_000) this.forgetIdle(now);
   }
 

@@ -6,10 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLinli, type Linli } from '../../src/app.ts';
+import type { Linli } from '../../src/app.ts';
+import { createLinliBot, type WechatBotOptions } from '../../src/bot.ts';
+import type { WechatAdapter } from '../../src/adapters/wechat/wechatAdapter.ts';
 import type { Adapter } from '../../src/adapters/adapter.ts';
-import { createTelegramAdapter } from '../../src/adapters/telegram/telegramAdapter.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
+import type { Config } from '../../src/config.ts';
 import type { Feature } from '../../src/core/feature.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
@@ -58,13 +59,19 @@ export interface TestBotOptions {
   clock?: () => Date;
   features?: Feature[];
   outboxLimits?: Partial<Record<string, Limits>>;
-  /** Extra adapters (WeChat tests). */
+  /** Extra adapters. */
   extraAdapters?: Adapter[];
+  /** Also run WeChat, on this (mock) puppet. */
+  wechat?: WechatBotOptions;
 }
+
+const FAST: Limits = { perChatIntervalMs: 0, perGroupPerMinute: 10_000, globalPerSecond: 10_000 };
 
 /** A running bot and the fake Telegram around it. */
 export interface TestBot {
   linli: Linli;
+  /** The WeChat adapter when the bot runs WeChat too. */
+  wechat?: WechatAdapter;
   fake: FakeBotApi;
   db: Db;
   dbFile: string;
@@ -89,33 +96,20 @@ export interface TestBot {
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const fake = opts.fake ?? (await startFakeBotApi());
   const dbFile = opts.dbFile ?? join(tempDir(), 'linli.db');
-  const { db } = await freshDatabase(dbFile);
-  const config = loadConfig({
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    DATABASE_URL: `file:${dbFile}`,
-    LOG_LEVEL: 'silent',
-    ...opts.env,
-  });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const telegram = createTelegramAdapter({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    webhookUrl: config.TELEGRAM_WEBHOOK_URL,
-    webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-    port: config.PORT,
-    log,
-  });
-  const linli = createLinli({
-    config,
-    db,
+  // The same factory `npm start` and embedders use: it migrates the file and builds the adapters.
+  const built = await createLinliBot({
+    env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'silent', ...opts.env },
+    databaseFile: dbFile,
     log,
     clock: opts.clock,
-    adapters: [telegram, ...(opts.extraAdapters ?? [])],
+    adapters: opts.extraAdapters,
+    wechat: opts.wechat ? { sendGapMs: 0, reconnectDelayMs: 50, ...opts.wechat } : false,
     features: opts.features,
-    outboxLimits: opts.outboxLimits ?? { telegram: { perChatIntervalMs: 0, perGroupPerMinute: 10_000, globalPerSecond: 10_000 } },
+    outboxLimits: opts.outboxLimits ?? { telegram: FAST, wechat: FAST },
     schedule: false,
   });
+  const { linli, db, config } = built;
   await linli.start();
   if (!config.TELEGRAM_WEBHOOK_URL) await fake.waitForCall('getUpdates');
 
@@ -127,11 +121,11 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await linli.stop();
-    await db.$disconnect();
+    await built.stop();
   };
   return {
     linli,
+    wechat: built.wechat,
     fake,
     db,
     dbFile,

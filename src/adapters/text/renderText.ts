@@ -4,16 +4,25 @@
  */
 import type { OutMessage } from '../../core/messages.ts';
 
-/** The text of a message with its buttons as numbered options. */
-export function renderText(message: OutMessage, replyHint: (options: string) => string): string {
+/** One numbered option: what to reply, and the button's label. */
+export interface NumberedOption {
+  n: number;
+  label: string;
+}
+
+/**
+ * The text of a message with its buttons as numbered options. `replyHint` gets the options as
+ * "1. label" lines and as a list, so a platform may lay them out inline ("回复 1 赞成，2 反对").
+ */
+export function renderText(message: OutMessage, replyHint: (options: string, items: NumberedOption[]) => string): string {
   const lines = [message.text];
-  const options: string[] = [];
+  const items: NumberedOption[] = [];
   const links: string[] = [];
   for (const b of (message.buttons ?? []).flat()) {
     if (b.url) links.push(`${b.label}: ${b.url}`);
-    else if (b.action) options.push(`${options.length + 1}. ${b.label}`);
+    else if (b.action) items.push({ n: items.length + 1, label: b.label });
   }
-  if (options.length) lines.push('', replyHint(options.join('\n')));
+  if (items.length) lines.push('', replyHint(items.map((o) => `${o.n}. ${o.label}`).join('\n'), items));
   if (links.length) lines.push('', ...links);
   return lines.join('\n');
 }
