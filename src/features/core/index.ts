@@ -44,7 +44,7 @@ export function coreFeature(list: CommandLister): Feature {
           await menu(ctx);
         },
       },
-      { name: 'help', aliases: ['帮助', 'help'], description: 'commands.help', order: 1, run: help },
+      { name: 'help', aliases: ['帮助', 'help'], description: 'commands.help', order: 1, menu: true, run: help },
       {
         name: 'language',
         aliases: ['语言'],

@@ -216,6 +216,7 @@ export const disclosuresFeature: Feature = {
       name: 'disclosures',
       aliases: ['公开', '居务公开', '查公开'],
       description: 'disclosures.command',
+      menu: true,
       order: 30,
       run: query,
     },

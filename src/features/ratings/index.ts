@@ -170,6 +170,7 @@ export const ratingsFeature: Feature = {
       name: 'rate',
       aliases: ['评议', '评价'],
       description: 'ratings.command_rate',
+      menu: true,
       order: 30,
       visible: (ctx) => can(ctx.actor, 'rating.submit', ctx.community?.id),
       run: (ctx) => ctx.services.scenes.start(ctx, 'rate'),

@@ -43,6 +43,7 @@ export const residentsFeature: Feature = {
       name: 'verify',
       aliases: ['认证'],
       description: 'commands.verify',
+      menu: true,
       order: 10,
       visible: (ctx) => ctx.chat.kind === 'private',
       run: verify,
@@ -51,6 +52,7 @@ export const residentsFeature: Feature = {
       name: 'whoami',
       aliases: ['我是谁'],
       description: 'commands.whoami',
+      menu: true,
       order: 11,
       async run(ctx) {
         const memberships = await ctx.services.db.membership.findMany({
