@@ -7,11 +7,13 @@ import { residentsFeature } from './features/residents/index.ts';
 import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';
 import { exportsFeature } from './features/exports/index.ts';
+import { pollsFeature } from './features/polls/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
   residentsFeature,
   exportsFeature,
+  pollsFeature,
   maintenanceFeature,
   demoFeature,
 ];

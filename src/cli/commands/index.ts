@@ -11,6 +11,7 @@ import {
   outboxCommand,
   startCommand,
 } from './basics.ts';
+import { POLL_COMMANDS } from './polls.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -22,4 +23,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   inviteCommand,
   auditCommand,
   outboxCommand,
+  ...POLL_COMMANDS,
 ];

@@ -118,6 +118,7 @@ CREATE TABLE "JobRun" (
 -- CreateTable
 CREATE TABLE "Poll" (
     "id" TEXT NOT NULL PRIMARY KEY,
+    "shortId" TEXT NOT NULL,
     "communityId" TEXT NOT NULL,
     "number" INTEGER NOT NULL,
     "question" TEXT NOT NULL,
@@ -140,6 +141,8 @@ CREATE TABLE "Poll" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "firstVoteAt" DATETIME,
     "closedAt" DATETIME,
+    "postedAt" DATETIME,
+    "inPersonVoters" INTEGER,
     "remindedAt" DATETIME,
     CONSTRAINT "Poll_communityId_fkey" FOREIGN KEY ("communityId") REFERENCES "Community" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
@@ -150,6 +153,7 @@ CREATE TABLE "PollOption" (
     "pollId" TEXT NOT NULL,
     "position" INTEGER NOT NULL,
     "label" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'custom',
     "proposalId" TEXT,
     CONSTRAINT "PollOption_pollId_fkey" FOREIGN KEY ("pollId") REFERENCES "Poll" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -479,6 +483,9 @@ CREATE INDEX "OutboxMessage_refType_refId_idx" ON "OutboxMessage"("refType", "re
 CREATE INDEX "OutboxMessage_communityId_createdAt_idx" ON "OutboxMessage"("communityId", "createdAt");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Poll_shortId_key" ON "Poll"("shortId");
+
+-- CreateIndex
 CREATE INDEX "Poll_status_closesAt_idx" ON "Poll"("status", "closesAt");
 
 -- CreateIndex
@@ -495,6 +502,9 @@ CREATE UNIQUE INDEX "Ballot_pollId_voterKey_key" ON "Ballot"("pollId", "voterKey
 
 -- CreateIndex
 CREATE INDEX "BallotChoice_optionId_idx" ON "BallotChoice"("optionId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InPersonCount_pollId_optionId_key" ON "InPersonCount"("pollId", "optionId");
 
 -- CreateIndex
 CREATE INDEX "Proposal_communityId_status_idx" ON "Proposal"("communityId", "status");
