@@ -498,6 +498,9 @@ CREATE UNIQUE INDEX "PollOption_pollId_position_key" ON "PollOption"("pollId", "
 CREATE INDEX "Ballot_pollId_castAt_idx" ON "Ballot"("pollId", "castAt");
 
 -- CreateIndex
+CREATE INDEX "Ballot_pollId_id_idx" ON "Ballot"("pollId", "id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Ballot_pollId_voterKey_key" ON "Ballot"("pollId", "voterKey");
 
 -- CreateIndex
