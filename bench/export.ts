@@ -36,7 +36,8 @@ function fill(file: string, pollId: string, optionIds: string[]): void {
   db.transaction(() => {
     for (let i = 0; i < VOTES; i++) {
       const id = `b${String(i).padStart(8, '0')}`;
-      const at = t0 + i * 1000;
+      // Prisma's text form of a DateTime in SQLite.
+      const at = new Date(t0 + i * 1000).toISOString().replace('Z', '+00:00');
       ballot.run(id, pollId, `p:${i}`, `居民${i}`, at, at);
       choice.run(id, optionIds[i % optionIds.length]);
     }
@@ -50,7 +51,7 @@ async function rawExportMs(file: string, pollId: string, out: string): Promise<n
   const stream = createWriteStream(out);
   const rows = db.prepare('SELECT b.voterName, c.optionId, b.castAt FROM Ballot b JOIN BallotChoice c ON c.ballotId = b.id WHERE b.pollId = ? ORDER BY b.id').iterate(pollId);
   for (const r of rows as Iterable<{ voterName: string; optionId: string; castAt: number }>) {
-    if (!stream.write(`${r.voterName},${r.optionId},${new Date(r.castAt).toISOString()}\n`)) await new Promise((res) => stream.once('drain', res));
+    if (!stream.write(`${r.voterName},${r.optionId},${new Date(r.castAt).toISOString()}\n`)) await new Promise<void>((res) => stream.once('drain', () => res()));
   }
   await new Promise<void>((res) => stream.end(res));
   db.close();

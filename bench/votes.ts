@@ -23,8 +23,8 @@ interface BenchResult {
   pass?: boolean;
 }
 
-const VOTERS = 400;
-const TAPS_PER_VOTER = 5;
+const VOTERS = 300;
+const TAPS_PER_VOTER = 4;
 const GROUP = -100900;
 
 function rawBallotInsertsPerSecond(n: number): number {

@@ -81,6 +81,8 @@ describe('approval vote on shortlisted proposals', () => {
 
   it('toggles choices up to the maximum', async () => {
     expect(await vote(0, 1)).toMatchObject({ effect: 'recorded', positions: [1], first: true });
+    // Written by the fast path's plain SQL, read back by Prisma as the same instant.
+    expect((await db.ballot.findFirstOrThrow({ where: { pollId: poll.id } })).castAt.getTime()).toBe(now.getTime());
     expect(await vote(0, 3)).toMatchObject({ effect: 'added', positions: [1, 3] });
     expect(await keyOf(vote(0, 4))).toBe('polls.max_reached');
     expect(await vote(0, 3)).toMatchObject({ effect: 'removed', positions: [1] });

@@ -53,12 +53,32 @@ function toastFor(ctx: Ctx, poll: PollWithOptions, outcome: VoteOutcome): string
   }
 }
 
+/**
+ * Open polls by short id. A poll's options, times and rules never change once it is open, and
+ * its status is checked again inside the vote's own statements, so a cached copy is safe.
+ */
+const openPolls = new WeakMap<object, Map<string, PollWithOptions>>();
+
+async function pollForVote(ctx: Ctx, shortId: string): Promise<PollWithOptions | null> {
+  const { db } = ctx.services;
+  let cache = openPolls.get(db);
+  if (!cache) openPolls.set(db, (cache = new Map()));
+  const hit = cache.get(shortId);
+  if (hit && hit.closesAt > ctx.services.clock()) return hit;
+  const poll = await pollByShortId(db, shortId);
+  if (poll?.status === 'open') {
+    if (cache.size >= 200) cache.delete(cache.keys().next().value!);
+    cache.set(shortId, poll);
+  } else cache.delete(shortId);
+  return poll;
+}
+
 /** A tap on an option. Answers only with a toast: nothing appears in the group. */
 async function vote(ctx: Ctx, parts: string[]): Promise<void> {
   const parsed = parseVoteParts(parts);
   if (!parsed) return void (await ctx.toast(ctx.t('polls.vote_bad_button'), true));
   const { db, clock } = ctx.services;
-  const poll = await pollByShortId(db, parsed.shortId);
+  const poll = await pollForVote(ctx, parsed.shortId);
   if (!poll) return void (await ctx.toast(ctx.t('polls.vote_bad_button'), true));
   const outcome = await castVote(db, { poll, actor: ctx.actor, voterName: ctx.person.displayName, position: parsed.position, now: clock() });
   await ctx.toast(toastFor(ctx, poll, outcome), outcome.effect === 'unchanged');
