@@ -75,7 +75,7 @@ export const pollCreateCommand: CliCommand = {
     const community = await asCli(services, () => communityBySlug(services.db, requireOption(values, 'community')));
     const options = ((values.option as string[] | undefined) ?? []).map((label) => ({ label }));
     if (values.standard && options.length) throw new UsageError('use either --standard or --option, not both');
-    if (!values.standard && options.length < 2) throw new UsageError('give at least two --option values (or --standard for 赞成/反对/弃权)');
+    if (!values.standard && options.length < 2) throw new UsageError('give at least two --option values (or --standard for For/Against/Abstain)');
     const electorate = (values.electorate as string | undefined) ?? 'residents';
     if (!(ELECTORATES as readonly string[]).includes(electorate)) throw new UsageError(`--electorate must be one of ${ELECTORATES.join(', ')}`);
     const rule = (values.rule as string | undefined) ?? 'majority';

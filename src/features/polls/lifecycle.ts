@@ -10,7 +10,6 @@ import {
   cancelPoll,
   closePoll,
   currentResult,
-  electorateSize,
   proposalDecisions,
   storedResult,
   type ActorRef,
@@ -231,6 +230,3 @@ export async function pollsTick(services: Services, now: Date): Promise<void> {
   });
   for (const poll of remindable) await remind(services, poll);
 }
-
-/** The electorate's current size (for the /polls list). */
-export { electorateSize };
