@@ -112,7 +112,7 @@ describe('polls end to end', () => {
     await bot.press(committee, bot.last(committee.id), '本社区已认证居民');
     await bot.press(committee, bot.last(committee.id), '3天');
     await bot.say(committee, '2');
-    await bot.press(committee, bot.last(committee.id), '赞成票超过实际投票人数的半数');
+    await bot.press(committee, bot.last(committee.id), '得票超过实际投票人数的半数');
     await bot.press(committee, bot.last(committee.id), '不记名，截止前可改票');
     await bot.press(committee, bot.last(committee.id), '投票过程中实时公布');
     const confirm = textOf(bot.last(committee.id));
