@@ -11,6 +11,7 @@ import { ratingsFeature } from './features/ratings/index.ts';
 import { proposalsFeature } from './features/proposals/index.ts';
 import { disclosuresFeature } from './features/disclosures/index.ts';
 import { linkingFeature } from './features/linking/index.ts';
+import { pollsFeature } from './features/polls/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
@@ -20,6 +21,7 @@ export const FEATURES: Feature[] = [
   exportsFeature,
   ratingsFeature,
   disclosuresFeature,
+  pollsFeature,
   maintenanceFeature,
   demoFeature,
 ];

@@ -200,6 +200,15 @@ export class OutboxWorker {
   }
 
   private async markSent(row: OutboxMessage, messageId: string | null): Promise<void> {
+    if (row.kind === 'edit') {
+      // An edit re-enqueued with newer content while this one was on its way stays pending,
+      // so the newer content goes out next instead of being marked sent unseen.
+      await this.opts.db.outboxMessage.updateMany({
+        where: { id: row.id, payload: row.payload },
+        data: { status: 'sent', sentAt: this.opts.clock(), platformMessageId: messageId, lastError: null },
+      });
+      return;
+    }
     await this.opts.db.outboxMessage.update({
       where: { id: row.id },
       data: { status: 'sent', sentAt: this.opts.clock(), platformMessageId: messageId, lastError: null },

@@ -244,7 +244,7 @@ describe('residents end to end', () => {
     it('sends /mydata privately, with a JSON file', async () => {
       const a = await personOf(residentA.id);
       const poll = await bot.db.poll.create({
-        data: { communityId: community.id, number: 1, question: '是否加装电梯', electorate: 'residents', opensAt: clock(), closesAt: new Date(clock().getTime() + 86_400_000), options: { create: [{ position: 1, label: '同意' }, { position: 2, label: '反对' }] } },
+        data: { communityId: community.id, number: 1, shortId: 'rs1', question: '是否加装电梯', electorate: 'residents', opensAt: clock(), closesAt: new Date(clock().getTime() + 86_400_000), options: { create: [{ position: 1, label: '同意' }, { position: 2, label: '反对' }] } },
         include: { options: true },
       });
       pollId = poll.id;
@@ -253,7 +253,7 @@ describe('residents end to end', () => {
       const b = await personOf(residentB.id);
       await bot.db.ballot.create({ data: { pollId, voterKey: `p:${b}`, personId: b, choices: { create: [{ optionId: poll.options[1].id }] } } });
       const poll2 = await bot.db.poll.create({
-        data: { communityId: community.id, number: 2, question: '绿化改造', electorate: 'households', opensAt: clock(), closesAt: new Date(clock().getTime() + 86_400_000), options: { create: [{ position: 1, label: '同意' }] } },
+        data: { communityId: community.id, number: 2, shortId: 'rs2', question: '绿化改造', electorate: 'households', opensAt: clock(), closesAt: new Date(clock().getTime() + 86_400_000), options: { create: [{ position: 1, label: '同意' }] } },
         include: { options: true },
       });
       householdBallotId = (await bot.db.ballot.create({ data: { pollId: poll2.id, voterKey: `h:${household.id}`, personId: a, choices: { create: [{ optionId: poll2.options[0].id }] } } })).id;

@@ -24,7 +24,7 @@ async function codeFor(db: Db, person: Person, now = NOW): Promise<string> {
 async function vote(db: Db, community: Community, personId: string, pollNumber: number) {
   const poll =
     (await db.poll.findFirst({ where: { communityId: community.id, number: pollNumber } })) ??
-    (await db.poll.create({ data: { communityId: community.id, number: pollNumber, question: 'Q', electorate: 'residents', opensAt: NOW, closesAt: NOW } }));
+    (await db.poll.create({ data: { communityId: community.id, number: pollNumber, shortId: `lk${pollNumber}`, question: 'Q', electorate: 'residents', opensAt: NOW, closesAt: NOW } }));
   return db.ballot.create({ data: { pollId: poll.id, voterKey: `p:${personId}`, personId } });
 }
 

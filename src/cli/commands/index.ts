@@ -14,6 +14,7 @@ import {
 import { exportRatingsCommand, ratingTargetCommand } from './ratings.ts';
 import { exportProposalsCommand } from './proposals.ts';
 import { disclosurePublishCommand, disclosureVerifyCommand, exportDisclosuresCommand } from './disclosures.ts';
+import { POLL_COMMANDS } from './polls.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -31,4 +32,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   disclosurePublishCommand,
   disclosureVerifyCommand,
   exportDisclosuresCommand,
+  ...POLL_COMMANDS,
 ];

@@ -10,7 +10,7 @@ import { splitText } from '../../outbox/split.ts';
 import { ensurePrivate } from './privateOnly.ts';
 
 /** Button prefix of the erasure confirmation. */
-const PREFIX = 'pv';
+const PREFIX = 'prvc';
 /** A confirmation button older than this is refused: erasure needs a fresh, deliberate yes. */
 const CONFIRM_WINDOW_MS = 10 * 60_000;
 /** Items listed per section in the message; the JSON file has all of them. */

@@ -128,6 +128,7 @@ CREATE TABLE "JobRun" (
 -- CreateTable
 CREATE TABLE "Poll" (
     "id" TEXT NOT NULL PRIMARY KEY,
+    "shortId" TEXT NOT NULL,
     "communityId" TEXT NOT NULL,
     "number" INTEGER NOT NULL,
     "question" TEXT NOT NULL,
@@ -150,6 +151,8 @@ CREATE TABLE "Poll" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "firstVoteAt" DATETIME,
     "closedAt" DATETIME,
+    "postedAt" DATETIME,
+    "inPersonVoters" INTEGER,
     "remindedAt" DATETIME,
     CONSTRAINT "Poll_communityId_fkey" FOREIGN KEY ("communityId") REFERENCES "Community" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
@@ -160,6 +163,7 @@ CREATE TABLE "PollOption" (
     "pollId" TEXT NOT NULL,
     "position" INTEGER NOT NULL,
     "label" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'custom',
     "proposalId" TEXT,
     CONSTRAINT "PollOption_pollId_fkey" FOREIGN KEY ("pollId") REFERENCES "Poll" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -502,6 +506,9 @@ CREATE INDEX "OutboxMessage_refType_refId_idx" ON "OutboxMessage"("refType", "re
 CREATE INDEX "OutboxMessage_communityId_createdAt_idx" ON "OutboxMessage"("communityId", "createdAt");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Poll_shortId_key" ON "Poll"("shortId");
+
+-- CreateIndex
 CREATE INDEX "Poll_status_closesAt_idx" ON "Poll"("status", "closesAt");
 
 -- CreateIndex
@@ -514,10 +521,16 @@ CREATE UNIQUE INDEX "PollOption_pollId_position_key" ON "PollOption"("pollId", "
 CREATE INDEX "Ballot_pollId_castAt_idx" ON "Ballot"("pollId", "castAt");
 
 -- CreateIndex
+CREATE INDEX "Ballot_pollId_id_idx" ON "Ballot"("pollId", "id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Ballot_pollId_voterKey_key" ON "Ballot"("pollId", "voterKey");
 
 -- CreateIndex
 CREATE INDEX "BallotChoice_optionId_idx" ON "BallotChoice"("optionId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InPersonCount_pollId_optionId_key" ON "InPersonCount"("pollId", "optionId");
 
 -- CreateIndex
 CREATE INDEX "Proposal_communityId_status_idx" ON "Proposal"("communityId", "status");

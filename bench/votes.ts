@@ -1,0 +1,99 @@
+/**
+ * Votes per second through the whole stack: the fake Bot API → telegraf long polling → router
+ * (dedup, identity, roles, per-person queue) → the vote handler → SQLite transaction → toast
+ * (answerCallbackQuery over HTTP). Many people tap at once, each several times (single choice,
+ * changes allowed), so new ballots and changed ones are both measured. Baseline in the same run:
+ * a raw better-sqlite3 loop inserting one ballot row per statement into a WAL database.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { createPoll } from '../src/domain/polls/polls.ts';
+import { publishPoll } from '../src/features/polls/lifecycle.ts';
+import { bindTelegramGroup, makeCommunity, OPERATOR, telegramPerson } from '../tests/support/fixtures.ts';
+import { startTestBot, tempDir } from '../tests/support/harness.ts';
+
+/** One benchmark figure (same shape as bench/types.ts). */
+interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number; unit: string };
+  ratio?: number;
+  target?: string;
+  pass?: boolean;
+}
+
+const VOTERS = 300;
+const TAPS_PER_VOTER = 4;
+const GROUP = -100900;
+
+function rawBallotInsertsPerSecond(n: number): number {
+  const db = new Database(join(tempDir('linli-bench-'), 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE ballot (id INTEGER PRIMARY KEY, poll_id TEXT, voter_key TEXT, option_id TEXT, cast_at INTEGER, UNIQUE(poll_id, voter_key))');
+  const insert = db.prepare('INSERT INTO ballot (poll_id, voter_key, option_id, cast_at) VALUES (?, ?, ?, ?)');
+  const start = performance.now();
+  for (let i = 0; i < n; i++) insert.run('poll', `p:${i}`, 'opt', Date.now());
+  const seconds = (performance.now() - start) / 1000;
+  db.close();
+  return n / seconds;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const bot = await startTestBot();
+  try {
+    const community = await makeCommunity(bot.db);
+    await bindTelegramGroup(bot.db, community, GROUP);
+    const users = Array.from({ length: VOTERS }, (_, i) => ({ id: 800_000 + i, first_name: `V${i}`, language_code: 'zh' }));
+    for (const u of users) {
+      const person = await telegramPerson(bot.db, u.id);
+      const household = await bot.db.household.create({ data: { communityId: community.id, unit: `b-${u.id}` } });
+      await bot.db.membership.create({ data: { personId: person.id, communityId: community.id, role: 'verified', householdId: household.id, source: 'cli' } });
+    }
+    const now = bot.linli.services.clock();
+    const poll = await createPoll(bot.db, { actor: OPERATOR, via: 'bench' }, community.id, {
+      question: 'Benchmark poll',
+      options: 'standard',
+      maxChoices: 1,
+      electorate: 'residents',
+      anonymous: true,
+      allowChange: true,
+      closesAt: new Date(now.getTime() + 86_400_000),
+      quorum: { kind: 'none' },
+      rule: 'majority',
+      liveResults: true,
+    }, now);
+    await publishPoll(bot.linli.services, poll);
+    await bot.flushOutbox();
+    const card = bot.fake.messagesTo(GROUP).at(-1)!;
+    const data = (card.replyMarkup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
+
+    const answered = () => bot.fake.calls.filter((c) => c.method === 'answerCallbackQuery').length;
+    const before = answered();
+    const total = VOTERS * TAPS_PER_VOTER;
+    const start = performance.now();
+    for (let k = 0; k < TAPS_PER_VOTER; k++) {
+      for (const u of users) bot.fake.pressButton({ from: u, chat: { id: GROUP }, messageId: card.messageId, data: data[(u.id + k) % 3] });
+    }
+    await bot.settle();
+    const seconds = (performance.now() - start) / 1000;
+    const handled = answered() - before;
+    const perSecond = handled / seconds;
+    const ballots = await bot.db.ballot.count({ where: { pollId: poll.id } });
+    const raw = rawBallotInsertsPerSecond(20_000);
+    return [
+      {
+        name: `votes through the whole stack (${VOTERS} people × ${TAPS_PER_VOTER} taps)`,
+        value: perSecond,
+        unit: 'votes/s',
+        baseline: { name: 'raw better-sqlite3 ballot inserts', value: raw, unit: 'rows/s' },
+        ratio: perSecond / raw,
+        target: '≥ 1000 votes/s, exactly one ballot per person',
+        pass: perSecond >= 1000 && handled === total && ballots === VOTERS,
+      },
+    ];
+  } finally {
+    await bot.close();
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Casting a ballot. Who may vote (council, verified residents, one per household; invited
+ * members only in an advisory capacity), and recording the choice so that one voter — or one
+ * household — holds exactly one ballot. The unique index on (pollId, voterKey) is the guard:
+ * two taps at the same moment can never both create a ballot.
+ */
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../../core/errors.ts';
+import { isUniqueViolation, type Db } from '../../db/client.ts';
+import type { Poll, PollOption } from '../../generated/prisma/client.ts';
+import { householdIn, rolesIn, type Actor } from '../residents/roles.ts';
+import { isOpen } from './polls.ts';
+
+/** Whose ballot a tap fills in. */
+export interface VoterSlot {
+  voterKey: string;
+  advisory: boolean;
+}
+
+/** Why someone may not vote in a poll (i18n keys under polls.). */
+export type Ineligible = 'not_council' | 'not_verified' | 'no_household';
+
+/**
+ * The ballot slot of an actor in a poll, or the reason they have none. Invited members
+ * (特邀委员) outside the electorate get an advisory slot: recorded, shown apart, never counted.
+ */
+export function voterSlot(actor: Actor, poll: Pick<Poll, 'communityId' | 'electorate'>): VoterSlot | { ineligible: Ineligible } {
+  const roles = rolesIn(actor, poll.communityId);
+  const advisory = roles.has('invited') ? { voterKey: `a:${actor.personId}`, advisory: true } : null;
+  switch (poll.electorate) {
+    case 'council':
+      if (roles.has('council')) return { voterKey: `p:${actor.personId}`, advisory: false };
+      return advisory ?? { ineligible: 'not_council' };
+    case 'households': {
+      const household = roles.has('verified') ? householdIn(actor, poll.communityId) : null;
+      if (household) return { voterKey: `h:${household}`, advisory: false };
+      if (advisory) return advisory;
+      return { ineligible: roles.has('verified') ? 'no_household' : 'not_verified' };
+    }
+    default:
+      if (roles.has('verified')) return { voterKey: `p:${actor.personId}`, advisory: false };
+      return advisory ?? { ineligible: 'not_verified' };
+  }
+}
+
+/** What a tap did. */
+export type VoteEffect = 'recorded' | 'changed' | 'added' | 'removed' | 'unchanged';
+
+/** The ballot after a tap. */
+export interface VoteOutcome {
+  effect: VoteEffect;
+  advisory: boolean;
+  /** Positions of the options now on the ballot. */
+  positions: number[];
+  /** True for the poll's very first ballot (rules are frozen from now on). */
+  first: boolean;
+}
+
+/** A tap on an option. */
+export interface VoteRequest {
+  poll: Poll & { options: PollOption[] };
+  actor: Actor;
+  /** Name shown in named polls' exports. */
+  voterName: string;
+  position: number;
+  now: Date;
+}
+
+/**
+ * Records a tap. Single choice: the option becomes the ballot's choice (changing it only when
+ * the poll allows). Multiple choice: the option is added (up to the maximum) or, tapped again,
+ * removed. Throws a DomainError for a closed poll, someone outside the electorate, or a change
+ * that is not allowed.
+ */
+export async function castVote(db: Db, req: VoteRequest): Promise<VoteOutcome> {
+  const { poll, actor, now } = req;
+  const option = poll.options.find((o) => o.position === req.position);
+  if (!option) throw new DomainError('polls.vote_bad_option');
+  if (!isOpen(poll, now)) throw new DomainError(poll.status === 'cancelled' ? 'polls.vote_cancelled' : poll.status === 'scheduled' || poll.opensAt > now ? 'polls.vote_not_yet' : 'polls.vote_closed');
+  const slot = voterSlot(actor, poll);
+  if ('ineligible' in slot) throw new DomainError(`polls.ineligible_${slot.ineligible}`);
+
+  const fast = (await insertFirstBallot(db, req, slot, option.id)) ?? (await changeSingleChoice(db, req, slot, option.id));
+  if (fast) return fast;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        // Re-read inside the transaction: a close that committed first wins.
+        const fresh = await tx.poll.findUnique({ where: { id: poll.id }, select: { status: true, closesAt: true, opensAt: true, firstVoteAt: true } });
+        if (!fresh || !isOpen(fresh, now)) throw new DomainError(fresh?.status === 'cancelled' ? 'polls.vote_cancelled' : 'polls.vote_closed');
+        const existing = await tx.ballot.findUnique({
+          where: { pollId_voterKey: { pollId: poll.id, voterKey: slot.voterKey } },
+          include: { choices: { select: { optionId: true } } },
+        });
+        const positionOf = (id: string) => poll.options.find((o) => o.id === id)!.position;
+        if (!existing) {
+          await tx.ballot.create({
+            data: {
+              pollId: poll.id,
+              voterKey: slot.voterKey,
+              personId: actor.personId,
+              voterName: req.voterName,
+              advisory: slot.advisory,
+              castAt: now,
+              choices: { create: [{ optionId: option.id }] },
+            },
+          });
+          const first = !fresh.firstVoteAt && !slot.advisory;
+          if (first) await tx.poll.updateMany({ where: { id: poll.id, firstVoteAt: null }, data: { firstVoteAt: now } });
+          return { effect: 'recorded' as const, advisory: slot.advisory, positions: [option.position], first };
+        }
+        if (existing.personId && existing.personId !== actor.personId && !poll.allowChange) throw new DomainError('polls.household_voted');
+        const chosen = existing.choices.map((c) => c.optionId);
+        const has = chosen.includes(option.id);
+        const touch = { personId: actor.personId, voterName: req.voterName };
+        if (poll.maxChoices === 1) {
+          if (has) return { effect: 'unchanged' as const, advisory: existing.advisory, positions: [option.position], first: false };
+          if (!poll.allowChange) throw new DomainError('polls.no_change', { choice: chosen.map(positionOf).join(',') });
+          await tx.ballotChoice.deleteMany({ where: { ballotId: existing.id } });
+          await tx.ballotChoice.create({ data: { ballotId: existing.id, optionId: option.id } });
+          await tx.ballot.update({ where: { id: existing.id }, data: touch });
+          return { effect: 'changed' as const, advisory: existing.advisory, positions: [option.position], first: false };
+        }
+        if (has) {
+          if (!poll.allowChange) throw new DomainError('polls.no_change_multi');
+          const left = chosen.filter((id) => id !== option.id);
+          if (!left.length) {
+            await tx.ballot.delete({ where: { id: existing.id } });
+          } else {
+            await tx.ballotChoice.delete({ where: { ballotId_optionId: { ballotId: existing.id, optionId: option.id } } });
+            await tx.ballot.update({ where: { id: existing.id }, data: touch });
+          }
+          return { effect: 'removed' as const, advisory: existing.advisory, positions: left.map(positionOf).sort((a, b) => a - b), first: false };
+        }
+        if (chosen.length >= poll.maxChoices) throw new DomainError('polls.max_reached', { k: poll.maxChoices });
+        await tx.ballotChoice.create({ data: { ballotId: existing.id, optionId: option.id } });
+        await tx.ballot.update({ where: { id: existing.id }, data: touch });
+        return { effect: 'added' as const, advisory: existing.advisory, positions: [...chosen.map(positionOf), option.position].sort((a, b) => a - b), first: false };
+      });
+    } catch (err) {
+      // Another tap of the same voter (or household) created the ballot first: read it again.
+      if (isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+  throw new DomainError('polls.vote_retry');
+}
+
+/** Prisma's text form of a DateTime in SQLite (ISO 8601 with an explicit UTC offset). */
+function storedTime(d: Date): string {
+  return d.toISOString().replace('Z', '+00:00');
+}
+
+/**
+ * The common case in two plain statements in one batch transaction: the voter's first ballot.
+ * The insert happens only while the poll is still open (checked in the same statement, so a
+ * close that committed first wins) and does nothing when the voter already has a ballot (the
+ * unique index decides); either way the caller falls back to the full path. Null then.
+ */
+async function insertFirstBallot(db: Db, req: VoteRequest, slot: VoterSlot, optionId: string): Promise<VoteOutcome | null> {
+  const { poll, actor, now } = req;
+  const id = randomUUID();
+  const at = storedTime(now);
+  const [inserted] = await db.$transaction([
+    db.$executeRaw`INSERT INTO "Ballot" ("id", "pollId", "voterKey", "personId", "voterName", "advisory", "castAt", "updatedAt")
+      SELECT ${id}, ${poll.id}, ${slot.voterKey}, ${actor.personId}, ${req.voterName}, ${slot.advisory ? 1 : 0}, ${at}, ${at}
+      WHERE EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')
+      ON CONFLICT DO NOTHING`,
+    db.$executeRaw`INSERT INTO "BallotChoice" ("ballotId", "optionId") SELECT ${id}, ${optionId} WHERE EXISTS (SELECT 1 FROM "Ballot" WHERE "id" = ${id})`,
+  ]);
+  if (inserted !== 1) return null;
+  let first = false;
+  if (!poll.firstVoteAt && !slot.advisory) {
+    const claimed = await db.poll.updateMany({ where: { id: poll.id, firstVoteAt: null }, data: { firstVoteAt: now } });
+    first = claimed.count === 1;
+    // Rules are frozen from now on; later taps need not try again (the poll object may be cached).
+    poll.firstVoteAt = now;
+  }
+  return { effect: 'recorded', advisory: slot.advisory, positions: [req.position], first };
+}
+
+/**
+ * The second common case: a single-choice poll that allows changes, and a voter who picks
+ * another option. Both statements see the same state (the ballot exists, holds another option,
+ * the poll is open); anything else — the same option again, no ballot, a closed poll — changes
+ * nothing here and goes the full way. Null then.
+ */
+async function changeSingleChoice(db: Db, req: VoteRequest, slot: VoterSlot, optionId: string): Promise<VoteOutcome | null> {
+  const { poll, actor, now } = req;
+  if (poll.maxChoices !== 1 || !poll.allowChange) return null;
+  const at = storedTime(now);
+  const [, changed] = await db.$transaction([
+    db.$executeRaw`UPDATE "Ballot" SET "updatedAt" = ${at}, "personId" = ${actor.personId}, "voterName" = ${req.voterName}
+      WHERE "pollId" = ${poll.id} AND "voterKey" = ${slot.voterKey}
+        AND EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = "Ballot"."id" AND c."optionId" <> ${optionId})
+        AND EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')`,
+    db.$executeRaw`UPDATE "BallotChoice" SET "optionId" = ${optionId}
+      WHERE "ballotId" = (SELECT "id" FROM "Ballot" WHERE "pollId" = ${poll.id} AND "voterKey" = ${slot.voterKey})
+        AND "optionId" <> ${optionId}
+        AND EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')`,
+  ]);
+  if (changed !== 1) return null;
+  return { effect: 'changed', advisory: slot.advisory, positions: [req.position], first: false };
+}

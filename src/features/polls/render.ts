@@ -1,0 +1,116 @@
+/**
+ * The words and pictures of polls: the card posted in groups (with one button per option), the
+ * result notice with its bar chart, and short lines for /polls and the digest. Everything is
+ * rendered per locale from i18n keys; nothing here touches the database.
+ */
+import { renderBarChart } from '../../charts/barChart.ts';
+import type { Button, OutMessage } from '../../core/messages.ts';
+import type { PollOption } from '../../generated/prisma/client.ts';
+import type { TFn } from '../../i18n/i18n.ts';
+import { quorumOf, type PollResult, type PollWithOptions } from '../../domain/polls/polls.ts';
+
+/** Button data of a vote: v:<shortId>:<position> (well under Telegram's 64 bytes). */
+export function voteAction(shortId: string, position: number): string {
+  return `v:${shortId}:${position}`;
+}
+
+/** An option's label in a locale (standard options are translated). */
+export function optionLabel(t: TFn, option: Pick<PollOption, 'kind' | 'label'>): string {
+  return option.kind === 'custom' ? option.label : t(`polls.opt_${option.kind}`);
+}
+
+/** "12 票 · 40%" for an option. */
+function share(votes: number, turnout: number): number {
+  return turnout > 0 ? votes / turnout : 0;
+}
+
+/** The rule lines shared by the card and the result. */
+function ruleLines(t: TFn, poll: PollWithOptions): string[] {
+  const quorum = quorumOf(poll);
+  const quorumText =
+    quorum.kind === 'count' ? t('polls.quorum_count', { n: quorum.value }) : quorum.kind === 'share' ? t('polls.quorum_share', { share: quorum.value }) : t('polls.quorum_none');
+  return [
+    t('polls.card_electorate', { electorate: t(`polls.electorate_${poll.electorate}`) }),
+    [
+      poll.maxChoices === 1 ? t('polls.single') : t('polls.multi', { k: poll.maxChoices }),
+      poll.anonymous ? t('polls.anonymous') : t('polls.named'),
+      poll.allowChange ? t('polls.change_allowed') : t('polls.change_not_allowed'),
+    ].join(' · '),
+    t('polls.card_rule', { rule: t(`polls.rule_${poll.rule}`), quorum: quorumText }),
+  ];
+}
+
+/** The card posted in groups while the poll is open; `counts` shows turnout (and live tallies). */
+export function pollCard(t: TFn, poll: PollWithOptions, current: PollResult | null): OutMessage {
+  const lines = [t('polls.card_title', { number: poll.number, question: poll.question })];
+  if (poll.description) lines.push(poll.description);
+  lines.push('', ...ruleLines(t, poll), t('polls.card_closes', { when: poll.closesAt }));
+  if (current) {
+    lines.push(t('polls.card_turnout', { n: current.turnout, size: current.electorateSize }));
+    if (poll.liveResults) {
+      for (const o of poll.options) lines.push(t('polls.tally_line', { label: optionLabel(t, o), n: current.votes[o.id] ?? 0, share: share(current.votes[o.id] ?? 0, current.turnout) }));
+    }
+    if (current.advisoryBallots) lines.push(t('polls.card_advisory', { n: current.advisoryBallots }));
+  }
+  lines.push(poll.maxChoices === 1 ? t('polls.card_hint_single') : t('polls.card_hint_multi', { k: poll.maxChoices }));
+  const buttons: Button[][] = [];
+  const perRow = poll.options.every((o) => [...optionLabel(t, o)].length <= 6) ? 3 : 1;
+  poll.options.forEach((o, i) => {
+    if (i % perRow === 0) buttons.push([]);
+    buttons[buttons.length - 1].push({ label: optionLabel(t, o), action: voteAction(poll.shortId, o.position) });
+  });
+  return { text: lines.join('\n'), buttons };
+}
+
+/** The card after the close or cancellation: no buttons, a pointer to the result. */
+export function closedCard(t: TFn, poll: PollWithOptions): OutMessage {
+  const lines = [t('polls.card_title', { number: poll.number, question: poll.question })];
+  if (poll.description) lines.push(poll.description);
+  lines.push('', poll.status === 'cancelled' ? t('polls.card_cancelled', { reason: poll.cancelReason ?? '' }) : t('polls.card_closed'));
+  return { text: lines.join('\n') };
+}
+
+/** The outcome in one line. */
+export function outcomeLine(t: TFn, poll: PollWithOptions, result: PollResult): string {
+  if (!result.quorumMet) return t('polls.outcome_no_quorum', { turnout: result.turnout, needed: result.quorumRequired });
+  const yes = poll.options.find((o) => o.kind === 'yes');
+  if (yes) return result.passed ? t('polls.outcome_passed') : t('polls.outcome_failed');
+  if (!result.passed) return t('polls.outcome_none_passed');
+  const labels = result.passedOptionIds.map((id) => optionLabel(t, poll.options.find((o) => o.id === id)!)).join('、');
+  return (poll.maxChoices === 1 ? t('polls.outcome_winner', { labels }) : t('polls.outcome_chosen', { labels })) + (result.tie ? t('polls.outcome_tie') : '');
+}
+
+/** The result notice, with its bar chart. */
+export function resultMessage(t: TFn, poll: PollWithOptions, result: PollResult, withChart = true): OutMessage {
+  const lines = [t('polls.result_title', { number: poll.number, question: poll.question }), ''];
+  for (const o of poll.options) {
+    const inPerson = result.inPerson[o.id] ?? 0;
+    const line = t('polls.tally_line', { label: optionLabel(t, o), n: result.votes[o.id] ?? 0, share: share(result.votes[o.id] ?? 0, result.turnout) });
+    lines.push(inPerson ? `${line} ${t('polls.tally_in_person', { n: inPerson })}` : line);
+  }
+  lines.push('', t('polls.result_turnout', { n: result.turnout, size: result.electorateSize, share: result.electorateSize ? result.turnout / result.electorateSize : 0 }));
+  if (result.inPersonVoters) lines.push(t('polls.result_in_person', { n: result.inPersonVoters }));
+  lines.push(result.quorumRequired ? (result.quorumMet ? t('polls.quorum_met', { needed: result.quorumRequired }) : t('polls.quorum_not_met', { needed: result.quorumRequired })) : t('polls.quorum_none'));
+  lines.push(t('polls.result_rule', { rule: t(`polls.rule_${poll.rule}`), needed: result.needed }));
+  lines.push(outcomeLine(t, poll, result));
+  if (result.advisoryBallots) {
+    const parts = poll.options.map((o) => `${optionLabel(t, o)} ${result.advisory[o.id] ?? 0}`).join('，');
+    lines.push('', t('polls.result_advisory', { n: result.advisoryBallots, parts }));
+  }
+  const message: OutMessage = { text: lines.join('\n') };
+  if (withChart) {
+    const png = renderBarChart({
+      title: t('polls.chart_title', { number: poll.number, question: poll.question }),
+      subtitle: t('polls.chart_subtitle', { n: result.turnout, size: result.electorateSize }),
+      bars: poll.options.map((o) => ({ label: optionLabel(t, o), value: result.votes[o.id] ?? 0, note: t('polls.chart_note', { share: share(result.votes[o.id] ?? 0, result.turnout) }) })),
+      valueFormat: (n) => String(Math.round(n)),
+    });
+    message.image = { data: png, name: `poll-${poll.number}.png` };
+  }
+  return message;
+}
+
+/** The notice that a poll was cancelled. */
+export function cancelledMessage(t: TFn, poll: PollWithOptions): OutMessage {
+  return { text: t('polls.cancelled_notice', { number: poll.number, question: poll.question, reason: poll.cancelReason ?? '' }) };
+}
