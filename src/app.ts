@@ -14,7 +14,7 @@ import type { Db } from './db/client.ts';
 import { SceneEngine } from './engine/engine.ts';
 import { coreFeature } from './features/core/index.ts';
 import { FEATURES } from './features.ts';
-import { createTranslator } from './i18n/i18n.ts';
+import { createTranslator, LOCALES } from './i18n/i18n.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { TELEGRAM_LIMITS, type Limits } from './outbox/rateLimiter.ts';
@@ -82,7 +82,8 @@ export function createLinli(opts: LinliOptions): Linli {
     for (const c of feature.commands ?? []) {
       if (registry.commands.has(c.name)) throw new Error(`command /${c.name} defined twice`);
       registry.commands.set(c.name, c);
-      for (const alias of c.aliases ?? []) registry.aliases.set(alias.toLowerCase(), c);
+      // Keywords without a slash (提议, 投票…), from locales/<language>/aliases.json.
+      for (const locale of LOCALES) for (const alias of i18n.list(locale, `aliases.${c.name}`)) registry.aliases.set(alias.toLowerCase(), c);
     }
     for (const a of feature.actions ?? []) {
       if (registry.actions.has(a.prefix)) throw new Error(`action prefix ${a.prefix} defined twice`);

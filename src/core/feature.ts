@@ -13,8 +13,6 @@ import type { DomainEvents } from './events.ts';
 export interface CommandDef {
   /** Without the slash, e.g. "propose". */
   name: string;
-  /** Keywords that work without a slash on text-only platforms, e.g. ["提议"]. */
-  aliases?: string[];
   /** i18n key of the one-line description shown in /help. */
   description: string;
   /** Whether /help and the menu offer it to this person. The command still checks permissions itself. */

@@ -23,6 +23,8 @@ export interface Translator {
   t(locale: string, key: string, params?: Record<string, unknown>): string;
   /** A translate function bound to a locale. */
   bind(locale: string): TFn;
+  /** A list from the translations (e.g. a command's keywords), empty when there is none. */
+  list(locale: string, key: string): string[];
   /** True when the key exists in the locale (used by tests that check both languages). */
   has(locale: string, key: string): boolean;
   readonly timeZone: string;
@@ -74,6 +76,10 @@ export function createTranslator(opts: { defaultLocale: string; timeZone: string
   return {
     t,
     bind: (locale) => (key, params) => t(locale, key, params),
+    list: (locale, key) => {
+      const value = instance.t(key, { lng: locale, returnObjects: true, fallbackLng: false, defaultValue: [] }) as unknown;
+      return Array.isArray(value) ? value.map(String) : [];
+    },
     has: (locale, key) => instance.exists(key, { lng: locale, fallbackLng: false }),
     timeZone: tz,
   };

@@ -9,7 +9,8 @@ function flatten(obj: object, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object') Object.assign(out, flatten(v, key));
+    if (Array.isArray(v)) out[key] = v.join(', ');
+    else if (v && typeof v === 'object') Object.assign(out, flatten(v, key));
     else out[key] = String(v);
   }
   return out;

@@ -24,7 +24,6 @@ const testFeature: Feature = {
   commands: [
     {
       name: 'ballot',
-      aliases: ['投票'],
       description: 'commands.help',
       run: async (ctx) =>
         void (await ctx.reply({
@@ -108,12 +107,13 @@ describe('WeChat adapter on the mock puppet', () => {
   it('takes Chinese keywords only when mentioned in a room, commands always', async () => {
     const resident = wx.contact({ id: 3003, name: '赵' });
     const room = wx.room({ id: 31, title: '测试群' });
-    await say(resident, '投票', room);
+    await say(resident, '帮助', room);
     expect(texts(room.id)).toHaveLength(0);
-    await say(resident, '投票', room, true);
-    expect(lastText(room.id)).toContain('回复 1 赞成');
+    await say(resident, '帮助', room, true);
+    expect(lastText(room.id)).toContain('可办理事项');
     await say(resident, '／ballot', room); // full-width slash
     expect(texts(room.id)).toHaveLength(2);
+    expect(lastText(room.id)).toContain('回复 1 赞成');
   });
 
   it('delivers a community notice to a bound room through the outbox; a number replied in the room acts, the toast goes private', async () => {

@@ -44,10 +44,9 @@ export function coreFeature(list: CommandLister): Feature {
           await menu(ctx);
         },
       },
-      { name: 'help', aliases: ['帮助', 'help'], description: 'commands.help', order: 1, menu: true, run: help },
+      { name: 'help', description: 'commands.help', order: 1, menu: true, run: help },
       {
         name: 'language',
-        aliases: ['语言'],
         description: 'commands.language',
         order: 90,
         async run(ctx) {
@@ -59,7 +58,6 @@ export function coreFeature(list: CommandLister): Feature {
       },
       {
         name: 'cancel',
-        aliases: ['取消'],
         description: 'commands.cancel',
         order: 91,
         async run(ctx) {

@@ -214,7 +214,6 @@ export const disclosuresFeature: Feature = {
   commands: [
     {
       name: 'disclosures',
-      aliases: ['公开', '居务公开', '查公开'],
       description: 'disclosures.command',
       menu: true,
       order: 30,
@@ -222,7 +221,6 @@ export const disclosuresFeature: Feature = {
     },
     {
       name: 'publish',
-      aliases: ['发布公开'],
       description: 'disclosures.command_publish',
       order: 61,
       visible: (ctx) => can(ctx.actor, 'disclosure.publish', ctx.community?.id),
@@ -233,7 +231,6 @@ export const disclosuresFeature: Feature = {
     },
     {
       name: 'correct',
-      aliases: ['更正公开'],
       description: 'disclosures.command_correct',
       order: 62,
       visible: (ctx) => can(ctx.actor, 'disclosure.publish', ctx.community?.id),

@@ -50,7 +50,6 @@ export const exportsFeature: Feature = {
   commands: [
     {
       name: 'export',
-      aliases: ['导出'],
       description: 'exports.command',
       order: 60,
       visible: (ctx) => ctx.chat.kind === 'private' && can(ctx.actor, 'export', ctx.community?.id),

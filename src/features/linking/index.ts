@@ -30,7 +30,6 @@ export const linkingFeature: Feature = {
   commands: [
     {
       name: 'link',
-      aliases: ['关联'],
       description: 'linking.command',
       order: 12,
       visible: (ctx) => ctx.chat.kind === 'private',

@@ -163,7 +163,6 @@ export const pollsFeature: Feature = {
   commands: [
     {
       name: 'newpoll',
-      aliases: ['发起投票'],
       description: 'polls.cmd_newpoll',
       order: 30,
       visible: (ctx) => can(ctx.actor, 'poll.create', ctx.community?.id),
@@ -172,7 +171,7 @@ export const pollsFeature: Feature = {
         await ctx.services.scenes.start(ctx, newPollScene.id, args);
       },
     },
-    { name: 'polls', aliases: ['投票'], description: 'polls.cmd_polls', order: 31, menu: true, run: (ctx) => listPolls(ctx) },
+    { name: 'polls', description: 'polls.cmd_polls', order: 31, menu: true, run: (ctx) => listPolls(ctx) },
     {
       name: 'closepoll',
       description: 'polls.cmd_closepoll',

@@ -73,7 +73,6 @@ export const proposalsFeature: Feature = {
   commands: [
     {
       name: 'propose',
-      aliases: ['提议', '我要提议'],
       description: 'proposals.commands.propose',
       menu: true,
       order: 20,
@@ -88,7 +87,6 @@ export const proposalsFeature: Feature = {
     },
     {
       name: 'proposals',
-      aliases: ['提议列表', '微实事'],
       description: 'proposals.commands.proposals',
       menu: true,
       order: 21,
@@ -100,7 +98,6 @@ export const proposalsFeature: Feature = {
     },
     {
       name: 'myproposals',
-      aliases: ['我的提议'],
       description: 'proposals.commands.myproposals',
       order: 22,
       visible: (ctx) => ctx.chat.kind === 'private',
@@ -108,7 +105,6 @@ export const proposalsFeature: Feature = {
     },
     {
       name: 'review',
-      aliases: ['审议'],
       description: 'proposals.commands.review',
       order: 40,
       visible: (ctx) => can(ctx.actor, 'proposal.review', ctx.community?.id),

@@ -168,7 +168,6 @@ export const ratingsFeature: Feature = {
   commands: [
     {
       name: 'rate',
-      aliases: ['评议', '评价'],
       description: 'ratings.command_rate',
       menu: true,
       order: 30,
@@ -177,7 +176,6 @@ export const ratingsFeature: Feature = {
     },
     {
       name: 'ratings',
-      aliases: ['评议结果'],
       description: 'ratings.command_ratings',
       order: 55,
       visible: (ctx) => ctx.chat.kind === 'private' && can(ctx.actor, 'rating.report', ctx.community?.id),

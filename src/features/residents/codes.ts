@@ -57,7 +57,6 @@ async function codeForQuestion(ctx: Ctx, id: string) {
 /** The /codes command. */
 export const codesCommand: CommandDef = {
   name: 'codes',
-  aliases: ['认证码'],
   description: 'codes.command',
   order: 71,
   visible: (ctx) => ctx.chat.kind === 'private' && can(ctx.actor, 'code.list', ctx.community?.id),

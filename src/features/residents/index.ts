@@ -41,7 +41,6 @@ export const residentsFeature: Feature = {
   commands: [
     {
       name: 'verify',
-      aliases: ['认证'],
       description: 'commands.verify',
       menu: true,
       order: 10,
@@ -50,7 +49,6 @@ export const residentsFeature: Feature = {
     },
     {
       name: 'whoami',
-      aliases: ['我是谁'],
       description: 'commands.whoami',
       menu: true,
       order: 11,

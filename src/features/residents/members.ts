@@ -56,7 +56,6 @@ async function showMember(ctx: Ctx, personId: string): Promise<void> {
 /** The /members command. */
 export const membersCommand: CommandDef = {
   name: 'members',
-  aliases: ['成员'],
   description: 'members.command',
   order: 72,
   visible: (ctx) => ctx.chat.kind === 'private' && can(ctx.actor, 'member.list', ctx.community?.id),

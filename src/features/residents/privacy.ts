@@ -48,7 +48,6 @@ export function renderPersonalData(ctx: Ctx, d: PersonalData): string {
 /** The /mydata command. */
 export const myDataCommand: CommandDef = {
   name: 'mydata',
-  aliases: ['我的数据'],
   description: 'privacy.command_mydata',
   order: 85,
   visible: (ctx) => ctx.chat.kind === 'private',
@@ -67,7 +66,6 @@ export const myDataCommand: CommandDef = {
 /** The /forgetme command: explains what happens and asks for a confirmation. */
 export const forgetMeCommand: CommandDef = {
   name: 'forgetme',
-  aliases: ['删除我的数据'],
   description: 'privacy.command_forgetme',
   order: 86,
   visible: (ctx) => ctx.chat.kind === 'private',
