@@ -12,6 +12,11 @@ export interface Limits {
   perGroupPerMinute: number;
   /** Messages per second across all chats. */
   globalPerSecond: number;
+  /**
+   * Multiplies the per-chat interval and the one-second and one-minute windows (default 1). Benchmarks run against a fake
+   * server whose clock is scaled the same way, so an hour of Telegram traffic takes seconds.
+   */
+  timeScale?: number;
 }
 
 /** Telegram's limits with a safety margin. */
@@ -22,20 +27,29 @@ export class RateLimiter {
   private readonly lastByChat = new Map<string, number>();
   private readonly groupWindows = new Map<string, number[]>();
   private readonly global: number[] = [];
+  private readonly second: number;
+  private readonly minute: number;
+  private readonly perChat: number;
 
-  constructor(private readonly limits: Limits) {}
+  constructor(private readonly limits: Limits) {
+    const scale = limits.timeScale ?? 1;
+    this.second = 1000 * scale;
+    this.minute = 60_000 * scale;
+    this.perChat = limits.perChatIntervalMs * scale;
+  }
 
   /** Milliseconds until a message to `chatId` may go out (0 = now). */
   delayFor(chatId: string, isGroup: boolean, now: number): number {
     let wait = 0;
     const last = this.lastByChat.get(chatId);
-    if (last !== undefined) wait = Math.max(wait, last + this.limits.perChatIntervalMs - now);
+    if (last !== undefined) wait = Math.max(wait, last + this.perChat - now);
     if (isGroup) {
-      const window = prune(this.groupWindows.get(chatId), now - 60_000);
-      if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[0] + 60_000 - now);
+      const window = prune(this.groupWindows.get(chatId), now - this.minute);
+      if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[window.length - this.limits.perGroupPerMinute] + this.minute - now);
     }
-    prune(this.global, now - 1000);
-    if (this.global.length >= Math.floor(this.limits.globalPerSecond)) wait = Math.max(wait, this.global[0] + 1000 - now);
+    prune(this.global, now - this.second);
+    const perSecond = Math.max(1, Math.floor(this.limits.globalPerSecond));
+    if (this.global.length >= perSecond) wait = Math.max(wait, this.global[this.global.length - perSecond] + this.second - now);
     return Math.max(0, wait);
   }
 
@@ -52,8 +66,8 @@ export class RateLimiter {
   }
 
   private forgetIdle(now: number): void {
-    for (const [chat, at] of this.lastByChat) if (at < now - 60_000) this.lastByChat.delete(chat);
-    for (const [chat, w] of this.groupWindows) if (!prune(w, now - 60_000).length) this.groupWindows.delete(chat);
+    for (const [chat, at] of this.lastByChat) if (at < now - this.minute) this.lastByChat.delete(chat);
+    for (const [chat, w] of this.groupWindows) if (!prune(w, now - this.minute).length) this.groupWindows.delete(chat);
   }
 }
 
