@@ -37,7 +37,8 @@ export function splitText(text: string, max: number): string[] {
       let rest = line;
       while (rest.length > max) {
         const cut = cutPoint(rest, max);
-        parts.push(rest.slice(0, cut).replace(/\s+$/, ''));
+        const piece = rest.slice(0, cut).replace(/\s+$/, '');
+        if (piece) parts.push(piece);
         rest = rest.slice(cut);
       }
       current = rest;

@@ -112,8 +112,9 @@ export class OutboxWorker {
     }
   }
 
+  /** Messages that could go now (each chat's head, when due); rows queued behind a retry do not count. */
   private async dueCount(): Promise<number> {
-    return this.opts.db.outboxMessage.count({ where: { status: 'pending', nextAttemptAt: { lte: this.opts.clock() }, platform: { in: [...this.opts.adapters.keys()] } } });
+    return (await this.heads(this.opts.clock())).length;
   }
 
   private limiter(platform: string): RateLimiter {
