@@ -7,11 +7,15 @@ import { residentsFeature } from './features/residents/index.ts';
 import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';
 import { exportsFeature } from './features/exports/index.ts';
+import { announcementsFeature } from './features/announcements/index.ts';
+import { digestFeature } from './features/digest/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
   residentsFeature,
   exportsFeature,
+  announcementsFeature,
+  digestFeature,
   maintenanceFeature,
   demoFeature,
 ];

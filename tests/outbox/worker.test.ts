@@ -179,7 +179,7 @@ describe('outbox worker', () => {
     for (let i = 1; i <= 30; i++) await ob.enqueueEdit(target, { text: `votes: ${i}` });
     await bot.flushOutbox();
     const posted = sendsTo(bot, GROUPS[1])[0];
-    expect(bot.fake.messageState(GROUPS[1], posted.messageId)?.text).toBe('votes: 30');
+    expect((bot.fake.messageState(GROUPS[1], posted.messageId) as { text?: string } | undefined)?.text).toBe('votes: 30');
     expect(bot.fake.calls.filter((c) => c.method === 'editMessageText').length).toBeLessThanOrEqual(30);
   });
 

@@ -1,0 +1,52 @@
+/**
+ * Chat glue for announcements: /announce starts the scene, /announcements lists recent ones
+ * (scheduled ones too for committee members), a job publishes scheduled announcements when
+ * their time comes, and the digest gets the week's announcements.
+ */
+import type { Ctx } from '../../core/context.ts';
+import type { Feature } from '../../core/feature.ts';
+import { announcementsDigest, headline, publishDueAnnouncements, recentAnnouncements } from '../../domain/announcements/announcements.ts';
+import { can } from '../../domain/residents/permissions.ts';
+import { announceScene } from '../../../scenes/announce.ts';
+
+async function list(ctx: Ctx): Promise<void> {
+  const community = ctx.requireCommunity();
+  const committee = can(ctx.actor, 'announcement.create', community.id);
+  const rows = await recentAnnouncements(ctx.services.db, community.id, { includeScheduled: committee });
+  if (!rows.length) return void (await ctx.reply(ctx.t('announcements.list_empty')));
+  const lines = [ctx.t('announcements.list_title', { community: community.name })];
+  for (const a of rows) {
+    const key = a.status === 'scheduled' ? 'announcements.list_scheduled' : 'announcements.list_sent';
+    lines.push(ctx.t(key, { when: a.sendAt, headline: headline(a.text), pin: a.pin ? ctx.t('announcements.list_pin') : '' }));
+  }
+  await ctx.reply(lines.join('\n'));
+}
+
+/** The announcements feature. */
+export const announcementsFeature: Feature = {
+  name: 'announcements',
+  scenes: [announceScene],
+  commands: [
+    {
+      name: 'announce',
+      aliases: ['发公告'],
+      description: 'announcements.cmd_announce',
+      order: 40,
+      visible: (ctx) => can(ctx.actor, 'announcement.create', ctx.community?.id),
+      run: (ctx) => ctx.services.scenes.start(ctx, 'announce'),
+    },
+    { name: 'announcements', aliases: ['公告'], description: 'announcements.cmd_list', order: 41, run: list },
+  ],
+  actions: [
+    {
+      // The digest's "announcements" button.
+      prefix: 'ann',
+      async run(ctx) {
+        await ctx.toast('');
+        await list(ctx);
+      },
+    },
+  ],
+  jobs: [{ name: 'announcements-scheduled', cron: '* * * * *', run: (services, now) => publishDueAnnouncements(services, now).then(() => undefined) }],
+  digest: announcementsDigest,
+};
