@@ -11,6 +11,7 @@ import {
   outboxCommand,
   startCommand,
 } from './basics.ts';
+import { digestPreviewCommand, digestSendCommand } from './digest.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -22,4 +23,6 @@ export const CLI_COMMANDS: CliCommand[] = [
   inviteCommand,
   auditCommand,
   outboxCommand,
+  digestPreviewCommand,
+  digestSendCommand,
 ];
