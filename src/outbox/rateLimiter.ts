@@ -19,6 +19,9 @@ export interface Limits {
   timeScale?: number;
 }
 
+/** Sends allowed back to back before pacing spreads them out. */
+const PACING_BURST = 4;
+
 /** Telegram's limits with a safety margin. */
 export const TELEGRAM_LIMITS: Limits = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 25 };
 
@@ -30,6 +33,8 @@ export class RateLimiter {
   private readonly second: number;
   private readonly minute: number;
   private readonly perChat: number;
+  private tokens = 0;
+  private tokensTime?: number;
 
   constructor(private readonly limits: Limits) {
     const scale = limits.timeScale ?? 1;
@@ -50,6 +55,12 @@ export class RateLimiter {
     prune(this.global, now - this.second);
     const perSecond = Math.max(1, Math.floor(this.limits.globalPerSecond));
     if (this.global.length >= perSecond) wait = Math.max(wait, this.global[this.global.length - perSecond] + this.second - now);
+    // Sends are spread over the second rather than fired in one burst (a burst arrives bunched
+    // up after network jitter and can look like more than the limit to the server): a token
+    // bucket refilled at the global rate and holding PACING_BURST tokens, so a late timer can
+    // catch up without the rate ever exceeding the window rule above.
+    const tokens = this.tokensAt(now, perSecond);
+    if (tokens < 1) wait = Math.max(wait, ((1 - tokens) * this.second) / perSecond);
     return Math.max(0, wait);
   }
 
@@ -62,7 +73,16 @@ export class RateLimiter {
       this.groupWindows.set(chatId, window);
     }
     this.global.push(now);
+    const perSecond = Math.max(1, Math.floor(this.limits.globalPerSecond));
+    this.tokens = this.tokensAt(now, perSecond) - 1;
+    this.tokensTime = now;
     if (this.lastByChat.size > 50_000) this.forgetIdle(now);
+  }
+
+  private tokensAt(now: number, perSecond: number): number {
+    const cap = Math.min(PACING_BURST, perSecond);
+    if (this.tokensTime === undefined) return cap;
+    return Math.min(cap, this.tokens + ((now - this.tokensTime) * perSecond) / this.second);
   }
 
   private forgetIdle(now: number): void {

@@ -73,6 +73,10 @@ export class OutboxWorker {
   private woken = false;
   private readonly sends = new Set<Promise<void>>();
   private readonly concurrency: number;
+  /** Heads fetched by the last query, not yet started; re-read when stale (see `tick`). */
+  private candidates: OutboxMessage[] = [];
+  private candidatesAt = 0;
+  private stale = true;
 
   constructor(private readonly opts: WorkerOptions) {
     this.concurrency = opts.concurrency ?? 16;
@@ -100,14 +104,17 @@ export class OutboxWorker {
    */
   async flush(timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    this.stale = true;
     for (;;) {
       const { started, waitMs } = await this.tick();
       if (!started && this.sends.size === 0) {
         const due = await this.dueCount();
         if (due === 0 || Date.now() > deadline) return due;
       }
-      if (this.sends.size) await Promise.race([...this.sends]);
-      else await sleep(Math.min(250, Math.max(5, waitMs)));
+      // Wake for whichever comes first: a send finishing or the limiter's next free slot.
+      const slot = waitMs > 0 ? sleep(Math.min(250, waitMs)) : null;
+      if (this.sends.size) await Promise.race([...this.sends, ...(slot ? [slot] : [])]);
+      else await (slot ?? sleep(5));
       if (Date.now() > deadline) return this.dueCount();
     }
   }
@@ -126,7 +133,14 @@ export class OutboxWorker {
     return l;
   }
 
+  /** Something was enqueued: re-read the heads and look again. */
   private wake(): void {
+    this.stale = true;
+    this.nudge();
+  }
+
+  /** A send finished: look again (a slot is free; the cached heads are still good). */
+  private nudge(): void {
     this.woken = true;
     this.wakeUp?.();
   }
@@ -145,7 +159,7 @@ export class OutboxWorker {
       // Nothing startable: sleep until the limiter frees a slot, a send finishes, something is
       // enqueued, or the idle poll comes round (for messages whose time comes).
       const idle = this.opts.pollMs ?? 1000;
-      const wait = result.started ? idle : Math.min(idle, result.waitMs > 0 ? result.waitMs : idle);
+      const wait = result.waitMs > 0 ? Math.min(idle, result.waitMs) : idle;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, wait));
         this.wakeUp = () => {
@@ -177,15 +191,35 @@ export class OutboxWorker {
     return this.opts.db.outboxMessage.findMany({ where: { id: { in: ids }, status: 'pending', nextAttemptAt: { lte: now } }, orderBy: { id: 'asc' }, take: BATCH });
   }
 
-  /** Starts as many due sends as the limits allow; says how many, and how long until the next slot. */
+  private ticking?: Promise<{ started: number; waitMs: number }>;
+
+  /** Starts as many due sends as the limits allow; one tick at a time (flush and the loop share them). */
   private async tick(): Promise<{ started: number; waitMs: number }> {
+    while (this.ticking) await this.ticking.catch(() => undefined);
+    this.ticking = this.tickOnce();
+    try {
+      return await this.ticking;
+    } finally {
+      this.ticking = undefined;
+    }
+  }
+
+  /** Says how many sends it started, and how long until the limiter frees the next slot. */
+  private async tickOnce(): Promise<{ started: number; waitMs: number }> {
     const pause = this.pausedUntil - Date.now();
     if (pause > 0) return { started: 0, waitMs: pause };
     if (this.inFlight.size >= this.concurrency) return { started: 0, waitMs: 0 };
-    const due = await this.heads(this.opts.clock());
+    // One query serves many sends: the heads are re-read only when something was enqueued or
+    // finished, when they are used up or a second old, or when none of them could start.
+    if (this.stale || !this.candidates.length || Date.now() - this.candidatesAt > 1000) {
+      this.stale = false;
+      this.candidates = await this.heads(this.opts.clock());
+      this.candidatesAt = Date.now();
+    }
     let started = 0;
     let waitMs = Infinity;
-    for (const row of due) {
+    const startedIds = new Set<number>();
+    for (const row of this.candidates) {
       if (this.inFlight.size >= this.concurrency || Date.now() < this.pausedUntil) break;
       const chatKey = `${row.platform}:${row.chatId}`;
       if (this.inFlight.has(row.id) || this.busyChats.has(chatKey)) continue;
@@ -204,16 +238,24 @@ export class OutboxWorker {
         this.inFlight.delete(row.id);
         this.busyChats.delete(chatKey);
         this.sends.delete(p);
-        this.wake();
+        this.nudge();
       });
       this.sends.add(p);
+      startedIds.add(row.id);
       started++;
     }
+    this.candidates = this.candidates.filter((r) => !startedIds.has(r.id));
+    // Nothing startable and nothing merely waiting for a slot: the heads must have moved on.
+    if (!started && waitMs === Infinity) this.stale = true;
     return { started, waitMs: Number.isFinite(waitMs) ? waitMs : 0 };
   }
 
-  private async deliver(adapter: Adapter, row: OutboxMessage, limiter: RateLimiter, isGroup: boolean): Promise<void> {
+  private async deliver(adapter: Adapter, candidate: OutboxMessage, limiter: RateLimiter, isGroup: boolean): Promise<void> {
     const { db, log } = this.opts;
+    // The cached candidate may be a moment old: already sent, dropped after a 403, changed by a
+    // coalesced edit, or handled by another process. The row itself decides.
+    const row = await db.outboxMessage.findUnique({ where: { id: candidate.id } });
+    if (!row || row.status !== 'pending') return;
     const payload = JSON.parse(row.payload) as OutboxPayload;
     try {
       if (row.kind === 'edit') {
@@ -232,10 +274,16 @@ export class OutboxWorker {
         }
         const sent = await adapter.send(row.chatId, parts[i]);
         firstId ??= sent.messageId;
-        await db.outboxMessage.update({ where: { id: row.id }, data: { partsSent: i + 1, platformMessageId: firstId } });
+        const done = i === parts.length - 1;
+        if (done && row.pin) await adapter.pin(row.chatId, firstId).catch((err) => log.warn({ err, chat: row.chatId }, 'could not pin'));
+        await db.outboxMessage.update({
+          where: { id: row.id },
+          data: done ? { partsSent: i + 1, platformMessageId: firstId, status: 'sent', sentAt: this.opts.clock(), lastError: null } : { partsSent: i + 1, platformMessageId: firstId },
+        });
       }
-      if (row.pin && firstId) await adapter.pin(row.chatId, firstId).catch((err) => log.warn({ err, chat: row.chatId }, 'could not pin'));
-      await db.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: this.opts.clock(), platformMessageId: firstId, lastError: null } });
+      if (row.partsSent >= parts.length) {
+        await db.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: this.opts.clock(), lastError: null } });
+      }
     } catch (err) {
       await this.handleFailure(row, err);
     }
@@ -279,6 +327,8 @@ export class OutboxWorker {
       }
       case 'forbidden': {
         log.warn({ platform: row.platform, chat: row.chatId, key: row.key }, 'bot removed from chat: marking it inactive and dropping its messages');
+        // Cached heads of this chat must not be sent after this.
+        this.candidates = this.candidates.filter((r) => !(r.platform === row.platform && r.chatId === row.chatId));
         await db.chatGroup.updateMany({ where: { platform: row.platform, chatId: row.chatId }, data: { active: false } });
         await db.outboxMessage.updateMany({
           where: { platform: row.platform, chatId: row.chatId, status: 'pending' },
