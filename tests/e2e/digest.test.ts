@@ -101,10 +101,13 @@ describe('weekly digest end to end', () => {
     expect(await bot.db.jobRun.count({ where: { job: 'digest', key: `${badeng.id}:2026-W47` } })).toBe(1);
   });
 
-  it('lets the digest button open the announcements list', async () => {
+  it('lets the digest button open the announcements list privately, not in the group', async () => {
     const user = { id: 7777, first_name: '居民', language_code: 'zh-hans' };
+    const inGroup = fake.messagesTo(G_ZH).length;
     await bot.press(user, fake.messagesTo(G_ZH)[0], '查看公告');
-    expect(fake.messagesTo(G_ZH).map(textOf).some((t) => t.includes('近期公告'))).toBe(true);
+    expect(textOf(bot.last(user.id))).toContain('【巴登社区近期公告】');
+    expect(textOf(bot.last(user.id))).toContain('周日晚间停水通知');
+    expect(fake.messagesTo(G_ZH)).toHaveLength(inGroup);
   });
 
   it('sends a short digest for a quiet week, or none, per community', async () => {

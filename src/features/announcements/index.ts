@@ -9,17 +9,21 @@ import { announcementsDigest, headline, publishDueAnnouncements, recentAnnouncem
 import { can } from '../../domain/residents/permissions.ts';
 import { announceScene } from '../../../scenes/announce.ts';
 
-async function list(ctx: Ctx): Promise<void> {
+async function listText(ctx: Ctx): Promise<string> {
   const community = ctx.requireCommunity();
   const committee = can(ctx.actor, 'announcement.create', community.id);
   const rows = await recentAnnouncements(ctx.services.db, community.id, { includeScheduled: committee });
-  if (!rows.length) return void (await ctx.reply(ctx.t('announcements.list_empty')));
+  if (!rows.length) return ctx.t('announcements.list_empty');
   const lines = [ctx.t('announcements.list_title', { community: community.name })];
   for (const a of rows) {
     const key = a.status === 'scheduled' ? 'announcements.list_scheduled' : 'announcements.list_sent';
     lines.push(ctx.t(key, { when: a.sendAt, headline: headline(a.text), pin: a.pin ? ctx.t('announcements.list_pin') : '' }));
   }
-  await ctx.reply(lines.join('\n'));
+  return lines.join('\n');
+}
+
+async function list(ctx: Ctx): Promise<void> {
+  await ctx.reply(await listText(ctx));
 }
 
 /** The announcements feature. */
@@ -42,8 +46,19 @@ export const announcementsFeature: Feature = {
       // The digest's "announcements" button.
       prefix: 'ann',
       async run(ctx) {
-        await ctx.toast('');
-        await list(ctx);
+        const text = await listText(ctx);
+        if (ctx.chat.kind === 'private') {
+          await ctx.toast('');
+          await ctx.reply(text);
+          return;
+        }
+        // A press under a group's digest answers the presser privately, not the whole group.
+        try {
+          await ctx.replyPrivately(text);
+          await ctx.toast('');
+        } catch {
+          await ctx.toast(ctx.t('announcements.start_private'), true);
+        }
       },
     },
   ],
