@@ -17,7 +17,7 @@ import { FEATURES } from './features.ts';
 import { createTranslator } from './i18n/i18n.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Outbox } from './outbox/outbox.ts';
-import type { Limits } from './outbox/rateLimiter.ts';
+import { TELEGRAM_LIMITS, type Limits } from './outbox/rateLimiter.ts';
 import { OutboxWorker } from './outbox/worker.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
@@ -96,7 +96,8 @@ export function createLinli(opts: LinliOptions): Linli {
   }
 
   router = new Router(services, registry);
-  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, limits: opts.outboxLimits });
+  const limits = opts.outboxLimits ?? { telegram: { ...TELEGRAM_LIMITS, globalPerSecond: config.LINLI_OUTBOX_GLOBAL_PER_SECOND } };
+  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, limits });
   const scheduler = new Scheduler(services, jobs);
   let started = false;
 
