@@ -75,9 +75,9 @@ export async function buildDigest(
       lines.push('', t('digest.section', { title: s.title }), ...s.lines.map((l) => t('digest.line', { line: l })));
     }
   }
-  lines.push('', t('digest.footer'));
-  const message: OutMessage = { text: lines.join('\n') };
   const rows = buttonRows(services, sections);
+  lines.push('', t(rows.length ? 'digest.footer' : 'digest.footer_plain'));
+  const message: OutMessage = { text: lines.join('\n') };
   if (rows.length) message.buttons = rows;
   if (!quiet && opts.chart !== false) {
     const data = renderBarChart({
