@@ -12,16 +12,21 @@ import { proposalsFeature } from './features/proposals/index.ts';
 import { disclosuresFeature } from './features/disclosures/index.ts';
 import { linkingFeature } from './features/linking/index.ts';
 import { pollsFeature } from './features/polls/index.ts';
+import { announcementsFeature } from './features/announcements/index.ts';
+import { digestFeature } from './features/digest/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
   residentsFeature,
+  // The weekly digest shows the features' sections in this order: what needs residents first.
+  pollsFeature,
   proposalsFeature,
-  linkingFeature,
-  exportsFeature,
   ratingsFeature,
   disclosuresFeature,
-  pollsFeature,
+  announcementsFeature,
+  digestFeature,
+  linkingFeature,
+  exportsFeature,
   maintenanceFeature,
   demoFeature,
 ];

@@ -12,6 +12,8 @@ export interface AdapterCapabilities {
   deepLinks: boolean;
   /** Longest text one message may carry. */
   maxTextLength: number;
+  /** Longest caption under an image or file; longer text goes in its own message. */
+  maxCaptionLength?: number;
 }
 
 /** A running platform connection. */

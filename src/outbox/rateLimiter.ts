@@ -12,17 +12,25 @@ export interface Limits {
   perGroupPerMinute: number;
   /** Messages per second across all chats. */
   globalPerSecond: number;
+  /**
+   * Multiplies the per-chat interval and the one-second and one-minute windows (default 1). Benchmarks run against a fake
+   * server whose clock is scaled the same way, so an hour of Telegram traffic takes seconds.
+   */
+  timeScale?: number;
   /** Messages per minute across all chats (WeChat's pacing is counted per minute). */
   globalPerMinute?: number;
 }
+
+/** Sends allowed back to back before pacing spreads them out. */
+const PACING_BURST = 4;
 
 /** Telegram's limits with a safety margin. */
 export const TELEGRAM_LIMITS: Limits = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 25 };
 
 /**
- * WeChat's pacing: Tencent publishes no limits and bans accounts that post in bursts, so the
- * bot keeps to `messagesPerMinute` in all (LINLI_WECHAT_MESSAGES_PER_MINUTE), at most one
- * message every few seconds to a chat, and never more than one per second.
+ * Conservative WeChat pacing: web-protocol accounts get restricted for bursts, so public
+ * messages are spread over the minute (`LINLI_WECHAT_MESSAGES_PER_MINUTE` in all) and a room
+ * gets at most one message every few seconds.
  */
 export function wechatLimits(messagesPerMinute: number): Limits {
   const perMinute = Math.max(1, messagesPerMinute);
@@ -34,24 +42,43 @@ export class RateLimiter {
   private readonly lastByChat = new Map<string, number>();
   private readonly groupWindows = new Map<string, number[]>();
   private readonly global: number[] = [];
-  private readonly minute: number[] = [];
+  private readonly globalMinute: number[] = [];
+  private readonly second: number;
+  private readonly minute: number;
+  private readonly perChat: number;
+  private tokens = 0;
+  private tokensTime?: number;
 
-  constructor(private readonly limits: Limits) {}
+  constructor(private readonly limits: Limits) {
+    const scale = limits.timeScale ?? 1;
+    this.second = 1000 * scale;
+    this.minute = 60_000 * scale;
+    this.perChat = limits.perChatIntervalMs * scale;
+  }
 
   /** Milliseconds until a message to `chatId` may go out (0 = now). */
   delayFor(chatId: string, isGroup: boolean, now: number): number {
     let wait = 0;
     const last = this.lastByChat.get(chatId);
-    if (last !== undefined) wait = Math.max(wait, last + this.limits.perChatIntervalMs - now);
+    if (last !== undefined) wait = Math.max(wait, last + this.perChat - now);
     if (isGroup) {
-      const window = prune(this.groupWindows.get(chatId), now - 60_000);
-      if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[0] + 60_000 - now);
+      const window = prune(this.groupWindows.get(chatId), now - this.minute);
+      if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[window.length - this.limits.perGroupPerMinute] + this.minute - now);
     }
-    prune(this.global, now - 1000);
-    if (this.global.length && this.global.length >= Math.max(1, Math.floor(this.limits.globalPerSecond))) wait = Math.max(wait, this.global[0] + 1000 - now);
+    prune(this.global, now - this.second);
+    const perSecond = Math.max(1, Math.floor(this.limits.globalPerSecond));
+    if (this.global.length >= perSecond) wait = Math.max(wait, this.global[this.global.length - perSecond] + this.second - now);
+    // Sends are spread over the second rather than fired in one burst (a burst arrives bunched
+    // up after network jitter and can look like more than the limit to the server): a token
+    // bucket refilled at the global rate and holding PACING_BURST tokens, so a late timer can
+    // catch up without the rate ever exceeding the window rule above.
+    const tokens = this.tokensAt(now, perSecond);
+    if (tokens < 1) wait = Math.max(wait, ((1 - tokens) * this.second) / perSecond);
     if (this.limits.globalPerMinute !== undefined) {
-      prune(this.minute, now - 60_000);
-      if (this.minute.length && this.minute.length >= this.limits.globalPerMinute) wait = Math.max(wait, this.minute[0] + 60_000 - now);
+      prune(this.globalMinute, now - this.minute);
+      if (this.globalMinute.length >= this.limits.globalPerMinute) {
+        wait = Math.max(wait, this.globalMinute[this.globalMinute.length - this.limits.globalPerMinute] + this.minute - now);
+      }
     }
     return Math.max(0, wait);
   }
@@ -65,13 +92,22 @@ export class RateLimiter {
       this.groupWindows.set(chatId, window);
     }
     this.global.push(now);
-    if (this.limits.globalPerMinute !== undefined) this.minute.push(now);
+    if (this.limits.globalPerMinute !== undefined) this.globalMinute.push(now);
+    const perSecond = Math.max(1, Math.floor(this.limits.globalPerSecond));
+    this.tokens = this.tokensAt(now, perSecond) - 1;
+    this.tokensTime = now;
     if (this.lastByChat.size > 50_000) this.forgetIdle(now);
   }
 
+  private tokensAt(now: number, perSecond: number): number {
+    const cap = Math.min(PACING_BURST, perSecond);
+    if (this.tokensTime === undefined) return cap;
+    return Math.min(cap, this.tokens + ((now - this.tokensTime) * perSecond) / this.second);
+  }
+
   private forgetIdle(now: number): void {
-    for (const [chat, at] of this.lastByChat) if (at < now - 60_000) this.lastByChat.delete(chat);
-    for (const [chat, w] of this.groupWindows) if (!prune(w, now - 60_000).length) this.groupWindows.delete(chat);
+    for (const [chat, at] of this.lastByChat) if (at < now - this.minute) this.lastByChat.delete(chat);
+    for (const [chat, w] of this.groupWindows) if (!prune(w, now - this.minute).length) this.groupWindows.delete(chat);
   }
 }
 

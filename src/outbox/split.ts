@@ -1,10 +1,16 @@
 /**
- * Splits text that is longer than a platform allows into several messages, at paragraph
- * boundaries where possible, then at line ends, then (for one enormous line) at the limit.
+ * Splits text that is longer than a platform allows into several messages: at paragraph
+ * boundaries where possible, then at line ends, then (for one enormous line) after the last
+ * sentence end or space in the window, and only as a last resort at the limit itself — never in
+ * the middle of a surrogate pair (an emoji or a rare 汉字 outside the BMP).
  */
+
+/** Characters after which a hard cut reads naturally. */
+const SOFT_BREAK = /[。！？；，、.!?;,\s]/;
 
 /** Splits `text` into parts of at most `max` characters (UTF-16 code units, as Telegram counts). */
 export function splitText(text: string, max: number): string[] {
+  if (max < 2) throw new RangeError('splitText: max must be at least 2');
   if (text.length <= max) return [text];
   const parts: string[] = [];
   let current = '';
@@ -30,15 +36,28 @@ export function splitText(text: string, max: number): string[] {
       push();
       let rest = line;
       while (rest.length > max) {
-        // Never cut a surrogate pair (an emoji or rare 汉字) in half.
-        let cut = max;
-        if (/[\uD800-\uDBFF]/.test(rest[cut - 1])) cut--;
-        parts.push(rest.slice(0, cut));
+        const cut = cutPoint(rest, max);
+        const piece = rest.slice(0, cut).replace(/\s+$/, '');
+        if (piece) parts.push(piece);
         rest = rest.slice(cut);
       }
       current = rest;
     }
   }
   push();
-  return parts;
+  // A text of nothing but whitespace still yields one (cut) message rather than none.
+  return parts.length ? parts : [text.slice(0, cutPoint(text, max))];
+}
+
+/** Where to cut a line longer than `max`: after a break in the last quarter, else at `max`. */
+function cutPoint(s: string, max: number): number {
+  for (let i = max; i > Math.floor(max * 0.75); i--) {
+    if (SOFT_BREAK.test(s[i - 1]) && !isHighSurrogate(s, i - 1)) return i;
+  }
+  return isHighSurrogate(s, max - 1) ? max - 1 : max;
+}
+
+function isHighSurrogate(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff;
 }

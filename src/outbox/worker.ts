@@ -1,17 +1,28 @@
 /**
  * Delivers the outbox within each platform's rate limits.
  *
+ * - messages to one chat go out in the order they were enqueued: only the oldest pending message
+ *   of a chat is eligible ("head of line"), and a chat never has two sends in flight. A message
+ *   that waits only for its scheduled time (`notBefore`) does not hold the line; one that waits
+ *   for a retry does, so a later message never overtakes an earlier one that failed once;
  * - a 429 answer pauses the whole queue for `retry_after` (Telegram's instruction applies to
  *   the bot, not to one chat);
  * - transient failures retry with exponential backoff, and give up after MAX_ATTEMPTS;
  * - a chat that removed the bot (403) is marked inactive and its messages dropped, with a log line;
- * - text longer than the platform allows is sent as several messages split at paragraphs,
- *   remembering how many parts went out so a crash in between does not repeat them.
+ * - text longer than the platform allows is sent as several messages split at paragraphs, and an
+ *   image whose text does not fit a caption goes as its own message first; the worker remembers
+ *   how many parts went out, so a restart in between does not repeat them. Every part takes its
+ *   own slot in the rate limits.
+ *
+ * Delivery is at-least-once at the platform boundary: a crash after Telegram accepted a message
+ * but before the row was marked sent resends that one message (Telegram has no idempotency key).
+ * The window is one HTTP round trip per chat; everything else is exactly once.
  */
 import type { Adapter } from '../adapters/adapter.ts';
 import { DeliveryError } from '../adapters/adapter.ts';
+import type { OutMessage } from '../core/messages.ts';
 import type { Db } from '../db/client.ts';
-import type { OutboxMessage } from '../generated/prisma/client.ts';
+import { Prisma, type OutboxMessage } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 import { fromStored, type Outbox, type OutboxPayload } from './outbox.ts';
 import { RateLimiter, TELEGRAM_LIMITS, type Limits } from './rateLimiter.ts';
@@ -19,7 +30,8 @@ import { splitText } from './split.ts';
 
 /** Attempts before a message that keeps failing transiently is marked failed. */
 export const MAX_ATTEMPTS = 8;
-const MAX_IN_FLIGHT = 16;
+/** Caption length assumed for adapters that do not state theirs (Telegram's). */
+const DEFAULT_CAPTION_LIMIT = 1024;
 const BATCH = 200;
 
 /** Options of the worker. */
@@ -33,20 +45,42 @@ export interface WorkerOptions {
   limits?: Partial<Record<string, Limits>>;
   /** Idle poll interval when nothing wakes the worker (ms). */
   pollMs?: number;
+  /** Sends in flight at once (default 16). */
+  concurrency?: number;
+}
+
+/** The messages one outbox row is delivered as, in order. */
+export function deliveryParts(message: OutMessage, maxText: number, maxCaption = DEFAULT_CAPTION_LIMIT): OutMessage[] {
+  const attachment = message.image ? { image: message.image } : message.document ? { document: message.document } : null;
+  if (attachment && message.text.length <= maxCaption) return [message];
+  const texts = splitText(message.text, maxText);
+  const parts: OutMessage[] = texts.map((text, i) => (i === texts.length - 1 && message.buttons ? { text, buttons: message.buttons } : { text }));
+  // An attachment whose text is too long for a caption goes first, on its own: one message per
+  // slot, so the rate limiter's count matches what the platform sees.
+  if (attachment) parts.unshift({ text: '', ...attachment });
+  return parts;
 }
 
 /** Sends outbox messages in the background. */
 export class OutboxWorker {
   private readonly limiters = new Map<string, RateLimiter>();
-  private readonly inFlight = new Set<string>();
+  private readonly inFlight = new Set<number>();
+  private readonly busyChats = new Set<string>();
   private pausedUntil = 0;
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
+  private woken = false;
   private readonly sends = new Set<Promise<void>>();
+  private readonly concurrency: number;
+  /** Heads fetched by the last query, not yet started; re-read when stale (see `tick`). */
+  private candidates: OutboxMessage[] = [];
+  private candidatesAt = 0;
+  private stale = true;
 
   constructor(private readonly opts: WorkerOptions) {
-    opts.outbox.onEnqueue(() => this.wakeUp?.());
+    this.concurrency = opts.concurrency ?? 16;
+    opts.outbox.onEnqueue(() => this.wake());
   }
 
   /** Starts the delivery loop. */
@@ -59,31 +93,35 @@ export class OutboxWorker {
   /** Stops taking new messages and waits for sends in flight. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wakeUp?.();
+    this.wake();
     await this.loop;
     await Promise.allSettled([...this.sends]);
   }
 
   /**
    * Delivers until nothing due is left or `timeoutMs` passes (tests and `linli digest send`).
-   * Returns the number of messages still pending.
+   * Returns the number of messages still pending and due.
    */
   async flush(timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    this.stale = true;
     for (;;) {
-      const started = await this.tick();
+      const { started, waitMs } = await this.tick();
       if (!started && this.sends.size === 0) {
         const due = await this.dueCount();
         if (due === 0 || Date.now() > deadline) return due;
       }
-      if (this.sends.size) await Promise.race([...this.sends]);
-      else await sleep(Math.min(250, Math.max(10, this.nextWait())));
+      // Wake for whichever comes first: a send finishing or the limiter's next free slot.
+      const slot = waitMs > 0 ? sleep(Math.min(250, waitMs)) : null;
+      if (this.sends.size) await Promise.race([...this.sends, ...(slot ? [slot] : [])]);
+      else await (slot ?? sleep(5));
       if (Date.now() > deadline) return this.dueCount();
     }
   }
 
+  /** Messages that could go now (each chat's head, when due); rows queued behind a retry do not count. */
   private async dueCount(): Promise<number> {
-    return this.opts.db.outboxMessage.count({ where: { status: 'pending', nextAttemptAt: { lte: this.opts.clock() }, platform: { in: [...this.opts.adapters.keys()] } } });
+    return (await this.heads(this.opts.clock())).length;
   }
 
   private limiter(platform: string): RateLimiter {
@@ -95,22 +133,35 @@ export class OutboxWorker {
     return l;
   }
 
-  private nextWait(): number {
-    return Math.max(0, this.pausedUntil - Date.now());
+  /** Something was enqueued: re-read the heads and look again. */
+  private wake(): void {
+    this.stale = true;
+    this.nudge();
+  }
+
+  /** A send finished: look again (a slot is free; the cached heads are still good). */
+  private nudge(): void {
+    this.woken = true;
+    this.wakeUp?.();
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      let started = 0;
+      let result = { started: 0, waitMs: 0 };
+      this.woken = false;
       try {
-        started = await this.tick();
+        result = await this.tick();
       } catch (err) {
         this.opts.log.error({ err }, 'outbox tick failed');
       }
       if (!this.running) break;
-      const wait = started ? 20 : Math.max(this.nextWait(), this.opts.pollMs ?? 1000);
+      if (this.woken) continue;
+      // Nothing startable: sleep until the limiter frees a slot, a send finishes, something is
+      // enqueued, or the idle poll comes round (for messages whose time comes).
+      const idle = this.opts.pollMs ?? 1000;
+      const wait = result.waitMs > 0 ? Math.min(idle, result.waitMs) : idle;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
+        const timer = setTimeout(resolve, Math.max(1, wait));
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -120,98 +171,144 @@ export class OutboxWorker {
     }
   }
 
-  /** Starts as many due sends as the limits allow; returns how many it started. */
-  private async tick(): Promise<number> {
-    if (Date.now() < this.pausedUntil) return 0;
+  /**
+   * The oldest pending message of each chat, if it is due: the only ones that may go now.
+   * A row blocks its chat when it is due or has been tried (retry backoff, 429); a row that only
+   * waits for its scheduled time does not.
+   */
+  private async heads(now: Date): Promise<OutboxMessage[]> {
     const platforms = [...this.opts.adapters.keys()];
-    const due = await this.opts.db.outboxMessage.findMany({
-      where: { status: 'pending', nextAttemptAt: { lte: this.opts.clock() }, platform: { in: platforms } },
-      orderBy: [{ nextAttemptAt: 'asc' }, { createdAt: 'asc' }],
-      take: BATCH,
-    });
+    if (!platforms.length) return [];
+    const rows = await this.opts.db.$queryRaw<{ id: number | bigint }[]>`
+      SELECT MIN(id) AS id FROM "OutboxMessage"
+      WHERE status = 'pending' AND platform IN (${Prisma.join(platforms)})
+        AND ("nextAttemptAt" <= ${now} OR attempts > 0 OR "lastError" IS NOT NULL)
+      GROUP BY platform, "chatId"
+      ORDER BY id
+      LIMIT ${BATCH * 4}`;
+    const ids = rows.map((r) => Number(r.id)).filter((id) => !this.inFlight.has(id));
+    if (!ids.length) return [];
+    return this.opts.db.outboxMessage.findMany({ where: { id: { in: ids }, status: 'pending', nextAttemptAt: { lte: now } }, orderBy: { id: 'asc' }, take: BATCH });
+  }
+
+  private ticking?: Promise<{ started: number; waitMs: number }>;
+
+  /** Starts as many due sends as the limits allow; one tick at a time (flush and the loop share them). */
+  private async tick(): Promise<{ started: number; waitMs: number }> {
+    while (this.ticking) await this.ticking.catch(() => undefined);
+    this.ticking = this.tickOnce();
+    try {
+      return await this.ticking;
+    } finally {
+      this.ticking = undefined;
+    }
+  }
+
+  /** Says how many sends it started, and how long until the limiter frees the next slot. */
+  private async tickOnce(): Promise<{ started: number; waitMs: number }> {
+    const pause = this.pausedUntil - Date.now();
+    if (pause > 0) return { started: 0, waitMs: pause };
+    if (this.inFlight.size >= this.concurrency) return { started: 0, waitMs: 0 };
+    // One query serves many sends: the heads are re-read only when something was enqueued or
+    // finished, when they are used up or a second old, or when none of them could start.
+    if (this.stale || !this.candidates.length || Date.now() - this.candidatesAt > 1000) {
+      this.stale = false;
+      this.candidates = await this.heads(this.opts.clock());
+      this.candidatesAt = Date.now();
+    }
     let started = 0;
-    const busyChats = new Set<string>();
-    for (const row of due) {
-      if (this.inFlight.size >= MAX_IN_FLIGHT || Date.now() < this.pausedUntil) break;
+    let waitMs = Infinity;
+    const startedIds = new Set<number>();
+    for (const row of this.candidates) {
+      if (this.inFlight.size >= this.concurrency || Date.now() < this.pausedUntil) break;
       const chatKey = `${row.platform}:${row.chatId}`;
-      if (this.inFlight.has(row.id) || busyChats.has(chatKey)) continue;
-      busyChats.add(chatKey);
+      if (this.inFlight.has(row.id) || this.busyChats.has(chatKey)) continue;
       const adapter = this.opts.adapters.get(row.platform)!;
       const limiter = this.limiter(row.platform);
       const isGroup = adapter.isGroupChat(row.chatId);
-      if (limiter.delayFor(row.chatId, isGroup, Date.now()) > 0) continue;
+      const delay = limiter.delayFor(row.chatId, isGroup, Date.now());
+      if (delay > 0) {
+        waitMs = Math.min(waitMs, delay);
+        continue;
+      }
       limiter.record(row.chatId, isGroup, Date.now());
       this.inFlight.add(row.id);
+      this.busyChats.add(chatKey);
       const p = this.deliver(adapter, row, limiter, isGroup).finally(() => {
         this.inFlight.delete(row.id);
+        this.busyChats.delete(chatKey);
         this.sends.delete(p);
-        this.wakeUp?.();
+        this.nudge();
       });
       this.sends.add(p);
+      startedIds.add(row.id);
       started++;
     }
-    return started;
+    this.candidates = this.candidates.filter((r) => !startedIds.has(r.id));
+    // Nothing startable and nothing merely waiting for a slot: the heads must have moved on.
+    if (!started && waitMs === Infinity) this.stale = true;
+    return { started, waitMs: Number.isFinite(waitMs) ? waitMs : 0 };
   }
 
-  private async deliver(adapter: Adapter, row: OutboxMessage, limiter: RateLimiter, isGroup: boolean): Promise<void> {
+  private async deliver(adapter: Adapter, candidate: OutboxMessage, limiter: RateLimiter, isGroup: boolean): Promise<void> {
     const { db, log } = this.opts;
+    // The cached candidate may be a moment old: already sent, dropped after a 403, changed by a
+    // coalesced edit, or handled by another process. The row itself decides.
+    const row = await db.outboxMessage.findUnique({ where: { id: candidate.id } });
+    if (!row || row.status !== 'pending') return;
     const payload = JSON.parse(row.payload) as OutboxPayload;
     try {
       if (row.kind === 'edit') {
-        const target = payload.targetKey ? await db.outboxMessage.findUnique({ where: { key: payload.targetKey } }) : null;
-        if (!target?.platformMessageId) {
-          if (target && target.status === 'pending') {
-            await db.outboxMessage.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(this.opts.clock().getTime() + 2000) } });
-            return;
-          }
-          await db.outboxMessage.update({ where: { id: row.id }, data: { status: 'dropped', lastError: 'target message was never posted' } });
-          return;
-        }
-        await adapter.edit(row.chatId, target.platformMessageId, fromStored(payload, null, null));
-        await this.markSent(row, target.platformMessageId);
+        await this.deliverEdit(adapter, row, payload);
         return;
       }
       const message = fromStored(payload, row.image, row.imageName);
-      const parts = splitText(message.text, adapter.capabilities.maxTextLength);
+      const parts = deliveryParts(message, adapter.capabilities.maxTextLength, adapter.capabilities.maxCaptionLength);
       let firstId = row.platformMessageId;
       for (let i = row.partsSent; i < parts.length; i++) {
         if (i > row.partsSent) {
-          // Later parts wait for their own slot in the chat's limits.
+          // Later parts wait for their own slot in the chat's limits (and for a 429 pause).
           let wait: number;
-          while ((wait = limiter.delayFor(row.chatId, isGroup, Date.now())) > 0) await sleep(wait);
+          while ((wait = Math.max(limiter.delayFor(row.chatId, isGroup, Date.now()), this.pausedUntil - Date.now())) > 0) await sleep(wait);
           limiter.record(row.chatId, isGroup, Date.now());
         }
-        const last = i === parts.length - 1;
-        const sent = await adapter.send(row.chatId, {
-          text: parts[i],
-          // Buttons belong under the last part; the image goes with the first.
-          buttons: last ? message.buttons : undefined,
-          image: i === 0 ? message.image : undefined,
-          document: last ? message.document : undefined,
-        });
+        const sent = await adapter.send(row.chatId, parts[i]);
         firstId ??= sent.messageId;
-        await db.outboxMessage.update({ where: { id: row.id }, data: { partsSent: i + 1, platformMessageId: firstId } });
+        const done = i === parts.length - 1;
+        if (done && row.pin) await adapter.pin(row.chatId, firstId).catch((err) => log.warn({ err, chat: row.chatId }, 'could not pin'));
+        await db.outboxMessage.update({
+          where: { id: row.id },
+          data: done ? { partsSent: i + 1, platformMessageId: firstId, status: 'sent', sentAt: this.opts.clock(), lastError: null } : { partsSent: i + 1, platformMessageId: firstId },
+        });
       }
-      if (row.pin && firstId) await adapter.pin(row.chatId, firstId).catch((err) => log.warn({ err, chat: row.chatId }, 'could not pin'));
-      await this.markSent(row, firstId);
+      if (row.partsSent >= parts.length) {
+        await db.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', sentAt: this.opts.clock(), lastError: null } });
+      }
     } catch (err) {
       await this.handleFailure(row, err);
     }
   }
 
-  private async markSent(row: OutboxMessage, messageId: string | null): Promise<void> {
-    if (row.kind === 'edit') {
-      // An edit re-enqueued with newer content while this one was on its way stays pending,
-      // so the newer content goes out next instead of being marked sent unseen.
-      await this.opts.db.outboxMessage.updateMany({
-        where: { id: row.id, payload: row.payload },
-        data: { status: 'sent', sentAt: this.opts.clock(), platformMessageId: messageId, lastError: null },
-      });
+  private async deliverEdit(adapter: Adapter, row: OutboxMessage, payload: OutboxPayload): Promise<void> {
+    const { db } = this.opts;
+    const target = payload.targetKey ? await db.outboxMessage.findUnique({ where: { key: payload.targetKey } }) : null;
+    if (!target?.platformMessageId) {
+      if (target && target.status === 'pending') {
+        await db.outboxMessage.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(this.opts.clock().getTime() + 2000) } });
+        return;
+      }
+      await db.outboxMessage.update({ where: { id: row.id }, data: { status: 'dropped', lastError: 'target message was never posted' } });
       return;
     }
-    await this.opts.db.outboxMessage.update({
-      where: { id: row.id },
-      data: { status: 'sent', sentAt: this.opts.clock(), platformMessageId: messageId, lastError: null },
+    const message = fromStored(payload, null, null);
+    // An edit replaces the first posted part; a text that grew past the limit is cut there.
+    message.text = splitText(message.text, adapter.capabilities.maxTextLength)[0] ?? '';
+    await adapter.edit(row.chatId, target.platformMessageId, message);
+    // A newer edit may have been coalesced into this row while we were sending: then the row
+    // stays pending and the newer text goes out next.
+    await db.outboxMessage.updateMany({
+      where: { id: row.id, payload: row.payload },
+      data: { status: 'sent', sentAt: this.opts.clock(), platformMessageId: target.platformMessageId, lastError: null },
     });
   }
 
@@ -224,11 +321,14 @@ export class OutboxWorker {
         const seconds = failure.retryAfterSec ?? 5;
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + seconds * 1000);
         log.warn({ chat: row.chatId, retryAfter: seconds }, 'rate limited: pausing the outbox');
-        await db.outboxMessage.update({ where: { id: row.id }, data: { lastError: failure.message, nextAttemptAt: new Date(now.getTime() + seconds * 1000) } });
+        // The pause holds the whole queue; the row stays due and keeps its place in its chat.
+        await db.outboxMessage.update({ where: { id: row.id }, data: { lastError: failure.message } });
         return;
       }
       case 'forbidden': {
         log.warn({ platform: row.platform, chat: row.chatId, key: row.key }, 'bot removed from chat: marking it inactive and dropping its messages');
+        // Cached heads of this chat must not be sent after this.
+        this.candidates = this.candidates.filter((r) => !(r.platform === row.platform && r.chatId === row.chatId));
         await db.chatGroup.updateMany({ where: { platform: row.platform, chatId: row.chatId }, data: { active: false } });
         await db.outboxMessage.updateMany({
           where: { platform: row.platform, chatId: row.chatId, status: 'pending' },

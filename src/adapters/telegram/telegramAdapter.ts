@@ -57,7 +57,7 @@ export function createTelegramAdapter(opts: TelegramOptions): Adapter & { readon
 
   const adapter = {
     platform: 'telegram' as const,
-    capabilities: { buttons: true, deepLinks: true, maxTextLength: 4096 },
+    capabilities: { buttons: true, deepLinks: true, maxTextLength: 4096, maxCaptionLength: CAPTION_LIMIT },
     get username() {
       return username;
     },

@@ -173,19 +173,32 @@ export const auditCommand: CliCommand = {
 
 export const outboxCommand: CliCommand = {
   name: 'outbox',
-  usage: 'linli outbox [--all]',
-  summary: 'Show pending and failed public messages',
-  options: { all: { type: 'boolean' } },
+  usage: 'linli outbox [--all] [--chat <id>] [--retry-failed]',
+  summary: 'Show pending and failed public messages; --retry-failed queues failed ones again',
+  options: { all: { type: 'boolean' }, chat: { type: 'string' }, 'retry-failed': { type: 'boolean' } },
   async run(env, { values }) {
     const db = await env.db();
+    const chat = values.chat as string | undefined;
+    if (values['retry-failed']) {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { status: 'failed', ...(chat ? { chatId: chat } : {}) },
+        data: { status: 'pending', attempts: 0, nextAttemptAt: new Date() },
+      });
+      env.out(`${count} failed message(s) queued again`);
+    }
     const counts = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
     env.out(counts.map((c) => `${c.status}: ${c._count._all}`).join('  ') || 'outbox is empty');
     const rows = await db.outboxMessage.findMany({
-      where: values.all ? {} : { status: { in: ['pending', 'failed'] } },
-      orderBy: { createdAt: 'asc' },
+      where: { ...(values.all ? {} : { status: { in: ['pending', 'failed'] } }), ...(chat ? { chatId: chat } : {}) },
+      orderBy: { id: 'asc' },
       take: 200,
     });
-    for (const r of rows) env.out([r.status, r.createdAt.toISOString(), r.platform, r.chatId, r.key, `attempts=${r.attempts}`, r.lastError ?? ''].join('\t'));
+    for (const r of rows) {
+      const text = (JSON.parse(r.payload) as { text?: string }).text ?? '';
+      const preview = [...text.replace(/\s+/g, ' ')].slice(0, 30).join('');
+      const when = r.status === 'pending' ? `next=${r.nextAttemptAt.toISOString()}` : r.sentAt ? `sent=${r.sentAt.toISOString()}` : '';
+      env.out([r.status, r.createdAt.toISOString(), r.platform, r.chatId, r.key, `attempts=${r.attempts}`, `parts=${r.partsSent}`, when, r.lastError ?? '', preview].join('\t'));
+    }
     return 0;
   },
 };

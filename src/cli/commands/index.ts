@@ -15,6 +15,7 @@ import { exportRatingsCommand, ratingTargetCommand } from './ratings.ts';
 import { exportProposalsCommand } from './proposals.ts';
 import { disclosurePublishCommand, disclosureVerifyCommand, exportDisclosuresCommand } from './disclosures.ts';
 import { POLL_COMMANDS } from './polls.ts';
+import { digestPreviewCommand, digestSendCommand } from './digest.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -33,4 +34,6 @@ export const CLI_COMMANDS: CliCommand[] = [
   disclosureVerifyCommand,
   exportDisclosuresCommand,
   ...POLL_COMMANDS,
+  digestPreviewCommand,
+  digestSendCommand,
 ];

@@ -93,7 +93,7 @@ CREATE TABLE "ChoiceMemory" (
 
 -- CreateTable
 CREATE TABLE "OutboxMessage" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "key" TEXT NOT NULL,
     "platform" TEXT NOT NULL,
     "chatId" TEXT NOT NULL,
@@ -498,6 +498,9 @@ CREATE UNIQUE INDEX "OutboxMessage_key_key" ON "OutboxMessage"("key");
 
 -- CreateIndex
 CREATE INDEX "OutboxMessage_status_nextAttemptAt_idx" ON "OutboxMessage"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxMessage_platform_chatId_status_idx" ON "OutboxMessage"("platform", "chatId", "status");
 
 -- CreateIndex
 CREATE INDEX "OutboxMessage_refType_refId_idx" ON "OutboxMessage"("refType", "refId");

@@ -1,0 +1,66 @@
+/**
+ * Chat glue for announcements: /announce starts the scene, /announcements lists recent ones
+ * (scheduled ones too for committee members), a job publishes scheduled announcements when
+ * their time comes, and the digest gets the week's announcements.
+ */
+import type { Ctx } from '../../core/context.ts';
+import type { Feature } from '../../core/feature.ts';
+import { announcementsDigest, headline, publishDueAnnouncements, recentAnnouncements } from '../../domain/announcements/announcements.ts';
+import { can } from '../../domain/residents/permissions.ts';
+import { announceScene } from '../../../scenes/announce.ts';
+
+async function listText(ctx: Ctx): Promise<string> {
+  const community = ctx.requireCommunity();
+  const committee = can(ctx.actor, 'announcement.create', community.id);
+  const rows = await recentAnnouncements(ctx.services.db, community.id, { includeScheduled: committee });
+  if (!rows.length) return ctx.t('announcements.list_empty');
+  const lines = [ctx.t('announcements.list_title', { community: community.name })];
+  for (const a of rows) {
+    const key = a.status === 'scheduled' ? 'announcements.list_scheduled' : 'announcements.list_sent';
+    lines.push(ctx.t(key, { when: a.sendAt, headline: headline(a.text), pin: a.pin ? ctx.t('announcements.list_pin') : '' }));
+  }
+  return lines.join('\n');
+}
+
+async function list(ctx: Ctx): Promise<void> {
+  await ctx.reply(await listText(ctx));
+}
+
+/** The announcements feature. */
+export const announcementsFeature: Feature = {
+  name: 'announcements',
+  scenes: [announceScene],
+  commands: [
+    {
+      name: 'announce',
+      description: 'announcements.cmd_announce',
+      order: 40,
+      visible: (ctx) => can(ctx.actor, 'announcement.create', ctx.community?.id),
+      run: (ctx) => ctx.services.scenes.start(ctx, 'announce'),
+    },
+    { name: 'announcements', description: 'announcements.cmd_list', order: 41, run: list },
+  ],
+  actions: [
+    {
+      // The digest's "announcements" button.
+      prefix: 'ann',
+      async run(ctx) {
+        const text = await listText(ctx);
+        if (ctx.chat.kind === 'private') {
+          await ctx.toast('');
+          await ctx.reply(text);
+          return;
+        }
+        // A press under a group's digest answers the presser privately, not the whole group.
+        try {
+          await ctx.replyPrivately(text);
+          await ctx.toast('');
+        } catch {
+          await ctx.toast(ctx.t('announcements.start_private'), true);
+        }
+      },
+    },
+  ],
+  jobs: [{ name: 'announcements-scheduled', cron: '* * * * *', run: (services, now) => publishDueAnnouncements(services, now).then(() => undefined) }],
+  digest: announcementsDigest,
+};
