@@ -148,6 +148,8 @@ describe('weekly digest end to end', () => {
     lines.length = 0;
     expect(await digestSendCommand.run(env, { values: { community: 'badeng', week: '2026-W48' }, positionals: [] })).toBe(0);
     expect(lines.join('\n')).toContain('2 message(s) enqueued');
+    // The CLI runs on the real clock, the bot on the test clock: make the CLI's messages due now.
+    await bot.db.outboxMessage.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: clock() } });
     await bot.flushOutbox();
     expect(textOf(fake.messagesTo(G_ZH).filter((m) => m.kind === 'send').at(-1)!)).toContain('周一凌晨的公告');
   });

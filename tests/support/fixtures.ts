@@ -13,8 +13,9 @@ import type { Community, Person } from '../../src/generated/prisma/client.ts';
 export const OPERATOR = { personId: 'test-operator', isAdmin: true, grants: [] };
 
 /** Creates a community. */
-export function makeCommunity(db: Db, slug = 'badeng', name = '巴登社区'): Promise<Community> {
-  return createCommunity(db, { slug, name, street: '南园街道', district: '福田区' }, { actorId: null, via: 'cli' });
+export function makeCommunity(db: Db, slug = 'badeng', name = '巴登社区', createdAt = new Date('2026-01-05T00:00:00Z')): Promise<Community> {
+  // A fixed date well before any test clock, so tests behave the same whatever day they run.
+  return createCommunity(db, { slug, name, street: '南园街道', district: '福田区' }, { actorId: null, via: 'cli' }, createdAt);
 }
 
 /** Binds a Telegram group to a community directly (the /bind flow has its own tests). */

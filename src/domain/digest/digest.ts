@@ -171,11 +171,13 @@ export function isValidCron(expr: string): boolean {
 export async function runDigestJob(services: Services, now: Date): Promise<DigestSendResult[]> {
   const tz = services.config.LINLI_TIMEZONE;
   const results: DigestSendResult[] = [];
-  const communities = await services.db.community.findMany({ select: { id: true, digestCron: true } });
+  const communities = await services.db.community.findMany({ select: { id: true, digestCron: true, createdAt: true } });
   for (const c of communities) {
     if (!isValidCron(c.digestCron)) services.log.warn({ communityId: c.id, cron: c.digestCron }, 'invalid digestCron; using the default');
     const week = dueDigestWeek(c.digestCron, now, tz);
     if (!week) continue;
+    // A community set up this week has no past week to report on.
+    if (weekRange(week, tz).to <= c.createdAt) continue;
     const key = `${c.id}:${formatIsoWeek(week)}`;
     if (await services.db.jobRun.findUnique({ where: { job_key: { job: DIGEST_JOB, key } } })) continue;
     try {

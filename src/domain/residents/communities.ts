@@ -20,7 +20,7 @@ export interface NewCommunity {
 }
 
 /** Creates a community (CLI and demo). Refuses a malformed or taken slug. */
-export async function createCommunity(db: Db, input: NewCommunity, audit: { actorId: string | null; via: string }): Promise<Community> {
+export async function createCommunity(db: Db, input: NewCommunity, audit: { actorId: string | null; via: string }, now = new Date()): Promise<Community> {
   const slug = input.slug.trim().toLowerCase();
   if (!SLUG_PATTERN.test(slug)) throw new DomainError('errors.bad_slug', { slug });
   const name = input.name.trim();
@@ -28,7 +28,7 @@ export async function createCommunity(db: Db, input: NewCommunity, audit: { acto
   if (await db.community.findUnique({ where: { slug } })) throw new DomainError('errors.slug_taken', { slug });
   return db.$transaction(async (tx) => {
     const community = await tx.community.create({
-      data: { slug, name, street: input.street?.trim() || null, district: input.district?.trim() || null },
+      data: { slug, name, street: input.street?.trim() || null, district: input.district?.trim() || null, createdAt: now },
     });
     await recordAudit(tx, { ...audit, action: 'community.create', communityId: community.id, targetType: 'community', targetId: community.id, details: { slug, name } });
     return community;
