@@ -44,6 +44,7 @@ const G_ZH = -1007001;
 const G_EN = -1007002;
 const QUIET_NONE = -1007101;
 const QUIET_SHORT = -1007201;
+const QUIET_FRESH = -1007202;
 
 describe('weekly digest end to end', () => {
   let fake: FakeBotApi;
@@ -120,9 +121,13 @@ describe('weekly digest end to end', () => {
     await bindTelegramGroup(bot.db, none, QUIET_NONE);
     const short = await makeCommunity(bot.db, 'quiet-short', '平安社区');
     await bindTelegramGroup(bot.db, short, QUIET_SHORT);
+    // A community set up this week has no past week to report on.
+    const fresh = await makeCommunity(bot.db, 'brand-new', '新建社区', clock());
+    await bindTelegramGroup(bot.db, fresh, QUIET_FRESH);
     await bot.linli.scheduler.run('weekly-digest');
     await bot.flushOutbox();
     expect(fake.messagesTo(QUIET_NONE)).toHaveLength(0);
+    expect(fake.messagesTo(QUIET_FRESH)).toHaveLength(0);
     expect(await bot.db.jobRun.findUnique({ where: { job_key: { job: 'digest', key: `${none.id}:2026-W47` } } })).toMatchObject({ result: 'quiet, 0 enqueued' });
     const quiet = fake.messagesTo(QUIET_SHORT);
     expect(quiet).toHaveLength(1);
