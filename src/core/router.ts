@@ -139,7 +139,16 @@ export class Router {
         if (incoming.type === 'text') {
           // "2" on a text-only platform: the second option of the last message with options.
           const remembered = await recallChoice(this.services.db, ctx.chat.platform, ctx.chat.chatId, incoming.text);
-          if (remembered) return this.route(rebuild(ctx, { ...incoming, type: 'action', data: remembered }));
+          if (remembered) {
+            const chosen = rebuild(ctx, { ...incoming, type: 'action', data: remembered });
+            try {
+              return await this.route(chosen);
+            } catch (err) {
+              // A refused choice is answered like a refused button tap: privately, never in the group.
+              if (!isDomainError(err)) throw err;
+              return chosen.toast(ctx.t(err.key, err.params), true);
+            }
+          }
           const [word, ...rest] = incoming.text.trim().split(/\s+/);
           const aliased = this.registry.aliases.get(word.toLowerCase());
           if (aliased && (ctx.chat.kind === 'private' || incoming.mentioned)) return aliased.run(ctx, rest.join(' '));

@@ -77,7 +77,10 @@ export function createTranslator(opts: { defaultLocale: string; timeZone: string
     t,
     bind: (locale) => (key, params) => t(locale, key, params),
     list: (locale, key) => {
-      const value = instance.t(key, { lng: locale, returnObjects: true, fallbackLng: false, defaultValue: [] }) as unknown;
+      // Read the resource itself: t() with returnObjects re-resolves each element by key, which
+      // goes wrong when a key (aliases.polls) shares its name with a namespace (polls).
+      const [ns, ...path] = key.split('.');
+      const value = instance.getResource(locale, ns, path.join('.')) as unknown;
       return Array.isArray(value) ? value.map(String) : [];
     },
     has: (locale, key) => instance.exists(key, { lng: locale, fallbackLng: false }),

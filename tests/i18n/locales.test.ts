@@ -62,3 +62,14 @@ describe('locales', () => {
     expect(resolveLocale('fr', undefined, 'zh-CN')).toBe('zh-CN');
   });
 });
+
+describe('command keywords', () => {
+  it('are read for every command, also where the command shares its name with a namespace', () => {
+    const i18n = createTranslator({ defaultLocale: 'zh-CN', timeZone: 'Asia/Shanghai' });
+    expect(i18n.list('zh-CN', 'aliases.polls')).toEqual(['投票']);
+    expect(i18n.list('zh-CN', 'aliases.disclosures')).toContain('居务公开');
+    expect(i18n.list('zh-CN', 'aliases.help')).toEqual(['帮助']);
+    expect(i18n.list('en', 'aliases.polls')).toEqual(['polls']);
+    expect(i18n.list('zh-CN', 'aliases.nonexistent')).toEqual([]);
+  });
+});

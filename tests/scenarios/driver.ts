@@ -33,12 +33,20 @@ export interface ScenarioDriver {
   readonly db: Db;
   /** Sends text as `user` (in `group` when given; `mention` addresses the bot there) and waits until handled. */
   say(user: ScenarioUser, text: string, opts?: { group?: ScenarioGroup; mention?: boolean }): Promise<void>;
-  /** Picks the option labelled `label` from the last message with options in that chat. */
-  choose(user: ScenarioUser, label: string, opts?: { group?: ScenarioGroup }): Promise<void>;
+  /**
+   * Picks the option labelled `label` (a RegExp matches labels that change, like a count) from
+   * the last message with such an option in that chat, or from the last one whose text matches `on`.
+   */
+  choose(user: ScenarioUser, label: Match, opts?: { group?: ScenarioGroup; on?: Match }): Promise<void>;
   /** Everything the bot wrote to a chat, as people see it (numbered options included on WeChat). */
   textsTo(target: Target): string[];
   /** The labels of the options of the last message with options in a chat. */
   optionsIn(target: Target): string[];
+  /**
+   * What the person was told privately in answer to their own steps: toasts and private replies
+   * on Telegram, their private chat on WeChat (which has no toasts).
+   */
+  feedbackTo(user: ScenarioUser): string[];
   /** Names of files (charts, exports) the bot sent to a chat. */
   filesTo(target: Target): string[];
   /** After a scene moved from a group to the private chat: whatever the person does to get there. */
@@ -47,6 +55,10 @@ export interface ScenarioDriver {
   restart(): Promise<void>;
   /** Delivers everything due in the outbox. */
   flushOutbox(): Promise<void>;
+  /** Moves the bot's test clock (the driver must have been started with one). */
+  advanceClock(ms: number): void;
+  /** Runs a scheduler job now, at the bot's clock. */
+  runJob(name: string): Promise<void>;
   /** The platform's account id of a scenario user (for identity lookups). */
   accountId(user: ScenarioUser): string;
   close(): Promise<void>;
@@ -60,14 +72,19 @@ export interface World {
 }
 
 type Text = string | ((w: World) => string);
-type Match = string | RegExp;
+/** A substring or a pattern. */
+export type Match = string | RegExp;
 
 /** One step of a scenario. */
 export type Step =
   /** A person types. */
   | { say: Text; as: ScenarioUser; in?: ScenarioGroup; mention?: boolean }
-  /** A person picks an option (button / number). */
-  | { choose: string; as: ScenarioUser; in?: ScenarioGroup }
+  /** A person picks an option (button / number), from the last message matching `on` when given. */
+  | { choose: Match; as: ScenarioUser; in?: ScenarioGroup; on?: Match }
+  /** What the person was told privately about their last choice (toast / private message). */
+  | { told: ScenarioUser; contains?: Match | Match[]; lacks?: Match | Match[] }
+  /** The clock moves forward, then the scheduler job runs. */
+  | { advance: number; job?: string }
   /** The last message to a chat (or `back` messages before it) contains all of `contains` and none of `lacks`. */
   | { expect: Target; contains?: Match | Match[]; lacks?: Match | Match[]; options?: string[]; back?: number }
   /** The bot said nothing to a chat during the previous step. */
@@ -87,7 +104,8 @@ export interface Scenario {
 }
 
 const list = (m: Match | Match[] | undefined): Match[] => (m === undefined ? [] : Array.isArray(m) ? m : [m]);
-const matches = (text: string, m: Match) => (typeof m === 'string' ? text.includes(m) : m.test(text));
+/** Whether a text contains the substring or matches the pattern. */
+export const matches = (text: string, m: Match) => (typeof m === 'string' ? text.includes(m) : m.test(text));
 const label = (t: Target) => ('title' in t ? `group ${t.title}` : `${t.name}`);
 
 /** Runs a scenario's steps on a driver; throws with the step and what was seen when one fails. */
@@ -99,20 +117,28 @@ export async function runScenario(driver: ScenarioDriver, scenario: Scenario): P
   };
   const targets = new Set<Target>();
   for (const step of scenario.steps) {
-    for (const key of ['as', 'in', 'expect', 'silent', 'file', 'handoff', 'from'] as const) {
+    for (const key of ['as', 'in', 'expect', 'silent', 'file', 'handoff', 'from', 'told'] as const) {
       const v = (step as Record<string, unknown>)[key];
       if (v && typeof v === 'object') targets.add(v as Target);
     }
   }
   for (const [i, step] of scenario.steps.entries()) {
-    const where = `${scenario.name} [${driver.platform}] step ${i + 1} ${JSON.stringify(step, (_k, v) => (typeof v === 'function' ? 'fn' : v))}`;
+    const where = `${scenario.name} [${driver.platform}] step ${i + 1} ${JSON.stringify(step, (_k, v) => (typeof v === 'function' ? 'fn' : v instanceof RegExp ? String(v) : v))}`;
     try {
       if ('say' in step) {
         remember([...targets]);
         await driver.say(step.as, typeof step.say === 'function' ? step.say(world) : step.say, { group: step.in, mention: step.mention });
       } else if ('choose' in step) {
         remember([...targets]);
-        await driver.choose(step.as, step.choose, { group: step.in });
+        await driver.choose(step.as, step.choose, { group: step.in, on: step.on });
+      } else if ('told' in step) {
+        const last = driver.feedbackTo(step.told).at(-1);
+        if (last === undefined) throw new Error(`${label(step.told)} was told nothing`);
+        for (const m of list(step.contains)) if (!matches(last, m)) throw new Error(`expected ${String(m)} in:\n${last}`);
+        for (const m of list(step.lacks)) if (matches(last, m)) throw new Error(`did not expect ${String(m)} in:\n${last}`);
+      } else if ('advance' in step) {
+        driver.advanceClock(step.advance);
+        if (step.job) await driver.runJob(step.job);
       } else if ('expect' in step) {
         const texts = driver.textsTo(step.expect);
         const last = texts[texts.length - 1 - (step.back ?? 0)];

@@ -5,8 +5,8 @@
 import type { Feature } from '../../src/core/feature.ts';
 import type { FakeUserInput, SentMessage } from '../support/fakeBotApi.ts';
 import { startFakeBotApi } from '../support/fakeBotApi.ts';
-import { buttonsOf, startTestBot, tempDir, textOf, type TestBot } from '../support/harness.ts';
-import type { ScenarioDriver, ScenarioGroup, ScenarioUser, Target } from './driver.ts';
+import { buttonsOf, startTestBot, tempDir, textOf, type TestBot, type TestClock } from '../support/harness.ts';
+import { matches, type ScenarioDriver, type ScenarioGroup, type ScenarioUser, type Target } from './driver.ts';
 import { join } from 'node:path';
 
 const BOT_USERNAME = 'linli_test_bot';
@@ -18,11 +18,21 @@ const tgUser = (u: ScenarioUser): FakeUserInput => ({ id: u.id, first_name: u.na
 const chatIdOf = (t: Target) => ('title' in t ? telegramGroupId(t) : t.id);
 
 /** Starts a Telegram driver with its own fake server and database. */
-export async function startTelegramDriver(opts: { features?: Feature[]; clock?: () => Date } = {}): Promise<ScenarioDriver & { bot: TestBot }> {
+export async function startTelegramDriver(opts: { features?: Feature[]; clock?: TestClock } = {}): Promise<ScenarioDriver & { bot: TestBot }> {
   const fake = await startFakeBotApi();
   const dbFile = join(tempDir(), 'linli.db');
   let bot = await startTestBot({ fake, dbFile, features: opts.features, clock: opts.clock });
   const messages = (t: Target): SentMessage[] => fake.messagesTo(chatIdOf(t)).filter((m) => m.kind === 'send');
+  // What answered each person's own steps privately: toasts of their presses (answerCallbackQuery
+  // carries no user, so they are recorded per press), then private messages of the same step.
+  const feedback = new Map<number, string[]>();
+  const step = async (user: ScenarioUser, act: () => Promise<void>) => {
+    const answered = fake.callbackAnswers.length;
+    const privately = messages(user).length;
+    await act();
+    const toasts = fake.callbackAnswers.slice(answered).map((a) => a.text).filter((t): t is string => typeof t === 'string' && t !== '');
+    feedback.set(user.id, [...(feedback.get(user.id) ?? []), ...toasts, ...messages(user).slice(privately).map(textOf)]);
+  };
 
   return {
     platform: 'telegram',
@@ -34,14 +44,16 @@ export async function startTelegramDriver(opts: { features?: Feature[]; clock?: 
     },
     async say(user, text, o = {}) {
       const chat = o.group ? { id: telegramGroupId(o.group), type: 'supergroup' as const, title: o.group.title } : undefined;
-      await bot.say(tgUser(user), o.mention && o.group ? `@${BOT_USERNAME} ${text}` : text, chat);
+      await step(user, () => bot.say(tgUser(user), o.mention && o.group ? `@${BOT_USERNAME} ${text}` : text, chat));
     },
     async choose(user, label, o = {}) {
       const target = o.group ?? user;
-      const withButton = [...messages(target)].reverse().find((m) => buttonsOf(m).includes(label));
-      if (!withButton) throw new Error(`no button "${label}" in ${JSON.stringify(messages(target).slice(-3).map(textOf))}`);
-      await bot.press(tgUser(user), withButton, label);
+      const fits = (b: string) => (typeof label === 'string' ? b === label : label.test(b));
+      const withButton = [...messages(target)].reverse().find((m) => buttonsOf(m).some(fits) && (!o.on || matches(textOf(m), o.on)));
+      if (!withButton) throw new Error(`no button "${String(label)}" in ${JSON.stringify(messages(target).slice(-3).map(textOf))}`);
+      await step(user, () => bot.press(tgUser(user), withButton, label));
     },
+    feedbackTo: (u) => feedback.get(u.id) ?? [],
     textsTo: (t) => messages(t).map(textOf),
     optionsIn(t) {
       const last = [...messages(t)].reverse().find((m) => buttonsOf(m).length);
@@ -61,6 +73,11 @@ export async function startTelegramDriver(opts: { features?: Feature[]; clock?: 
       bot = await startTestBot({ fake, dbFile, features: opts.features, clock: opts.clock });
     },
     flushOutbox: () => bot.flushOutbox(),
+    advanceClock(ms) {
+      if (!opts.clock) throw new Error('this driver was started without a test clock');
+      opts.clock.advance(ms);
+    },
+    runJob: (name) => bot.linli.scheduler.run(name).then(() => undefined),
     accountId: (u) => String(u.id),
     async close() {
       await bot.stop();

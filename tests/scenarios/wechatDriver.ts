@@ -6,8 +6,8 @@
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { Feature } from '../../src/core/feature.ts';
 import { startFakeBotApi, type FakeBotApi } from '../support/fakeBotApi.ts';
-import { startTestBot, tempDir, type TestBot } from '../support/harness.ts';
-import type { ScenarioDriver, ScenarioGroup, ScenarioUser, Target } from './driver.ts';
+import { startTestBot, tempDir, type TestBot, type TestClock } from '../support/harness.ts';
+import { matches, type ScenarioDriver, type ScenarioGroup, type ScenarioUser, type Target } from './driver.ts';
 import { join } from 'node:path';
 
 /** The bot's own WeChat account in the mock. */
@@ -18,6 +18,9 @@ export const BOT_NAME = '邻里';
 export const wechatUserId = (u: ScenarioUser) => `wx${u.id}`;
 export const wechatRoomId = (g: ScenarioGroup) => `room${g.id}@chatroom`;
 const chatIdOf = (t: Target) => ('title' in t ? wechatRoomId(t) : wechatUserId(t));
+
+/** The engine's hint under an optional step on text platforms (zh-CN and en). */
+const SKIP_HINT = /回复“跳过”|reply "skip"/i;
 
 interface Said {
   chatId: string;
@@ -124,7 +127,7 @@ export async function waitHandled(bot: TestBot, messageId: string | undefined): 
 }
 
 /** Starts a WeChat driver (the bot also runs Telegram on a fake, unused here). */
-export async function startWechatDriver(opts: { features?: Feature[]; clock?: () => Date; fake?: FakeBotApi } = {}): Promise<ScenarioDriver & { bot: TestBot; wx: MockWechat }> {
+export async function startWechatDriver(opts: { features?: Feature[]; clock?: TestClock; fake?: FakeBotApi } = {}): Promise<ScenarioDriver & { bot: TestBot; wx: MockWechat }> {
   const fake = opts.fake ?? (await startFakeBotApi());
   const dbFile = join(tempDir(), 'linli.db');
   const wx = createMockWechat();
@@ -160,12 +163,22 @@ export async function startWechatDriver(opts: { features?: Feature[]; clock?: ()
     wx,
     say,
     async choose(user, label, o = {}) {
+      // Replies with the number the chosen message printed; what the number means is the bot's business.
       const target = o.group ?? user;
-      const withOptions = [...texts(target)].reverse().map(parseOptions).find((opts) => opts.some((x) => x.label === label));
-      const option = withOptions?.find((x) => x.label === label);
-      if (!option) throw new Error(`no option "${label}" in ${JSON.stringify(texts(target).slice(-3))}`);
+      const fits = (x: { label: string }) => (typeof label === 'string' ? x.label === label : label.test(x.label));
+      const withOptions = [...texts(target)]
+        .reverse()
+        .filter((t) => !o.on || matches(t, o.on))
+        .map(parseOptions)
+        .find((opts) => opts.some(fits));
+      const option = withOptions?.find(fits);
+      // An optional step's skip/done is a button on Telegram; on WeChat the prompt says to reply 跳过.
+      if (!option && SKIP_HINT.test(texts(target).at(-1) ?? '')) return say(user, '跳过', { group: o.group });
+      if (!option) throw new Error(`no option "${String(label)}" in ${JSON.stringify(texts(target).slice(-3))}`);
       await say(user, String(option.n), { group: o.group });
     },
+    // WeChat has no toasts: answers to a choice arrive in the private chat.
+    feedbackTo: (u) => texts(u),
     textsTo: texts,
     optionsIn(t) {
       const last = [...texts(t)].reverse().map(parseOptions).find((x) => x.length);
@@ -180,6 +193,11 @@ export async function startWechatDriver(opts: { features?: Feature[]; clock?: ()
       bot = await boot();
     },
     flushOutbox: () => bot.flushOutbox(),
+    advanceClock(ms) {
+      if (!opts.clock) throw new Error('this driver was started without a test clock');
+      opts.clock.advance(ms);
+    },
+    runJob: (name) => bot.linli.scheduler.run(name).then(() => undefined),
     accountId: (u) => wechatUserId(u),
     async close() {
       await bot.stop();

@@ -73,10 +73,25 @@ async function pollForVote(ctx: Ctx, shortId: string): Promise<PollWithOptions |
   return poll;
 }
 
+/**
+ * On a text-only platform a bare number in a group stands for the option of the LAST message
+ * with options there. With several polls open, a voter answering an older card would vote in
+ * the wrong poll, so the number is refused with a pointer to "投票 <poll> <option>".
+ */
+async function ambiguousNumber(ctx: Ctx): Promise<boolean> {
+  const byNumber = ctx.incoming.type === 'action' && !ctx.incoming.actionId && ctx.chat.kind === 'group';
+  if (!byNumber || !ctx.community) return false;
+  const open = await ctx.services.db.poll.count({ where: { communityId: ctx.community.id, status: 'open' } });
+  if (open < 2) return false;
+  await ctx.toast(ctx.t('polls.vote_which', { n: open }), true);
+  return true;
+}
+
 /** A tap on an option. Answers only with a toast: nothing appears in the group. */
 async function vote(ctx: Ctx, parts: string[]): Promise<void> {
   const parsed = parseVoteParts(parts);
   if (!parsed) return void (await ctx.toast(ctx.t('polls.vote_bad_button'), true));
+  if (await ambiguousNumber(ctx)) return;
   const { db, clock } = ctx.services;
   const poll = await pollForVote(ctx, parsed.shortId);
   if (!poll) return void (await ctx.toast(ctx.t('polls.vote_bad_button'), true));
@@ -95,8 +110,25 @@ async function managedPoll(ctx: Ctx, ref: string): Promise<PollWithOptions> {
 
 const by = (ctx: Ctx) => ({ actor: ctx.actor, via: ctx.via });
 
-/** Lists the community's open polls, with a button to vote in each (and to close, for the committee). */
-async function listPolls(ctx: Ctx): Promise<void> {
+/** "投票 2 1" / `/polls 2 1`: a vote for option 1 of poll 2, by text; refusals go to the voter, not the group. */
+async function voteByText(ctx: Ctx, pollRef: string, position: number): Promise<void> {
+  try {
+    const poll = await requirePoll(ctx.services.db, pollRef, ctx.requireCommunity().id);
+    if (!poll.options.some((o) => o.position === position)) throw new DomainError('polls.vote_bad_option');
+    await vote(ctx, [poll.shortId, String(position)]);
+  } catch (err) {
+    if (!(err instanceof DomainError) || ctx.chat.kind !== 'group') throw err;
+    await ctx.toast(ctx.t(err.key, err.params), true);
+  }
+}
+
+/**
+ * `/polls` lists the community's open polls, with a button to vote in each (and to close, for
+ * the committee); `/polls <number> <option>` votes.
+ */
+async function listPolls(ctx: Ctx, args = ''): Promise<void> {
+  const byText = /^[#＃]?(\d{1,6})\s+(\d{1,2})$/.exec(args.normalize('NFKC').trim());
+  if (byText) return voteByText(ctx, byText[1], Number(byText[2]));
   const community = ctx.requireCommunity();
   const { db } = ctx.services;
   const polls = await db.poll.findMany({ where: { communityId: community.id, status: { in: ['open', 'scheduled'] } }, orderBy: { closesAt: 'asc' }, take: 20, include: withOptions });
@@ -171,7 +203,7 @@ export const pollsFeature: Feature = {
         await ctx.services.scenes.start(ctx, newPollScene.id, args);
       },
     },
-    { name: 'polls', description: 'polls.cmd_polls', order: 31, menu: true, run: (ctx) => listPolls(ctx) },
+    { name: 'polls', description: 'polls.cmd_polls', order: 31, menu: true, run: (ctx, args) => listPolls(ctx, args) },
     {
       name: 'closepoll',
       description: 'polls.cmd_closepoll',

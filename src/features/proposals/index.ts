@@ -9,7 +9,8 @@ import type { Feature } from '../../core/feature.ts';
 import { renderPrompt } from '../../engine/engine.ts';
 import { secondProposal } from '../../domain/proposals/proposals.ts';
 import { onPollClosed, onPollCreated, onRatingClosed } from '../../domain/proposals/reactions.ts';
-import { isStatus } from '../../domain/proposals/states.ts';
+import { proposalByNumber } from '../../domain/proposals/queries.ts';
+import { isStatus, SECONDABLE_STATUSES } from '../../domain/proposals/states.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { PROPOSE_SCENE, proposeScene } from '../../../scenes/propose.ts';
 import { budgetScene, progressScene, rejectScene } from '../../../scenes/proposalCommittee.ts';
@@ -51,9 +52,24 @@ async function resume(ctx: Ctx): Promise<void> {
   await ctx.reply(renderPrompt(ctx, prompt, session.version, false));
 }
 
+/**
+ * On a text-only platform a bare number in a group stands for the option of the LAST message
+ * with options there; with several proposals collecting seconds a resident answering an older
+ * card would second the wrong one, so the number is refused with a pointer to "附议 <number>".
+ */
+async function ambiguousNumber(ctx: Ctx): Promise<boolean> {
+  const byNumber = ctx.incoming.type === 'action' && !ctx.incoming.actionId && ctx.chat.kind === 'group';
+  if (!byNumber || !ctx.community) return false;
+  const open = await ctx.services.db.proposal.count({ where: { communityId: ctx.community.id, status: { in: [...SECONDABLE_STATUSES] } } });
+  if (open < 2) return false;
+  await ctx.toast(ctx.t('proposals.second_which', { n: open }), true);
+  return true;
+}
+
 /** The 附议 button, in a group or a private chat: answered with a toast only. */
 async function second(ctx: Ctx, [id]: string[]): Promise<void> {
   if (!id) throw new DomainError('errors.stale_button');
+  if (await ambiguousNumber(ctx)) return;
   const result = await secondProposal(ctx.services.db, { actor: ctx.actor, via: ctx.via, now: ctx.services.clock() }, id);
   const p = result.proposal;
   await ctx.toast(
@@ -62,6 +78,20 @@ async function second(ctx: Ctx, [id]: string[]): Promise<void> {
       : ctx.t('proposals.seconded', { number: p.number, n: result.seconds, threshold: result.threshold }),
   );
   await afterSecond(ctx.services, result);
+}
+
+/** "附议 3" / `/second 3`: seconds a proposal by its number; refusals go to the person, not the group. */
+async function secondByNumber(ctx: Ctx, args: string): Promise<void> {
+  try {
+    const community = ctx.requireCommunity();
+    const ref = args.split(/\s+/)[0] ?? '';
+    if (!ref) throw new DomainError('proposals.second_usage');
+    const p = await proposalByNumber(ctx.services.db, community.id, ref);
+    await second(ctx, [p.id]);
+  } catch (err) {
+    if (!(err instanceof DomainError) || ctx.chat.kind !== 'group') throw err;
+    await ctx.toast(ctx.t(err.key, err.params), true);
+  }
 }
 
 const num = (s: string | undefined) => (s && s !== '-' && /^\d+$/.test(s) ? Number(s) : null);
@@ -95,6 +125,13 @@ export const proposalsFeature: Feature = {
         ctx.requireCommunity();
         await inPrivate(ctx, PAYLOAD.list, (c) => showList(c, null, null, 0));
       },
+    },
+    {
+      name: 'second',
+      description: 'proposals.commands.second',
+      order: 23,
+      visible: (ctx) => can(ctx.actor, 'proposal.second', ctx.community?.id),
+      run: secondByNumber,
     },
     {
       name: 'myproposals',
