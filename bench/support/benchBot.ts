@@ -4,6 +4,8 @@
  * same `createLinliBot` factory `npm start` uses, a migrated temp SQLite file, fast outbox limits —
  * only the fake is elsewhere.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { createLinliBot, type LinliBot } from '../../src/bot.ts';
 import { createLogger } from '../../src/log.ts';
@@ -21,6 +23,11 @@ export interface BenchBot {
   settle(): Promise<void>;
   /** Delivers everything due in the outbox. */
   flushOutbox(): Promise<void>;
+  /**
+   * Runs `fn`, the measured part. With BENCH_CPU_PROFILE=<file> set, the bot thread's CPU
+   * profile of just this part is written there (open it in Chrome DevTools or aggregate it).
+   */
+  measure<T>(fn: () => Promise<T>): Promise<T>;
   /** Stops the bot, then the fake and its worker. */
   close(): Promise<void>;
 }
@@ -50,6 +57,21 @@ export async function startBenchBot(): Promise<BenchBot> {
     async flushOutbox() {
       const left = await bot.linli.outboxWorker.flush(15_000);
       if (left) throw new Error(`${left} outbox messages still pending`);
+    },
+    async measure(fn) {
+      const out = process.env.BENCH_CPU_PROFILE;
+      if (!out) return fn();
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      try {
+        return await fn();
+      } finally {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(out, JSON.stringify(profile));
+        session.disconnect();
+      }
     },
     async close() {
       await bot.stop();
