@@ -8,7 +8,7 @@
  * says nothing they entered was lost.
  */
 import type { Adapter } from '../adapters/adapter.ts';
-import { isUniqueViolation } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { ensureGroup } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
@@ -29,6 +29,9 @@ export interface Registry {
   actions: Map<string, ActionDef>;
   startPayloads: StartPayloadHandler[];
 }
+
+/** Most update claims written in one statement (3 parameters each). */
+const CLAIM_CHUNK = 200;
 
 /** Dispatches incoming events. One per bot. */
 export class Router {
@@ -62,15 +65,45 @@ export class Router {
     return this.queue.size;
   }
 
-  /** Records the update id; false when it was handled before. */
-  private async claimUpdate(platform: string, updateId: string): Promise<boolean> {
-    try {
-      await this.services.db.processedUpdate.create({ data: { platform, updateId } });
-      return true;
-    } catch (err) {
-      if (isUniqueViolation(err)) return false;
-      throw err;
+  /**
+   * Records the update id; false when it was handled before (also before a restart). Claims
+   * made in the same turn of the event loop — a polling batch arrives at once — are written in
+   * one statement; the primary key still decides, row by row, which update is new.
+   */
+  private claimUpdate(platform: string, updateId: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.claims.push({ platform, updateId, resolve, reject });
+      if (this.claims.length === 1) setImmediate(() => void this.flushClaims());
+    });
+  }
+
+  private readonly claims: { platform: string; updateId: string; resolve: (isNew: boolean) => void; reject: (err: unknown) => void }[] = [];
+
+  private async flushClaims(): Promise<void> {
+    const batch = this.claims.splice(0);
+    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
+      const chunk = batch.slice(i, i + CLAIM_CHUNK);
+      try {
+        const fresh = await this.insertClaims(chunk);
+        for (const c of chunk) {
+          const key = `${c.platform}\u0000${c.updateId}`;
+          // The same update twice in one batch: only its first claim wins.
+          c.resolve(fresh.delete(key));
+        }
+      } catch (err) {
+        for (const c of chunk) c.reject(err);
+      }
     }
+  }
+
+  /** Inserts the claims that are new; returns their keys. Plain SQL, portable to PostgreSQL. */
+  private async insertClaims(chunk: { platform: string; updateId: string }[]): Promise<Set<string>> {
+    const now = new Date();
+    const rows = Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now})`));
+    const inserted = await this.services.db.$queryRaw<{ platform: string; updateId: string }[]>`
+      INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt") VALUES ${rows}
+      ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
+    return new Set(inserted.map((r) => `${r.platform}\u0000${r.updateId}`));
   }
 
   private async handle(adapter: Adapter, incoming: Incoming): Promise<void> {

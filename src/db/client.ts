@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { withStatementCache } from './statementCache.ts';
 
 export type Db = PrismaClient;
 export type { Prisma } from '../generated/prisma/client.ts';
@@ -22,7 +23,7 @@ export function prepareDatabaseFile(url: string): string {
 
 /** Connects to the SQLite file (which must already be migrated) and sets the connection pragmas. */
 export async function openDatabase(file: string): Promise<Db> {
-  const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 });
+  const adapter = withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }));
   const db = new PrismaClient({ adapter });
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');

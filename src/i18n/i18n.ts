@@ -71,8 +71,19 @@ export function createTranslator(opts: { defaultLocale: string; timeZone: string
   f.add('number', (v, lng) => formatNumber(Number(v), lng ?? 'zh-CN'));
   f.add('percent', (v, lng) => formatPercent(Number(v), lng ?? 'zh-CN'));
 
-  const t = (locale: string, key: string, params: Record<string, unknown> = {}) =>
-    instance.t(key, { ...params, lng: locale }) as string;
+  // Texts without parameters never change once loaded: remember them (a bounded set — keys
+  // come from the code, locales from LOCALES, unknown ones fall back).
+  const plain = new Map<string, string>();
+  const t = (locale: string, key: string, params?: Record<string, unknown>) => {
+    if (params && Object.keys(params).length) return instance.t(key, { ...params, lng: locale }) as string;
+    const memo = `${locale}\u0000${key}`;
+    let text = plain.get(memo);
+    if (text === undefined) {
+      text = instance.t(key, { lng: locale }) as string;
+      if (plain.size < 10_000) plain.set(memo, text);
+    }
+    return text;
+  };
   return {
     t,
     bind: (locale) => (key, params) => t(locale, key, params),

@@ -148,6 +148,16 @@ describe('foundation end to end', () => {
     expect(await bot.db.processedUpdate.count({ where: { updateId: String(update.update_id) } })).toBe(1);
   });
 
+  it('handles an update delivered twice in the same batch only once', async () => {
+    const before = fake.messagesTo(zhUser.id).length;
+    const update = fake.sendText({ from: zhUser, text: '/whoami', enqueue: false });
+    fake.pushUpdate(update);
+    fake.pushUpdate({ ...update });
+    await bot.settle();
+    expect(fake.messagesTo(zhUser.id).length).toBe(before + 1);
+    expect(await bot.db.processedUpdate.count({ where: { updateId: String(update.update_id) } })).toBe(1);
+  });
+
   it('answers a failing handler with a localized apology and no stack trace', async () => {
     await bot.say(zhUser, '/boom');
     const text = textOf(bot.last(zhUser.id));

@@ -80,7 +80,7 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteOutcome> {
   const slot = voterSlot(actor, poll);
   if ('ineligible' in slot) throw new DomainError(`polls.ineligible_${slot.ineligible}`);
 
-  const fast = (await insertFirstBallot(db, req, slot, option.id)) ?? (await changeSingleChoice(db, req, slot, option.id));
+  const fast = await fastPath(db, req, slot, option.id);
   if (fast) return fast;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -152,53 +152,52 @@ function storedTime(d: Date): string {
 }
 
 /**
- * The common case in two plain statements in one batch transaction: the voter's first ballot.
- * The insert happens only while the poll is still open (checked in the same statement, so a
- * close that committed first wins) and does nothing when the voter already has a ballot (the
- * unique index decides); either way the caller falls back to the full path. Null then.
+ * The two common cases in plain statements in ONE batch transaction:
+ *
+ * 1. The voter's first ballot. The insert happens only while the poll is still open (checked in
+ *    the same statement, so a close that committed first wins) and does nothing when the voter
+ *    already has a ballot (the unique index decides).
+ * 2. A single-choice poll that allows changes, and a voter who picks another option. Both
+ *    statements see the same state (the ballot exists, holds another option, the poll is open).
+ *    Right after case 1 inserted the ballot with this very option, they change nothing.
+ *
+ * Anything else — the same option again, a multiple-choice poll, a closed poll — changes nothing
+ * here and goes the full way. Null then.
  */
-async function insertFirstBallot(db: Db, req: VoteRequest, slot: VoterSlot, optionId: string): Promise<VoteOutcome | null> {
+async function fastPath(db: Db, req: VoteRequest, slot: VoterSlot, optionId: string): Promise<VoteOutcome | null> {
   const { poll, actor, now } = req;
   const id = randomUUID();
   const at = storedTime(now);
-  const [inserted] = await db.$transaction([
+  const change = poll.maxChoices === 1 && poll.allowChange;
+  const [inserted, , , changed] = await db.$transaction([
     db.$executeRaw`INSERT INTO "Ballot" ("id", "pollId", "voterKey", "personId", "voterName", "advisory", "castAt", "updatedAt")
       SELECT ${id}, ${poll.id}, ${slot.voterKey}, ${actor.personId}, ${req.voterName}, ${slot.advisory ? 1 : 0}, ${at}, ${at}
       WHERE EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')
       ON CONFLICT DO NOTHING`,
     db.$executeRaw`INSERT INTO "BallotChoice" ("ballotId", "optionId") SELECT ${id}, ${optionId} WHERE EXISTS (SELECT 1 FROM "Ballot" WHERE "id" = ${id})`,
+    ...(change
+      ? [
+          db.$executeRaw`UPDATE "Ballot" SET "updatedAt" = ${at}, "personId" = ${actor.personId}, "voterName" = ${req.voterName}
+            WHERE "pollId" = ${poll.id} AND "voterKey" = ${slot.voterKey}
+              AND EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = "Ballot"."id" AND c."optionId" <> ${optionId})
+              AND EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')`,
+          db.$executeRaw`UPDATE "BallotChoice" SET "optionId" = ${optionId}
+            WHERE "ballotId" = (SELECT "id" FROM "Ballot" WHERE "pollId" = ${poll.id} AND "voterKey" = ${slot.voterKey})
+              AND "optionId" <> ${optionId}
+              AND EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')`,
+        ]
+      : []),
   ]);
-  if (inserted !== 1) return null;
-  let first = false;
-  if (!poll.firstVoteAt && !slot.advisory) {
-    const claimed = await db.poll.updateMany({ where: { id: poll.id, firstVoteAt: null }, data: { firstVoteAt: now } });
-    first = claimed.count === 1;
-    // Rules are frozen from now on; later taps need not try again (the poll object may be cached).
-    poll.firstVoteAt = now;
+  if (inserted === 1) {
+    let first = false;
+    if (!poll.firstVoteAt && !slot.advisory) {
+      const claimed = await db.poll.updateMany({ where: { id: poll.id, firstVoteAt: null }, data: { firstVoteAt: now } });
+      first = claimed.count === 1;
+      // Rules are frozen from now on; later taps need not try again (the poll object may be cached).
+      poll.firstVoteAt = now;
+    }
+    return { effect: 'recorded', advisory: slot.advisory, positions: [req.position], first };
   }
-  return { effect: 'recorded', advisory: slot.advisory, positions: [req.position], first };
-}
-
-/**
- * The second common case: a single-choice poll that allows changes, and a voter who picks
- * another option. Both statements see the same state (the ballot exists, holds another option,
- * the poll is open); anything else — the same option again, no ballot, a closed poll — changes
- * nothing here and goes the full way. Null then.
- */
-async function changeSingleChoice(db: Db, req: VoteRequest, slot: VoterSlot, optionId: string): Promise<VoteOutcome | null> {
-  const { poll, actor, now } = req;
-  if (poll.maxChoices !== 1 || !poll.allowChange) return null;
-  const at = storedTime(now);
-  const [, changed] = await db.$transaction([
-    db.$executeRaw`UPDATE "Ballot" SET "updatedAt" = ${at}, "personId" = ${actor.personId}, "voterName" = ${req.voterName}
-      WHERE "pollId" = ${poll.id} AND "voterKey" = ${slot.voterKey}
-        AND EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = "Ballot"."id" AND c."optionId" <> ${optionId})
-        AND EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')`,
-    db.$executeRaw`UPDATE "BallotChoice" SET "optionId" = ${optionId}
-      WHERE "ballotId" = (SELECT "id" FROM "Ballot" WHERE "pollId" = ${poll.id} AND "voterKey" = ${slot.voterKey})
-        AND "optionId" <> ${optionId}
-        AND EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')`,
-  ]);
-  if (changed !== 1) return null;
-  return { effect: 'changed', advisory: slot.advisory, positions: [req.position], first: false };
+  if (change && changed === 1) return { effect: 'changed', advisory: slot.advisory, positions: [req.position], first: false };
+  return null;
 }
