@@ -10,9 +10,8 @@ import { buildDigest } from '../src/domain/digest/digest.ts';
 import { createLogger } from '../src/log.ts';
 import { freshDatabase } from '../tests/support/harness.ts';
 import { makeCommunity } from '../tests/support/fixtures.ts';
-import type { BenchResult } from './outbox.ts';
+import type { BenchResult } from './types.ts';
 
-export type { BenchResult };
 
 const ITEMS = 10_000;
 const RUNS = 5;

@@ -12,17 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { createPoll } from '../src/domain/polls/polls.ts';
 import { makeCommunity, OPERATOR } from '../tests/support/fixtures.ts';
 import { freshDatabase, tempDir } from '../tests/support/harness.ts';
+import type { BenchResult } from './types.ts';
 
-/** One benchmark figure (same shape as bench/types.ts). */
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number; unit: string };
-  ratio?: number;
-  target?: string;
-  pass?: boolean;
-}
 
 const VOTES = 100_000;
 
@@ -78,7 +69,7 @@ export async function run(): Promise<BenchResult[]> {
   await db.$disconnect();
   fill(file, poll.id, poll.options.map((o) => o.id));
 
-  const child = fileURLToPath(new URL('./_exportChild.ts', import.meta.url));
+  const child = fileURLToPath(new URL('./support/exportChild.ts', import.meta.url));
   const results: BenchResult[] = [];
   const raw = await rawExportMs(file, poll.id, join(dir, 'raw.csv'));
   for (const format of ['csv', 'xlsx'] as const) {

@@ -15,17 +15,8 @@ import { createLogger } from '../src/log.ts';
 import { TELEGRAM_LIMITS } from '../src/outbox/rateLimiter.ts';
 import { makeCommunity } from '../tests/support/fixtures.ts';
 import { freshDatabase } from '../tests/support/harness.ts';
+import type { BenchResult } from './types.ts';
 
-/** One benchmark figure (bench/run.ts prints them). */
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number; unit: string };
-  ratio?: number;
-  target?: string;
-  pass?: boolean;
-}
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
 /** 1 Telegram second lasts 400 ms: 1,000 messages at 25/s take 16 s instead of 40 s. */
@@ -40,7 +31,7 @@ interface ServerStats {
 /** Starts the fake server in a child process; resolves with its address and a stats query. */
 async function startServer(timeScale: number): Promise<{ apiRoot: string; token: string; stats(): Promise<ServerStats>; close(): Promise<void> }> {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const child: ChildProcess = fork(join(here, 'fakeServerProcess.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FAKE_TIME_SCALE: String(timeScale) } });
+  const child: ChildProcess = fork(join(here, 'support', 'fakeServerProcess.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FAKE_TIME_SCALE: String(timeScale) } });
   const next = <T>(type: string) => new Promise<T>((resolve) => child.on('message', function on(m: { type: string }) {
     if (m.type !== type) return;
     child.off('message', on);

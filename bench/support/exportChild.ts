@@ -4,11 +4,11 @@
  * export's alone; `baseRssMb` is the RSS once the database client is loaded and the poll read,
  * before the first ballot is, so the export's own growth can be told from the client's size.
  */
-import { openDatabase } from '../src/db/client.ts';
-import { requirePoll } from '../src/domain/polls/polls.ts';
-import { writeTable } from '../src/export/table.ts';
-import { pollExportSheets } from '../src/features/polls/export.ts';
-import { createTranslator } from '../src/i18n/i18n.ts';
+import { openDatabase } from '../../src/db/client.ts';
+import { requirePoll } from '../../src/domain/polls/polls.ts';
+import { writeTable } from '../../src/export/table.ts';
+import { pollExportSheets } from '../../src/features/polls/export.ts';
+import { createTranslator } from '../../src/i18n/i18n.ts';
 
 const [file, pollId, out, format] = process.argv.slice(2);
 let peak = process.memoryUsage().rss;

@@ -3,7 +3,7 @@
  * clock — which decides what counts as a limit violation — does not stall whenever the bot's
  * event loop does (as it would in one process, bunching arrivals up). Talks over the IPC channel.
  */
-import { startFakeBotApi } from '../tests/support/fakeBotApi.ts';
+import { startFakeBotApi } from '../../tests/support/fakeBotApi.ts';
 
 const timeScale = Number(process.env.FAKE_TIME_SCALE ?? 1);
 const fake = await startFakeBotApi({ enforceLimits: true, limits: { timeScale } });
