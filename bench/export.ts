@@ -13,6 +13,8 @@ import { createPoll } from '../src/domain/polls/polls.ts';
 import { makeCommunity, OPERATOR } from '../tests/support/fixtures.ts';
 import { freshDatabase, tempDir } from '../tests/support/harness.ts';
 import type { BenchResult } from './types.ts';
+// The same heap limit `linli export` runs with, so the figure is the CLI's.
+import { EXPORT_HEAP_FLAG } from '../bin/heap.mjs';
 
 
 const VOTES = 100_000;
@@ -73,7 +75,7 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const raw = await rawExportMs(file, poll.id, join(dir, 'raw.csv'));
   for (const format of ['csv', 'xlsx'] as const) {
-    const json = execFileSync(process.execPath, ['--import', 'tsx', child, file, poll.id, join(dir, `poll.${format}`), format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const json = execFileSync(process.execPath, [EXPORT_HEAP_FLAG, '--import', 'tsx', child, file, poll.id, join(dir, `poll.${format}`), format], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const m = JSON.parse(json) as { ms: number; peakRssMb: number; baseRssMb: number; rows: number };
     results.push({
       name: `export of ${VOTES.toLocaleString('en')} votes as ${format.toUpperCase()}: time`,

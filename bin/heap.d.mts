@@ -1,0 +1,1 @@
+export declare const EXPORT_HEAP_FLAG: string;
