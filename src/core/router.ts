@@ -9,7 +9,7 @@
  */
 import type { Adapter } from '../adapters/adapter.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { ensureGroup } from '../domain/residents/communities.ts';
+import { communityById, ensureGroup } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
@@ -128,7 +128,7 @@ export class Router {
     let community: Community | null = null;
     if (incoming.chat.kind === 'group') {
       group = await ensureGroup(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title });
-      community = group.communityId ? await db.community.findUnique({ where: { id: group.communityId } }) : null;
+      community = group.communityId ? await communityById(db, group.communityId) : null;
     } else {
       community = await this.activeCommunity(person, actor);
     }
@@ -140,7 +140,7 @@ export class Router {
   private async activeCommunity(person: Person, actor: Actor): Promise<Community | null> {
     const mine = communitiesOf(actor);
     const id = person.activeCommunityId && (mine.includes(person.activeCommunityId) || actor.isAdmin) ? person.activeCommunityId : mine.length === 1 ? mine[0] : null;
-    return id ? this.services.db.community.findUnique({ where: { id } }) : null;
+    return id ? communityById(this.services.db, id) : null;
   }
 
   private async route(ctx: Ctx): Promise<void> {
