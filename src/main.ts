@@ -41,7 +41,7 @@ export async function runBot(config: Config, io: { input: Readable; output: Writ
   if (consoleMode) {
     const i18n = createTranslator({ defaultLocale: config.LINLI_DEFAULT_LOCALE, timeZone: config.LINLI_TIMEZONE });
     const t = i18n.bind(config.LINLI_DEFAULT_LOCALE);
-    const community = await ensureDemoCommunity(db, t('roles.verified'));
+    const community = await ensureDemoCommunity(db, t('console.demo_name'));
     io.output.write(`${t('console.banner', { db: file, community: community?.name ?? '—', role: t('roles.verified') })}\n`);
     adapters.push((services) =>
       createConsoleAdapter({
