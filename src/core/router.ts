@@ -9,7 +9,7 @@
  */
 import type { Adapter } from '../adapters/adapter.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { communityById, ensureGroup } from '../domain/residents/communities.ts';
+import { communityById, groupWithCommunity } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
@@ -127,8 +127,7 @@ export class Router {
     let group: ChatGroup | null = null;
     let community: Community | null = null;
     if (incoming.chat.kind === 'group') {
-      group = await ensureGroup(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title });
-      community = group.communityId ? await communityById(db, group.communityId) : null;
+      ({ group, community } = await groupWithCommunity(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title }));
     } else {
       community = await this.activeCommunity(person, actor);
     }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../core/errors.ts';
-import { isUniqueViolation, type Db } from '../../db/client.ts';
+import { isUniqueViolation, type Db, type Prisma } from '../../db/client.ts';
 import type { Poll, PollOption } from '../../generated/prisma/client.ts';
 import { householdIn, rolesIn, type Actor } from '../residents/roles.ts';
 import { isOpen } from './polls.ts';
@@ -163,13 +163,15 @@ function storedTime(d: Date): string {
  *
  * Anything else — the same option again, a multiple-choice poll, a closed poll — changes nothing
  * here and goes the full way. Null then.
+ *
+ * The statements of taps arriving together are committed together (see {@link TapCommitter}).
  */
 async function fastPath(db: Db, req: VoteRequest, slot: VoterSlot, optionId: string): Promise<VoteOutcome | null> {
   const { poll, actor, now } = req;
   const id = randomUUID();
   const at = storedTime(now);
   const change = poll.maxChoices === 1 && poll.allowChange;
-  const [inserted, , , changed] = await db.$transaction([
+  const [inserted, , , changed] = await tapCommitter(db).run(() => [
     db.$executeRaw`INSERT INTO "Ballot" ("id", "pollId", "voterKey", "personId", "voterName", "advisory", "castAt", "updatedAt")
       SELECT ${id}, ${poll.id}, ${slot.voterKey}, ${actor.personId}, ${req.voterName}, ${slot.advisory ? 1 : 0}, ${at}, ${at}
       WHERE EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')
@@ -200,4 +202,70 @@ async function fastPath(db: Db, req: VoteRequest, slot: VoterSlot, optionId: str
   }
   if (change && changed === 1) return { effect: 'changed', advisory: slot.advisory, positions: [req.position], first: false };
   return null;
+}
+
+/** Most taps committed in one transaction. */
+const MAX_TAPS_PER_COMMIT = 100;
+
+/**
+ * Group commit of fast-path taps. A polling batch hands the bot up to a hundred taps at once;
+ * giving each its own transaction serializes them on the driver's transaction lock and pays a
+ * BEGIN/COMMIT (a WAL write) per tap. Taps submitted in the same turn of the event loop are run
+ * as ONE batch transaction instead, each tap's statements in submission order, so the outcome is
+ * exactly that of running the taps one after another: every statement still checks the state it
+ * needs (poll open, ballot present, other option chosen) and the unique index on
+ * (pollId, voterKey) still decides who holds a ballot. Each tap reads its own row counts.
+ *
+ * If the shared transaction fails, nothing of it was written; each tap then runs again in its own
+ * transaction, so one bad tap cannot fail the others.
+ */
+class TapCommitter {
+  private queue: { build: () => Prisma.PrismaPromise<number>[]; resolve: (counts: number[]) => void; reject: (err: unknown) => void }[] = [];
+
+  constructor(private readonly db: Db) {}
+
+  /** Runs the statements `build` makes (in a transaction shared with other taps); their row counts. */
+  run(build: () => Prisma.PrismaPromise<number>[]): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ build, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const all = this.queue;
+    this.queue = [];
+    for (let i = 0; i < all.length; i += MAX_TAPS_PER_COMMIT) {
+      const taps = all.slice(i, i + MAX_TAPS_PER_COMMIT);
+      const statements = taps.map((t) => t.build());
+      try {
+        const counts = await this.db.$transaction(statements.flat());
+        let at = 0;
+        for (let k = 0; k < taps.length; k++) {
+          taps[k].resolve(counts.slice(at, at + statements[k].length));
+          at += statements[k].length;
+        }
+      } catch (err) {
+        if (taps.length === 1) {
+          taps[0].reject(err);
+          continue;
+        }
+        for (const t of taps) {
+          try {
+            t.resolve(await this.db.$transaction(t.build()));
+          } catch (e) {
+            t.reject(e);
+          }
+        }
+      }
+    }
+  }
+}
+
+const committers = new WeakMap<Db, TapCommitter>();
+
+function tapCommitter(db: Db): TapCommitter {
+  let c = committers.get(db);
+  if (!c) committers.set(db, (c = new TapCommitter(db)));
+  return c;
 }
