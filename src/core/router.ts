@@ -54,15 +54,26 @@ export class Router {
     await this.queue.run(key, () => this.handle(adapter, incoming));
   }
 
-  /** Stops taking new events and waits for the ones in flight. */
+  /** Stops taking new events and waits for the ones in flight (and their button answers). */
   async drain(): Promise<void> {
     this.accepting = false;
     await this.queue.idle();
+    await Promise.all(this.answers);
   }
 
-  /** Events queued or running. */
+  /** Events queued or running, and button answers still on their way. */
   get pending(): number {
-    return this.queue.size;
+    return this.queue.size + this.answers.size;
+  }
+
+  /** Button answers sent with `ctx.toastInBackground` that have not arrived yet. */
+  private readonly answers = new Set<Promise<void>>();
+
+  private trackAnswer(answer: Promise<void>): void {
+    const tracked: Promise<void> = answer
+      .catch((err) => this.services.log.warn({ err }, 'answerAction failed'))
+      .finally(() => this.answers.delete(tracked));
+    this.answers.add(tracked);
   }
 
   /**
@@ -132,7 +143,7 @@ export class Router {
       community = await this.activeCommunity(person, actor);
     }
     const locale = resolveLocale(person.locale, incoming.sender.languageCode ?? person.clientLanguage ?? undefined, config.LINLI_DEFAULT_LOCALE);
-    return createCtx({ services: this.services, adapter, incoming, person, actor, locale, group, community });
+    return createCtx({ services: this.services, adapter, incoming, person, actor, locale, group, community, track: (answer) => this.trackAnswer(answer) });
   }
 
   /** In a private chat: the community chosen with /community, else the only one the person belongs to. */
