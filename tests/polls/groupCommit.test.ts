@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
+import { closePoll, createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
 import { castVote, type VoteOutcome } from '../../src/domain/polls/voting.ts';
 import { loadActor } from '../../src/domain/residents/people.ts';
 import type { Actor } from '../../src/domain/residents/roles.ts';
@@ -103,5 +103,24 @@ describe('taps committed together', () => {
     const ballots = await ballotsOf(poll.id);
     expect(ballots.map((b) => b.personId).sort()).toEqual([voters[0].person.id, voters[2].person.id].sort());
     expect(ballots.every((b) => b.positions.length === 1)).toBe(true);
+  });
+
+  it('answers the same option again as unchanged, but refuses it to another household member where changes are not allowed', async () => {
+    const poll = await newPoll('households', false);
+    expect((await tap(poll, 0, 2)).effect).toBe('recorded');
+    expect(await tap(poll, 0, 2)).toEqual({ effect: 'unchanged', advisory: false, positions: [2], first: false });
+    await expect(tap(poll, 1, 2)).rejects.toMatchObject({ key: 'polls.household_voted' });
+    await expect(tap(poll, 1, 1)).rejects.toMatchObject({ key: 'polls.household_voted' });
+    expect(await ballotsOf(poll.id)).toEqual([expect.objectContaining({ personId: voters[0].person.id, positions: [2] })]);
+  });
+
+  it('refuses taps on a poll closed after the voter loaded it, the same option again included', async () => {
+    const poll = await newPoll('residents');
+    expect((await tap(poll, 0, 1)).effect).toBe('recorded');
+    await closePoll(db, poll.id, now, null, true);
+    // `poll` is the copy loaded while it was open (the bot caches open polls).
+    for (const position of [1, 2]) await expect(tap(poll, 0, position)).rejects.toMatchObject({ key: 'polls.vote_closed' });
+    await expect(tap(poll, 1, 1)).rejects.toMatchObject({ key: 'polls.vote_closed' });
+    expect((await ballotsOf(poll.id)).map((b) => b.positions)).toEqual([[1]]);
   });
 });
