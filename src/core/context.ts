@@ -32,6 +32,13 @@ export interface Ctx {
   reply(message: OutMessage | string): Promise<SentRef | undefined>;
   /** Answers a button press privately (a toast on Telegram, a private message elsewhere). */
   toast(text: string, alert?: boolean): Promise<void>;
+  /**
+   * Like {@link Ctx.toast}, but a button press is answered without waiting for the platform's
+   * reply: the handler (and with it the platform's batch of updates) can finish while the answer
+   * is on its way. The router still counts the answer as pending work until it arrived, and logs
+   * a failure. Anything other than a button answer is sent and awaited as with `toast`.
+   */
+  toastInBackground(text: string, alert?: boolean): Promise<void>;
   /** Sends to the person's private chat. */
   replyPrivately(message: OutMessage | string): Promise<void>;
   /** A deep link into the private chat, where the platform has them. */
@@ -54,6 +61,8 @@ export interface CtxInit {
   locale: Locale;
   group: ChatGroup | null;
   community: Community | null;
+  /** Takes a button answer still in flight (see {@link Ctx.toastInBackground}); none: it is awaited. */
+  track?: (answer: Promise<void>) => void;
 }
 
 /** The same context for a different event (a numbered reply turned into a button press). */
@@ -98,6 +107,14 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
         return;
       }
       if (text) await adapter.send(privateChat.chatId, { text });
+    },
+    async toastInBackground(text, alert) {
+      if (init.track && incoming.type === 'action' && incoming.actionId && !answered) {
+        answered = true;
+        init.track(adapter.answerAction(incoming.actionId, text || undefined, alert));
+        return;
+      }
+      await ctx.toast(text, alert);
     },
     async replyPrivately(message) {
       await sendWithRetry(adapter, privateChat.chatId, asMessage(message));

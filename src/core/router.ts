@@ -9,7 +9,7 @@
  */
 import type { Adapter } from '../adapters/adapter.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { communityById, ensureGroup } from '../domain/residents/communities.ts';
+import { communityById, groupWithCommunity } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
@@ -54,15 +54,26 @@ export class Router {
     await this.queue.run(key, () => this.handle(adapter, incoming));
   }
 
-  /** Stops taking new events and waits for the ones in flight. */
+  /** Stops taking new events and waits for the ones in flight (and their button answers). */
   async drain(): Promise<void> {
     this.accepting = false;
     await this.queue.idle();
+    await Promise.all(this.answers);
   }
 
-  /** Events queued or running. */
+  /** Events queued or running, and button answers still on their way. */
   get pending(): number {
-    return this.queue.size;
+    return this.queue.size + this.answers.size;
+  }
+
+  /** Button answers sent with `ctx.toastInBackground` that have not arrived yet. */
+  private readonly answers = new Set<Promise<void>>();
+
+  private trackAnswer(answer: Promise<void>): void {
+    const tracked: Promise<void> = answer
+      .catch((err) => this.services.log.warn({ err }, 'answerAction failed'))
+      .finally(() => this.answers.delete(tracked));
+    this.answers.add(tracked);
   }
 
   /**
@@ -127,13 +138,12 @@ export class Router {
     let group: ChatGroup | null = null;
     let community: Community | null = null;
     if (incoming.chat.kind === 'group') {
-      group = await ensureGroup(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title });
-      community = group.communityId ? await communityById(db, group.communityId) : null;
+      ({ group, community } = await groupWithCommunity(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title }));
     } else {
       community = await this.activeCommunity(person, actor);
     }
     const locale = resolveLocale(person.locale, incoming.sender.languageCode ?? person.clientLanguage ?? undefined, config.LINLI_DEFAULT_LOCALE);
-    return createCtx({ services: this.services, adapter, incoming, person, actor, locale, group, community });
+    return createCtx({ services: this.services, adapter, incoming, person, actor, locale, group, community, track: (answer) => this.trackAnswer(answer) });
   }
 
   /** In a private chat: the community chosen with /community, else the only one the person belongs to. */

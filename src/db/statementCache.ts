@@ -24,15 +24,50 @@ interface AdapterStatement {
   raw(): { all(): unknown[] };
 }
 
-function wrap(stmt: Statement, args: unknown[]): AdapterStatement {
-  const params = args.length ? [args] : [];
-  return {
-    reader: stmt.reader,
-    run: () => stmt.run(...params),
-    columns: () => stmt.columns(),
-    raw: () => ({ all: () => stmt.raw(true).all(...params) }),
-  };
+/**
+ * A cached statement with the arguments of one call. A class rather than a bag of closures: the
+ * adapter binds a statement for every query, and tsx (esbuild's keepNames) wraps each closure
+ * created per call in a `__name(...)` property definition, which showed up in profiles.
+ */
+class BoundStatement implements AdapterStatement {
+  constructor(
+    private readonly stmt: Statement,
+    private readonly args: unknown[],
+  ) {}
+
+  get reader(): boolean {
+    return this.stmt.reader;
+  }
+
+  run(): unknown {
+    return this.args.length ? this.stmt.run(this.args) : this.stmt.run();
+  }
+
+  columns(): ReturnType<Statement['columns']> {
+    // The result columns of a prepared statement are fixed (the bot does not change its schema
+    // while running); asking SQLite again for every query allocated a fresh description.
+    let cols = columnsOf.get(this.stmt);
+    if (!cols) columnsOf.set(this.stmt, (cols = this.stmt.columns()));
+    return cols;
+  }
+
+  raw(): { all(): unknown[] } {
+    return this;
+  }
+
+  all(): unknown[] {
+    const stmt = this.stmt.raw(true);
+    return this.args.length ? stmt.all(this.args) : stmt.all();
+  }
+
+  /** better-sqlite3's `bind` on the cached statement: the arguments travel with each call. */
+  bind(args: unknown[]): BoundStatement {
+    return new BoundStatement(this.stmt, args);
+  }
 }
+
+const NO_ARGS: unknown[] = [];
+const columnsOf = new WeakMap<Statement, ReturnType<Statement['columns']>>();
 
 /** Makes `db.prepare` return cached statements (for the driver adapter's use only). */
 export function cacheStatements(db: Database): Database {
@@ -48,8 +83,7 @@ export function cacheStatements(db: Database): Database {
       if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
     }
     cache.set(sql, stmt);
-    const s = stmt;
-    return Object.assign(wrap(s, []), { bind: (args: unknown[]) => wrap(s, args) });
+    return new BoundStatement(stmt, NO_ARGS);
   };
   (db as unknown as { prepare: typeof cachedPrepare }).prepare = cachedPrepare;
   return db;

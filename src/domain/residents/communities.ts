@@ -3,7 +3,7 @@
  */
 import { DomainError } from '../../core/errors.ts';
 import type { Db } from '../../db/client.ts';
-import type { ChatGroup, Community } from '../../generated/prisma/client.ts';
+import { Prisma, type ChatGroup, type Community } from '../../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './permissions.ts';
 import type { Actor } from './roles.ts';
@@ -53,6 +53,38 @@ export async function ensureGroup(db: Db, chat: { platform: string; chatId: stri
     create: { platform: chat.platform, chatId: chat.chatId, title: chat.title ?? null },
     update: chat.title ? { title: chat.title, active: true } : { active: true },
   });
+}
+
+/** The community's columns, prefixed so they do not collide with the group's in one row. */
+const COMMUNITY_COLUMNS = Prisma.raw(
+  Object.values(Prisma.CommunityScalarFieldEnum)
+    .map((f) => `c."${f}" AS "c:${f}"`)
+    .join(', '),
+);
+
+/**
+ * {@link ensureGroup} and the group's community, in ONE plain query for a known, unchanged group
+ * (every group event needs both; two queries cost twice the Prisma overhead). Anything else —
+ * a new group, a new title, a group marked inactive — takes the ordinary way.
+ */
+export async function groupWithCommunity(db: Db, chat: { platform: string; chatId: string; title?: string }): Promise<{ group: ChatGroup; community: Community | null }> {
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT g.*, ${COMMUNITY_COLUMNS} FROM "ChatGroup" g LEFT JOIN "Community" c ON c."id" = g."communityId"
+    WHERE g."platform" = ${chat.platform} AND g."chatId" = ${chat.chatId}`;
+  if (row) {
+    const group: Record<string, unknown> = {};
+    const community: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) {
+      if (k.startsWith('c:')) community[k.slice(2)] = v;
+      else group[k] = v;
+    }
+    const known = group as unknown as ChatGroup;
+    if (known.active && (!chat.title || chat.title === known.title)) {
+      return { group: known, community: community.id != null ? (community as unknown as Community) : null };
+    }
+  }
+  const group = await ensureGroup(db, chat);
+  return { group, community: group.communityId ? await communityById(db, group.communityId) : null };
 }
 
 /**

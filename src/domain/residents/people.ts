@@ -37,10 +37,10 @@ export async function resolveActor(db: Db, account: PlatformAccount, admins: Adm
     const { memberships, person } = existing;
     const language = account.languageCode && account.languageCode !== person.clientLanguage ? account.languageCode : undefined;
     if ((isAdmin && !person.isAdmin) || language) {
-      const updated = await db.person.update({
-        where: { id: person.id },
-        data: { isAdmin: isAdmin || person.isAdmin, ...(language ? { clientLanguage: language } : {}) },
-      });
+      // A person's first event (or a new app language): one plain statement, no re-read — the
+      // row is already in hand. This runs once per person, e.g. for everyone in a first big vote.
+      const updated: Person = { ...person, isAdmin: isAdmin || person.isAdmin, clientLanguage: language ?? person.clientLanguage };
+      await db.$executeRaw`UPDATE "Person" SET "isAdmin" = ${updated.isAdmin}, "clientLanguage" = ${updated.clientLanguage} WHERE "id" = ${person.id}`;
       return { person: updated, actor: toActor(updated, memberships) };
     }
     return { person, actor: toActor(person, memberships) };

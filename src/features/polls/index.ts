@@ -96,8 +96,9 @@ async function vote(ctx: Ctx, parts: string[]): Promise<void> {
   const poll = await pollForVote(ctx, parsed.shortId);
   if (!poll) return void (await ctx.toast(ctx.t('polls.vote_bad_button'), true));
   const outcome = await castVote(db, { poll, actor: ctx.actor, voterName: ctx.person.displayName, position: parsed.position, now: clock() });
-  await ctx.toast(toastFor(ctx, poll, outcome), outcome.effect === 'unchanged');
   if (outcome.effect !== 'unchanged') refresher(ctx.services).schedule(poll.id);
+  // The vote is committed; the toast need not hold up the rest of the polling batch.
+  await ctx.toastInBackground(toastFor(ctx, poll, outcome), outcome.effect === 'unchanged');
 }
 
 /** The poll for a committee action by number/id in the acting community. */
