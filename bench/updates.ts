@@ -6,27 +6,13 @@
  * better-sqlite3 loop inserting one row per statement into a WAL database, i.e. the cheapest
  * durable write per update this machine can do.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { tempDir } from '../tests/support/harness.ts';
 import { startBenchBot } from './support/benchBot.ts';
+import { rawInsertsPerSecond } from './support/rawInserts.ts';
 import type { BenchResult } from './types.ts';
 
 const USERS = 200;
 const PER_USER = 15;
 
-function rawInsertsPerSecond(n: number): number {
-  const db = new Database(join(tempDir('linli-bench-'), 'raw.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, platform TEXT, update_id TEXT, at INTEGER, UNIQUE(platform, update_id))');
-  const insert = db.prepare('INSERT INTO t (platform, update_id, at) VALUES (?, ?, ?)');
-  const start = performance.now();
-  for (let i = 0; i < n; i++) insert.run('telegram', String(i), Date.now());
-  const seconds = (performance.now() - start) / 1000;
-  db.close();
-  return n / seconds;
-}
 
 export async function run(): Promise<BenchResult[]> {
   const bench = await startBenchBot();

@@ -7,31 +7,17 @@
  * Bot API runs in a worker thread (bench/support/fakeInWorker.ts), as Telegram is elsewhere in
  * production.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { createPoll } from '../src/domain/polls/polls.ts';
 import { publishPoll } from '../src/features/polls/lifecycle.ts';
 import { bindTelegramGroup, makeCommunity, OPERATOR, telegramPerson } from '../tests/support/fixtures.ts';
-import { tempDir } from '../tests/support/harness.ts';
 import { startBenchBot } from './support/benchBot.ts';
+import { rawInsertsPerSecond } from './support/rawInserts.ts';
 import type { BenchResult } from './types.ts';
 
 const VOTERS = 300;
 const TAPS_PER_VOTER = 4;
 const GROUP = -100900;
 
-function rawBallotInsertsPerSecond(n: number): number {
-  const db = new Database(join(tempDir('linli-bench-'), 'raw.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE ballot (id INTEGER PRIMARY KEY, poll_id TEXT, voter_key TEXT, option_id TEXT, cast_at INTEGER, UNIQUE(poll_id, voter_key))');
-  const insert = db.prepare('INSERT INTO ballot (poll_id, voter_key, option_id, cast_at) VALUES (?, ?, ?, ?)');
-  const start = performance.now();
-  for (let i = 0; i < n; i++) insert.run('poll', `p:${i}`, 'opt', Date.now());
-  const seconds = (performance.now() - start) / 1000;
-  db.close();
-  return n / seconds;
-}
 
 export async function run(): Promise<BenchResult[]> {
   const bench = await startBenchBot();
@@ -80,13 +66,13 @@ export async function run(): Promise<BenchResult[]> {
     const seconds = (performance.now() - start) / 1000;
     const perSecond = handled / seconds;
     const ballots = await db.ballot.count({ where: { pollId: poll.id } });
-    const raw = rawBallotInsertsPerSecond(20_000);
+    const raw = rawInsertsPerSecond(20_000);
     return [
       {
         name: `votes through the whole stack (${VOTERS} people × ${TAPS_PER_VOTER} taps)`,
         value: perSecond,
         unit: 'votes/s',
-        baseline: { name: 'raw better-sqlite3 ballot inserts', value: raw, unit: 'rows/s' },
+        baseline: { name: 'raw better-sqlite3 inserts', value: raw, unit: 'rows/s' },
         ratio: perSecond / raw,
         target: '≥ 1000 votes/s, exactly one ballot per person',
         pass: perSecond >= 1000 && handled === total && ballots === VOTERS,
