@@ -10,6 +10,7 @@ import { cleanText, LIMITS, parseQuorum, type Electorate, type PassRule, type Qu
 import { requirePermission } from '../src/domain/residents/permissions.ts';
 import { publishPoll } from '../src/features/polls/lifecycle.ts';
 import type { Ctx } from '../src/core/context.ts';
+import { parseSendTime } from '../src/domain/announcements/sendTime.ts';
 
 type Mode = 'standard' | 'custom' | 'proposals';
 type Ballot = 'anon-change' | 'anon-final' | 'named-change' | 'named-final';
@@ -23,6 +24,8 @@ interface NewPollState {
   options?: string[];
   maxChoices?: number;
   electorate?: Electorate;
+  /** ISO time voting opens; absent = at once. */
+  opensAt?: string;
   durationHours?: number;
   quorum?: Quorum;
   rule?: PassRule;
@@ -37,6 +40,11 @@ const BALLOTS: Ballot[] = ['anon-change', 'anon-final', 'named-change', 'named-f
 export function splitOptions(text: string): string[] {
   const parts = text.includes('\n') ? text.split('\n') : text.split(/[;；、]/);
   return parts.map((s) => cleanText(s.replace(/^\s*(\d+[.、)]|[-*•])\s*/, ''))).filter(Boolean);
+}
+
+/** When voting opens: the chosen time, or now. */
+function opensAt(ctx: Ctx, s: NewPollState): Date {
+  return s.opensAt ? new Date(s.opensAt) : ctx.services.clock();
 }
 
 function optionCount(state: NewPollState): number {
@@ -114,6 +122,18 @@ export const newPollScene = defineScene<NewPollState>({
       apply: (s, a) => ({ ...s, electorate: a as Electorate }),
     },
     {
+      id: 'opens',
+      prompt: (ctx) => ({ kind: 'text', text: ctx.t('polls.ask_opens'), max: 40 }),
+      validate: (a, ctx) => {
+        const when = parseSendTime(String(a), ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE);
+        if (!when.ok) return invalid(when.reason === 'past' ? 'polls.err_opens_past' : `polls.err_opens_${when.reason}`);
+      },
+      apply: (s, a, ctx) => {
+        const when = parseSendTime(String(a), ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE);
+        return { ...s, opensAt: when.ok && !when.now ? when.at.toISOString() : undefined };
+      },
+    },
+    {
       id: 'duration',
       prompt: (ctx) => ({
         kind: 'choice',
@@ -157,7 +177,8 @@ export const newPollScene = defineScene<NewPollState>({
             options: options.map((o, i) => `${i + 1}. ${o}`).join('\n'),
             choice: (s.maxChoices ?? 1) === 1 ? ctx.t('polls.single') : ctx.t('polls.multi', { k: s.maxChoices }),
             electorate: ctx.t(`polls.electorate_${s.electorate}`),
-            when: new Date(ctx.services.clock().getTime() + (s.durationHours ?? 72) * 3_600_000),
+            opens: s.opensAt ? ctx.t('polls.opens_at', { at: new Date(s.opensAt) }) : ctx.t('polls.opens_now'),
+            when: new Date(opensAt(ctx, s).getTime() + (s.durationHours ?? 72) * 3_600_000),
             quorum,
             rule: ctx.t(`polls.rule_${s.rule}`),
             ballot: ctx.t(`polls.ballot_${s.ballot}`),
@@ -184,13 +205,19 @@ export const newPollScene = defineScene<NewPollState>({
         electorate: s.electorate ?? 'residents',
         anonymous: (s.ballot ?? 'anon-change').startsWith('anon'),
         allowChange: (s.ballot ?? 'anon-change').endsWith('change'),
-        closesAt: new Date(now.getTime() + (s.durationHours ?? 72) * 3_600_000),
+        opensAt: opensAt(ctx, s),
+        closesAt: new Date(opensAt(ctx, s).getTime() + (s.durationHours ?? 72) * 3_600_000),
         quorum: s.quorum ?? { kind: 'none' },
         rule: s.rule ?? 'majority',
         liveResults: s.live ?? false,
       },
       now,
     );
+    if (poll.status === 'scheduled') {
+      // The scheduler opens and posts it at its time (polls-tick).
+      await ctx.reply(ctx.t('polls.created_scheduled', { number: poll.number, opens: poll.opensAt }));
+      return;
+    }
     const groups = await publishPoll(ctx.services, poll);
     await ctx.reply(ctx.t('polls.created', { number: poll.number, groups }));
   },

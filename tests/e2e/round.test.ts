@@ -90,6 +90,7 @@ it('runs a full round of 民生微实事 in chat, each publication once and ever
   await press(committee, '候选民生微实事项目（2个）');
   await bot.say(committee, '1');
   await press(committee, '本社区已认证居民');
+  await bot.say(committee, '现在');
   await press(committee, '3天');
   await press(committee, '跳过');
   await press(committee, '得票超过实际投票人数的半数');

@@ -41,6 +41,7 @@ export const pollScenarios: Scenario[] = [
       { choose: '跳过', as: committee },
       { choose: '赞成／反对／弃权', as: committee },
       { choose: '本社区已认证居民', as: committee },
+      { say: '现在', as: committee },
       { choose: '3天', as: committee },
       { say: '很多人', as: committee },
       { expect: committee, contains: '最低投票人数请填写人数', back: 1 },
