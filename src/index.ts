@@ -5,7 +5,7 @@
  *
  * ```ts
  * import { createLinliBot } from 'linli';
- * import { PuppetMock, mock } from 'wechaty-puppet-mock';
+ * // PuppetMock and mock come from the wechaty-puppet-mock package (see README "Embedding").
  *
  * const mocker = new mock.Mocker();
  * const bot = await createLinliBot({

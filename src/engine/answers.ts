@@ -9,9 +9,15 @@ import type { Answer, Prompt } from './scene.ts';
 /** The result of reading an answer. */
 export type Parsed = { ok: true; answer: Answer } | { ok: false; reason: string; params?: Record<string, unknown> };
 
-const YES = new Set(['是', '是的', '确认', '确定', '好', '好的', '对', 'y', 'yes', 'ok', 'confirm']);
-const NO = new Set(['否', '不', '不是', '取消', '不要', 'n', 'no']);
-const SKIP = new Set(['跳过', '略过', '无', 'skip', '/skip']);
+/**
+ * The words that mean yes, no and skip. They come from locales/<language>/scene.json
+ * ("words"), all languages at once: someone chatting in Chinese may still type "ok".
+ */
+export interface AnswerWords {
+  yes: ReadonlySet<string>;
+  no: ReadonlySet<string>;
+  skip: ReadonlySet<string>;
+}
 
 /** Reads a number the way residents type it: full-width digits, commas, a trailing 元. */
 export function parseNumber(raw: string): number | null {
@@ -27,11 +33,11 @@ export function charLength(s: string): number {
 }
 
 /** Parses an incoming event against a prompt. `buttonIndex` is set when a scene button was tapped. */
-export function parseAnswer(prompt: Prompt, incoming: Incoming, buttonIndex?: number | 'skip'): Parsed {
+export function parseAnswer(prompt: Prompt, incoming: Incoming, words: AnswerWords, buttonIndex?: number | 'skip'): Parsed {
   const optional = 'optional' in prompt && prompt.optional;
   if (buttonIndex === 'skip') return optional ? { ok: true, answer: null } : { ok: false, reason: 'scene.not_optional' };
   const text = incoming.type === 'text' ? incoming.text.trim() : undefined;
-  if (text !== undefined && optional && SKIP.has(text.toLowerCase())) return { ok: true, answer: null };
+  if (text !== undefined && optional && words.skip.has(text.toLowerCase())) return { ok: true, answer: null };
 
   switch (prompt.kind) {
     case 'text': {
@@ -69,8 +75,8 @@ export function parseAnswer(prompt: Prompt, incoming: Incoming, buttonIndex?: nu
       if (typeof buttonIndex === 'number') return { ok: true, answer: buttonIndex === 0 };
       if (text === undefined) return { ok: false, reason: 'scene.yes_or_no' };
       const lower = text.toLowerCase();
-      if (YES.has(lower) || lower === '1') return { ok: true, answer: true };
-      if (NO.has(lower) || lower === '2') return { ok: true, answer: false };
+      if (words.yes.has(lower) || lower === '1') return { ok: true, answer: true };
+      if (words.no.has(lower) || lower === '2') return { ok: true, answer: false };
       return { ok: false, reason: 'scene.yes_or_no' };
     }
     case 'file': {

@@ -10,7 +10,8 @@ import { isDomainError } from '../core/errors.ts';
 import type { Button, OutMessage } from '../core/messages.ts';
 import type { Db } from '../db/client.ts';
 import type { SceneSession } from '../generated/prisma/client.ts';
-import { parseAnswer } from './answers.ts';
+import { parseAnswer, type AnswerWords } from './answers.ts';
+import { LOCALES } from '../i18n/i18n.ts';
 import { isInvalid, type Prompt, type SceneDef, type SceneStep } from './scene.ts';
 
 /** Prefix of scene button actions. */
@@ -129,7 +130,7 @@ export class SceneEngine {
 
     let state = JSON.parse(session.state);
     const prompt = await step.prompt(ctx, state);
-    const parsed = parseAnswer(prompt, incoming, buttonIndex);
+    const parsed = parseAnswer(prompt, incoming, this.words(ctx), buttonIndex);
     if (!parsed.ok) return this.reask(ctx, session, step, state, ctx.t(parsed.reason, parsed.params));
     const verdict = await step.validate?.(parsed.answer, ctx, state);
     if (isInvalid(verdict)) return this.reask(ctx, session, step, state, ctx.t(verdict.invalid, verdict.params));
@@ -160,6 +161,17 @@ export class SceneEngine {
     const saved = await this.save(session, following.id, state, now, scene);
     await this.ask(ctx, following, state, saved.version, false);
     return true;
+  }
+
+  private answerWords?: AnswerWords;
+
+  /** Yes/no/skip words of every language, read once. */
+  private words(ctx: Ctx): AnswerWords {
+    if (!this.answerWords) {
+      const all = (key: string) => new Set(LOCALES.flatMap((l) => ctx.services.i18n.list(l, `scene.words.${key}`)).map((w) => w.toLowerCase()));
+      this.answerWords = { yes: all('yes'), no: all('no'), skip: all('skip') };
+    }
+    return this.answerWords;
   }
 
   /** Leaves the person's scene in this chat. Returns false when there was none. */

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnswer, parseNumber } from '../../src/engine/answers.ts';
+import { parseAnswer as parse, parseNumber, type AnswerWords } from '../../src/engine/answers.ts';
+import { createTranslator, LOCALES } from '../../src/i18n/i18n.ts';
 import type { Incoming } from '../../src/core/messages.ts';
 import type { Prompt } from '../../src/engine/scene.ts';
+
+// The words come from the locales, as in the engine.
+const i18n = createTranslator({ defaultLocale: 'zh-CN', timeZone: 'Asia/Shanghai' });
+const all = (key: string) => new Set(LOCALES.flatMap((l) => i18n.list(l, `scene.words.${key}`)).map((w) => w.toLowerCase()));
+const words: AnswerWords = { yes: all('yes'), no: all('no'), skip: all('skip') };
+const parseAnswer = (prompt: Prompt, incoming: Incoming, button?: number | 'skip') => parse(prompt, incoming, words, button);
 
 const base = { chat: { platform: 'telegram' as const, chatId: '1', kind: 'private' as const }, sender: { platform: 'telegram' as const, userId: '1', displayName: 'x' } };
 const text = (t: string): Incoming => ({ ...base, type: 'text', text: t });

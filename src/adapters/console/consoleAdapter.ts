@@ -40,7 +40,7 @@ export function createConsoleAdapter(opts: ConsoleOptions): Adapter {
 
     async start(sink) {
       rl = createInterface({ input: opts.input, terminal: false });
-      const sender = { platform: 'console' as const, userId: CONSOLE_USER, displayName: opts.displayName ?? '居民', languageCode: opts.languageCode };
+      const sender = { platform: 'console' as const, userId: CONSOLE_USER, displayName: opts.displayName ?? opts.t('console.demo_name'), languageCode: opts.languageCode };
       const chat = { platform: 'console' as const, chatId: CONSOLE_USER, kind: 'private' as const };
       // Lines are handled one after another, like messages in a chat.
       let chain = Promise.resolve();
