@@ -124,4 +124,30 @@ describe('announcements end to end', () => {
     await bot.say(committee, '/cancel');
     expect(await bot.db.announcement.count({ where: { text: '测试公告内容' } })).toBe(0);
   });
+  it('lets a committee member withdraw a scheduled announcement before it goes out; residents cannot', async () => {
+    const { createAnnouncement } = await import('../../src/domain/announcements/announcements.ts');
+    const { loadActor } = await import('../../src/domain/residents/people.ts');
+    const person = await bot.db.person.findFirstOrThrow({ where: { identities: { some: { platformUserId: String(committee.id) } } } });
+    const sendAt = new Date(clock().getTime() + 2 * 86_400_000);
+    const a = await createAnnouncement(bot.linli.services, await loadActor(bot.db, person), 'test', { communityId: community.id, text: '下周二停电检修通知', pin: false, sendAt, groupIds: null });
+    await bot.say(committee, '/announcements');
+    const list = bot.last(committee.id);
+    expect(buttonsOf(list)).toContain('撤销：下周二停电检修通知');
+    // A resident forging the confirmation is refused and nothing changes.
+    bot.fake.pressButton({ from: resident, messageId: 1, data: `annc:${a.id}:y`, force: true });
+    await bot.settle();
+    expect(String(bot.fake.callbackAnswers.at(-1)?.text ?? '')).toContain('权限');
+    expect((await bot.db.announcement.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('scheduled');
+    await bot.press(committee, list, '撤销：下周二停电检修通知');
+    expect(textOf(bot.last(committee.id))).toContain('确定撤销');
+    await bot.press(committee, bot.last(committee.id), '确定撤销');
+    expect(textOf(bot.last(committee.id))).toContain('已撤销公告');
+    expect((await bot.db.announcement.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('cancelled');
+    expect(await bot.db.auditEntry.count({ where: { action: 'announcement.cancel', targetId: a.id } })).toBe(1);
+    // Its time comes: nothing is sent.
+    clock.set(new Date(sendAt.getTime() + 60_000));
+    await bot.linli.scheduler.run('announcements-scheduled');
+    await bot.flushOutbox();
+    for (const g of [G1, G2, G3]) expect(bot.fake.messagesTo(g).some((m) => textOf(m).includes('停电检修'))).toBe(false);
+  });
 });

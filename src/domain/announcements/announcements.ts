@@ -94,17 +94,41 @@ export async function publishAnnouncement(services: Services, a: Announcement): 
   return services.db.announcement.update({ where: { id: a.id }, data: { status: 'sent', sentAt: services.clock() } });
 }
 
-/** The scheduler's job: publishes every scheduled announcement whose time has come. */
+/**
+ * The scheduler's job: publishes every scheduled announcement whose time has come. Each one is
+ * claimed (scheduled → sent) before it is handed to the outbox, so a cancellation racing the job
+ * either wins — and nothing goes out — or finds the announcement already sent.
+ */
 export async function publishDueAnnouncements(services: Services, now: Date): Promise<number> {
   const due = await services.db.announcement.findMany({ where: { status: 'scheduled', sendAt: { lte: now } }, orderBy: { sendAt: 'asc' }, take: 100 });
+  let published = 0;
   for (const a of due) {
+    const claimed = await services.db.announcement.updateMany({ where: { id: a.id, status: 'scheduled' }, data: { status: 'sent', sentAt: now } });
+    if (!claimed.count) continue;
     try {
       await publishAnnouncement(services, a);
+      published++;
     } catch (err) {
+      // Back to scheduled, so the next run tries again (the outbox keys make a retry harmless).
+      await services.db.announcement.updateMany({ where: { id: a.id, status: 'sent' }, data: { status: 'scheduled', sentAt: null } });
       services.log.error({ err, announcement: a.id }, 'scheduled announcement failed; will retry');
     }
   }
-  return due.length;
+  return published;
+}
+
+/** Cancels an announcement that has not gone out yet (committee members; audited). */
+export async function cancelAnnouncement(services: Services, actor: Actor, via: string, id: string): Promise<Announcement> {
+  const { db } = services;
+  const a = await db.announcement.findUnique({ where: { id } });
+  if (!a) throw new DomainError('errors.stale_button');
+  requirePermission(actor, 'announcement.create', a.communityId);
+  return db.$transaction(async (tx) => {
+    const cancelled = await tx.announcement.updateMany({ where: { id, status: 'scheduled' }, data: { status: 'cancelled' } });
+    if (!cancelled.count) throw new DomainError('announcements.cancel_not_scheduled');
+    await recordAudit(tx, { actorId: actor.personId, via, action: 'announcement.cancel', communityId: a.communityId, targetType: 'announcement', targetId: id });
+    return tx.announcement.findUniqueOrThrow({ where: { id } });
+  });
 }
 
 /** Recent announcements of a community, newest first; scheduled ones only when asked. */

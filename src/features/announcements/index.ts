@@ -5,8 +5,8 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import type { Feature } from '../../core/feature.ts';
-import { announcementsDigest, headline, publishDueAnnouncements, recentAnnouncements } from '../../domain/announcements/announcements.ts';
-import { can } from '../../domain/residents/permissions.ts';
+import { announcementsDigest, cancelAnnouncement, headline, publishDueAnnouncements, recentAnnouncements } from '../../domain/announcements/announcements.ts';
+import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { announceScene } from '../../../scenes/announce.ts';
 
 async function listText(ctx: Ctx): Promise<string> {
@@ -23,7 +23,17 @@ async function listText(ctx: Ctx): Promise<string> {
 }
 
 async function list(ctx: Ctx): Promise<void> {
-  await ctx.reply(await listText(ctx));
+  const text = await listText(ctx);
+  const community = ctx.community;
+  // Committee members can withdraw a scheduled announcement from their private chat.
+  const scheduled =
+    community && ctx.chat.kind === 'private' && can(ctx.actor, 'announcement.create', community.id)
+      ? await ctx.services.db.announcement.findMany({ where: { communityId: community.id, status: 'scheduled' }, orderBy: { sendAt: 'asc' }, take: 10 })
+      : [];
+  await ctx.reply({
+    text,
+    buttons: scheduled.length ? scheduled.map((a) => [{ label: ctx.t('announcements.cancel_button', { headline: headline(a.text, 16) }), action: `annc:${a.id}` }]) : undefined,
+  });
 }
 
 /** The announcements feature. */
@@ -41,6 +51,25 @@ export const announcementsFeature: Feature = {
     { name: 'announcements', description: 'announcements.cmd_list', order: 41, run: list },
   ],
   actions: [
+    {
+      // Withdraw a scheduled announcement: the first tap asks, the second (…:y) cancels.
+      prefix: 'annc',
+      async run(ctx, [id, confirmed]) {
+        const a = await ctx.services.db.announcement.findUnique({ where: { id } });
+        if (!a) return ctx.toast(ctx.t('errors.stale_button'));
+        requirePermission(ctx.actor, 'announcement.create', a.communityId);
+        await ctx.toast('');
+        if (confirmed !== 'y') {
+          await ctx.reply({
+            text: ctx.t('announcements.cancel_confirm', { headline: headline(a.text), when: a.sendAt }),
+            buttons: [[{ label: ctx.t('announcements.cancel_yes'), action: `annc:${id}:y` }]],
+          });
+          return;
+        }
+        await cancelAnnouncement(ctx.services, ctx.actor, ctx.via, id);
+        await ctx.reply(ctx.t('announcements.cancelled', { headline: headline(a.text) }));
+      },
+    },
     {
       // The digest's "announcements" button.
       prefix: 'ann',
