@@ -149,11 +149,6 @@ export async function castVote(db: Db, req: VoteRequest): Promise<VoteOutcome> {
   throw new DomainError('polls.vote_retry');
 }
 
-/** Prisma's text form of a DateTime in SQLite (ISO 8601 with an explicit UTC offset). */
-function storedTime(d: Date): string {
-  return d.toISOString().replace('Z', '+00:00');
-}
-
 /**
  * The two common cases in plain statements in ONE batch transaction:
  *
@@ -174,10 +169,9 @@ function storedTime(d: Date): string {
 async function fastPath(db: Db, req: VoteRequest, slot: VoterSlot, optionId: string): Promise<VoteOutcome | null> {
   const { poll, actor, now } = req;
   const id = randomUUID();
-  const at = storedTime(now);
   const change = poll.maxChoices === 1 && poll.allowChange;
   const open = Prisma.sql`EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${poll.id} AND "status" = 'open')`;
-  const values = Prisma.sql`SELECT ${id}, ${poll.id}, ${slot.voterKey}, ${actor.personId}, ${req.voterName}, ${slot.advisory ? 1 : 0}, ${at}, ${at} WHERE ${open}`;
+  const values = Prisma.sql`SELECT ${id}, ${poll.id}, ${slot.voterKey}, ${actor.personId}, ${req.voterName}, ${slot.advisory}, ${now}, ${now} WHERE ${open}`;
   const insertChoice = () =>
     db.$executeRaw`INSERT INTO "BallotChoice" ("ballotId", "optionId") SELECT ${id}, ${optionId} WHERE EXISTS (SELECT 1 FROM "Ballot" WHERE "id" = ${id})`;
   let inserted: boolean;
