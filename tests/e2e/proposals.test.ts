@@ -204,6 +204,15 @@ describe('a full round of 民生微实事', () => {
     expect(p.status).toBe('in_progress');
     expect(p.progress[0].photoRef).toBeTruthy();
 
+    // The proposer's and the progress photo can be looked at: fetched from Telegram, sent privately.
+    fake.pressButton({ from: author, messageId: 1, data: `prop:v:${proposalId}`, force: true });
+    await bot.settle();
+    const photosBefore = fake.messagesTo(author.id).filter((m) => m.method === 'sendPhoto').length;
+    await bot.press(author, withButton(author.id, '查看照片（2张）'), '查看照片（2张）');
+    const photos = fake.messagesTo(author.id).filter((m) => m.method === 'sendPhoto').slice(photosBefore);
+    expect(photos.map(textOf)).toEqual(['#1 更换3栋楼道照明灯 现场照片', '#1 实施进度60%现场照片']);
+    expect(photos.every((m) => (m.file?.bytes?.length ?? 0) > 0)).toBe(true);
+
     fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${proposalId}`, force: true });
     await bot.settle();
     await bot.press(committee, withButton(committee.id, '标记完成'), '标记完成');

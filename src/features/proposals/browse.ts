@@ -3,6 +3,7 @@
  * page, /myproposals. Lists are personal, so in a group they continue in the private chat.
  */
 import type { Ctx } from '../../core/context.ts';
+import { DomainError } from '../../core/errors.ts';
 import type { Button } from '../../core/messages.ts';
 import { listProposals, myProposals, proposalDetail } from '../../domain/proposals/queries.ts';
 import { communityCategories } from '../../domain/proposals/rules.ts';
@@ -96,10 +97,43 @@ export async function showProposal(ctx: Ctx, proposalId: string): Promise<void> 
   if (SECONDABLE_STATUSES.has(p.status as ProposalStatus) && p.authorId !== ctx.person.id && can(ctx.actor, 'proposal.second', p.communityId)) {
     rows.push([secondButton(ctx.t, p, p.seconds)]);
   }
+  const photoCount = d.photos + d.progress.filter((g) => g.photoRef).length;
+  if (photoCount) rows.push([{ label: ctx.t('proposals.page.show_photos', { n: photoCount }), action: `prop:ph:${p.id}` }]);
   if (can(ctx.actor, 'proposal.review', p.communityId)) rows.push([{ label: ctx.t('proposals.review.panel_button'), action: `prv:o:${p.id}` }]);
   rows.push([{ label: ctx.t('proposals.list.back'), action: listAction(null, null, 0) }]);
   await ctx.reply({ text: proposalPage(ctx.t, d), buttons: rows });
 }
+
+/**
+ * Sends a proposal's photos (the proposer's, then progress photos) to the person. Photos are
+ * stored as the platform's file references, so each is fetched through the adapter of the
+ * platform it was sent on and sent again as an image here.
+ */
+export async function showPhotos(ctx: Ctx, proposalId: string): Promise<void> {
+  const { db, adapters, log } = ctx.services;
+  const p = await db.proposal.findUnique({ where: { id: proposalId }, include: { photos: { orderBy: { createdAt: 'asc' } }, progress: { where: { photoRef: { not: null } }, orderBy: { at: 'asc' } } } });
+  if (!p || (p.status === 'draft' && p.authorId !== ctx.person.id)) throw new DomainError('errors.stale_button');
+  const photos = [
+    ...p.photos.map((ph) => ({ platform: ph.platform, ref: ph.fileRef, caption: ctx.t('proposals.page.photo_caption', { number: p.number, title: p.title }) })),
+    ...p.progress.map((g) => ({ platform: g.photoPlatform ?? ctx.chat.platform, ref: g.photoRef!, caption: ctx.t('proposals.page.progress_photo_caption', { number: p.number, percent: g.percent }) })),
+  ];
+  let sent = 0;
+  for (const [i, ph] of photos.slice(0, MAX_PHOTOS_SHOWN).entries()) {
+    const adapter = adapters.get(ph.platform as never);
+    try {
+      if (!adapter) throw new Error(`no ${ph.platform} adapter running`);
+      const data = await adapter.downloadFile(ph.ref);
+      await ctx.reply({ text: ph.caption, image: { data, name: `proposal-${p.number}-${i + 1}.jpg` } });
+      sent++;
+    } catch (err) {
+      log.warn({ err, proposal: p.id, platform: ph.platform }, 'could not fetch a proposal photo');
+    }
+  }
+  if (!sent) await ctx.reply(ctx.t('proposals.page.photos_unavailable'));
+}
+
+/** Photos sent at most per request (the rest are a tap away on the platform they came from). */
+const MAX_PHOTOS_SHOWN = 6;
 
 /** /myproposals: the person's own proposals with their status. */
 export async function showMine(ctx: Ctx): Promise<void> {

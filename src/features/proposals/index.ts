@@ -14,7 +14,7 @@ import { isStatus, SECONDABLE_STATUSES } from '../../domain/proposals/states.ts'
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { PROPOSE_SCENE, proposeScene } from '../../../scenes/propose.ts';
 import { budgetScene, progressScene, rejectScene } from '../../../scenes/proposalCommittee.ts';
-import { chooseCategory, chooseStatus, inPrivate, showList, showMine, showProposal } from './browse.ts';
+import { chooseCategory, chooseStatus, inPrivate, showList, showMine, showPhotos, showProposal } from './browse.ts';
 import { proposalsDigest } from './digest.ts';
 import { proposalsExporter } from './export.ts';
 import { afterMove, afterSecond } from './flow.ts';
@@ -175,6 +175,9 @@ export const proposalsFeature: Feature = {
           case 'fc':
             await ctx.toast('');
             return chooseCategory(ctx, a && isStatus(a) ? a : null);
+          case 'ph':
+            if (ctx.chat.kind !== 'group') await ctx.toast('');
+            return inPrivate(ctx, `pv-${a}`, (x) => showPhotos(x, a));
           default:
             throw new DomainError('errors.stale_button');
         }
