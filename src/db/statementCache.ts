@@ -12,6 +12,7 @@
  * handed out behind a small wrapper that passes the arguments with each call instead.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { FENCE_TIMEOUT_MS, fenceTransactions } from './transactionFence.ts';
 
 /** How many distinct SQL texts stay prepared (IN lists of different lengths are distinct). */
 const MAX_STATEMENTS = 500;
@@ -106,7 +107,10 @@ export function withStatementCache<F extends AdapterFactory>(factory: F): F {
     async connect() {
       const adapter = (await connect()) as { client?: Database };
       if (adapter.client && typeof adapter.client.prepare === 'function') cacheStatements(adapter.client);
-      return adapter;
+      // After the cache, so the fence sees the statement the adapter actually runs.
+      return fenceTransactions(adapter as Parameters<typeof fenceTransactions>[0], (sql) =>
+        process.emitWarning(`a query waited ${FENCE_TIMEOUT_MS} ms for a transaction and ran anyway: ${sql}`, 'LinliTransactionFence'),
+      );
     },
   });
 }
