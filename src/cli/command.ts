@@ -32,9 +32,16 @@ export interface CliCommand {
 /** Raised for a usage error; the CLI prints the message and the command's usage. */
 export class UsageError extends Error {}
 
+const DURATION = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i;
+
+/** True for a duration such as 90m, 36h, 14d or 2w. */
+export function isDuration(raw: string): boolean {
+  return DURATION.test(raw.trim());
+}
+
 /** Parses a duration such as 90m, 36h, 14d or 2w into milliseconds. */
 export function parseDuration(raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i.exec(raw.trim());
+  const m = DURATION.exec(raw.trim());
   if (!m) throw new UsageError(`"${raw}" is not a duration such as 90m, 36h, 14d or 2w`);
   const n = Number(m[1]);
   const unit = m[2].toLowerCase();

@@ -72,10 +72,6 @@ export interface OutMessage {
   document?: { data: Uint8Array; name: string; mimeType: string };
 }
 
-/** Shorthand: a message from plain text. */
-export function textMessage(text: string, buttons?: Button[][]): OutMessage {
-  return buttons ? { text, buttons } : { text };
-}
 
 /** What the platform assigned to a sent message, so it can be edited or pinned later. */
 export interface SentRef {

@@ -123,11 +123,6 @@ export class Outbox {
     return created;
   }
 
-  /** Counts by status, for `linli outbox` and `linli doctor`. */
-  async stats(): Promise<Record<string, number>> {
-    const rows = await this.db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
-    return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
-  }
 
   private wake(): void {
     for (const fn of this.listeners) fn();
@@ -141,6 +136,12 @@ function toPayload(message: OutMessage): OutboxPayload {
     payload.document = { data: Buffer.from(message.document.data).toString('base64'), name: message.document.name, mimeType: message.document.mimeType };
   }
   return payload;
+}
+
+/** Messages per status (pending, sent, failed, dropped), for `linli outbox`. */
+export async function outboxCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
 }
 
 /** Rebuilds the neutral message from a stored row. */

@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Adapter } from '../adapter.ts';
 import type { Incoming, OutMessage, SentRef } from '../../core/messages.ts';
 import { renderText } from '../text/renderText.ts';
+import { numberedActions } from '../../core/choiceMemory.ts';
 
 /** The console user's platform id and private chat id. */
 export const CONSOLE_USER = 'local';
@@ -61,8 +62,7 @@ export function createConsoleAdapter(opts: ConsoleOptions): Adapter {
     },
 
     async send(chatId: string, message: OutMessage): Promise<SentRef> {
-      const actions = (message.buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => b.action!);
-      await opts.remember(chatId, actions);
+      await opts.remember(chatId, numberedActions(message.buttons));
       const t = opts.t;
       const speaker = chatId === CONSOLE_GROUP ? t('console.group_speaker') : t('console.speaker');
       const attachments = [

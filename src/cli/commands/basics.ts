@@ -13,6 +13,7 @@ import { isRole } from '../../domain/residents/roles.ts';
 import { issueCodes } from '../../domain/residents/verification.ts';
 import { runBot } from '../../main.ts';
 import { parseDuration, requireOption, UsageError, type CliCommand } from '../command.ts';
+import { outboxCounts } from '../../outbox/outbox.ts';
 
 /** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -186,8 +187,8 @@ export const outboxCommand: CliCommand = {
       });
       env.out(`${count} failed message(s) queued again`);
     }
-    const counts = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
-    env.out(counts.map((c) => `${c.status}: ${c._count._all}`).join('  ') || 'outbox is empty');
+    const counts = Object.entries(await outboxCounts(db));
+    env.out(counts.map(([status, n]) => `${status}: ${n}`).join('  ') || 'outbox is empty');
     const rows = await db.outboxMessage.findMany({
       where: { ...(values.all ? {} : { status: { in: ['pending', 'failed'] } }), ...(chat ? { chatId: chat } : {}) },
       orderBy: { id: 'asc' },

@@ -14,7 +14,7 @@ import { communityBySlug } from '../../domain/residents/communities.ts';
 import { writeTable } from '../../export/table.ts';
 import { exportFileName, pollExportSheets } from '../../features/polls/export.ts';
 import { closeAndAnnounce, publishPoll } from '../../features/polls/lifecycle.ts';
-import { parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { isDuration, parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 
 /** The actor the CLI acts as. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -29,7 +29,7 @@ async function cliServices(env: CliEnv): Promise<Services> {
 /** Parses "2026-12-01T18:00+08:00" or a duration from now such as "2d". */
 export function parseWhen(raw: string, now: Date): Date {
   const s = raw.trim();
-  if (/^\d+(\.\d+)?\s*(m|min|h|d|w)$/i.test(s)) return new Date(now.getTime() + parseDuration(s));
+  if (isDuration(s)) return new Date(now.getTime() + parseDuration(s));
   if (/^\d{4}-\d{2}-\d{2}/.test(s)) {
     const d = new Date(s);
     if (!Number.isNaN(d.getTime())) return d;

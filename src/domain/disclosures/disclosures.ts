@@ -80,13 +80,10 @@ async function appendVersion(
   const prevHash = head?.hash ?? last?.hash ?? '';
   const format = v.statement ? 'statement' : 'text';
   const statement = v.statement ? JSON.stringify(v.statement) : null;
-  const hash = hashLink({
-    communityId: disclosure.communityId,
+  // The stored row and the hashed content are the same fields, plus the disclosure's own.
+  const row = {
     disclosureId: disclosure.id,
-    number: disclosure.number,
-    category: disclosure.category,
-    period: disclosure.period,
-    periodKey: disclosure.periodKey,
+    communityId: disclosure.communityId,
     version: v.version,
     title: v.title,
     body: v.body,
@@ -98,25 +95,9 @@ async function appendVersion(
     publishedAt: v.publishedAt,
     chainSeq,
     prevHash,
-  });
-  const created = await tx.disclosureVersion.create({
-    data: {
-      disclosureId: disclosure.id,
-      communityId: disclosure.communityId,
-      version: v.version,
-      title: v.title,
-      body: v.body,
-      format,
-      statement,
-      reason: v.reason,
-      publishedById: v.publishedById,
-      publishedVia: v.publishedVia,
-      publishedAt: v.publishedAt,
-      prevHash,
-      hash,
-      chainSeq,
-    },
-  });
+  };
+  const hash = hashLink({ ...row, number: disclosure.number, category: disclosure.category, period: disclosure.period, periodKey: disclosure.periodKey });
+  const created = await tx.disclosureVersion.create({ data: { ...row, hash } });
   await tx.disclosureChainHead.upsert({
     where: { communityId: disclosure.communityId },
     create: { communityId: disclosure.communityId, seq: chainSeq, hash },

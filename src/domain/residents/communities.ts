@@ -124,7 +124,3 @@ export async function communityById(db: Db, id: string): Promise<Community | nul
   return community ?? null;
 }
 
-/** The community's active groups, for publishing. */
-export function groupsOf(db: Db, communityId: string): Promise<ChatGroup[]> {
-  return db.chatGroup.findMany({ where: { communityId, active: true }, orderBy: { createdAt: 'asc' } });
-}
