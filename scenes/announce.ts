@@ -3,9 +3,9 @@
  * photo, the target groups (all, or chosen ones), now or at a time, pinned or not, then a preview
  * to confirm. Rules and sending live in src/domain/announcements.
  */
-import { DomainError } from '../src/core/errors.ts';
+import { DomainError } from '../src/domain/errors.ts';
 import type { Ctx } from '../src/core/context.ts';
-import type { IncomingFile } from '../src/core/messages.ts';
+import type { IncomingFile } from '../src/platform/messages.ts';
 import { createAnnouncement, MAX_ANNOUNCEMENT_CHARS, MAX_IMAGE_BYTES } from '../src/domain/announcements/announcements.ts';
 import { parseSendTime } from '../src/domain/announcements/sendTime.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';

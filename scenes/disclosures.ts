@@ -6,8 +6,8 @@
  * is published.
  */
 import type { Ctx } from '../src/core/context.ts';
-import { DomainError, isDomainError } from '../src/core/errors.ts';
-import type { IncomingFile } from '../src/core/messages.ts';
+import { DomainError, isDomainError } from '../src/domain/errors.ts';
+import type { IncomingFile } from '../src/platform/messages.ts';
 import { defineScene, invalid, type Answer, type SceneStep } from '../src/engine/scene.ts';
 import { communityCategories } from '../src/domain/disclosures/categories.ts';
 import { correctDisclosure, getDisclosure, getDisclosureByNumber, latestOf, listDisclosures, PERIOD_MAX, publishDisclosure, REASON_MAX, TITLE_MAX, checkPeriod, checkTitle } from '../src/domain/disclosures/disclosures.ts';

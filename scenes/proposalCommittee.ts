@@ -5,8 +5,8 @@
  * again when the scene finishes.
  */
 import type { Ctx } from '../src/core/context.ts';
-import { DomainError } from '../src/core/errors.ts';
-import type { IncomingFile } from '../src/core/messages.ts';
+import { DomainError } from '../src/domain/errors.ts';
+import type { IncomingFile } from '../src/platform/messages.ts';
 import { defineScene } from '../src/engine/scene.ts';
 import { loadProposal } from '../src/domain/proposals/lifecycle.ts';
 import { postProgress, rejectProposal, setBudget } from '../src/domain/proposals/proposals.ts';

@@ -4,7 +4,7 @@
  * in the scene's saved state, so it survives restarts; /propose offers to resume it.
  */
 import type { Ctx } from '../src/core/context.ts';
-import { DomainError } from '../src/core/errors.ts';
+import { DomainError } from '../src/domain/errors.ts';
 import { defineScene, invalid, type SceneStep } from '../src/engine/scene.ts';
 import { assertNoRecentDuplicate, submitProposal, type DraftPhoto } from '../src/domain/proposals/proposals.ts';
 import {
@@ -19,7 +19,7 @@ import {
   PHOTO_MIME_TYPES,
 } from '../src/domain/proposals/rules.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
-import type { IncomingFile } from '../src/core/messages.ts';
+import type { IncomingFile } from '../src/platform/messages.ts';
 import { categoryLabel } from '../src/features/proposals/render.ts';
 import { afterSubmit } from '../src/features/proposals/flow.ts';
 

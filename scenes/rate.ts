@@ -5,7 +5,7 @@
  * Private: started from a group it continues in the private chat, so nobody sees the answers.
  */
 import type { Ctx } from '../src/core/context.ts';
-import { DomainError, isDomainError } from '../src/core/errors.ts';
+import { DomainError, isDomainError } from '../src/domain/errors.ts';
 import { defineScene, invalid, type ChoiceOption } from '../src/engine/scene.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
 import { dimensionLabel, dimensionsOf, existingRating, LOW_SCORE, MAX_COMMENT, ratingPeriod, SCALE, scoreLabel, submitRating } from '../src/domain/ratings/ratings.ts';

@@ -4,7 +4,7 @@
  * button that starts the rating scene.
  */
 import { defineScene, invalid } from '../src/engine/scene.ts';
-import { DomainError } from '../src/core/errors.ts';
+import { DomainError } from '../src/domain/errors.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
 import { launchCampaign, MAX_CAMPAIGN_DAYS } from '../src/domain/ratings/campaigns.ts';
 import { periodOf } from '../src/domain/ratings/periods.ts';

@@ -3,10 +3,10 @@
  * platform adapters and the features. `npm start`, the CLI and every end-to-end test use this
  * same factory, so what the tests run is what residents talk to.
  */
-import type { Adapter } from './adapters/adapter.ts';
+import type { Adapter } from './platform/adapter.ts';
 import type { Config } from './config.ts';
 import type { ActionDef, CommandDef, Feature, JobDef } from './core/feature.ts';
-import type { Platform } from './core/messages.ts';
+import type { Platform } from './platform/messages.ts';
 import { Router, type Registry } from './core/router.ts';
 import { EventBus, type EventName } from './core/events.ts';
 import type { Services } from './core/services.ts';

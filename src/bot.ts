@@ -8,7 +8,7 @@
  */
 import { dirname, join } from 'node:path';
 import { createLinli, type Linli } from './app.ts';
-import type { Adapter } from './adapters/adapter.ts';
+import type { Adapter } from './platform/adapter.ts';
 import { createTelegramAdapter } from './adapters/telegram/telegramAdapter.ts';
 import type { NumberedOption } from './adapters/text/renderText.ts';
 import type { WechatAdapter, WechatAlert, WechatPuppet } from './adapters/wechat/wechatAdapter.ts';

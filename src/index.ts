@@ -21,6 +21,6 @@
 export { createLinliBot, type LinliBot, type LinliBotOptions, type WechatBotOptions } from './bot.ts';
 export { createLinli, type Linli, type LinliOptions } from './app.ts';
 export { loadConfig, ConfigError, type Config } from './config.ts';
-export type { Adapter, AdapterCapabilities } from './adapters/adapter.ts';
-export type { Incoming, OutMessage, Platform } from './core/messages.ts';
+export type { Adapter, AdapterCapabilities } from './platform/adapter.ts';
+export type { Incoming, OutMessage, Platform } from './platform/messages.ts';
 export type { Feature } from './core/feature.ts';

@@ -4,7 +4,7 @@
  * the console demo), and shuts down cleanly on SIGINT/SIGTERM.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { Adapter } from './adapters/adapter.ts';
+import type { Adapter } from './platform/adapter.ts';
 import { createConsoleAdapter } from './adapters/console/consoleAdapter.ts';
 import type { Config } from './config.ts';
 import { rememberChoices } from './core/choiceMemory.ts';

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from '../config.ts';
-import { isDomainError } from '../core/errors.ts';
+import { isDomainError } from '../domain/errors.ts';
 import type { Db } from '../db/client.ts';
 import { createTranslator } from '../i18n/i18n.ts';
 import { createLogger } from '../log.ts';

@@ -5,7 +5,7 @@
  * restart.
  */
 import type { Db } from '../db/client.ts';
-import type { Button } from './messages.ts';
+import type { Button } from '../platform/messages.ts';
 
 /** The actions of a message's buttons, in the order they are numbered. */
 export function numberedActions(buttons: Button[][] | undefined): string[] {

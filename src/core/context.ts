@@ -3,12 +3,12 @@
  * roles, language), where (chat, group, community), and how to answer. Built by the router
  * for each incoming event.
  */
-import { DeliveryError, type Adapter, type AdapterCapabilities } from '../adapters/adapter.ts';
+import { DeliveryError, type Adapter, type AdapterCapabilities } from '../platform/adapter.ts';
 import type { Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import type { Locale, TFn } from '../i18n/i18n.ts';
-import { DomainError } from './errors.ts';
-import type { ChatRef, Incoming, OutMessage, Sender, SentRef } from './messages.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { ChatRef, Incoming, OutMessage, Sender, SentRef } from '../platform/messages.ts';
 import type { Services } from './services.ts';
 
 /** Everything a handler needs for one incoming event. */

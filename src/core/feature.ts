@@ -6,7 +6,7 @@
 import type { Ctx } from './context.ts';
 import type { Services } from './services.ts';
 import type { SceneDef } from '../engine/scene.ts';
-import type { Button } from './messages.ts';
+import type { Button } from '../platform/messages.ts';
 import type { DomainEvents } from './events.ts';
 
 /** A slash command (and, on text platforms, its Chinese keywords). */

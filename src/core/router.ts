@@ -7,7 +7,7 @@
  * failure never reaches the chat as a stack trace — the person gets a localized apology that
  * says nothing they entered was lost.
  */
-import type { Adapter } from '../adapters/adapter.ts';
+import type { Adapter } from '../platform/adapter.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { communityById, groupWithCommunity } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
@@ -15,11 +15,11 @@ import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import { resolveLocale } from '../i18n/i18n.ts';
 import { createCtx, rebuild, type Ctx } from './context.ts';
-import { isDomainError } from './errors.ts';
+import { isDomainError } from '../domain/errors.ts';
 import type { ActionDef, CommandDef, StartPayloadHandler } from './feature.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { recallChoice } from './choiceMemory.ts';
-import type { Incoming } from './messages.ts';
+import type { Incoming } from '../platform/messages.ts';
 import type { Services } from './services.ts';
 
 /** Commands, actions and deep-link handlers gathered from all features. */

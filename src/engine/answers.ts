@@ -3,7 +3,7 @@
  * button, "2" for the second option on a text-only platform, "是" for yes — or into the
  * reason it does not fit. Pure functions, so every rule is unit-tested.
  */
-import type { Incoming } from '../core/messages.ts';
+import type { Incoming } from '../platform/messages.ts';
 import type { Answer, Prompt } from './scene.ts';
 
 /** The result of reading an answer. */

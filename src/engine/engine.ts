@@ -6,8 +6,8 @@
  * earlier step is recognised as stale instead of being taken as an answer to the current one.
  */
 import type { Ctx } from '../core/context.ts';
-import { isDomainError } from '../core/errors.ts';
-import type { Button, OutMessage } from '../core/messages.ts';
+import { isDomainError } from '../domain/errors.ts';
+import type { Button, OutMessage } from '../platform/messages.ts';
 import type { Db } from '../db/client.ts';
 import type { SceneSession } from '../generated/prisma/client.ts';
 import { parseAnswer, type AnswerWords } from './answers.ts';

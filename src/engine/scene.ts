@@ -5,7 +5,7 @@
  * progress in the database and re-asks with a localized reason when an answer does not fit.
  */
 import type { Ctx } from '../core/context.ts';
-import type { IncomingFile } from '../core/messages.ts';
+import type { IncomingFile } from '../platform/messages.ts';
 
 /** A choice offered to the person. */
 export interface ChoiceOption {

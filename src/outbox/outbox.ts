@@ -4,7 +4,7 @@
  * key twice is a no-op, so a job that runs again after a crash never posts twice; a message
  * written before a crash is still sent after the restart.
  */
-import type { Button, OutMessage, Platform } from '../core/messages.ts';
+import type { Button, OutMessage, Platform } from '../platform/messages.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { ChatGroup } from '../generated/prisma/client.ts';

@@ -18,9 +18,9 @@
  * but before the row was marked sent resends that one message (Telegram has no idempotency key).
  * The window is one HTTP round trip per chat; everything else is exactly once.
  */
-import type { Adapter } from '../adapters/adapter.ts';
-import { DeliveryError } from '../adapters/adapter.ts';
-import type { OutMessage } from '../core/messages.ts';
+import type { Adapter } from '../platform/adapter.ts';
+import { DeliveryError } from '../platform/adapter.ts';
+import type { OutMessage } from '../platform/messages.ts';
 import type { Db } from '../db/client.ts';
 import { Prisma, type OutboxMessage } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';

@@ -4,7 +4,7 @@
  * when a row was changed, deleted or reordered directly in the database.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isDomainError } from '../../src/core/errors.ts';
+import { isDomainError } from '../../src/domain/errors.ts';
 import type { Db } from '../../src/db/client.ts';
 import { fingerprint, verifyChain } from '../../src/domain/disclosures/chain.ts';
 import { correctDisclosure, getDisclosure, listDisclosures, publishDisclosure } from '../../src/domain/disclosures/disclosures.ts';

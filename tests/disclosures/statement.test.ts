@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { isDomainError } from '../../src/core/errors.ts';
+import { isDomainError } from '../../src/domain/errors.ts';
 import { decodeCsv, parseCsv } from '../../src/domain/disclosures/csv.ts';
 import { markdownToPlain, MAX_FILE_BYTES, readDisclosureFile } from '../../src/domain/disclosures/files.ts';
 import { daysLeftInQuarter, parsePeriodKey, quarterKey } from '../../src/domain/disclosures/period.ts';

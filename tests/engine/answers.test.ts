@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnswer as parse, parseNumber, type AnswerWords } from '../../src/engine/answers.ts';
 import { createTranslator, LOCALES } from '../../src/i18n/i18n.ts';
-import type { Incoming } from '../../src/core/messages.ts';
+import type { Incoming } from '../../src/platform/messages.ts';
 import type { Prompt } from '../../src/engine/scene.ts';
 
 // The words come from the locales, as in the engine.

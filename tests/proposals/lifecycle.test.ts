@@ -4,7 +4,7 @@
  * idempotent reactions to poll and rating events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDomainError } from '../../src/core/errors.ts';
+import { isDomainError } from '../../src/domain/errors.ts';
 import type { Db } from '../../src/db/client.ts';
 import { move } from '../../src/domain/proposals/lifecycle.ts';
 import {

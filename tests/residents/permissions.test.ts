@@ -3,7 +3,7 @@
  * permission fails the "covers every permission" test until its row is added here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDomainError } from '../../src/core/errors.ts';
+import { isDomainError } from '../../src/domain/errors.ts';
 import { can, PERMISSIONS, requirePermission, type Permission } from '../../src/domain/residents/permissions.ts';
 import type { Actor, Role } from '../../src/domain/residents/roles.ts';
 import { issueCodes } from '../../src/domain/residents/verification.ts';

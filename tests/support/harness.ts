@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Linli } from '../../src/app.ts';
 import { createLinliBot, type WechatBotOptions } from '../../src/bot.ts';
 import type { WechatAdapter } from '../../src/adapters/wechat/wechatAdapter.ts';
-import type { Adapter } from '../../src/adapters/adapter.ts';
+import type { Adapter } from '../../src/platform/adapter.ts';
 import type { Config } from '../../src/config.ts';
 import type { Feature } from '../../src/core/feature.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';

@@ -5,7 +5,7 @@
  * the admins and reconnects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/adapters/adapter.ts';
+import { DeliveryError } from '../../src/platform/adapter.ts';
 import { toDeliveryError } from '../../src/adapters/wechat/deliveryErrors.ts';
 import type { Feature } from '../../src/core/feature.ts';
 import { FEATURES } from '../../src/features.ts';

@@ -5,8 +5,8 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Adapter } from '../adapter.ts';
-import type { Incoming, OutMessage, SentRef } from '../../core/messages.ts';
+import type { Adapter } from '../../platform/adapter.ts';
+import type { Incoming, OutMessage, SentRef } from '../../platform/messages.ts';
 import { renderText } from '../text/renderText.ts';
 import { numberedActions } from '../../core/choiceMemory.ts';
 

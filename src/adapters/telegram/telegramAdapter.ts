@@ -6,8 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
-import { DeliveryError, type Adapter } from '../adapter.ts';
-import type { Incoming, OutMessage, SentRef } from '../../core/messages.ts';
+import { DeliveryError, type Adapter } from '../../platform/adapter.ts';
+import type { Incoming, OutMessage, SentRef } from '../../platform/messages.ts';
 import type { Logger } from '../../log.ts';
 import { toIncoming } from './toIncoming.ts';
 

@@ -3,7 +3,7 @@
  * does not act on: channel posts, edits, other bots' commands in a group).
  */
 import type { Update, Message, User, Chat } from 'telegraf/types';
-import type { ChatRef, Incoming, Sender } from '../../core/messages.ts';
+import type { ChatRef, Incoming, Sender } from '../../platform/messages.ts';
 
 function sender(user: User): Sender {
   return {

@@ -2,7 +2,7 @@
  * Renders a message for platforms that show only text (the console, WeChat): buttons become
  * numbered options ("回复 1 赞成，2 反对"), links are printed in full.
  */
-import type { OutMessage } from '../../core/messages.ts';
+import type { OutMessage } from '../../platform/messages.ts';
 
 /** One numbered option: what to reply, and the button's label. */
 export interface NumberedOption {

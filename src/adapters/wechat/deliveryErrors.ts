@@ -4,7 +4,7 @@
  * dropped web session, a timeout) are worth retrying; a room or contact that no longer exists is
  * not; "too frequent" means back off for a minute.
  */
-import { DeliveryError } from '../adapter.ts';
+import { DeliveryError } from '../../platform/adapter.ts';
 
 const RATE_LIMITED = /too frequent|frequency|rate.?limit|频繁|操作太快/i;
 const GONE = /not found|no payload|not (a )?(friend|member)|not in (the )?room|blacklist|拉黑|已退出|removed/i;

@@ -4,7 +4,7 @@
  * as the keyword 帮助 addressed to the bot.
  */
 import { types, type Message } from 'wechaty';
-import type { ChatRef, Incoming, Sender } from '../../core/messages.ts';
+import type { ChatRef, Incoming, Sender } from '../../platform/messages.ts';
 
 /** "/help args" or the full-width "／help" some Chinese keyboards type. */
 const COMMAND = /^[/／]([A-Za-z0-9_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/;

@@ -6,7 +6,7 @@
  * deployment whose bot is stopped (never use it while the bot runs: two senders would race).
  */
 import { createLinli, type Linli } from '../../app.ts';
-import type { Adapter } from '../../adapters/adapter.ts';
+import type { Adapter } from '../../platform/adapter.ts';
 import { createTelegramAdapter } from '../../adapters/telegram/telegramAdapter.ts';
 import { buildDigest, sendDigest } from '../../domain/digest/digest.ts';
 import { formatIsoWeek, isoWeekOf, parseIsoWeek, previousWeek, type IsoWeek } from '../../domain/digest/isoWeek.ts';

@@ -5,7 +5,7 @@
  */
 import { createLinli } from '../../app.ts';
 import type { Services } from '../../core/services.ts';
-import { isDomainError } from '../../core/errors.ts';
+import { isDomainError } from '../../domain/errors.ts';
 import type { Db } from '../../db/client.ts';
 import { createPoll, requirePoll } from '../../domain/polls/polls.ts';
 import { ELECTORATES, parseQuorum, PASS_RULES, type Electorate, type PassRule } from '../../domain/polls/rules.ts';

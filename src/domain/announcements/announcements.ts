@@ -6,7 +6,7 @@
  * file id means nothing to WeChat (or to another bot token), and the outbox sends bytes anyway.
  */
 import type { Services } from '../../core/services.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { DigestContributor } from '../../core/feature.ts';
 import type { Db } from '../../db/client.ts';
 import type { Announcement } from '../../generated/prisma/client.ts';

@@ -7,7 +7,7 @@
 import { Cron } from 'croner';
 import { renderBarChart } from '../../charts/barChart.ts';
 import type { DigestSection } from '../../core/feature.ts';
-import type { Button, OutMessage } from '../../core/messages.ts';
+import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { Services } from '../../core/services.ts';
 import { isUniqueViolation } from '../../db/client.ts';
 import type { Community } from '../../generated/prisma/client.ts';

@@ -3,7 +3,7 @@
  * 财务, 服务 for every community, plus 事务 for communities that list it in
  * `Community.disclosureCategories`. Stored by stable keys; labels live in locales.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 

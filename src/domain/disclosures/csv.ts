@@ -4,7 +4,7 @@
  * line breaks. Spreadsheets saved by Excel/WPS on Chinese Windows are often GBK, not UTF-8:
  * bytes that are not valid UTF-8 are decoded as GB18030.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 
 /** One record and the file line it starts on (1-based). */
 export interface CsvRecord {

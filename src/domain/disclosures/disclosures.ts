@@ -3,7 +3,7 @@
  * changed: a correction appends a new version with its reason, and every version is appended
  * to the community's hash chain in the same transaction as its audit entry.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import { isUniqueViolation, type Db, type Prisma } from '../../db/client.ts';
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';

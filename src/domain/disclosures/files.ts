@@ -4,7 +4,7 @@
  * a table, line 7 column 金额 …).
  */
 import ExcelJS from 'exceljs';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import { decodeCsv, parseCsv } from './csv.ts';
 import { readStatement, type RawCell, type RawRow, type Statement } from './statement.ts';
 

@@ -9,7 +9,7 @@
  * Rows labelled 期初余额, 收入合计, 支出合计, 合计 and 期末余额 state a balance or a total;
  * they must agree with the items, or the statement is refused naming the line and column.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import {
   AMOUNT_DECORATION,
   DATE_PATTERNS,

@@ -4,7 +4,7 @@
  * changes open → closed | cancelled. Rendering and posting live in src/features/polls.
  */
 import { randomBytes } from 'node:crypto';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import { isUniqueViolation, type Db } from '../../db/client.ts';
 import type { Poll, PollOption } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';

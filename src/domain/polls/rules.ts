@@ -3,7 +3,7 @@
  * and what the counted votes decide under each pass rule. No database, no clock: the callers
  * pass everything in, so the arithmetic is tested on its own.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 
 /** Who may cast a counted ballot. */
 export const ELECTORATES = ['council', 'residents', 'households'] as const;

@@ -5,7 +5,7 @@
  * two taps at the same moment can never both create a ballot.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import { isUniqueViolation, type Db } from '../../db/client.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Poll, PollOption } from '../../generated/prisma/client.ts';

@@ -3,7 +3,7 @@
  * transition table (states.ts), changes the status only if nobody moved it meanwhile, and
  * writes a ProposalEvent (time, actor, reason) and an audit entry in the same transaction.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db, Prisma } from '../../db/client.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';

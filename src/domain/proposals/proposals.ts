@@ -4,7 +4,7 @@
  * function checks permissions itself (a button is only an offer) and returns what changed, so
  * the chat layer can publish and notify after the transaction committed.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/client.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';

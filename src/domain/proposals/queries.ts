@@ -2,7 +2,7 @@
  * Reading proposals: the community's list with filters and pages, one proposal with its
  * history, a person's own, the committee's queue, and the rows of the export and the digest.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Proposal, ProposalEvent, ProposalProgress } from '../../generated/prisma/client.ts';
 import { isStatus, REVIEW_QUEUE_STATUSES } from './states.ts';

@@ -3,7 +3,7 @@
  * domain (which checks again, because a scene is only one way in): field lengths, categories,
  * the cost cap, one title per person per day.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Community } from '../../generated/prisma/client.ts';
 
 /** Longest title, in characters as people count them. */

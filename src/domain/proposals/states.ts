@@ -8,7 +8,7 @@
  * residents decide (voting → approved | not_approved); then the build is supervised
  * (in_progress → completed) and judged (evaluated).
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Permission } from '../residents/permissions.ts';
 
 /** Every status a proposal can be in, in lifecycle order. */

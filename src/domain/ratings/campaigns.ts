@@ -3,7 +3,7 @@
  * current period until a closing date. While a campaign is open, ratings of its target go into
  * its period; once closed, that period takes no more ratings of the target.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import { isUniqueViolation, type Db } from '../../db/client.ts';
 import type { RatingCampaign, RatingTarget } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';

@@ -3,7 +3,7 @@
  * ("2026Q4") in the deployment's time zone, so a rating at 23:30 on 31 December in Shanghai
  * belongs to Q4 even though it is already January in UTC+14 and still December in UTC.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 
 /** A period such as 2026Q4. */
 export const PERIOD_PATTERN = /^(\d{4})Q([1-4])$/;

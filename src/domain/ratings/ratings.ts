@@ -4,7 +4,7 @@
  * rating in the same period replaces the first. The rater is stored only as an opaque key used
  * to keep one rating per person; reports, summaries and exports never show it.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import { isUniqueViolation, type Db } from '../../db/client.ts';
 import type { Community, Rating, RatingCampaign, RatingTarget } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';

@@ -3,7 +3,7 @@
  * Linli itself creates the 党群服务中心 and 社区工作站 of every community (so rating works from
  * day one) and one target per completed 民生微实事 project.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { isUniqueViolation, type Db } from '../../db/client.ts';
 import type { RatingTarget } from '../../generated/prisma/client.ts';

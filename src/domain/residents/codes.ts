@@ -3,7 +3,7 @@
  * that was lost or handed to the wrong person, and re-issue (withdraw + a fresh code for the
  * same unit and role). Issuing and redeeming live in verification.ts.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { VerificationCode } from '../../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';

@@ -1,7 +1,7 @@
 /**
  * Communities (社区) and the chat groups bound to them.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import { Prisma, type ChatGroup, type Community } from '../../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';

@@ -13,7 +13,7 @@
  * not; when BOTH have taken part, linking is refused and the committee resolves it. Nothing a
  * person cast is ever re-keyed or deleted by linking.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Person } from '../../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';

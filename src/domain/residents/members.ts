@@ -3,7 +3,7 @@
  * verification away again (a resident moved out, a council term ended). Units are returned
  * for the committee's private view only; callers must never post them to a group.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './permissions.ts';

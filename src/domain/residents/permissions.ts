@@ -2,7 +2,7 @@
  * Who may do what. Every privileged command, button and scene step calls `requirePermission`
  * here (or `can` to decide what to offer); hiding a button is never the check.
  */
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import { rolesIn, type Actor, type Role } from './roles.ts';
 
 /** Every privileged action in Linli. */

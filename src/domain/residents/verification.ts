@@ -6,7 +6,7 @@
  * throttled per platform account so guessing gets nowhere.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Community } from '../../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';

@@ -10,9 +10,9 @@
  * the private chat. Lists and search results are short and are answered where they were asked.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { Feature, JobDef } from '../../core/feature.ts';
-import type { Button, OutMessage, Platform } from '../../core/messages.ts';
+import type { Button, OutMessage, Platform } from '../../platform/messages.ts';
 import type { Services } from '../../core/services.ts';
 import { splitText } from '../../outbox/split.ts';
 import { writeTableToBuffer } from '../../export/table.ts';

@@ -4,7 +4,7 @@
  * the CSV and XLSX files. Every export is audited.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { ExporterDef, Feature } from '../../core/feature.ts';
 import { recordAudit } from '../../domain/residents/audit.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';

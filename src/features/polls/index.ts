@@ -5,7 +5,7 @@
  * scheduler job, the digest section and the staff export.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { DigestContributor, ExporterDef, Feature } from '../../core/feature.ts';
 import { castVote, type VoteOutcome } from '../../domain/polls/voting.ts';
 import {

@@ -4,7 +4,7 @@
  * rendered per locale from i18n keys; nothing here touches the database.
  */
 import { renderBarChart } from '../../charts/barChart.ts';
-import type { Button, OutMessage } from '../../core/messages.ts';
+import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { PollOption } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { quorumOf, type PollResult, type PollWithOptions } from '../../domain/polls/polls.ts';

@@ -3,8 +3,8 @@
  * page, /myproposals. Lists are personal, so in a group they continue in the private chat.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
-import type { Button } from '../../core/messages.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Button } from '../../platform/messages.ts';
 import { listProposals, myProposals, proposalDetail } from '../../domain/proposals/queries.ts';
 import { communityCategories } from '../../domain/proposals/rules.ts';
 import { SECONDABLE_STATUSES, STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';

@@ -4,7 +4,7 @@
  * src/domain/proposals; this file only connects chat and domain.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { Feature } from '../../core/feature.ts';
 import { renderPrompt } from '../../engine/engine.ts';
 import { secondProposal } from '../../domain/proposals/proposals.ts';

@@ -4,7 +4,7 @@
  * and step, so a retried action or a redelivered event never posts twice.
  */
 import type { Services } from '../../core/services.ts';
-import type { Platform } from '../../core/messages.ts';
+import type { Platform } from '../../platform/messages.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
 import { decisionNotice, proposalCard, resultNotice } from './render.ts';
 

@@ -3,7 +3,7 @@
  * publications, a proposal's page, list lines. Pure functions of data and a translate
  * function, so a group's notice is rendered in the group's language.
  */
-import type { Button, OutMessage } from '../../core/messages.ts';
+import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { ProposalDetail, ProposalWithSeconds } from '../../domain/proposals/queries.ts';
 import { isBuiltInCategory } from '../../domain/proposals/rules.ts';
 import { SECONDABLE_STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';

@@ -5,8 +5,8 @@
  * handler goes through the domain, which checks the role and the transition table.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
-import type { Button } from '../../core/messages.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Button } from '../../platform/messages.ts';
 import { loadProposal } from '../../domain/proposals/lifecycle.ts';
 import { completeProposal, mergeProposal, shortlistProposal, startReview } from '../../domain/proposals/proposals.ts';
 import { mergeTargets, proposalByNumber, proposalDetail, reviewQueue } from '../../domain/proposals/queries.ts';

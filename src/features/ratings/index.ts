@@ -5,9 +5,9 @@
  * The rules live in src/domain/ratings; this file only translates between chat and domain.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { ExporterDef, Feature } from '../../core/feature.ts';
-import type { Button } from '../../core/messages.ts';
+import type { Button } from '../../platform/messages.ts';
 import { writeTableToBuffer } from '../../export/table.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { openCampaigns } from '../../domain/ratings/campaigns.ts';

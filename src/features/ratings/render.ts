@@ -3,7 +3,7 @@
  * campaign closes and the digest; the trend chart. Text only through i18n (ratings.json).
  */
 import { renderLineChart } from '../../charts/lineChart.ts';
-import type { Button, OutMessage } from '../../core/messages.ts';
+import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { Community, RatingCampaign, RatingTarget } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { dimensionLabel, SCALE, scoreLabel } from '../../domain/ratings/ratings.ts';

@@ -4,9 +4,9 @@
  * scene (scenes/codes.ts) that creates new ones. Every button re-checks permission in the domain.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../core/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { ActionDef, CommandDef } from '../../core/feature.ts';
-import type { Button } from '../../core/messages.ts';
+import type { Button } from '../../platform/messages.ts';
 import { CODES_PAGE_SIZE, listCodes, reissueCode, revokeCode, type CodeView } from '../../domain/residents/codes.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { ensurePrivate, pageButtons } from './privateOnly.ts';

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import type { ActionDef, CommandDef } from '../../core/feature.ts';
-import type { Button } from '../../core/messages.ts';
+import type { Button } from '../../platform/messages.ts';
 import { getMember, listMembers, MEMBERS_PAGE_SIZE, removeRole } from '../../domain/residents/members.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { COMMITTEE_GRANTABLE, isRole } from '../../domain/residents/roles.ts';

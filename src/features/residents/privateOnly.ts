@@ -2,7 +2,7 @@
  * Helpers shared by the residents feature's chat handlers.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { Button } from '../../core/messages.ts';
+import type { Button } from '../../platform/messages.ts';
 
 /**
  * True in a private chat. In a group it answers with a pointer to the private chat (a button

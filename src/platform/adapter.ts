@@ -2,7 +2,7 @@
  * The contract every platform adapter fulfils. The rest of Linli only ever sees this
  * interface; telegraf and wechaty stay inside their adapter folders.
  */
-import type { Incoming, OutMessage, Platform, SentRef } from '../core/messages.ts';
+import type { Incoming, OutMessage, Platform, SentRef } from './messages.ts';
 
 /** What a platform can render. */
 export interface AdapterCapabilities {
