@@ -5,7 +5,7 @@
  */
 import type { Adapter } from './platform/adapter.ts';
 import type { Config } from './config.ts';
-import type { ActionDef, CommandDef, Feature, JobDef } from './core/feature.ts';
+import type { CommandDef, Feature, JobDef, LegacyActionDef } from './core/feature.ts';
 import type { Platform } from './platform/messages.ts';
 import { Router, type Registry } from './core/router.ts';
 import { EventBus, type EventName } from './core/events.ts';
@@ -75,8 +75,8 @@ export function createLinli(opts: LinliOptions): Linli {
   const listVisible = (ctx: Parameters<NonNullable<CommandDef['visible']>>[0]) =>
     [...registry.commands.values()].filter((c) => c.visible?.(ctx) ?? true).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
   let router: Router;
-  const menuAction: ActionDef = { prefix: 'cmd', run: (ctx, [name]) => router.runCommand(ctx, name, '') };
-  const features: Feature[] = [coreFeature(listVisible), ...others, { name: 'menu', actions: [menuAction] }];
+  const menuAction: LegacyActionDef = { prefix: 'cmd', run: (ctx, [name]) => router.runCommand(ctx, name, '') };
+  const features: Feature[] = [coreFeature(listVisible), ...others, { name: 'menu', legacyActions: [menuAction] }];
   const jobs: JobDef[] = [];
   for (const feature of features) {
     for (const c of feature.commands ?? []) {
@@ -85,9 +85,10 @@ export function createLinli(opts: LinliOptions): Linli {
       // Keywords without a slash (提议, 投票…), from locales/<language>/aliases.json.
       for (const locale of LOCALES) for (const alias of i18n.list(locale, `aliases.${c.name}`)) registry.aliases.set(alias.toLowerCase(), c);
     }
-    for (const a of feature.actions ?? []) {
-      if (registry.actions.has(a.prefix)) throw new Error(`action prefix ${a.prefix} defined twice`);
-      registry.actions.set(a.prefix, a);
+    for (const a of [...(feature.actions ?? []), ...(feature.legacyActions ?? [])]) {
+      const prefix = 'codec' in a ? a.codec.prefix : a.prefix;
+      if (registry.actions.has(prefix)) throw new Error(`action prefix ${prefix} defined twice`);
+      registry.actions.set(prefix, a);
     }
     for (const s of feature.scenes ?? []) scenes.register(s);
     jobs.push(...(feature.jobs ?? []));

@@ -5,12 +5,6 @@
  * restart.
  */
 import type { Db } from '../db/client.ts';
-import type { Button } from '../platform/messages.ts';
-
-/** The actions of a message's buttons, in the order they are numbered. */
-export function numberedActions(buttons: Button[][] | undefined): string[] {
-  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => b.action!);
-}
 
 /** Remembers what the numbers in the last message with options meant in a chat. */
 export async function rememberChoices(db: Db, platform: string, chatId: string, actions: string[]): Promise<void> {

@@ -16,7 +16,9 @@ import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts
 import { resolveLocale } from '../i18n/i18n.ts';
 import { createCtx, rebuild, type Ctx } from './context.ts';
 import { isDomainError } from '../domain/errors.ts';
-import type { ActionDef, CommandDef, StartPayloadHandler } from './feature.ts';
+import type { ActionDef, CommandDef, Guard, LegacyActionDef, StartPayloadHandler } from './feature.ts';
+import { actionPrefix } from './actionCodec.ts';
+import { can, requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { recallChoice } from './choiceMemory.ts';
 import type { Incoming } from '../platform/messages.ts';
@@ -26,7 +28,7 @@ import type { Services } from './services.ts';
 export interface Registry {
   commands: Map<string, CommandDef>;
   aliases: Map<string, CommandDef>;
-  actions: Map<string, ActionDef>;
+  actions: Map<string, ActionDef | LegacyActionDef>;
   startPayloads: StartPayloadHandler[];
 }
 
@@ -168,13 +170,16 @@ export class Router {
         return this.runCommand(ctx, incoming.command, incoming.args);
       case 'action': {
         if (await scenes.handle(ctx)) return;
-        const [prefix, ...parts] = incoming.data.split(':');
-        const handler = this.registry.actions.get(prefix);
-        if (!handler) {
-          await ctx.toast(ctx.t('errors.stale_button'));
-          return;
+        const handler = this.registry.actions.get(actionPrefix(incoming.data));
+        if (!handler) return ctx.toast(ctx.t('errors.stale_button'));
+        if ('codec' in handler) {
+          const value = handler.codec.parse(incoming.data);
+          if (value === null) return ctx.toast(ctx.t('errors.stale_button'));
+          if (!(await this.guard(ctx, handler))) return;
+          return handler.run(ctx, value);
         }
-        return handler.run(ctx, parts);
+        if (!(await this.guard(ctx, handler))) return;
+        return handler.run(ctx, incoming.data.split(':').slice(1));
       }
       case 'text':
       case 'file': {
@@ -209,7 +214,24 @@ export class Router {
       if (ctx.chat.kind === 'private' || ctx.incoming.mentioned) await ctx.reply(ctx.t('common.unknown_command', { command: name }));
       return;
     }
+    if (!(await this.guard(ctx, command))) return;
     await command.run(ctx, args.trim());
+  }
+
+  /**
+   * The declared guard of a command or button: the right kind of chat, then the permission in
+   * the community the person acts in. A refusal is answered here (a pointer to the private chat
+   * or the group, or the domain's own localized reason) and the handler does not run.
+   */
+  private async guard(ctx: Ctx, def: Guard): Promise<boolean> {
+    const scope = def.chat ?? 'any';
+    if (scope === 'private' && !(await ctx.inPrivate())) return false;
+    if (scope === 'group' && ctx.chat.kind !== 'group') {
+      await ctx.toast(ctx.t('errors.group_only'));
+      return false;
+    }
+    if (def.permission) requirePermission(ctx.actor, def.permission, ctx.community?.id);
+    return true;
   }
 
   private async fail(adapter: Adapter, incoming: Incoming, ctx: Ctx | undefined, err: unknown): Promise<void> {

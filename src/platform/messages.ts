@@ -61,6 +61,11 @@ export interface Button {
   url?: string;
 }
 
+/** The actions of a message's buttons, in the order a text-only platform numbers them. */
+export function numberedActions(buttons: Button[][] | undefined): string[] {
+  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => b.action!);
+}
+
 /** A message to render on a platform. Text is plain (no markup), so nothing needs escaping. */
 export interface OutMessage {
   text: string;

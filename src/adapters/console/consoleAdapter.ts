@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Adapter } from '../../platform/adapter.ts';
 import type { Incoming, OutMessage, SentRef } from '../../platform/messages.ts';
 import { renderText } from '../text/renderText.ts';
-import { numberedActions } from '../../core/choiceMemory.ts';
+import { numberedActions } from '../../platform/messages.ts';
 
 /** The console user's platform id and private chat id. */
 export const CONSOLE_USER = 'local';

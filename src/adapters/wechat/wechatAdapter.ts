@@ -10,7 +10,7 @@
 import { WechatyBuilder, qrcodeValueToImageUrl, types, type Contact, type Room, type Wechaty, type WechatyOptions } from 'wechaty';
 import { FileBox } from 'file-box';
 import type { Adapter } from '../../platform/adapter.ts';
-import { numberedActions } from '../../core/choiceMemory.ts';
+import { numberedActions } from '../../platform/messages.ts';
 import type { Incoming, OutMessage, SentRef } from '../../platform/messages.ts';
 import type { Logger } from '../../log.ts';
 import { renderText, type NumberedOption } from '../text/renderText.ts';

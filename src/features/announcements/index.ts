@@ -50,7 +50,7 @@ export const announcementsFeature: Feature = {
     },
     { name: 'announcements', description: 'announcements.cmd_list', order: 41, run: list },
   ],
-  actions: [
+  legacyActions: [
     {
       // Withdraw a scheduled announcement: the first tap asks, the second (…:y) cancels.
       prefix: 'annc',

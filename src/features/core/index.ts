@@ -88,7 +88,7 @@ export function coreFeature(list: CommandLister): Feature {
         },
       },
     ],
-    actions: [
+    legacyActions: [
       {
         prefix: 'lang',
         async run(ctx, [locale]) {

@@ -240,7 +240,7 @@ export const disclosuresFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     {
       prefix: 'dsc',
       async run(ctx, [op, a, b, c]) {

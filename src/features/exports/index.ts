@@ -61,7 +61,7 @@ export const exportsFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     {
       prefix: 'exp',
       async run(ctx, [id, itemId]) {

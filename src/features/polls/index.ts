@@ -252,7 +252,7 @@ export const pollsFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     { prefix: 'v', run: vote },
     {
       // Shows a poll's card with its vote buttons in the private chat (from /polls, digests).

@@ -151,7 +151,7 @@ export const proposalsFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     { prefix: SECOND_ACTION, run: second },
     {
       prefix: 'prop',

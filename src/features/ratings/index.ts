@@ -206,7 +206,7 @@ export const ratingsFeature: Feature = {
       run: commentsQueue,
     },
   ],
-  actions: [
+  legacyActions: [
     {
       prefix: 'rt',
       async run(ctx, [verb, id, extra]) {

@@ -37,7 +37,7 @@ async function verify(ctx: Ctx, code: string): Promise<void> {
 export const residentsFeature: Feature = {
   name: 'residents',
   scenes: [codesScene],
-  actions: [codesAction, membersAction, privacyAction],
+  legacyActions: [codesAction, membersAction, privacyAction],
   commands: [
     {
       name: 'verify',
