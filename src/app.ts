@@ -5,7 +5,8 @@
  */
 import type { Adapter } from './platform/adapter.ts';
 import type { Config } from './config.ts';
-import type { CommandDef, Feature, JobDef, LegacyActionDef } from './core/feature.ts';
+import type { CommandDef, JobDef, LegacyActionDef } from './core/feature.ts';
+import type { Feature } from './features/feature.ts';
 import type { Platform } from './platform/messages.ts';
 import { Router, type Registry } from './core/router.ts';
 import { EventBus, type EventName } from './core/events.ts';

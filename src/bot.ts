@@ -14,7 +14,7 @@ import type { NumberedOption } from './adapters/text/renderText.ts';
 import type { WechatAdapter, WechatAlert, WechatPuppet } from './adapters/wechat/wechatAdapter.ts';
 import { databaseFile as configuredFile, loadConfig, type Config } from './config.ts';
 import { rememberChoices } from './core/choiceMemory.ts';
-import type { Feature } from './core/feature.ts';
+import type { Feature } from './features/feature.ts';
 import type { Services } from './core/services.ts';
 import { openDatabase, prepareDatabaseFile, type Db } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';

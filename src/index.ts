@@ -23,4 +23,4 @@ export { createLinli, type Linli, type LinliOptions } from './app.ts';
 export { loadConfig, ConfigError, type Config } from './config.ts';
 export type { Adapter, AdapterCapabilities } from './platform/adapter.ts';
 export type { Incoming, OutMessage, Platform } from './platform/messages.ts';
-export type { Feature } from './core/feature.ts';
+export type { Feature } from './features/feature.ts';

@@ -6,6 +6,7 @@
  * earlier step is recognised as stale instead of being taken as an answer to the current one.
  */
 import type { Ctx } from '../core/context.ts';
+import type { SceneRef, SceneRunner } from '../core/sceneRunner.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Button, OutMessage } from '../platform/messages.ts';
 import type { Db } from '../db/client.ts';
@@ -24,7 +25,7 @@ interface EngineOptions {
 }
 
 /** Runs scenes. One instance per bot. */
-export class SceneEngine {
+export class SceneEngine implements SceneRunner {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly scenes = new Map<string, SceneDef<any>>();
 
@@ -172,6 +173,29 @@ export class SceneEngine {
       this.answerWords = { yes: all('yes'), no: all('no'), skip: all('skip') };
     }
     return this.answerWords;
+  }
+
+  /** The open scene's id in this chat, when it has not expired. */
+  async openScene(ctx: Ctx): Promise<string | null> {
+    const session = await this.session(ctx);
+    return session && session.expiresAt > this.opts.clock() ? session.scene : null;
+  }
+
+  /** The open scene's saved answers when it is `scene` and has not expired. */
+  async draft<S>(ctx: Ctx, scene: SceneRef<S>): Promise<S | null> {
+    const session = await this.session(ctx);
+    if (!session || session.scene !== scene.id || session.expiresAt <= this.opts.clock()) return null;
+    return JSON.parse(session.state) as S;
+  }
+
+  /** Asks the open scene's current step again (after a pause, or "continue my draft"). */
+  async resume(ctx: Ctx): Promise<boolean> {
+    const session = await this.session(ctx);
+    const scene = session && this.scenes.get(session.scene);
+    const step = scene?.steps.find((s) => s.id === session!.step);
+    if (!session || !step || session.expiresAt <= this.opts.clock()) return false;
+    await this.ask(ctx, step, JSON.parse(session.state), session.version, false);
+    return true;
   }
 
   /** Leaves the person's scene in this chat. Returns false when there was none. */

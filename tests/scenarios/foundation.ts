@@ -6,7 +6,7 @@
  * image sent as a file.
  */
 import { expect } from 'vitest';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { defineScene } from '../../src/engine/scene.ts';
 import { issueCodes } from '../../src/domain/residents/verification.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';

@@ -11,7 +11,7 @@ import { createLinliBot, type WechatBotOptions } from '../../src/bot.ts';
 import type { WechatAdapter } from '../../src/adapters/wechat/wechatAdapter.ts';
 import type { Adapter } from '../../src/platform/adapter.ts';
 import type { Config } from '../../src/config.ts';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { createLogger } from '../../src/log.ts';

@@ -4,7 +4,7 @@
  * their time comes, and the digest gets the week's announcements.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { Feature } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { announcementsDigest, cancelAnnouncement, headline, publishDueAnnouncements, recentAnnouncements } from '../../domain/announcements/announcements.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { announceScene } from '../../../scenes/announce.ts';

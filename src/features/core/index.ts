@@ -3,7 +3,8 @@
  * this person may do), /language, /cancel, /name and /community.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { CommandDef, Feature } from '../../core/feature.ts';
+import type { CommandDef } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { communitiesOf } from '../../domain/residents/roles.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { profileScene } from '../../../scenes/profile.ts';
