@@ -6,7 +6,7 @@
  */
 import { createLinli } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { buildDigest } from '../src/domain/digest/digest.ts';
+import { buildDigest } from '../src/features/digest/digest.ts';
 import { createLogger } from '../src/log.ts';
 import { freshDatabase } from '../tests/support/harness.ts';
 import { makeCommunity } from '../tests/support/fixtures.ts';

@@ -8,7 +8,7 @@
 import { createLinli, type Linli } from '../../app.ts';
 import type { Adapter } from '../../platform/adapter.ts';
 import { createTelegramAdapter } from '../../adapters/telegram/telegramAdapter.ts';
-import { buildDigest, sendDigest } from '../../domain/digest/digest.ts';
+import { buildDigest, sendDigest } from '../../features/digest/digest.ts';
 import { formatIsoWeek, isoWeekOf, parseIsoWeek, previousWeek, type IsoWeek } from '../../domain/digest/isoWeek.ts';
 import { communityBySlug } from '../../domain/residents/communities.ts';
 import { requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
