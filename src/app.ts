@@ -21,6 +21,7 @@ import { Outbox } from './outbox/outbox.ts';
 import { TELEGRAM_LIMITS, type Limits } from './outbox/rateLimiter.ts';
 import { OutboxWorker } from './outbox/worker.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { createPollServices } from './features/polls/services.ts';
 
 /** Commands ordered below this appear in the platform's command menu; the rest only in /help. */
 const MENU_ORDER_LIMIT = 60;
@@ -65,7 +66,8 @@ export function createLinli(opts: LinliOptions): Linli {
   const scenes = new SceneEngine({ db, clock, defaultTtlMinutes: config.LINLI_SCENE_TIMEOUT_MINUTES });
   const adapters = new Map<Platform, Adapter>();
   const events = new EventBus(log);
-  const services: Services = { config, db, log, i18n, clock, outbox, events, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [] };
+  const polls = createPollServices({ db, outbox, i18n, log, defaultLocale: config.LINLI_DEFAULT_LOCALE, ballotKey: config.LINLI_BALLOT_KEY });
+  const services: Services = { config, db, log, i18n, clock, outbox, events, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [], polls };
   for (const a of opts.adapters) {
     const adapter = typeof a === 'function' ? a(services) : a;
     adapters.set(adapter.platform, adapter);

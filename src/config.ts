@@ -56,6 +56,8 @@ const schema = z.object({
   WECHATY_PUPPET_TOKEN: optionalString,
   LINLI_WECHAT: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Key of secret ballots' links (never stored in the database); unset: a key file beside the database. */
+  LINLI_BALLOT_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters (e.g. from `openssl rand -base64 32`)').optional()),
 });
 
 /** The validated configuration. */
