@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { databaseFileOf } from '../../db/location.ts';
 import type { KeyReader } from '../../domain/polls/secrecy.ts';
 import type { Logger } from '../../log.ts';
 
@@ -33,12 +34,6 @@ export function ballotKeyLoader(opts: { setting?: string; log: Logger }): (db: K
     }
     return readOrCreate(ballotKeyFile(file), opts.log);
   };
-}
-
-/** The file of the main database, '' for an in-memory one. */
-async function databaseFileOf(db: KeyReader): Promise<string> {
-  const rows = await db.$queryRawUnsafe<{ name: string; file: string | null }[]>('PRAGMA database_list');
-  return rows.find((r) => r.name === 'main')?.file ?? '';
 }
 
 function readOrCreate(file: string, log: Logger): Buffer {
