@@ -234,8 +234,10 @@ describe('secret ballots in the database', () => {
   it('keeps who voted what in a named poll', async () => {
     const named = await newPoll('是否同意推选王建国为楼栋长？', { anonymous: false });
     await tap(residents[2], named, 1);
+    await tap(residents[2], named, 2);
+    expect(answers().at(-1)).toContain('已改投');
     const voted = await bot.db.pollParticipation.findFirstOrThrow({ where: { pollId: named.id }, include: { ballot: { include: { choices: true } } } });
-    expect(voted).toMatchObject({ personId: people[2].id, voterName: people[2].displayName, ballot: { voterHash: null, choices: [{ optionId: named.options[0].id }] } });
+    expect(voted).toMatchObject({ personId: people[2].id, voterName: people[2].displayName, ballot: { voterHash: null, choices: [{ optionId: named.options[1].id }] } });
   });
 
   it('cuts a resident’s own secret link at once on /forgetme, leaving the tally and the others alone', async () => {
