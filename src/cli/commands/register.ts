@@ -13,7 +13,7 @@ import { buildingDetail, registerProgress } from '../../domain/register/progress
 import { issueSlips } from '../../domain/register/slips.ts';
 import { RegisterRefused } from '../../domain/register/table.ts';
 import { communityBySlug } from '../../domain/residents/communities.ts';
-import { telegramSlipLink } from '../../features/register/payload.ts';
+import { telegramSlipLink } from '../../domain/register/payload.ts';
 import { renderSlipsPdf, SLIPS_PER_PAGE } from '../../features/register/slipsPdf.ts';
 import { createTranslator, LOCALES } from '../../i18n/i18n.ts';
 import { planChangesSomething, renderBuilding, renderImported, renderPreview, renderProgress, renderRefusal } from '../../../scenes/registerText.ts';

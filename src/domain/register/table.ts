@@ -115,12 +115,14 @@ function readHeader(rows: SheetRow[], problems: RegisterProblem[]): Header | nul
     problems.push({ key: 'register.no_header' });
     return null;
   }
-  const upper = rows[h].cells.map(text);
+  // Headings are shown as written ("常住人数（人）"); fieldOf compares them normalised.
+  const heading = (cell: SheetCell | undefined) => (cell instanceof Date ? text(cell) : (cell ?? '').trim());
+  const upper = rows[h].cells.map(heading);
   let lower: string[] | null = null;
   const next = rows[h + 1];
   // A second header line: it names columns the first did not (merged cells repeat the upper name).
   if (next && next.line === rows[h].line + 1) {
-    const cells = next.cells.map(text);
+    const cells = next.cells.map(heading);
     if (cells.some((c, i) => c && fieldOf(c) && c !== upper[i])) lower = cells;
   }
   const width = Math.max(upper.length, lower?.length ?? 0);
@@ -131,20 +133,19 @@ function readHeader(rows: SheetRow[], problems: RegisterProblem[]): Header | nul
     const top = upper[col] ?? '';
     const bottom = lower?.[col] ?? '';
     const field = (bottom && fieldOf(bottom)) || fieldOf(top);
-    const heading = field ? (bottom && fieldOf(bottom) ? bottom : top) : [top, bottom].filter((s, i, all) => s && all.indexOf(s) === i).join(' ');
-    headings.push(heading);
+    const name = field ? (bottom && fieldOf(bottom) ? bottom : top) : [top, bottom].filter((s, i, all) => s && all.indexOf(s) === i).join(' ');
+    headings.push(name);
     if (!field) {
-      if (heading) ignored.push({ column: columnLetter(col), heading, sensitive: isSensitiveHeading(heading) });
+      if (name) ignored.push({ column: columnLetter(col), heading: name, sensitive: isSensitiveHeading(name) });
       continue;
     }
     const seen = fields.get(field);
     if (seen !== undefined) {
-      problems.push({ key: 'register.duplicate_column', column: columnLetter(col), heading, params: { first: columnLetter(seen), firstHeading: headings[seen] } });
+      problems.push({ key: 'register.duplicate_column', column: columnLetter(col), heading: name, params: { first: columnLetter(seen), firstHeading: headings[seen] } });
       continue;
     }
     fields.set(field, col);
   }
-  if (!fields.has('building') && !fields.has('address') && fields.has('room') === false) problems.push({ key: 'register.no_header' });
   if (fields.has('building') && !fields.has('room') && !fields.has('address')) problems.push({ key: 'register.no_room_column', column: columnLetter(fields.get('building')!), heading: headings[fields.get('building')!] });
   return { dataStart: h + (lower ? 2 : 1), fields, headings, ignored };
 }

@@ -83,9 +83,13 @@ type IssueDb = Pick<Db, 'verificationCode' | 'auditEntry'>;
 /** Checks an issue request (permission, role, count, expiry, unit); returns the normalised unit. */
 export function checkIssueRequest(actor: Actor, req: IssueRequest): string | null {
   requirePermission(actor, 'code.issue', req.communityId);
-  // A 楼栋长 code names its building; it is made from the building's page in /register.
-  if (BUILDING_ROLES.includes(req.role) && !req.buildingId) throw new DomainError('codes.building_role_from_register');
-  if (!actor.isAdmin && !COMMITTEE_GRANTABLE.includes(req.role)) throw new DomainError('codes.role_needs_admin', { role: req.role });
+  if (BUILDING_ROLES.includes(req.role)) {
+    // A 楼栋长 code names its building; it is made from the building's page in /register.
+    if (!req.buildingId) throw new DomainError('codes.building_role_from_register');
+    requirePermission(actor, 'register.lead', req.communityId);
+  } else if (!actor.isAdmin && !COMMITTEE_GRANTABLE.includes(req.role)) {
+    throw new DomainError('codes.role_needs_admin', { role: req.role });
+  }
   if (!Number.isInteger(req.count) || req.count < 1 || req.count > 500) throw new DomainError('codes.bad_count');
   if (!(req.expiresInMs >= 60 * 60_000 && req.expiresInMs <= 366 * 24 * 60 * 60_000)) throw new DomainError('codes.bad_expiry');
   const unit = req.unit ? normalizeUnit(req.unit) : null;

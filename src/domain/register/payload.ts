@@ -3,7 +3,7 @@
  * bare code (which /verify redeems without asking) so the register feature can ask first when
  * the slip would move a resident to another household.
  */
-import { normalizeCode } from '../../domain/residents/verification.ts';
+import { normalizeCode } from '../residents/verification.ts';
 
 const PREFIX = 'hh-';
 
