@@ -3,8 +3,9 @@
  *
  * "resident" is implicit — anyone Linli meets is one; the others are granted by a verification
  * code or by an administrator. A 楼栋长 (building_lead) holds the role for the buildings listed
- * in BuildingLead (src/domain/register/leads.ts decides which building an action concerns). Admin is global (LINLI_ADMINS or a grant) and concerns running
- * the deployment, not taking part: an admin does not vote or propose unless verified.
+ * in BuildingLead (src/domain/register/leads.ts decides which building an action concerns).
+ * Admin is global (LINLI_ADMINS or a grant) and concerns running the deployment, not taking
+ * part: an admin does not vote or propose unless verified.
  */
 
 /** Roles stored as memberships. */

@@ -128,9 +128,6 @@ export async function writeCodes(tx: IssueDb, actor: Actor, via: string, req: Is
   return codes;
 }
 
-/** Anything with the delegates household codes need: the client or a transaction. */
-type HouseholdCodeDb = Pick<Db, 'verificationCode' | 'auditEntry'>;
-
 /**
  * Writes one code per register household (printed slips, in-person verification) and withdraws
  * the household's earlier unused codes of the same purpose, so only the newest slip works.
@@ -138,7 +135,7 @@ type HouseholdCodeDb = Pick<Db, 'verificationCode' | 'auditEntry'>;
  * the codes in clear text by household id.
  */
 export async function writeHouseholdCodes(
-  tx: HouseholdCodeDb,
+  tx: IssueDb,
   actor: Actor,
   via: string,
   input: { communityId: string; households: { id: string; unit: string }[]; purpose: Exclude<CodePurpose, 'code'>; expiresAt: Date },
