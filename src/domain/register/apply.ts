@@ -10,6 +10,7 @@ import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import type { Actor } from '../residents/roles.ts';
+import { insertMany } from './bulkInsert.ts';
 import { loadStoredRegister, planAgainst, type ImportPlan } from './plan.ts';
 import type { RegisterFacts, RegisterRow } from './table.ts';
 
@@ -57,23 +58,23 @@ export async function applyImport(
       const groups = plan.newGroups.length ? new Map((await tx.residentGroup.findMany({ where: { communityId }, select: { id: true, name: true } })).map((g) => [g.name, g.id])) : stored.groups;
       const groupId = (name: string | null) => (name ? (groups.get(name) ?? null) : null);
 
-      for (const part of chunks(plan.added)) {
-        await tx.household.createMany({
-          data: part.map((r) => ({
-            communityId,
-            unit: r.unit,
-            buildingId: buildings.get(r.building) ?? null,
-            groupId: input.facts.group ? groupId(r.group) : null,
-            residents: input.facts.residents ? r.residents : null,
-            kind: input.facts.kind ? r.kind : null,
-            headName: input.facts.head ? r.headName : null,
-            active: true,
-            inRegister: true,
-            importedAt: now,
-            createdAt: now,
-          })),
-        });
-      }
+      await insertMany(
+        tx,
+        'Household',
+        plan.added.map((r) => ({
+          communityId,
+          unit: r.unit,
+          buildingId: buildings.get(r.building) ?? null,
+          groupId: input.facts.group ? groupId(r.group) : null,
+          residents: input.facts.residents ? r.residents : null,
+          kind: input.facts.kind ? r.kind : null,
+          headName: input.facts.head ? r.headName : null,
+          active: true,
+          inRegister: true,
+          importedAt: now,
+          createdAt: now,
+        })),
+      );
       for (const c of plan.changed) {
         await tx.household.update({
           where: { id: c.id },

@@ -9,6 +9,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Community } from '../../generated/prisma/client.ts';
+import { insertMany } from '../register/bulkInsert.ts';
 import { canonicalUnit } from '../register/units.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './permissions.ts';
@@ -78,7 +79,7 @@ export interface IssueRequest {
 export type CodePurpose = 'code' | 'slip' | 'in_person';
 
 /** Anything with the delegates issuing needs: the client or a transaction. */
-type IssueDb = Pick<Db, 'verificationCode' | 'auditEntry'>;
+type IssueDb = Pick<Db, 'verificationCode' | 'auditEntry' | '$executeRaw'>;
 
 /** Checks an issue request (permission, role, count, expiry, unit); returns the normalised unit. */
 export function checkIssueRequest(actor: Actor, req: IssueRequest): string | null {
@@ -153,9 +154,9 @@ export async function writeHouseholdCodes(
   const codes = new Map(input.households.map((h) => [h.id, generateCode()]));
   const rows = input.households.map((h) => {
     const code = codes.get(h.id)!;
-    return { communityId: input.communityId, codeHash: hashCode(code), hint: code.slice(-2), unit: h.unit, role: 'verified', householdId: h.id, purpose: input.purpose, createdById: actor.personId, createdAt: now, expiresAt: input.expiresAt };
+    return { communityId: input.communityId, codeHash: hashCode(code), hint: code.slice(-2), unit: h.unit, role: 'verified', householdId: h.id, buildingId: null, purpose: input.purpose, createdById: actor.personId, createdAt: now, expiresAt: input.expiresAt, redeemedAt: null, redeemedById: null, revokedAt: null };
   });
-  for (let i = 0; i < rows.length; i += 500) await tx.verificationCode.createMany({ data: rows.slice(i, i + 500) });
+  await insertMany(tx, 'VerificationCode', rows);
   await recordAudit(tx, {
     actorId: actor.personId,
     via,
