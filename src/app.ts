@@ -14,6 +14,8 @@ import type { Db } from './db/client.ts';
 import { SceneEngine } from './engine/engine.ts';
 import { coreFeature } from './features/core/index.ts';
 import { FEATURES } from './features.ts';
+import { createHttpServer, type HttpServer } from './http/server.ts';
+import { webhookRoutes } from './http/webhook.ts';
 import { createTranslator, LOCALES } from './i18n/i18n.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -48,6 +50,8 @@ export interface Linli {
   outboxWorker: OutboxWorker;
   scheduler: Scheduler;
   registry: Registry;
+  /** The one HTTP server (HOST:PORT): adapters' webhooks; the web console registers its routes here before `start`. */
+  http: HttpServer;
   /** Connects the adapters and starts the outbox and the scheduler. */
   start(): Promise<void>;
   /** Stops intake, finishes updates in flight, flushes nothing new, and stops background work. */
@@ -69,6 +73,8 @@ export function createLinli(opts: LinliOptions): Linli {
     const adapter = typeof a === 'function' ? a(services) : a;
     adapters.set(adapter.platform, adapter);
   }
+  const http = createHttpServer({ host: config.HOST, port: config.PORT, log: log.child({ module: 'http' }) });
+  for (const adapter of adapters.values()) if (adapter.webhook) http.register(webhookRoutes(adapter.webhook));
 
   const registry: Registry = { commands: new Map(), aliases: new Map(), actions: new Map(), startPayloads: services.startPayloads };
   const others = opts.features ?? FEATURES;
@@ -120,7 +126,10 @@ export function createLinli(opts: LinliOptions): Linli {
     outboxWorker,
     scheduler,
     registry,
+    http,
     async start() {
+      // Listening before the adapters start: Telegram posts as soon as setWebhook returns.
+      await http.start();
       for (const adapter of adapters.values()) {
         await adapter.start((incoming) => router.dispatch(adapter, incoming));
         if (adapter.setCommands) await publishCommandMenu(adapter).catch((err) => log.warn({ err }, 'could not publish the command menu'));
@@ -137,6 +146,7 @@ export function createLinli(opts: LinliOptions): Linli {
       await router.drain();
       await scheduler.stop();
       await outboxWorker.stop();
+      await http.close();
       log.info('linli stopped');
     },
   };

@@ -105,7 +105,6 @@ export async function createLinliBot(opts: LinliBotOptions = {}): Promise<LinliB
       apiRoot: opts.telegram?.apiRoot ?? config.TELEGRAM_API_ROOT,
       webhookUrl: config.TELEGRAM_WEBHOOK_URL,
       webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-      port: config.PORT,
       log: log.child({ platform: 'telegram' }),
     });
     adapters.push(telegram);
