@@ -120,6 +120,22 @@ describe('the HTTP server', () => {
     expect((await rawRequest(port, postBytes('/hook', '{"update_id":2}', { 'x-secret': 's3cret' }))).status).toBe(200);
   });
 
+  it('cuts off slow clients, not slow handling: an update that takes long to handle still gets its answer', async () => {
+    const server = createHttpServer({ host: '127.0.0.1', port: 0, log, limits: { headersTimeoutMs: 200, requestTimeoutMs: 400 } });
+    servers.push(server);
+    server.register(
+      webhookRoutes({
+        path: '/hook',
+        secretHeader: 'x-secret',
+        secret: 's3cret',
+        // Longer than both timeouts: the request arrived in time, handling it is ours to take.
+        handle: () => new Promise((r) => setTimeout(() => r('handled'), 1200)),
+      }),
+    );
+    const { port } = (await server.start())!;
+    expect((await rawRequest(port, postBytes('/hook', '{"update_id":1}', { 'x-secret': 's3cret' }))).status).toBe(200);
+  });
+
   it('starts once, and takes routes only before it starts', async () => {
     const server = make();
     server.register(webhookRoutes(recordingHook()));

@@ -3,7 +3,7 @@
  * buttons become numbered options ("回复 1 赞成，2 反对") and the numbers are remembered per chat
  * (render.ts); there is no message editing, pinning or deep linking, so those are no-ops or
  * undefined and the engine falls back to plain private messages. Charts and exports are sent as
- * files after the text. Sends go out one at a time (sendQueue.ts); wechaty's events become
+ * files after the text (send.ts). Sends go out one at a time (sendQueue.ts); wechaty's events become
  * Linli's (events.ts); a logout alerts the admins and restarts wechaty (reconnect.ts).
  *
  * The puppet (the protocol wechaty speaks) is chosen by name (WECHATY_PUPPET, the free
@@ -11,15 +11,14 @@
  *
  * `start` runs once: a second call rejects (wechaty's event handlers are attached by the first).
  */
-import { WechatyBuilder, type Contact, type Room, type Wechaty, type WechatyOptions } from 'wechaty';
-import { FileBox } from 'file-box';
+import { WechatyBuilder, type Wechaty, type WechatyOptions } from 'wechaty';
 import type { Adapter, AdapterLog } from '../../platform/adapter.ts';
 import type { OutMessage, SentRef } from '../../platform/messages.ts';
 import type { NumberedOption } from '../text/renderText.ts';
 import { toDeliveryError } from './deliveryErrors.ts';
 import { attachEvents } from './events.ts';
 import { createReconnector, type WechatAlert } from './reconnect.ts';
-import { renderForWechat } from './render.ts';
+import { createConversations, sayMessage } from './send.ts';
 import { createSendQueue } from './sendQueue.ts';
 
 export type { WechatAlert } from './reconnect.ts';
@@ -69,6 +68,7 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
     : ({ name: opts.name, puppet: opts.puppetName ?? 'wechaty-puppet-wechat4u', puppetOptions: opts.token ? { token: opts.token } : {} } as WechatyOptions);
   const bot = WechatyBuilder.build(buildOptions);
   const rooms = new Set<string>();
+  const conversations = createConversations(bot, rooms);
   const sends = createSendQueue(opts.sendGapMs ?? 0);
   const reconnector = createReconnector({
     bot,
@@ -78,19 +78,6 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
   });
   let started = false;
   let nextId = 1;
-
-  const isGroupChat = (chatId: string) => rooms.has(chatId) || chatId.endsWith('@chatroom') || chatId.startsWith('@@');
-
-  const conversation = async (chatId: string): Promise<Room | Contact> => {
-    const found = isGroupChat(chatId) ? await bot.Room.find({ id: chatId }) : await bot.Contact.find({ id: chatId });
-    if (!found) throw new Error(`wechat conversation not found: ${chatId}`);
-    return found;
-  };
-
-  const attachFile = async (target: Room | Contact, data: Uint8Array, name: string) => {
-    // Base64 boxes serialise everywhere (the mock puppet cannot serialise buffer boxes).
-    await target.say(FileBox.fromBase64(Buffer.from(data).toString('base64'), name));
-  };
 
   return {
     platform: 'wechat',
@@ -119,13 +106,8 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
     send(chatId: string, message: OutMessage): Promise<SentRef> {
       return sends.run(async () => {
         try {
-          const { body, actions } = await renderForWechat(message, (items) => opts.replyHint(chatId, items));
-          const target = await conversation(chatId);
-          if (actions.length) await opts.remember(chatId, actions);
-          const sent = body.trim() ? await target.say(body) : undefined;
-          if (message.image) await attachFile(target, message.image.data, message.image.name);
-          if (message.document) await attachFile(target, message.document.data, message.document.name);
-          return { messageId: sent?.id ?? `local-${nextId++}` };
+          const id = await sayMessage(conversations, chatId, message, opts);
+          return { messageId: id ?? `local-${nextId++}` };
         } catch (err) {
           throw toDeliveryError(err);
         }
@@ -156,7 +138,7 @@ export function createWechatAdapter(opts: WechatOptions): WechatAdapter {
       }
     },
 
-    isGroupChat,
+    isGroupChat: conversations.isGroupChat,
     privateChatId: (userId: string) => userId,
   };
 }
