@@ -53,7 +53,7 @@ export function webhookRoutes(hook: AdapterWebhook): HttpRoutes {
     });
 
     const checkSecret = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (secretMatches(request.headers[hook.secretHeader], hook.secret)) return;
+      if (secretMatches(request.headers[hook.secretHeader.toLowerCase()], hook.secret)) return;
       // Closing the connection: the unread body is not ours to drain.
       await reply.code(403).header('connection', 'close').send({ error: 403 });
     };
