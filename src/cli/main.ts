@@ -9,7 +9,9 @@ import { isDomainError } from '../domain/errors.ts';
 import type { Db } from '../db/client.ts';
 import { createTranslator } from '../i18n/i18n.ts';
 import { createLogger } from '../log.ts';
-import { openMigratedDatabase } from '../main.ts';
+import { openMigratedDatabase } from '../app/createLinli.ts';
+import { databaseFile } from '../config.ts';
+import { prepareDatabaseFile } from '../db/client.ts';
 import { UsageError, type CliCommand } from './command.ts';
 import { CLI_COMMANDS } from './commands/index.ts';
 
@@ -51,7 +53,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         env,
         log,
         async db() {
-          db ??= (await openMigratedDatabase(config, log)).db;
+          db ??= await openMigratedDatabase(prepareDatabaseFile(databaseFile(config)), log);
           return db;
         },
         out,

@@ -18,7 +18,7 @@ import { createCtx, rebuild, type Ctx } from './context.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { ActionDef, CommandDef, Guard, LegacyActionDef, StartPayloadHandler } from './feature.ts';
 import { actionPrefix } from './actionCodec.ts';
-import { can, requirePermission } from '../domain/residents/permissions.ts';
+import { requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { recallChoice } from './choiceMemory.ts';
 import type { Incoming } from '../platform/messages.ts';
@@ -138,7 +138,7 @@ export class Router {
     const { db, config } = this.services;
     const { person, actor } = await resolveActor(db, incoming.sender, config.LINLI_ADMINS);
     let group: ChatGroup | null = null;
-    let community: Community | null = null;
+    let community: Community | null;
     if (incoming.chat.kind === 'group') {
       ({ group, community } = await groupWithCommunity(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title }));
     } else {

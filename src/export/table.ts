@@ -24,6 +24,7 @@ import { Readable, Transform, Writable, type TransformCallback } from 'node:stre
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { XML_INVALID } from './xmlText.ts';
 
 /** A cell value: text, a number, a point in time, or empty (`null`). */
 export type TableCell = string | number | Date | null;
@@ -274,8 +275,6 @@ async function letZipCatchUp(worksheet: object, out: Writable): Promise<void> {
   }
 }
 
-/** Characters XML 1.0 forbids (they would make Excel report the file as damaged). */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function xlsxText(text: string): string {
   const clean = text.replace(XML_INVALID, '');
