@@ -8,7 +8,6 @@
  * says nothing they entered was lost.
  */
 import type { Adapter } from '../platform/adapter.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import { communityById, groupWithCommunity } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
@@ -20,6 +19,7 @@ import type { ActionDef, CommandDef, Guard, LegacyActionDef, StartPayloadHandler
 import { actionPrefix } from './actionCodec.ts';
 import { requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
+import { UpdateClaims, type ClaimTiming } from './updateClaims.ts';
 import { recallChoice } from './choiceMemory.ts';
 import type { Incoming } from '../platform/messages.ts';
 import type { Services } from './services.ts';
@@ -32,28 +32,33 @@ export interface Registry {
   startPayloads: StartPayloadHandler[];
 }
 
-/** Most update claims written in one statement (3 parameters each). */
-const CLAIM_CHUNK = 200;
-
 /** Dispatches incoming events. One per bot. */
 export class Router {
   private readonly queue = new KeyedQueue();
+  private readonly claims: UpdateClaims;
   private accepting = true;
 
   constructor(
     private readonly services: Services,
     private readonly registry: Registry,
-  ) {}
+    claimTiming?: Partial<ClaimTiming>,
+  ) {
+    this.claims = new UpdateClaims(services.db, services.log, claimTiming);
+  }
 
   /** Hands an event in; resolves once it has been handled (or ignored as a duplicate). */
   async dispatch(adapter: Adapter, incoming: Incoming): Promise<void> {
     if (!this.accepting) return;
-    if (incoming.updateKey && !(await this.claimUpdate(adapter.platform, incoming.updateKey))) {
-      this.services.log.debug({ platform: adapter.platform, update: incoming.updateKey }, 'duplicate update ignored');
+    const update = incoming.updateKey;
+    if (update && !(await this.claims.claim(adapter.platform, update))) {
+      this.services.log.debug({ platform: adapter.platform, update }, 'duplicate update ignored');
       return;
     }
     const key = `${incoming.chat.platform}:${incoming.chat.chatId}:${incoming.sender.userId}`;
     await this.queue.run(key, () => this.handle(adapter, incoming));
+    // Only now is a redelivery a duplicate: a crash before this point hands the update to the
+    // next process (see updateClaims.ts). A failure was answered in `handle`, so it counts as done.
+    if (update) await this.claims.done(adapter.platform, update).catch((err) => this.services.log.error({ err, update }, 'could not mark an update done'));
   }
 
   /** Stops taking new events and waits for the ones in flight (and their button answers). */
@@ -61,6 +66,7 @@ export class Router {
     this.accepting = false;
     await this.queue.idle();
     await Promise.all(this.answers);
+    this.claims.stop();
   }
 
   /** Events queued or running, and button answers still on their way. */
@@ -76,47 +82,6 @@ export class Router {
       .catch((err) => this.services.log.warn({ err }, 'answerAction failed'))
       .finally(() => this.answers.delete(tracked));
     this.answers.add(tracked);
-  }
-
-  /**
-   * Records the update id; false when it was handled before (also before a restart). Claims
-   * made in the same turn of the event loop — a polling batch arrives at once — are written in
-   * one statement; the primary key still decides, row by row, which update is new.
-   */
-  private claimUpdate(platform: string, updateId: string): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.claims.push({ platform, updateId, resolve, reject });
-      if (this.claims.length === 1) setImmediate(() => void this.flushClaims());
-    });
-  }
-
-  private readonly claims: { platform: string; updateId: string; resolve: (isNew: boolean) => void; reject: (err: unknown) => void }[] = [];
-
-  private async flushClaims(): Promise<void> {
-    const batch = this.claims.splice(0);
-    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
-      const chunk = batch.slice(i, i + CLAIM_CHUNK);
-      try {
-        const fresh = await this.insertClaims(chunk);
-        for (const c of chunk) {
-          const key = `${c.platform}\u0000${c.updateId}`;
-          // The same update twice in one batch: only its first claim wins.
-          c.resolve(fresh.delete(key));
-        }
-      } catch (err) {
-        for (const c of chunk) c.reject(err);
-      }
-    }
-  }
-
-  /** Inserts the claims that are new; returns their keys. Plain SQL, portable to PostgreSQL. */
-  private async insertClaims(chunk: { platform: string; updateId: string }[]): Promise<Set<string>> {
-    const now = new Date();
-    const rows = Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now})`));
-    const inserted = await this.services.db.$queryRaw<{ platform: string; updateId: string }[]>`
-      INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt") VALUES ${rows}
-      ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
-    return new Set(inserted.map((r) => `${r.platform}\u0000${r.updateId}`));
   }
 
   private async handle(adapter: Adapter, incoming: Incoming): Promise<void> {
