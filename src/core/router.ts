@@ -21,6 +21,7 @@ import { requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { UpdateClaims, type ClaimTiming } from './updateClaims.ts';
 import { recallChoice } from './choiceMemory.ts';
+import { SCENE_ACTION } from './sceneRunner.ts';
 import type { Incoming } from '../platform/messages.ts';
 import type { Services } from './services.ts';
 
@@ -148,11 +149,12 @@ export class Router {
       }
       case 'text':
       case 'file': {
-        if (await scenes.handle(ctx)) return;
         if (incoming.type === 'text') {
-          // "2" on a text-only platform: the second option of the last message with options.
+          // "2" on a text-only platform: the second option of the last message with options —
+          // the one the person just read, even while a scene is open (its own options are
+          // remembered the same way and go to the scene below).
           const remembered = await recallChoice(this.services.db, ctx.chat.platform, ctx.chat.chatId, incoming.text);
-          if (remembered) {
+          if (remembered && !remembered.startsWith(`${SCENE_ACTION}:`)) {
             const chosen = rebuild(ctx, { ...incoming, type: 'action', data: remembered });
             try {
               return await this.route(chosen);
@@ -162,11 +164,17 @@ export class Router {
               return chosen.toast(ctx.t(err.key, err.params), true);
             }
           }
+        }
+        if (await scenes.handle(ctx)) return;
+        if (incoming.type === 'text') {
           const [word, ...rest] = incoming.text.trim().split(/\s+/);
           const aliased = this.registry.aliases.get(word.toLowerCase());
-          if (aliased && (ctx.chat.kind === 'private' || incoming.mentioned)) return aliased.run(ctx, rest.join(' '));
+          if (aliased && (ctx.chat.kind === 'private' || incoming.mentioned)) return this.runCommand(ctx, aliased.name, rest.join(' '));
         }
-        if (ctx.chat.kind === 'private' || incoming.mentioned) await ctx.reply(ctx.t('common.not_understood'));
+        if (ctx.chat.kind === 'private' || incoming.mentioned) {
+          const paused = await this.services.scenes.hasPaused(ctx);
+          await ctx.reply(paused ? `${ctx.t('common.not_understood')}\n${ctx.t('scene.paused_hint')}` : ctx.t('common.not_understood'));
+        }
         return;
       }
     }
@@ -180,6 +188,7 @@ export class Router {
       return;
     }
     if (!(await this.guard(ctx, command))) return;
+    if (!command.keepsScene && (await this.services.scenes.pause(ctx))) await ctx.reply(ctx.t('scene.paused'));
     await command.run(ctx, args.trim());
   }
 

@@ -52,7 +52,7 @@ export function coreFeature(list: CommandLister, runCommand: CommandRunner): Fea
           await menu(ctx);
         },
       },
-      { name: 'help', description: 'commands.help', order: 1, menu: true, run: help },
+      { name: 'help', description: 'commands.help', order: 1, menu: true, keepsScene: true, run: help },
       {
         name: 'language',
         description: 'commands.language',
@@ -68,9 +68,19 @@ export function coreFeature(list: CommandLister, runCommand: CommandRunner): Fea
         name: 'cancel',
         description: 'commands.cancel',
         order: 91,
+        keepsScene: true,
         async run(ctx) {
           const had = await ctx.services.scenes.cancel(ctx);
           await ctx.reply(ctx.t(had ? 'scene.cancelled' : 'scene.nothing_to_cancel'));
+        },
+      },
+      {
+        name: 'resume',
+        description: 'commands.resume',
+        order: 92,
+        keepsScene: true,
+        async run(ctx) {
+          if (!(await ctx.services.scenes.resume(ctx))) await ctx.reply(ctx.t('scene.nothing_to_resume'));
         },
       },
       {
