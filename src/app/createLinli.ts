@@ -8,7 +8,7 @@
 import type { Adapter } from '../platform/adapter.ts';
 import type { Platform } from '../platform/messages.ts';
 import type { WechatAdapter } from '../adapters/wechat/wechatAdapter.ts';
-import { databaseFile as configuredFile, loadConfig, type Config } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { EventBus } from '../core/events.ts';
 import { Router, type Registry } from '../core/router.ts';
 import type { Services } from '../core/services.ts';
@@ -72,19 +72,28 @@ export interface Linli {
   stop(): Promise<void>;
 }
 
-/** Opens the SQLite file, applying pending migrations first. */
-export async function openMigratedDatabase(file: string, log?: Logger): Promise<Db> {
-  const { applied } = applyMigrations(file);
-  if (applied.length) log?.info({ applied }, 'database migrated');
-  return openDatabase(file);
+/**
+ * Opens the SQLite file, applying pending migrations first. A file that cannot be created or is
+ * not a Linli database stops the start with one line naming DATABASE_URL, not a stack trace.
+ */
+export async function openMigratedDatabase(url: string, log?: Logger): Promise<{ db: Db; file: string }> {
+  try {
+    const file = prepareDatabaseFile(url);
+    const { applied } = applyMigrations(file);
+    if (applied.length) log?.info({ applied }, 'database migrated');
+    return { db: await openDatabase(file), file };
+  } catch (err) {
+    throw new ConfigError([`DATABASE_URL: cannot open the database at ${url} (${(err as Error).message})`]);
+  }
 }
 
 /** Builds the bot. */
 export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const file = prepareDatabaseFile(opts.databaseFile ?? configuredFile(config));
-  const db = opts.db ?? (await openMigratedDatabase(file, log));
+  const url = opts.databaseFile ? `file:${opts.databaseFile}` : config.DATABASE_URL;
+  const opened = opts.db ? { db: opts.db, file: prepareDatabaseFile(url) } : await openMigratedDatabase(url, log);
+  const { db, file } = opened;
   const platforms = await choosePlatforms(config, log, file, opts);
 
   const clock = opts.clock ?? (() => new Date());
