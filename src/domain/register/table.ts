@@ -221,7 +221,7 @@ export function readRegisterTable(rows: SheetRow[], community: { name: string; s
       continue;
     }
 
-    let parts: UnitParts | null = null;
+    let parts: UnitParts | null;
     if (col('building') !== undefined && col('room') !== undefined && (building || !address)) {
       if (!building && room && above) {
         building = above.building;

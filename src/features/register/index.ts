@@ -5,7 +5,7 @@
  * (scenes/registerInPerson.ts), and verification from a printed slip's deep link. The rules
  * live in src/domain/register.
  */
-import type { Feature } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { registerImportScene } from '../../../scenes/register.ts';
 import { registerInPersonScene } from '../../../scenes/registerInPerson.ts';
 import { registerAction, registerCommand } from './menu.ts';
@@ -15,7 +15,7 @@ import { slipStartPayload } from './verify.ts';
 export const registerFeature: Feature = {
   name: 'register',
   commands: [registerCommand],
-  actions: [registerAction],
+  legacyActions: [registerAction],
   scenes: [registerImportScene, registerInPersonScene],
   startPayloads: [slipStartPayload],
 };

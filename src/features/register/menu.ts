@@ -5,7 +5,7 @@
  * 楼栋长. A 楼栋长 sees only their own buildings. Every button re-checks permission in the domain.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { ActionDef, CommandDef } from '../../core/feature.ts';
+import type { CommandDef, LegacyActionDef } from '../../core/feature.ts';
 import { buildingById, issueLeadCode, leadsOf, removeLead, requireBuildingAccess } from '../../domain/register/leads.ts';
 import { buildingDetail, registerProgress } from '../../domain/register/progress.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
@@ -104,7 +104,7 @@ export const registerCommand: CommandDef = {
 };
 
 /** Buttons of the register. */
-export const registerAction: ActionDef = {
+export const registerAction: LegacyActionDef = {
   prefix: PREFIX,
   async run(ctx, [verb, a, b]) {
     if (!(await ensurePrivate(ctx))) return;
