@@ -10,7 +10,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURES } from '../../src/features.ts';
-import { registerFeature } from '../../src/features/register/index.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import type { FakeUserInput, SentMessage } from '../support/fakeBotApi.ts';
 import { grantRole, makeCommunity } from '../support/fixtures.ts';
@@ -70,7 +69,7 @@ describe('the household register in chat', () => {
   const startPayload = (code: string) => `/start hh-${code.replace('-', '')}`;
 
   beforeAll(async () => {
-    bot = await startTestBot({ clock, features: [...FEATURES, registerFeature] });
+    bot = await startTestBot({ clock, features: FEATURES });
     community = await makeCommunity(bot.db);
     await grantRole(bot.db, community, committee.id, 'committee');
     await grantRole(bot.db, community, englishCommittee.id, 'committee');

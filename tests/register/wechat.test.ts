@@ -9,7 +9,6 @@ import { issueLeadCode } from '../../src/domain/register/leads.ts';
 import { issueSlips } from '../../src/domain/register/slips.ts';
 import { unitFromCells } from '../../src/domain/register/units.ts';
 import { FEATURES } from '../../src/features.ts';
-import { registerFeature } from '../../src/features/register/index.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { startWechatDriver } from '../scenarios/wechatDriver.ts';
 import { makeCommunity, OPERATOR } from '../support/fixtures.ts';
@@ -25,7 +24,7 @@ describe('the register on WeChat', () => {
   const last = (user: { id: number; name: string }) => driver.textsTo(user).at(-1) ?? '';
 
   beforeAll(async () => {
-    driver = await startWechatDriver({ features: [...FEATURES, registerFeature] });
+    driver = await startWechatDriver({ features: FEATURES });
     const { db } = driver.bot;
     community = await makeCommunity(db);
     const rows = [['1', '1', '101'], ['1', '1', '102'], ['2', '', '301']].map(([building, entrance, room], i) => {
