@@ -20,7 +20,7 @@ const LAYERS = [
   ['engine', /^src\/engine\//],
   ['scenes', /^scenes\//],
   ['features', /^src\/features(\/|\.ts$)/],
-  ['app', /^src\/(app\.ts|bot\.ts|main\.ts|index\.ts|cli\/)/],
+  ['app', /^src\/(app\/|index\.ts|cli\/)/],
 ];
 
 const BASE = ['platform', 'generated', 'db', 'lib'];

@@ -35,6 +35,12 @@ export interface CommandDef extends Guard {
    * only for people in several communities). Never a permission check: declare `permission`.
    */
   visible?(ctx: Ctx): boolean;
+  /**
+   * True for commands that only tell something (/help, /cancel, /resume): they leave an open
+   * scene as it is. Any other command pauses it first, so two prompts never compete for the
+   * person's next reply.
+   */
+  keepsScene?: boolean;
   /** Offered as a button in the /start main menu. */
   menu?: boolean;
   /** Sort order in /help (lower first). */

@@ -5,6 +5,9 @@
 import type { SceneSession } from '../generated/prisma/client.ts';
 import type { Ctx } from './context.ts';
 
+/** Prefix of scene prompts' button data (`sc:<version>:<index>`). */
+export const SCENE_ACTION = 'sc';
+
 /** A scene as far as its callers need to know it: its id, and the state its `begin` builds. */
 export interface SceneRef<S> {
   readonly id: string;
@@ -23,8 +26,12 @@ export interface SceneRunner {
   cancel(ctx: Ctx): Promise<boolean>;
   /** The open, unexpired scene's state in this chat when it is `scene`, else null. */
   draft<S>(ctx: Ctx, scene: SceneRef<S>): Promise<S | null>;
-  /** Asks the open scene's current step again; false when no scene is open here. */
+  /** Asks the open (or paused) scene's current step again; false when none is open here. */
   resume(ctx: Ctx): Promise<boolean>;
+  /** Pauses the open scene here (the person started something else); true when one was open. */
+  pause(ctx: Ctx): Promise<boolean>;
+  /** True when a paused scene waits here for /resume. */
+  hasPaused(ctx: Ctx): Promise<boolean>;
   /** The id of the open, unexpired scene in this chat, if any. */
   openScene(ctx: Ctx): Promise<string | null>;
   /** Removes scenes idle past their expiry and returns them, so each person can be told. */

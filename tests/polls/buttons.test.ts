@@ -6,8 +6,7 @@
  * in the private chat), the reminders opt-out, and old or forged data answered without effect.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLinli } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { createLinli } from '../../src/app/createLinli.ts';
 import { createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
 import { closePollAction, confirmClosePollAction, remindersAction, showPollAction, voteAction } from '../../src/features/polls/actions.ts';
 import { publishPoll } from '../../src/features/polls/lifecycle.ts';
@@ -43,7 +42,7 @@ describe('polls button data', () => {
 
   it('registers one prefix per action, none of them the old pv or pm', async () => {
     const { db } = await freshDatabase();
-    const linli = createLinli({ config: loadConfig({}), db, log: createLogger('silent'), adapters: [], schedule: false });
+    const linli = await createLinli({ env: {}, db, log: createLogger('silent'), telegram: false, wechat: false, schedule: false });
     const prefixes = [...linli.registry.actions.keys()];
     for (const p of ['v', 'poll', 'poll-close', 'poll-close-yes', 'po']) expect(prefixes).toContain(p);
     expect(prefixes).not.toContain('pv');

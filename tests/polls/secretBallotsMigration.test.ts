@@ -72,11 +72,11 @@ describe('the secret_ballots migration', () => {
   let tallyBefore: Record<string, Record<string, number>>;
 
   beforeAll(async () => {
-    // The database as it was in the field: the first migration only.
+    // The database as it was in the field: every migration before this one.
     const old = join(dir, 'migrations-old');
     mkdirSync(old);
-    const [first] = readdirSync(DEFAULT_MIGRATIONS_DIR).filter((d) => /^\d{14}_/.test(d)).sort();
-    cpSync(join(DEFAULT_MIGRATIONS_DIR, first), join(old, first), { recursive: true });
+    const earlier = readdirSync(DEFAULT_MIGRATIONS_DIR).filter((d) => /^\d{14}_/.test(d)).sort();
+    for (const m of earlier.slice(0, earlier.findIndex((d) => d.endsWith('_secret_ballots')))) cpSync(join(DEFAULT_MIGRATIONS_DIR, m), join(old, m), { recursive: true });
     cpSync(join(DEFAULT_MIGRATIONS_DIR, 'migration_lock.toml'), join(old, 'migration_lock.toml'));
     applyMigrations(file, old);
     fillOldDatabase(file);

@@ -5,7 +5,7 @@
  * The running bot delivers what `send` enqueues; `--deliver` delivers from the CLI itself, for a
  * deployment whose bot is stopped (never use it while the bot runs: two senders would race).
  */
-import { createLinli, type Linli } from '../../app.ts';
+import { createLinli, type Linli } from '../../app/createLinli.ts';
 import type { Adapter } from '../../platform/adapter.ts';
 import { createTelegramAdapter } from '../../adapters/telegram/telegramAdapter.ts';
 import { buildDigest, sendDigest } from '../../features/digest/digest.ts';
@@ -21,7 +21,7 @@ function weekOption(env: CliEnv, raw: unknown): IsoWeek {
 }
 
 async function build(env: CliEnv, adapters: Adapter[] = []): Promise<Linli> {
-  return createLinli({ config: env.config, db: await env.db(), log: env.log, adapters, schedule: false });
+  return createLinli({ config: env.config, db: await env.db(), log: env.log, telegram: false, wechat: false, adapters, schedule: false });
 }
 
 export const digestPreviewCommand: CliCommand = {
