@@ -11,26 +11,23 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { JobDef } from '../../core/feature.ts';
 import type { Feature } from '../feature.ts';
-import type { Button, OutMessage, Platform } from '../../platform/messages.ts';
-import type { Services } from '../../core/services.ts';
+import type { Button, OutMessage } from '../../platform/messages.ts';
 import { splitText } from '../../outbox/split.ts';
 import { writeTableToBuffer } from '../../export/table.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
-import { categoryLabelKey, communityCategories, isCategoryKey, matchCategory } from '../../domain/disclosures/categories.ts';
+import { communityCategories, isCategoryKey, matchCategory } from '../../domain/disclosures/categories.ts';
 import { fingerprint, verifyChain } from '../../domain/disclosures/chain.ts';
 import { getDisclosure, listDisclosures, versionsPublishedBetween, type DisclosureQuery } from '../../domain/disclosures/disclosures.ts';
-import { daysLeftInQuarter, localDate, parsePeriodKey, quarterKey } from '../../domain/disclosures/period.ts';
+import { parsePeriodKey, quarterKey } from '../../domain/disclosures/period.ts';
 import { correctionScene, publishScene } from '../../../scenes/disclosures.ts';
 import { disclosureSheets, readAction } from './publishing.ts';
+import { reminderJob } from './reminders.ts';
 import { categoryLabel, renderCompact, renderFull } from './render.ts';
 
 const PAGE_SIZE = 8;
 const SEARCH_LIMIT = 10;
-/** Remind committees this many days (or fewer) before a quarter ends. */
-export const REMIND_DAYS_BEFORE_QUARTER_END = 14;
 
 /** Sends a long text as several messages in order, buttons under the last one. */
 async function replyLong(send: (m: OutMessage) => Promise<unknown>, ctx: Ctx, text: string, buttons?: Button[][]): Promise<void> {
@@ -160,53 +157,6 @@ async function verifyForPerson(ctx: Ctx): Promise<void> {
   await ctx.reply(ctx.t('disclosures.verify_broken', { community: community.name, number: p.disclosureNumber ?? '?', version: p.version ?? '?', count: report.problems.length }));
   ctx.services.log.error({ problems: report.problems }, 'disclosure chain broken');
 }
-
-/** The quarterly reminder: categories with nothing published this quarter, two weeks before its end. */
-export const reminderJob: JobDef = {
-  name: 'disclosure-reminders',
-  cron: '0 9 * * *',
-  async run(services: Services, now: Date) {
-    const tz = services.config.LINLI_TIMEZONE;
-    const daysLeft = daysLeftInQuarter(now, tz);
-    if (daysLeft > REMIND_DAYS_BEFORE_QUARTER_END) return;
-    const quarter = quarterKey(now, tz);
-    const today = localDate(now, tz);
-    const lastMonth = Math.ceil(today.month / 3) * 3;
-    const end = new Date(Date.UTC(today.year, lastMonth, 0, 12));
-    const communities = await services.db.community.findMany();
-    for (const community of communities) {
-      const recent = await services.db.disclosure.findMany({ where: { communityId: community.id, createdAt: { gte: new Date(now.getTime() - 100 * 86_400_000) } } });
-      const covered = new Set(recent.filter((d) => d.periodKey === quarter || quarterKey(d.createdAt, tz) === quarter).map((d) => d.category));
-      const missing = communityCategories(community).filter((k) => !covered.has(k));
-      if (!missing.length) continue;
-      const members = await services.db.membership.findMany({
-        where: { communityId: community.id, role: 'committee', person: { erasedAt: null, remindersOff: false } },
-        include: { person: { include: { identities: true } } },
-      });
-      for (const m of members) {
-        const locale = m.person.locale ?? community.locale;
-        const t = services.i18n.bind(locale);
-        for (const identity of m.person.identities) {
-          const adapter = services.adapters.get(identity.platform as Platform);
-          if (!adapter) continue;
-          for (const category of missing) {
-            await services.outbox.enqueue({
-              key: `disclosure-remind:${community.id}:${category}:${quarter}:${m.personId}:${identity.platform}`,
-              platform: identity.platform,
-              chatId: adapter.privateChatId(identity.platformUserId),
-              communityId: community.id,
-              message: {
-                text: t('disclosures.reminder', { community: community.name, category: t(categoryLabelKey(category)), quarter, days: daysLeft, end }),
-                buttons: [[{ label: t('disclosures.publish_now_button'), action: 'cmd:publish' }]],
-              },
-              refType: 'disclosure-reminder',
-            });
-          }
-        }
-      }
-    }
-  },
-};
 
 /** The disclosures feature. */
 export const disclosuresFeature: Feature = {

@@ -9,6 +9,7 @@ import { listProposals, myProposals, proposalDetail } from '../../domain/proposa
 import { communityCategories } from '../../domain/proposals/rules.ts';
 import { SECONDABLE_STATUSES, STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';
 import { can } from '../../domain/residents/permissions.ts';
+import { adapterFor } from '../notify.ts';
 import { categoryLabel, listLine, proposalPage, secondButton, statusLabel } from './render.ts';
 
 /** Statuses offered as list filters (drafts are never listed). */
@@ -110,7 +111,7 @@ export async function showProposal(ctx: Ctx, proposalId: string): Promise<void> 
  * platform it was sent on and sent again as an image here.
  */
 export async function showPhotos(ctx: Ctx, proposalId: string): Promise<void> {
-  const { db, adapters, log } = ctx.services;
+  const { db, log } = ctx.services;
   const p = await db.proposal.findUnique({ where: { id: proposalId }, include: { photos: { orderBy: { createdAt: 'asc' } }, progress: { where: { photoRef: { not: null } }, orderBy: { at: 'asc' } } } });
   if (!p || (p.status === 'draft' && p.authorId !== ctx.person.id)) throw new DomainError('errors.stale_button');
   const photos = [
@@ -119,7 +120,7 @@ export async function showPhotos(ctx: Ctx, proposalId: string): Promise<void> {
   ];
   let sent = 0;
   for (const [i, ph] of photos.slice(0, MAX_PHOTOS_SHOWN).entries()) {
-    const adapter = adapters.get(ph.platform as never);
+    const adapter = adapterFor(ctx.services, ph.platform);
     try {
       if (!adapter) throw new Error(`no ${ph.platform} adapter running`);
       const data = await adapter.downloadFile(ph.ref);

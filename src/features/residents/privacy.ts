@@ -8,6 +8,7 @@ import type { LegacyActionDef, CommandDef } from '../../core/feature.ts';
 import { collectPersonalData, forgetPerson, type PersonalData } from '../../domain/residents/privacy.ts';
 import { splitText } from '../../outbox/split.ts';
 import { ensurePrivate } from './privateOnly.ts';
+import { adapterFor } from '../notify.ts';
 
 /** Button prefix of the erasure confirmation. */
 const PREFIX = 'prvc';
@@ -90,7 +91,7 @@ export const privacyAction: LegacyActionDef = {
       return;
     }
     if (verb !== 'forget') return ctx.toast(ctx.t('errors.stale_button'));
-    const { db, clock, config, i18n, adapters } = ctx.services;
+    const { db, clock, config, i18n } = ctx.services;
     const now = clock();
     const age = now.getTime() - Number(issued);
     if (!Number.isFinite(age) || age < 0 || age > CONFIRM_WINDOW_MS) {
@@ -99,7 +100,7 @@ export const privacyAction: LegacyActionDef = {
     }
     const identities = await db.identity.findMany({ where: { personId: ctx.person.id } });
     const privateChats = identities.flatMap((i) => {
-      const adapter = adapters.get(i.platform as never);
+      const adapter = adapterFor(ctx.services, i.platform);
       return adapter ? [{ platform: i.platform, chatId: adapter.privateChatId(i.platformUserId) }] : [];
     });
     await forgetPerson(db, ctx.person.id, {
