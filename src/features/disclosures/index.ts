@@ -17,14 +17,14 @@ import { splitText } from '../../outbox/split.ts';
 import { writeTableToBuffer } from '../../export/table.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
-import { communityCategories, isCategoryKey, matchCategory } from '../../domain/disclosures/categories.ts';
+import { categoryLabel, communityCategories, isCategoryKey, matchCategory } from '../../domain/disclosures/categories.ts';
 import { fingerprint, verifyChain } from '../../domain/disclosures/chain.ts';
 import { getDisclosure, listDisclosures, versionsPublishedBetween, type DisclosureQuery } from '../../domain/disclosures/disclosures.ts';
 import { parsePeriodKey, quarterKey } from '../../domain/disclosures/period.ts';
-import { correctionScene, publishScene } from '../../../scenes/disclosures.ts';
-import { disclosureSheets, readAction } from './publishing.ts';
+import { createCorrectionScene, createPublishScene } from '../../../scenes/disclosures.ts';
+import { announceVersion, disclosureSheets, readAction } from './publishing.ts';
 import { reminderJob } from './reminders.ts';
-import { categoryLabel, renderCompact, renderFull } from './render.ts';
+import { renderCompact, renderFull, renderPreview } from './render.ts';
 
 const PAGE_SIZE = 8;
 const SEARCH_LIMIT = 10;
@@ -161,7 +161,7 @@ async function verifyForPerson(ctx: Ctx): Promise<void> {
 /** The disclosures feature. */
 export const disclosuresFeature: Feature = {
   name: 'disclosures',
-  scenes: [publishScene, correctionScene],
+  scenes: [createPublishScene({ renderPreview, announceVersion }), createCorrectionScene({ renderPreview, announceVersion })],
   commands: [
     {
       name: 'disclosures',

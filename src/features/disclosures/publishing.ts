@@ -10,7 +10,8 @@ import type { Outbox } from '../../outbox/outbox.ts';
 import type { TableSheet } from '../../export/table.ts';
 import { fingerprint } from '../../domain/disclosures/chain.ts';
 import { statementOf } from '../../domain/disclosures/disclosures.ts';
-import { categoryLabel, renderNotice } from './render.ts';
+import { categoryLabel } from '../../domain/disclosures/categories.ts';
+import { renderNotice } from './render.ts';
 
 /** Button data that opens a disclosure for the person who taps it. */
 export function readAction(disclosureId: string): string {

@@ -5,9 +5,9 @@
  */
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
-import { categoryLabelKey } from '../../domain/disclosures/categories.ts';
+import { categoryLabel } from '../../domain/disclosures/categories.ts';
 import { fingerprint } from '../../domain/disclosures/chain.ts';
-import type { DisclosureWithVersions } from '../../domain/disclosures/disclosures.ts';
+import type { DisclosureDraft, DisclosureWithVersions } from '../../domain/disclosures/disclosures.ts';
 import { statementOf } from '../../domain/disclosures/disclosures.ts';
 import type { LineItem, Statement } from '../../domain/disclosures/statement.ts';
 
@@ -29,11 +29,6 @@ export function formatItemDate(date: string, locale: string): string {
   if (!m) return date;
   const d = new Date(Date.UTC(Number(m[1] ?? 2000), Number(m[2]) - 1, Number(m[3])));
   return new Intl.DateTimeFormat(locale, { month: locale.startsWith('zh') ? 'long' : 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
-}
-
-/** The label of a category. */
-export function categoryLabel(t: TFn, key: string): string {
-  return t(categoryLabelKey(key));
 }
 
 /** One line item: 10月12日 路灯维修 支出 ¥1,200.00（民生微实事资金） */
@@ -139,12 +134,7 @@ export function renderCompact(t: TFn, locale: string, d: DisclosureWithVersions)
 }
 
 /** What a committee member checks before publishing. */
-export interface PreviewInput {
-  category: string;
-  period: string;
-  title: string;
-  body: string;
-  statement: Statement | null;
+export interface PreviewInput extends DisclosureDraft {
   /** For a correction: the disclosure number and reason. */
   correction?: { number: number; reason: string };
 }

@@ -6,11 +6,11 @@ import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Button } from '../../platform/messages.ts';
 import { listProposals, myProposals, proposalDetail } from '../../domain/proposals/queries.ts';
-import { communityCategories } from '../../domain/proposals/rules.ts';
+import { categoryLabel, communityCategories } from '../../domain/proposals/rules.ts';
 import { SECONDABLE_STATUSES, STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';
 import { can } from '../../domain/residents/permissions.ts';
 import { adapterFor } from '../notify.ts';
-import { categoryLabel, listLine, proposalPage, secondButton, statusLabel } from './render.ts';
+import { listLine, proposalPage, secondButton, statusLabel } from './render.ts';
 
 /** Statuses offered as list filters (drafts are never listed). */
 export const FILTER_STATUSES = STATUSES.filter((s) => s !== 'draft');

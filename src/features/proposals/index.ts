@@ -11,8 +11,8 @@ import { onPollClosed, onPollCreated, onRatingClosed } from '../../domain/propos
 import { proposalByNumber } from '../../domain/proposals/queries.ts';
 import { isStatus, SECONDABLE_STATUSES } from '../../domain/proposals/states.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
-import { PROPOSE_SCENE, proposeScene } from '../../../scenes/propose.ts';
-import { budgetScene, progressScene, rejectScene } from '../../../scenes/proposalCommittee.ts';
+import { PROPOSE_SCENE } from '../../../scenes/propose.ts';
+import { budgetScene, progressScene, proposeScene, rejectScene } from './scenes.ts';
 import { chooseCategory, chooseStatus, inPrivate, showList, showMine, showPhotos, showProposal } from './browse.ts';
 import { proposalsDigest } from './digest.ts';
 import { proposalsExporter } from './export.ts';

@@ -5,18 +5,13 @@
  */
 import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { ProposalDetail, ProposalWithSeconds } from '../../domain/proposals/queries.ts';
-import { isBuiltInCategory } from '../../domain/proposals/rules.ts';
+import { categoryLabel } from '../../domain/proposals/rules.ts';
 import { SECONDABLE_STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 
 /** Action prefix of the 附议 button: `sec:<proposalId>`. */
 export const SECOND_ACTION = 'sec';
-
-/** A category's label: built-in keys are translated, a community's own labels shown as they are. */
-export function categoryLabel(t: TFn, key: string): string {
-  return isBuiltInCategory(key) ? t(`proposals.category.${key}`) : key;
-}
 
 /** A status's label. */
 export function statusLabel(t: TFn, status: string): string {

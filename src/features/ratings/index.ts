@@ -16,10 +16,11 @@ import { parsePeriod, periodOf } from '../../domain/ratings/periods.ts';
 import { countPendingComments, dimensionsOf, pendingComments, ratingPeriod, reviewComment, scoreLabel } from '../../domain/ratings/ratings.ts';
 import { ruleOf, targetSummary, trend, verdict } from '../../domain/ratings/reports.ts';
 import { ensureDefaultTargets, ensureProjectTarget, listTargets, setTargetActive, targetIn, targetLabel } from '../../domain/ratings/targets.ts';
-import { rateScene } from '../../../scenes/rate.ts';
-import { ratingCampaignScene } from '../../../scenes/ratingCampaign.ts';
+import { createRateScene } from '../../../scenes/rate.ts';
+import { createRatingCampaignScene } from '../../../scenes/ratingCampaign.ts';
 import { ratingTargetScene } from '../../../scenes/ratingTarget.ts';
-import { closeDueCampaigns } from './campaigns.ts';
+import { alertCommittee } from './alerts.ts';
+import { announceCampaign, closeDueCampaigns } from './campaigns.ts';
 import { exportFileName, ratedPeriods, ratingSheets } from './export.ts';
 import { changeLine, rateAction, summaryLines, trendChart, verdictLine } from './render.ts';
 
@@ -165,7 +166,7 @@ const ratingsExporter: ExporterDef = {
 /** The ratings feature. */
 export const ratingsFeature: Feature = {
   name: 'ratings',
-  scenes: [rateScene, ratingCampaignScene, ratingTargetScene],
+  scenes: [createRateScene({ alertCommittee }), createRatingCampaignScene({ announceCampaign }), ratingTargetScene],
   commands: [
     {
       name: 'rate',
