@@ -5,7 +5,7 @@
  */
 import type { Adapter } from './platform/adapter.ts';
 import type { Config } from './config.ts';
-import type { CommandDef, JobDef, LegacyActionDef } from './core/feature.ts';
+import { onAction, type CommandDef, type JobDef } from './core/feature.ts';
 import type { Feature } from './features/feature.ts';
 import type { Platform } from './platform/messages.ts';
 import { Router, type Registry } from './core/router.ts';
@@ -13,6 +13,7 @@ import { EventBus, type EventName } from './core/events.ts';
 import type { Services } from './core/services.ts';
 import type { Db } from './db/client.ts';
 import { SceneEngine } from './engine/engine.ts';
+import { openCommand } from './features/core/actions.ts';
 import { coreFeature } from './features/core/index.ts';
 import { FEATURES } from './features.ts';
 import { createTranslator, LOCALES } from './i18n/i18n.ts';
@@ -76,8 +77,8 @@ export function createLinli(opts: LinliOptions): Linli {
   const listVisible = (ctx: Parameters<NonNullable<CommandDef['visible']>>[0]) =>
     [...registry.commands.values()].filter((c) => c.visible?.(ctx) ?? true).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
   let router: Router;
-  const menuAction: LegacyActionDef = { prefix: 'cmd', run: (ctx, [name]) => router.runCommand(ctx, name, '') };
-  const features: Feature[] = [coreFeature(listVisible), ...others, { name: 'menu', legacyActions: [menuAction] }];
+  const menuAction = onAction(openCommand, (ctx, { name }) => router.runCommand(ctx, name, ''));
+  const features: Feature[] = [coreFeature(listVisible), ...others, { name: 'menu', actions: [menuAction] }];
   const jobs: JobDef[] = [];
   for (const feature of features) {
     for (const c of feature.commands ?? []) {

@@ -7,6 +7,7 @@ import type { JobDef } from '../../core/feature.ts';
 import type { Services } from '../../core/services.ts';
 import { categoryLabelKey, communityCategories } from '../../domain/disclosures/categories.ts';
 import { daysLeftInQuarter, localDate, quarterKey } from '../../domain/disclosures/period.ts';
+import { openCommand } from '../core/actions.ts';
 import { notifyPerson } from '../notify.ts';
 
 /** Remind committees this many days (or fewer) before a quarter ends. */
@@ -48,7 +49,7 @@ export const reminderJob: JobDef = {
             refType: 'disclosure-reminder',
             message: (t) => ({
               text: t('disclosures.reminder', { community: community.name, category: t(categoryLabelKey(category)), quarter, days: daysLeft, end }),
-              buttons: [[{ label: t('disclosures.publish_now_button'), action: 'cmd:publish' }]],
+              buttons: [[{ label: t('disclosures.publish_now_button'), action: openCommand.pack({ name: 'publish' }) }]],
             }),
           });
         }
