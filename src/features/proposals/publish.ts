@@ -6,6 +6,7 @@
 import type { Services } from '../../core/services.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
 import { adapterFor, notifyPerson } from '../notify.ts';
+import { viewProposal } from './actions.ts';
 import { decisionNotice, proposalCard, resultNotice } from './render.ts';
 
 /** Outbox key base of a proposal's publication (its card). */
@@ -92,7 +93,7 @@ export async function notifyAuthor(services: Services, p: Proposal, step: string
       const link = adapter.deepLink(pagePayload(p));
       return {
         text: t(key, { number: p.number, title: p.title, reason: p.statusReason ? t('proposals.notice.note', { reason: p.statusReason }) : '', status: t(`proposals.status.${p.status}`), ...params }),
-        buttons: link ? [[{ label: t('proposals.details_button'), url: link }]] : [[{ label: t('proposals.details_button'), action: `prop:v:${p.id}` }]],
+        buttons: link ? [[{ label: t('proposals.details_button'), url: link }]] : [[{ label: t('proposals.details_button'), action: viewProposal.pack({ proposal: p.id }) }]],
       };
     },
   });
