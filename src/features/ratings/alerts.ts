@@ -9,6 +9,7 @@ import type { Rating, RatingTarget } from '../../generated/prisma/client.ts';
 import { scoreLabel } from '../../domain/ratings/ratings.ts';
 import { targetLabel } from '../../domain/ratings/targets.ts';
 import { notifyPerson } from '../notify.ts';
+import { moderationButtons } from './manage.ts';
 
 /** Sends the alert to every committee member of the target's community on every platform they use. */
 export async function alertCommittee(services: Services, rating: Rating, target: RatingTarget): Promise<number> {
@@ -26,10 +27,7 @@ export async function alertCommittee(services: Services, rating: Rating, target:
       refId: rating.id,
       message: (t) => ({
         text: t('ratings.alert', { target: targetLabel(t, target), period: rating.period, answer: scoreLabel(t, rating.overall), comment: rating.comment }),
-        buttons: [[
-          { label: t('ratings.approve'), action: `rt:ok:${rating.id}` },
-          { label: t('ratings.hide'), action: `rt:hide:${rating.id}` },
-        ]],
+        buttons: [moderationButtons(t, rating.id)],
       }),
     });
   }
