@@ -17,6 +17,12 @@ const PREVIEW_ITEMS = 15;
 const PREVIEW_CHARS = 1500;
 const COMPACT_CHARS = 300;
 
+/** Cuts a label to `max` characters (as people count them), with an ellipsis. */
+export function truncate(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 /** ¥1,200.00 — statements always show fen, as an accounts table does. */
 export function formatAmount(fen: number, locale: string): string {
   const n = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(fen) / 100);
