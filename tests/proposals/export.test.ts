@@ -69,6 +69,7 @@ describe('linli export proposals', () => {
   it('refuses a bad format or an unknown community', async () => {
     expect(await runCli(['export', 'proposals', '--community', 'badeng', '--format', 'pdf', '--out', join(dir, 'x.pdf')], env())).not.toBe(0);
     expect(await runCli(['export', 'proposals', '--community', 'nowhere', '--format', 'csv', '--out', join(dir, 'y.csv')], env())).not.toBe(0);
+    expect(await runCli(['export', 'proposals', '--community', 'badeng', '--format', 'csv', '--out', join(dir, 'z.csv'), '--locale', 'fr'], env())).not.toBe(0);
   });
 });
 
