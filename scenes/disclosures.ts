@@ -3,21 +3,44 @@
  * both run in the private chat. The content is typed or sent as a file (Markdown for text,
  * CSV/XLSX for a financial statement); a file is read and checked the moment it arrives, so a
  * wrong total is refused right away, naming the line and column. A preview comes before anything
- * is published.
+ * is published. The disclosures feature hands in the preview's wording and the notice to the
+ * groups.
  */
 import type { Ctx } from '../src/core/context.ts';
 import { DomainError, isDomainError } from '../src/domain/errors.ts';
 import type { IncomingFile } from '../src/platform/messages.ts';
 import { defineScene, invalid, type Answer, type SceneStep } from '../src/engine/scene.ts';
-import { communityCategories } from '../src/domain/disclosures/categories.ts';
-import { correctDisclosure, getDisclosure, getDisclosureByNumber, latestOf, listDisclosures, PERIOD_MAX, publishDisclosure, REASON_MAX, TITLE_MAX, checkPeriod, checkTitle } from '../src/domain/disclosures/disclosures.ts';
+import { categoryLabel, communityCategories } from '../src/domain/disclosures/categories.ts';
+import {
+  checkPeriod,
+  checkTitle,
+  correctDisclosure,
+  getDisclosure,
+  getDisclosureByNumber,
+  latestOf,
+  listDisclosures,
+  PERIOD_MAX,
+  publishDisclosure,
+  REASON_MAX,
+  TITLE_MAX,
+  type DisclosureDraft,
+} from '../src/domain/disclosures/disclosures.ts';
 import { checkBody, MAX_BODY_CHARS, MAX_FILE_BYTES, readDisclosureFile, type FileContent } from '../src/domain/disclosures/files.ts';
 import { parsePeriodKey, periodYear } from '../src/domain/disclosures/period.ts';
 import type { Statement } from '../src/domain/disclosures/statement.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
 import { fingerprint } from '../src/domain/disclosures/chain.ts';
-import { announceVersion } from '../src/features/disclosures/publishing.ts';
-import { categoryLabel, renderPreview } from '../src/features/disclosures/render.ts';
+import type { Disclosure, DisclosureVersion } from '../src/generated/prisma/client.ts';
+import type { TFn, Translator } from '../src/i18n/i18n.ts';
+import type { Outbox } from '../src/outbox/outbox.ts';
+
+/** What the scenes need from the disclosures feature. */
+export interface DisclosureSceneDeps {
+  /** The preview shown before publishing (or correcting). */
+  renderPreview(t: TFn, locale: string, draft: DisclosureDraft & { correction?: { number: number; reason: string } }): string;
+  /** Posts the notice of a new version to the community's groups; returns how many. */
+  announceVersion(outbox: Outbox, i18n: Translator, disclosure: Disclosure, version: DisclosureVersion): Promise<number>;
+}
 
 /** The content part of both scenes' state. */
 interface ContentState {
@@ -28,10 +51,10 @@ interface ContentState {
 }
 
 /** Files read in `validate`, handed to `apply` (the same answer object) without reading twice. */
-const readFiles = new WeakMap<object, FileContent>();
+type ReadFiles = WeakMap<object, FileContent>;
 
 /** Reads a file sent in a scene through the platform adapter, refusing with a reason. */
-async function readSentFile(ctx: Ctx, file: IncomingFile, year: number | null) {
+async function readSentFile(ctx: Ctx, file: IncomingFile, year: number | null, readFiles: ReadFiles) {
   const adapter = ctx.services.adapters.get(ctx.chat.platform);
   if (!adapter) return invalid('disclosures.download_failed');
   let bytes: Buffer;
@@ -49,7 +72,7 @@ async function readSentFile(ctx: Ctx, file: IncomingFile, year: number | null) {
 }
 
 /** Steps that collect the content: typed text, or a file, and a note for a statement. */
-function contentSteps<S extends ContentState>(periodOf: (s: S, ctx: Ctx) => Promise<string | undefined> | string | undefined): SceneStep<S>[] {
+function contentSteps<S extends ContentState>(periodOf: (s: S, ctx: Ctx) => Promise<string | undefined> | string | undefined, readFiles: ReadFiles): SceneStep<S>[] {
   return [
     {
       id: 'mode',
@@ -82,7 +105,7 @@ function contentSteps<S extends ContentState>(periodOf: (s: S, ctx: Ctx) => Prom
       id: 'file',
       skip: (s) => s.mode !== 'file',
       prompt: (ctx) => ({ kind: 'file', text: ctx.t('disclosures.ask_file', { maxMb: MAX_FILE_BYTES / 1024 / 1024 }), accept: ['document'], maxBytes: MAX_FILE_BYTES }),
-      validate: async (a, ctx, s) => readSentFile(ctx, a as IncomingFile, periodYear(parsePeriodKey((await periodOf(s, ctx)) ?? ''))),
+      validate: async (a, ctx, s) => readSentFile(ctx, a as IncomingFile, periodYear(parsePeriodKey((await periodOf(s, ctx)) ?? '')), readFiles),
       apply: (s, a) => {
         const content = readFiles.get(a as object);
         if (!content) return { state: s, next: 'file' };
@@ -107,68 +130,69 @@ interface PublishState extends ContentState {
 }
 
 /** Committee members publish a disclosure. */
-export const publishScene = defineScene<PublishState>({
-  id: 'publish',
-  private: true,
-  ttlMinutes: 60,
-  begin(ctx) {
-    const community = ctx.requireCommunity();
-    requirePermission(ctx.actor, 'disclosure.publish', community.id);
-    return { communityId: community.id };
-  },
-  steps: [
-    {
-      id: 'category',
-      async prompt(ctx, s) {
-        const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: s.communityId } });
-        return { kind: 'choice', text: ctx.t('disclosures.ask_category'), options: communityCategories(community).map((k) => ({ value: k, label: categoryLabel(ctx.t, k) })) };
+export const createPublishScene = (deps: DisclosureSceneDeps) =>
+  defineScene<PublishState>({
+    id: 'publish',
+    private: true,
+    ttlMinutes: 60,
+    begin(ctx) {
+      const community = ctx.requireCommunity();
+      requirePermission(ctx.actor, 'disclosure.publish', community.id);
+      return { communityId: community.id };
+    },
+    steps: [
+      {
+        id: 'category',
+        async prompt(ctx, s) {
+          const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: s.communityId } });
+          return { kind: 'choice', text: ctx.t('disclosures.ask_category'), options: communityCategories(community).map((k) => ({ value: k, label: categoryLabel(ctx.t, k) })) };
+        },
+        apply: (s, a) => ({ ...s, category: String(a) }),
       },
-      apply: (s, a) => ({ ...s, category: String(a) }),
-    },
-    {
-      id: 'period',
-      prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_period'), max: PERIOD_MAX, min: 2 }),
-      validate: (a) => {
-        try {
-          checkPeriod(String(a));
-        } catch (err) {
-          if (isDomainError(err)) return invalid(err.key, err.params);
-          throw err;
-        }
+      {
+        id: 'period',
+        prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_period'), max: PERIOD_MAX, min: 2 }),
+        validate: (a) => {
+          try {
+            checkPeriod(String(a));
+          } catch (err) {
+            if (isDomainError(err)) return invalid(err.key, err.params);
+            throw err;
+          }
+        },
+        apply: (s, a) => ({ ...s, period: checkPeriod(String(a)) }),
       },
-      apply: (s, a) => ({ ...s, period: checkPeriod(String(a)) }),
+      {
+        id: 'title',
+        prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_title', { max: TITLE_MAX }), max: TITLE_MAX, min: 2 }),
+        apply: (s, a) => ({ ...s, title: checkTitle(String(a)) }),
+      },
+      ...contentSteps<PublishState>((s) => s.period, new WeakMap()),
+      {
+        id: 'confirm',
+        prompt: (ctx, s) => ({
+          kind: 'confirm',
+          text: deps.renderPreview(ctx.t, ctx.locale, { category: s.category!, period: s.period!, title: s.title!, body: s.body ?? '', statement: s.statement ?? null }),
+          yesLabel: ctx.t('disclosures.publish_button'),
+          noLabel: ctx.t('disclosures.redo_button'),
+        }),
+        apply: (s, a) => (a ? { state: s, next: 'done' } : { state: s, next: 'category' }),
+      },
+    ],
+    async finish(ctx, s) {
+      const { services } = ctx;
+      const { disclosure, version } = await publishDisclosure(
+        services.db,
+        ctx.actor,
+        ctx.via,
+        s.communityId,
+        { category: s.category!, period: s.period!, title: s.title!, body: s.body ?? '', statement: s.statement ?? null },
+        services.clock(),
+      );
+      const groups = await deps.announceVersion(services.outbox, services.i18n, disclosure, version);
+      await ctx.reply(ctx.t('disclosures.published', { number: disclosure.number, fingerprint: fingerprint(version.hash), groups }));
     },
-    {
-      id: 'title',
-      prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_title', { max: TITLE_MAX }), max: TITLE_MAX, min: 2 }),
-      apply: (s, a) => ({ ...s, title: checkTitle(String(a)) }),
-    },
-    ...contentSteps<PublishState>((s) => s.period),
-    {
-      id: 'confirm',
-      prompt: (ctx, s) => ({
-        kind: 'confirm',
-        text: renderPreview(ctx.t, ctx.locale, { category: s.category!, period: s.period!, title: s.title!, body: s.body ?? '', statement: s.statement ?? null }),
-        yesLabel: ctx.t('disclosures.publish_button'),
-        noLabel: ctx.t('disclosures.redo_button'),
-      }),
-      apply: (s, a) => (a ? { state: s, next: 'done' } : { state: s, next: 'category' }),
-    },
-  ],
-  async finish(ctx, s) {
-    const { services } = ctx;
-    const { disclosure, version } = await publishDisclosure(
-      services.db,
-      ctx.actor,
-      ctx.via,
-      s.communityId,
-      { category: s.category!, period: s.period!, title: s.title!, body: s.body ?? '', statement: s.statement ?? null },
-      services.clock(),
-    );
-    const groups = await announceVersion(services.outbox, services.i18n, disclosure, version);
-    await ctx.reply(ctx.t('disclosures.published', { number: disclosure.number, fingerprint: fingerprint(version.hash), groups }));
-  },
-});
+  });
 
 interface CorrectionState extends ContentState {
   communityId: string;
@@ -177,83 +201,84 @@ interface CorrectionState extends ContentState {
 }
 
 /** Committee members correct a disclosure: a new version with a reason. */
-export const correctionScene = defineScene<CorrectionState>({
-  id: 'correction',
-  private: true,
-  ttlMinutes: 60,
-  async begin(ctx, args) {
-    const community = ctx.requireCommunity();
-    requirePermission(ctx.actor, 'disclosure.publish', community.id);
-    const state: CorrectionState = { communityId: community.id };
-    if (!(await ctx.services.db.disclosure.count({ where: { communityId: community.id } }))) throw new DomainError('disclosures.nothing_to_correct');
-    const raw = args.trim().replace(/^#/, '');
-    if (/^\d+$/.test(raw)) state.disclosureId = (await getDisclosureByNumber(ctx.services.db, community.id, Number(raw))).id;
-    else if (raw) {
-      const d = await getDisclosure(ctx.services.db, raw);
-      if (d.communityId !== community.id) requirePermission(ctx.actor, 'disclosure.publish', d.communityId);
-      state.communityId = d.communityId;
-      state.disclosureId = d.id;
-    }
-    return state;
-  },
-  steps: [
-    {
-      id: 'pick',
-      skip: (s) => !!s.disclosureId,
-      async prompt(ctx, s) {
-        const { items } = await listDisclosures(ctx.services.db, s.communityId, { pageSize: 20 });
-        return {
-          kind: 'choice',
-          text: ctx.t('disclosures.ask_pick'),
-          columns: 1,
-          options: items.map((i) => ({ value: i.disclosure.id, label: [...ctx.t('disclosures.pick_label', { number: i.disclosure.number, title: i.latest.title })].slice(0, 40).join('') })),
-        };
-      },
-      validate: async (a, ctx, s) => {
-        const d = await ctx.services.db.disclosure.findUnique({ where: { id: String(a) } });
-        if (!d || d.communityId !== s.communityId) return invalid('disclosures.nothing_to_correct');
-      },
-      apply: (s, a) => ({ ...s, disclosureId: String(a) }),
+export const createCorrectionScene = (deps: DisclosureSceneDeps) =>
+  defineScene<CorrectionState>({
+    id: 'correction',
+    private: true,
+    ttlMinutes: 60,
+    async begin(ctx, args) {
+      const community = ctx.requireCommunity();
+      requirePermission(ctx.actor, 'disclosure.publish', community.id);
+      const state: CorrectionState = { communityId: community.id };
+      if (!(await ctx.services.db.disclosure.count({ where: { communityId: community.id } }))) throw new DomainError('disclosures.nothing_to_correct');
+      const raw = args.trim().replace(/^#/, '');
+      if (/^\d+$/.test(raw)) state.disclosureId = (await getDisclosureByNumber(ctx.services.db, community.id, Number(raw))).id;
+      else if (raw) {
+        const d = await getDisclosure(ctx.services.db, raw);
+        if (d.communityId !== community.id) requirePermission(ctx.actor, 'disclosure.publish', d.communityId);
+        state.communityId = d.communityId;
+        state.disclosureId = d.id;
+      }
+      return state;
     },
-    ...contentSteps<CorrectionState>(async (s, ctx) => (s.disclosureId ? (await ctx.services.db.disclosure.findUnique({ where: { id: s.disclosureId } }))?.period : undefined)),
-    {
-      id: 'reason',
-      prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_reason', { max: REASON_MAX }), max: REASON_MAX, min: 2 }),
-      apply: (s, a) => ({ ...s, reason: String(a).trim() }),
-    },
-    {
-      id: 'confirm',
-      async prompt(ctx, s) {
-        const d = await getDisclosure(ctx.services.db, s.disclosureId!);
-        const latest = latestOf(d);
-        return {
-          kind: 'confirm',
-          text: renderPreview(ctx.t, ctx.locale, {
-            category: d.category,
-            period: d.period,
-            title: latest.title,
-            body: s.body ?? '',
-            statement: s.statement ?? null,
-            correction: { number: d.number, reason: s.reason! },
-          }),
-          yesLabel: ctx.t('disclosures.correct_button'),
-          noLabel: ctx.t('disclosures.redo_button'),
-        };
+    steps: [
+      {
+        id: 'pick',
+        skip: (s) => !!s.disclosureId,
+        async prompt(ctx, s) {
+          const { items } = await listDisclosures(ctx.services.db, s.communityId, { pageSize: 20 });
+          return {
+            kind: 'choice',
+            text: ctx.t('disclosures.ask_pick'),
+            columns: 1,
+            options: items.map((i) => ({ value: i.disclosure.id, label: [...ctx.t('disclosures.pick_label', { number: i.disclosure.number, title: i.latest.title })].slice(0, 40).join('') })),
+          };
+        },
+        validate: async (a, ctx, s) => {
+          const d = await ctx.services.db.disclosure.findUnique({ where: { id: String(a) } });
+          if (!d || d.communityId !== s.communityId) return invalid('disclosures.nothing_to_correct');
+        },
+        apply: (s, a) => ({ ...s, disclosureId: String(a) }),
       },
-      apply: (s, a) => (a ? { state: s, next: 'done' } : { state: s, next: 'mode' }),
+      ...contentSteps<CorrectionState>(async (s, ctx) => (s.disclosureId ? (await ctx.services.db.disclosure.findUnique({ where: { id: s.disclosureId } }))?.period : undefined), new WeakMap()),
+      {
+        id: 'reason',
+        prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_reason', { max: REASON_MAX }), max: REASON_MAX, min: 2 }),
+        apply: (s, a) => ({ ...s, reason: String(a).trim() }),
+      },
+      {
+        id: 'confirm',
+        async prompt(ctx, s) {
+          const d = await getDisclosure(ctx.services.db, s.disclosureId!);
+          const latest = latestOf(d);
+          return {
+            kind: 'confirm',
+            text: deps.renderPreview(ctx.t, ctx.locale, {
+              category: d.category,
+              period: d.period,
+              title: latest.title,
+              body: s.body ?? '',
+              statement: s.statement ?? null,
+              correction: { number: d.number, reason: s.reason! },
+            }),
+            yesLabel: ctx.t('disclosures.correct_button'),
+            noLabel: ctx.t('disclosures.redo_button'),
+          };
+        },
+        apply: (s, a) => (a ? { state: s, next: 'done' } : { state: s, next: 'mode' }),
+      },
+    ],
+    async finish(ctx, s) {
+      const { services } = ctx;
+      const { disclosure, version } = await correctDisclosure(
+        services.db,
+        ctx.actor,
+        ctx.via,
+        s.disclosureId!,
+        { body: s.body ?? '', statement: s.statement ?? null, reason: s.reason! },
+        services.clock(),
+      );
+      const groups = await deps.announceVersion(services.outbox, services.i18n, disclosure, version);
+      await ctx.reply(ctx.t('disclosures.corrected', { number: disclosure.number, version: version.version, fingerprint: fingerprint(version.hash), groups }));
     },
-  ],
-  async finish(ctx, s) {
-    const { services } = ctx;
-    const { disclosure, version } = await correctDisclosure(
-      services.db,
-      ctx.actor,
-      ctx.via,
-      s.disclosureId!,
-      { body: s.body ?? '', statement: s.statement ?? null, reason: s.reason! },
-      services.clock(),
-    );
-    const groups = await announceVersion(services.outbox, services.i18n, disclosure, version);
-    await ctx.reply(ctx.t('disclosures.corrected', { number: disclosure.number, version: version.version, fingerprint: fingerprint(version.hash), groups }));
-  },
-});
+  });

@@ -2,17 +2,17 @@
  * The committee's short scenes on one proposal: the public reason of a rejection, the approved
  * budget and implementer, a progress report (percent, note, optional photo). Each is started
  * from a button of /review with the proposal id as its argument; the domain checks the role
- * again when the scene finishes.
+ * again when the scene finishes. The proposals feature hands in what follows a move.
  */
 import type { Ctx } from '../src/core/context.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import type { IncomingFile } from '../src/platform/messages.ts';
 import { defineScene } from '../src/engine/scene.ts';
-import { loadProposal } from '../src/domain/proposals/lifecycle.ts';
+import { loadProposal, type MoveResult } from '../src/domain/proposals/lifecycle.ts';
 import { postProgress, rejectProposal, setBudget } from '../src/domain/proposals/proposals.ts';
 import { MAX_IMPLEMENTER, MAX_PHOTO_BYTES, MAX_REASON, PHOTO_MIME_TYPES } from '../src/domain/proposals/rules.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
-import { afterMove } from '../src/features/proposals/flow.ts';
+import type { Services } from '../src/core/services.ts';
 
 async function beginFor(ctx: Ctx, proposalId: string, allowed: string[]) {
   const p = await loadProposal(ctx.services.db, proposalId);
@@ -23,6 +23,12 @@ async function beginFor(ctx: Ctx, proposalId: string, allowed: string[]) {
 
 const acting = (ctx: Ctx) => ({ actor: ctx.actor, via: ctx.via, now: ctx.services.clock() });
 
+/** What the scenes need from the proposals feature. */
+export interface CommitteeSceneDeps {
+  /** What follows a move once it is saved: the decision's publication, the author's notice. */
+  afterMove(services: Services, result: MoveResult): Promise<void>;
+}
+
 interface RejectState {
   proposalId: string;
   number: number;
@@ -30,31 +36,32 @@ interface RejectState {
 }
 
 /** The public reason of a rejection (不予采纳). */
-export const rejectScene = defineScene<RejectState>({
-  id: 'proposalreject',
-  private: true,
-  async begin(ctx, args) {
-    const p = await beginFor(ctx, args, ['submitted', 'under_review', 'shortlisted']);
-    return { proposalId: p.id, number: p.number };
-  },
-  steps: [
-    {
-      id: 'reason',
-      prompt: (ctx, s) => ({ kind: 'text', text: ctx.t('proposals.review.ask_reject_reason', { number: s.number, max: MAX_REASON }), min: 2, max: MAX_REASON }),
-      apply: (s, a) => ({ ...s, reason: String(a) }),
+export const createRejectScene = (deps: CommitteeSceneDeps) =>
+  defineScene<RejectState>({
+    id: 'proposalreject',
+    private: true,
+    async begin(ctx, args) {
+      const p = await beginFor(ctx, args, ['submitted', 'under_review', 'shortlisted']);
+      return { proposalId: p.id, number: p.number };
     },
-    {
-      id: 'confirm',
-      prompt: (ctx, s) => ({ kind: 'confirm', text: ctx.t('proposals.review.confirm_reject', { number: s.number, reason: s.reason }) }),
-      apply: (s, a) => (a ? { state: s } : { state: s, next: 'reason' }),
+    steps: [
+      {
+        id: 'reason',
+        prompt: (ctx, s) => ({ kind: 'text', text: ctx.t('proposals.review.ask_reject_reason', { number: s.number, max: MAX_REASON }), min: 2, max: MAX_REASON }),
+        apply: (s, a) => ({ ...s, reason: String(a) }),
+      },
+      {
+        id: 'confirm',
+        prompt: (ctx, s) => ({ kind: 'confirm', text: ctx.t('proposals.review.confirm_reject', { number: s.number, reason: s.reason }) }),
+        apply: (s, a) => (a ? { state: s } : { state: s, next: 'reason' }),
+      },
+    ],
+    async finish(ctx, s) {
+      const result = await rejectProposal(ctx.services.db, acting(ctx), s.proposalId, s.reason!);
+      await deps.afterMove(ctx.services, result);
+      await ctx.reply(ctx.t('proposals.review.done_rejected', { number: s.number }));
     },
-  ],
-  async finish(ctx, s) {
-    const result = await rejectProposal(ctx.services.db, acting(ctx), s.proposalId, s.reason!);
-    await afterMove(ctx.services, result);
-    await ctx.reply(ctx.t('proposals.review.done_rejected', { number: s.number }));
-  },
-});
+  });
 
 interface BudgetState {
   proposalId: string;
@@ -101,41 +108,42 @@ interface ProgressState {
 }
 
 /** A progress report: percent done, what was done, optionally a photo. */
-export const progressScene = defineScene<ProgressState>({
-  id: 'proposalprogress',
-  private: true,
-  async begin(ctx, args) {
-    const p = await beginFor(ctx, args, ['approved', 'in_progress']);
-    return { proposalId: p.id, number: p.number, current: p.progressPercent };
-  },
-  steps: [
-    {
-      id: 'percent',
-      prompt: (ctx, s) => ({ kind: 'number', text: ctx.t('proposals.review.ask_percent', { number: s.number, current: s.current }), min: 0, max: 100, integer: true }),
-      validate: (a, _ctx, s) => (Number(a) < s.current ? { invalid: 'proposals.progress_backwards', params: { current: s.current } } : undefined),
-      apply: (s, a) => ({ ...s, percent: Number(a) }),
+export const createProgressScene = (deps: CommitteeSceneDeps) =>
+  defineScene<ProgressState>({
+    id: 'proposalprogress',
+    private: true,
+    async begin(ctx, args) {
+      const p = await beginFor(ctx, args, ['approved', 'in_progress']);
+      return { proposalId: p.id, number: p.number, current: p.progressPercent };
     },
-    {
-      id: 'note',
-      prompt: (ctx) => ({ kind: 'text', text: ctx.t('proposals.review.ask_progress_note', { max: MAX_REASON }), min: 2, max: MAX_REASON }),
-      apply: (s, a) => ({ ...s, note: String(a) }),
-    },
-    {
-      id: 'photo',
-      prompt: (ctx) => ({ kind: 'file', text: ctx.t('proposals.review.ask_progress_photo'), accept: ['photo', 'document'], mimeTypes: PHOTO_MIME_TYPES, maxBytes: MAX_PHOTO_BYTES, optional: true }),
-      apply: (s, a, ctx) => {
-        const f = a as IncomingFile | null;
-        return { state: { ...s, photoRef: f?.fileId ?? null, photoPlatform: f ? ctx.chat.platform : null }, next: 'done' };
+    steps: [
+      {
+        id: 'percent',
+        prompt: (ctx, s) => ({ kind: 'number', text: ctx.t('proposals.review.ask_percent', { number: s.number, current: s.current }), min: 0, max: 100, integer: true }),
+        validate: (a, _ctx, s) => (Number(a) < s.current ? { invalid: 'proposals.progress_backwards', params: { current: s.current } } : undefined),
+        apply: (s, a) => ({ ...s, percent: Number(a) }),
       },
+      {
+        id: 'note',
+        prompt: (ctx) => ({ kind: 'text', text: ctx.t('proposals.review.ask_progress_note', { max: MAX_REASON }), min: 2, max: MAX_REASON }),
+        apply: (s, a) => ({ ...s, note: String(a) }),
+      },
+      {
+        id: 'photo',
+        prompt: (ctx) => ({ kind: 'file', text: ctx.t('proposals.review.ask_progress_photo'), accept: ['photo', 'document'], mimeTypes: PHOTO_MIME_TYPES, maxBytes: MAX_PHOTO_BYTES, optional: true }),
+        apply: (s, a, ctx) => {
+          const f = a as IncomingFile | null;
+          return { state: { ...s, photoRef: f?.fileId ?? null, photoPlatform: f ? ctx.chat.platform : null }, next: 'done' };
+        },
+      },
+    ],
+    async finish(ctx, s) {
+      const result = await postProgress(ctx.services.db, acting(ctx), s.proposalId, {
+        percent: s.percent!,
+        note: s.note!,
+        photo: s.photoRef ? { platform: s.photoPlatform ?? ctx.chat.platform, fileRef: s.photoRef } : null,
+      });
+      if (result.started) await deps.afterMove(ctx.services, result.started);
+      await ctx.reply(ctx.t('proposals.review.done_progress', { number: s.number, percent: s.percent }));
     },
-  ],
-  async finish(ctx, s) {
-    const result = await postProgress(ctx.services.db, acting(ctx), s.proposalId, {
-      percent: s.percent!,
-      note: s.note!,
-      photo: s.photoRef ? { platform: s.photoPlatform ?? ctx.chat.platform, fileRef: s.photoRef } : null,
-    });
-    if (result.started) await afterMove(ctx.services, result.started);
-    await ctx.reply(ctx.t('proposals.review.done_progress', { number: s.number, percent: s.percent }));
-  },
-});
+  });

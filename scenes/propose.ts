@@ -1,13 +1,15 @@
 /**
  * /propose: a verified resident drafts a 民生微实事 proposal — title, category, description,
  * location, estimated cost, up to three photos — sees a preview and confirms. The draft lives
- * in the scene's saved state, so it survives restarts; /propose offers to resume it.
+ * in the scene's saved state, so it survives restarts; /propose offers to resume it. The
+ * proposals feature hands in what follows a submission (its publication).
  */
 import type { Ctx } from '../src/core/context.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { defineScene, invalid, type SceneStep } from '../src/engine/scene.ts';
-import { assertNoRecentDuplicate, submitProposal, type DraftPhoto } from '../src/domain/proposals/proposals.ts';
+import { assertNoRecentDuplicate, submitProposal, type DraftPhoto, type Submitted } from '../src/domain/proposals/proposals.ts';
 import {
+  categoryLabel,
   communityCategories,
   MAX_DESCRIPTION,
   MAX_LOCATION,
@@ -20,8 +22,7 @@ import {
 } from '../src/domain/proposals/rules.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
 import type { IncomingFile } from '../src/platform/messages.ts';
-import { categoryLabel } from '../src/features/proposals/render.ts';
-import { afterSubmit } from '../src/features/proposals/flow.ts';
+import type { Services } from '../src/core/services.ts';
 
 /** The draft as the scene keeps it. */
 export interface ProposeState {
@@ -145,31 +146,39 @@ const steps: SceneStep<ProposeState>[] = [
   },
 ];
 
-export const proposeScene = defineScene<ProposeState>({
-  id: PROPOSE_SCENE,
-  private: true,
-  ttlMinutes: 7 * 24 * 60,
-  begin(ctx) {
-    const c = ctx.requireCommunity();
-    requirePermission(ctx.actor, 'proposal.create', c.id);
-    return { communityId: c.id, photos: [] };
-  },
-  steps,
-  async finish(ctx, s) {
-    const submitted = await submitProposal(
-      ctx.services.db,
-      { actor: ctx.actor, via: ctx.via, now: ctx.services.clock() },
-      s.communityId,
-      ctx.person.displayName,
-      { title: s.title!, category: s.category!, description: s.description!, location: s.location!, costYuan: s.costYuan ?? null, photos: s.photos },
-    );
-    const p = submitted.proposal;
-    const c = await community(ctx, s);
-    await afterSubmit(ctx.services, submitted);
-    await ctx.reply(
-      p.status === 'submitted'
-        ? ctx.t('proposals.propose.submitted', { number: p.number, title: p.title, threshold: c.secondsThreshold })
-        : ctx.t('proposals.propose.submitted_to_review', { number: p.number, title: p.title }),
-    );
-  },
-});
+/** What the scene needs from the proposals feature. */
+export interface ProposeSceneDeps {
+  /** What follows a submission once it is saved: publication 1 in the groups. */
+  afterSubmit(services: Services, submitted: Submitted): Promise<void>;
+}
+
+/** The /propose scene, bound to the feature's publication. */
+export const createProposeScene = (deps: ProposeSceneDeps) =>
+    defineScene<ProposeState>({
+    id: PROPOSE_SCENE,
+    private: true,
+    ttlMinutes: 7 * 24 * 60,
+    begin(ctx) {
+      const c = ctx.requireCommunity();
+      requirePermission(ctx.actor, 'proposal.create', c.id);
+      return { communityId: c.id, photos: [] };
+    },
+    steps,
+    async finish(ctx, s) {
+      const submitted = await submitProposal(
+        ctx.services.db,
+        { actor: ctx.actor, via: ctx.via, now: ctx.services.clock() },
+        s.communityId,
+        ctx.person.displayName,
+        { title: s.title!, category: s.category!, description: s.description!, location: s.location!, costYuan: s.costYuan ?? null, photos: s.photos },
+      );
+      const p = submitted.proposal;
+      const c = await community(ctx, s);
+      await deps.afterSubmit(ctx.services, submitted);
+      await ctx.reply(
+        p.status === 'submitted'
+          ? ctx.t('proposals.propose.submitted', { number: p.number, title: p.title, threshold: c.secondsThreshold })
+          : ctx.t('proposals.propose.submitted_to_review', { number: p.number, title: p.title }),
+      );
+    },
+  });

@@ -5,12 +5,13 @@
  * names the variable, instead of failing later in the middle of a conversation.
  */
 import { z } from 'zod';
+import type { Platform } from './platform/messages.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** A platform identity of an administrator, as written in LINLI_ADMINS. */
 export interface AdminRef {
-  platform: 'telegram' | 'wechat' | 'console';
+  platform: Platform;
   userId: string;
 }
 

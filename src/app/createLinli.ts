@@ -27,7 +27,7 @@ import { TELEGRAM_LIMITS, wechatLimits, type Limits } from '../outbox/rateLimite
 import { OutboxWorker } from '../outbox/worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createPollServices } from '../features/polls/services.ts';
-import { publishCommandMenu, offeredCommands } from './commandMenu.ts';
+import { commandsInOrder, publishCommandMenu } from './commandMenu.ts';
 import { choosePlatforms, type PlatformChoice } from './platforms.ts';
 import { registerFeatures } from './registry.ts';
 
@@ -118,7 +118,7 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
 
   // /help lists the registry, and the registry holds /help: the lister reads it when asked.
   const core = coreFeature(
-    offeredCommands(() => registry),
+    commandsInOrder(() => registry),
     (ctx, name) => router.runCommand(ctx, name, ''),
   );
   const { registry, jobs } = registerFeatures(services, scenes, [core, ...(opts.features ?? FEATURES)]);

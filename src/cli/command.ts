@@ -6,6 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
+import { LOCALES, type Locale } from '../i18n/i18n.ts';
 
 /** What a subcommand gets. */
 export interface CliEnv {
@@ -54,4 +55,19 @@ export function requireOption(values: Record<string, unknown>, name: string): st
   const v = values[name];
   if (typeof v !== 'string' || !v.trim()) throw new UsageError(`--${name} is required`);
   return v.trim();
+}
+
+/** The language of the CLI's own refusals and messages: operators read it in English. */
+export const CLI_LOCALE: Locale = 'en';
+
+/** The `[--locale zh-CN|en]` part of a usage line: the languages Linli ships. */
+export const LOCALE_USAGE = `[--locale ${LOCALES.join('|')}]`;
+
+/** The --locale option: one of the languages Linli ships, or undefined when it was not given. */
+export function localeOption(values: Record<string, unknown>): Locale | undefined {
+  const v = values.locale;
+  if (v === undefined) return undefined;
+  const found = LOCALES.find((l) => l === v);
+  if (!found) throw new UsageError(`--locale: "${String(v)}" is not ${LOCALES.join(' or ')}`);
+  return found;
 }

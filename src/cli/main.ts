@@ -10,7 +10,7 @@ import { isDomainError } from '../domain/errors.ts';
 import type { Db } from '../db/client.ts';
 import { createTranslator } from '../i18n/i18n.ts';
 import { createLogger } from '../log.ts';
-import { UsageError, type CliCommand } from './command.ts';
+import { CLI_LOCALE, UsageError, type CliCommand } from './command.ts';
 import { CLI_COMMANDS } from './commands/index.ts';
 
 function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | null {
@@ -91,8 +91,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     else if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) err(`${(e as Error).message}\nusage: ${found.command.usage}`);
     else if (isDomainError(e)) {
       // Domain refusals are written for people; the CLI shows them in English.
-      const i18n = createTranslator({ defaultLocale: 'en', timeZone: 'Asia/Shanghai' });
-      err(i18n.t('en', e.key, e.params));
+      const i18n = createTranslator({ defaultLocale: CLI_LOCALE, timeZone: 'Asia/Shanghai' });
+      err(i18n.t(CLI_LOCALE, e.key, e.params));
     } else err(`failed: ${(e as Error).stack ?? e}`);
     return e instanceof ConfigError ? 78 : 1;
   } finally {

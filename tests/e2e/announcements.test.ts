@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Community } from '../../src/generated/prisma/client.ts';
+import { cancelYes } from '../../src/features/announcements/actions.ts';
 import { bindTelegramGroup, grantRole, makeCommunity } from '../support/fixtures.ts';
 import { buttonsOf, startTestBot, testClock, textOf, type TestBot } from '../support/harness.ts';
 
@@ -134,7 +135,7 @@ describe('announcements end to end', () => {
     const list = bot.last(committee.id);
     expect(buttonsOf(list)).toContain('撤销：下周二停电检修通知');
     // A resident forging the confirmation is refused and nothing changes.
-    bot.fake.pressButton({ from: resident, messageId: 1, data: `annc:${a.id}:y`, force: true });
+    bot.fake.pressButton({ from: resident, messageId: 1, data: cancelYes.pack({ announcement: a.id }), force: true });
     await bot.settle();
     expect(String(bot.fake.callbackAnswers.at(-1)?.text ?? '')).toContain('权限');
     expect((await bot.db.announcement.findUniqueOrThrow({ where: { id: a.id } })).status).toBe('scheduled');

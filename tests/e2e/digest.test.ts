@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { digestPreviewCommand, digestSendCommand } from '../../src/cli/commands/digest.ts';
 import type { CliEnv } from '../../src/cli/command.ts';
 import type { Feature } from '../../src/features/feature.ts';
+import { showAnnouncements } from '../../src/features/announcements/actions.ts';
 import { FEATURES } from '../../src/features.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { createLogger } from '../../src/log.ts';
@@ -142,7 +143,7 @@ describe('weekly digest end to end', () => {
     const out = lines.join('\n');
     expect(out).toContain('2026-W47 · zh-CN · 1 group(s)');
     expect(out).toContain('周日晚间停水通知');
-    expect(out).toContain('[查看公告 → ann:list]');
+    expect(out).toContain(`[查看公告 → ${showAnnouncements.pack({})}]`);
     expect(out).toContain('2026-W47 · en · 1 group(s)');
     expect(out).toMatch(/\[image digest-2026-W47\.png, \d+ bytes\]/);
     lines.length = 0;

@@ -14,6 +14,7 @@ import { buttonsOf, startTestBot, tempDir, testClock, textOf, type TestBot } fro
 import { bindTelegramGroup, grantRole, makeCommunity } from '../support/fixtures.ts';
 import { submitProposal } from '../../src/domain/proposals/proposals.ts';
 import { loadActor } from '../../src/domain/residents/people.ts';
+import { reviewCompleteYes, reviewOpen, viewProposal } from '../../src/features/proposals/actions.ts';
 
 const GROUP = { id: -100123, type: 'supergroup' as const, title: '巴登社区居民群' };
 const author = { id: 2001, first_name: '王阿姨', language_code: 'zh-CN' };
@@ -163,7 +164,7 @@ describe('a full round of 民生微实事', () => {
     await bot.press(committee, withButton(committee.id, '列入候选'), '列入候选');
     expect(lastToast()).toContain('列入候选项目');
     // A forged committee button from a resident is refused by the domain.
-    fake.pressButton({ from: residents[0], messageId: 1, data: `prv:cpy:${proposalId}`, force: true });
+    fake.pressButton({ from: residents[0], messageId: 1, data: reviewCompleteYes.pack({ proposal: proposalId }), force: true });
     await bot.settle();
     expect(lastToast()).toMatch(/权限|不能/);
     await bot.flushOutbox();
@@ -184,7 +185,7 @@ describe('a full round of 民生微实事', () => {
 
   it('records budget, progress with a photo, completion (result published, event emitted) and evaluation', async () => {
     await bot.say(committee, '/start');
-    fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${proposalId}`, force: true });
+    fake.pressButton({ from: committee, messageId: 1, data: reviewOpen.pack({ proposal: proposalId }), force: true });
     await bot.settle();
     await bot.press(committee, withButton(committee.id, '核定预算和实施单位'), '核定预算和实施单位');
     await bot.say(committee, '0');
@@ -205,7 +206,7 @@ describe('a full round of 民生微实事', () => {
     expect(p.progress[0].photoRef).toBeTruthy();
 
     // The proposer's and the progress photo can be looked at: fetched from Telegram, sent privately.
-    fake.pressButton({ from: author, messageId: 1, data: `prop:v:${proposalId}`, force: true });
+    fake.pressButton({ from: author, messageId: 1, data: viewProposal.pack({ proposal: proposalId }), force: true });
     await bot.settle();
     const photosBefore = fake.messagesTo(author.id).filter((m) => m.method === 'sendPhoto').length;
     await bot.press(author, withButton(author.id, '查看照片（2张）'), '查看照片（2张）');
@@ -213,7 +214,7 @@ describe('a full round of 民生微实事', () => {
     expect(photos.map(textOf)).toEqual(['#1 更换3栋楼道照明灯 现场照片', '#1 实施进度60%现场照片']);
     expect(photos.every((m) => (m.file?.bytes?.length ?? 0) > 0)).toBe(true);
 
-    fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${proposalId}`, force: true });
+    fake.pressButton({ from: committee, messageId: 1, data: reviewOpen.pack({ proposal: proposalId }), force: true });
     await bot.settle();
     await bot.press(committee, withButton(committee.id, '标记完成'), '标记完成');
     await bot.press(committee, bot.last(committee.id), '确认已完成');
@@ -268,7 +269,7 @@ describe('permissions and staff export', () => {
   it('answers a proposal button pressed in the group in the private chat only', async () => {
     const p = await bot.db.proposal.findFirstOrThrow({ where: { number: 1 } });
     const before = fake.messagesTo(GROUP.id).length;
-    fake.pressButton({ from: residents[1], chat: { id: GROUP.id }, messageId: 1, data: `prop:v:${p.id}`, force: true });
+    fake.pressButton({ from: residents[1], chat: { id: GROUP.id }, messageId: 1, data: viewProposal.pack({ proposal: p.id }), force: true });
     await bot.settle();
     expect(lastToast()).toContain('私聊');
     expect(fake.messagesTo(GROUP.id).length).toBe(before);
@@ -293,7 +294,7 @@ describe('rejecting and merging in chat', () => {
     const b = await submitProposal(bot.db, { actor, via: 'telegram', now }, community.id, '居民2002', { ...draft, title: '垃圾站定期清洗消毒' });
     await submitProposal(bot.db, { actor, via: 'telegram', now }, community.id, '居民2002', { ...draft, title: '北门垃圾站环境整治' });
 
-    fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${a.proposal.id}`, force: true });
+    fake.pressButton({ from: committee, messageId: 1, data: reviewOpen.pack({ proposal: a.proposal.id }), force: true });
     await bot.settle();
     await bot.press(committee, withButton(committee.id, '不予采纳'), '不予采纳');
     await bot.say(committee, '垃');
@@ -302,7 +303,7 @@ describe('rejecting and merging in chat', () => {
     await bot.press(committee, bot.last(committee.id), '确认');
     expect(textOf(bot.last(committee.id))).toContain('不予采纳');
 
-    fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${b.proposal.id}`, force: true });
+    fake.pressButton({ from: committee, messageId: 1, data: reviewOpen.pack({ proposal: b.proposal.id }), force: true });
     await bot.settle();
     await bot.press(committee, withButton(committee.id, '合并办理'), '合并办理');
     const choices = buttonsOf(bot.last(committee.id));

@@ -13,6 +13,7 @@ import type { DomainEvents } from '../../src/core/events.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { launchCampaign } from '../../src/domain/ratings/campaigns.ts';
 import { CLOSE_JOB } from '../../src/features/ratings/index.ts';
+import { rateTarget } from '../../src/features/ratings/actions.ts';
 import { bindTelegramGroup, grantRole, makeCommunity } from '../support/fixtures.ts';
 import { buttonsOf, startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
 
@@ -324,6 +325,6 @@ describe('satisfaction ratings end to end', () => {
     await launchCampaign(bot.db, { actor: committeeActor, via: 'test' }, { communityId: badeng.id, targetId: property.id, days: 7 }, now, 'Asia/Shanghai');
     const open = await digest.build(bot.linli.services, { communityId: badeng.id, from: new Date(now.getTime() + 86_400_000), to: new Date(now.getTime() + 8 * 86_400_000), locale: 'zh-CN' });
     expect(open?.lines.join('\n')).toContain('“万科物业”2026Q4满意度评议进行中');
-    expect(open?.buttons).toEqual([{ label: '评议：万科物业', action: `rt:go:${property.id}` }]);
+    expect(open?.buttons).toEqual([{ label: '评议：万科物业', action: rateTarget.pack({ target: property.id }) }]);
   });
 });

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCodes } from '../../src/domain/residents/verification.ts';
+import { memberRemoveYes } from '../../src/features/residents/actions.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import type { SentMessage } from '../support/fakeBotApi.ts';
 import { OPERATOR, grantRole, makeCommunity } from '../support/fixtures.ts';
@@ -229,7 +230,7 @@ describe('residents end to end', () => {
 
     it('does not let a committee member remove a committee role', async () => {
       const me = await personOf(committee.id);
-      bot.fake.pressButton({ from: committee, messageId: bot.last(committee.id).messageId, data: `mb:ry:${me}:committee`, force: true });
+      bot.fake.pressButton({ from: committee, messageId: bot.last(committee.id).messageId, data: memberRemoveYes.pack({ person: me, role: 'committee' }), force: true });
       await bot.settle();
       const answers = bot.fake.calls.filter((c) => c.method === 'answerCallbackQuery');
       expect(String(answers[answers.length - 1].params.text)).toContain('需由系统管理员调整');

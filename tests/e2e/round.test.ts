@@ -12,6 +12,7 @@ import type { Community } from '../../src/generated/prisma/client.ts';
 import { startFakeBotApi, type FakeBotApi, type SentMessage } from '../support/fakeBotApi.ts';
 import { buttonsOf, startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
 import { bindTelegramGroup, grantRole, makeCommunity } from '../support/fixtures.ts';
+import { reviewOpen } from '../../src/features/proposals/actions.ts';
 
 const GROUP = { id: -100777, type: 'supergroup' as const, title: '巴登社区居民群' };
 const committee = { id: 7001, first_name: '李主任', language_code: 'zh-CN' };
@@ -114,14 +115,14 @@ it('runs a full round of 民生微实事 in chat, each publication once and ever
   expect([(await proposal(1)).status, (await proposal(2)).status]).toEqual(['approved', 'not_approved']);
 
   // 5. Progress and completion of the approved project; proposal.completed makes its rating target.
-  fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${(await proposal(1)).id}`, force: true });
+  fake.pressButton({ from: committee, messageId: 1, data: reviewOpen.pack({ proposal: (await proposal(1)).id }), force: true });
   await bot.settle();
   await press(committee, '发布实施进度');
   await bot.say(committee, '50');
   await bot.say(committee, '灯具已采购，正在安装');
   await press(committee, '跳过');
   expect((await proposal(1)).status).toBe('in_progress');
-  fake.pressButton({ from: committee, messageId: 1, data: `prv:o:${(await proposal(1)).id}`, force: true });
+  fake.pressButton({ from: committee, messageId: 1, data: reviewOpen.pack({ proposal: (await proposal(1)).id }), force: true });
   await bot.settle();
   await press(committee, '标记完成');
   await press(committee, '确认已完成');

@@ -11,6 +11,7 @@ import type { Services } from '../../src/core/services.ts';
 import type { Db } from '../../src/db/client.ts';
 import { rejectProposal, secondProposal } from '../../src/domain/proposals/proposals.ts';
 import { proposalsDigest } from '../../src/features/proposals/digest.ts';
+import { second } from '../../src/features/proposals/actions.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { createTranslator } from '../../src/i18n/i18n.ts';
 import { makeCommunity } from '../support/fixtures.ts';
@@ -68,6 +69,7 @@ describe('linli export proposals', () => {
   it('refuses a bad format or an unknown community', async () => {
     expect(await runCli(['export', 'proposals', '--community', 'badeng', '--format', 'pdf', '--out', join(dir, 'x.pdf')], env())).not.toBe(0);
     expect(await runCli(['export', 'proposals', '--community', 'nowhere', '--format', 'csv', '--out', join(dir, 'y.csv')], env())).not.toBe(0);
+    expect(await runCli(['export', 'proposals', '--community', 'badeng', '--format', 'csv', '--out', join(dir, 'z.csv'), '--locale', 'fr'], env())).not.toBe(0);
   });
 });
 
@@ -81,7 +83,7 @@ describe('digest section', () => {
     expect(text).toContain('#1 更换3栋楼道照明灯：不予采纳');
     expect(text).toContain('正在征集附议');
     const waiting = await db.proposal.findFirstOrThrow({ where: { number: 2 } });
-    expect(section!.buttons).toEqual([{ label: '附议 #2', action: `sec:${waiting.id}` }]);
+    expect(section!.buttons).toEqual([{ label: '附议 #2', action: second.pack({ proposal: waiting.id }) }]);
     expect(section!.items).toBe(3);
     const quiet = await proposalsDigest(services, { communityId: community.id, from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z'), locale: 'en' });
     expect(quiet!.items).toBe(0);

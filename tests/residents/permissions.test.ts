@@ -7,6 +7,7 @@ import { isDomainError } from '../../src/domain/errors.ts';
 import { can, PERMISSIONS, requirePermission, type Permission } from '../../src/domain/residents/permissions.ts';
 import type { Actor, Role } from '../../src/domain/residents/roles.ts';
 import { issueCodes } from '../../src/domain/residents/verification.ts';
+import { codeReissueYes, codeRevokeAsk, memberRemoveYes } from '../../src/features/residents/actions.ts';
 import { grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
 import { startTestBot, textOf, type TestBot } from '../support/harness.ts';
 
@@ -176,7 +177,7 @@ describe('privileged commands through the bot refuse unprivileged roles', () => 
         else expect({ command, answer }).not.toEqual({ command, answer: expect.stringMatching(/没有办理此事项的权限|尚未关联任何社区/) });
       }
       // Forged buttons: the domain checks again, whatever the chat showed.
-      for (const data of [`cd:rv:${codeId}`, `cd:riy:${codeId}`, `mb:ry:${verifiedPersonId}:verified`]) {
+      for (const data of [codeRevokeAsk.pack({ code: codeId }), codeReissueYes.pack({ code: codeId }), memberRemoveYes.pack({ person: verifiedPersonId, role: 'verified' })]) {
         bot.fake.pressButton({ from: user, messageId: bot.last(user.id).messageId, data, force: true });
         await bot.settle();
         expect({ data, answer: lastAnswer() }).toEqual({ data, answer: expect.stringMatching(/没有办理此事项的权限|尚未关联任何社区|没有此项身份/) });

@@ -13,11 +13,12 @@ import { readDisclosureFile } from '../../domain/disclosures/files.ts';
 import { parsePeriodKey, periodYear } from '../../domain/disclosures/period.ts';
 import { communityBySlug } from '../../domain/residents/communities.ts';
 import { writeTable } from '../../export/table.ts';
-import { disclosureSheets, announceVersion } from '../../features/disclosures/publishing.ts';
+import { disclosureSheets } from '../../features/disclosures/export.ts';
+import { announceVersion } from '../../features/disclosures/publishing.ts';
 import { renderPreview } from '../../features/disclosures/render.ts';
 import { createTranslator } from '../../i18n/i18n.ts';
 import { Outbox } from '../../outbox/outbox.ts';
-import { requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { CLI_LOCALE, LOCALE_USAGE, localeOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 
 /** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -54,7 +55,7 @@ export const disclosurePublishCommand: CliCommand = {
     const community = await communityBySlug(db, requireOption(values, 'community'));
     const locale = community.locale;
     const t = i18n.bind(locale);
-    const category = requireCategory(requireOption(values, 'category'), communityCategories(community), i18n, 'en');
+    const category = requireCategory(requireOption(values, 'category'), communityCategories(community), i18n, CLI_LOCALE);
     const period = checkPeriod(requireOption(values, 'period'));
     const title = checkTitle(requireOption(values, 'title'));
     const path = requireOption(values, 'file');
@@ -133,16 +134,17 @@ export const disclosureVerifyCommand: CliCommand = {
 
 export const exportDisclosuresCommand: CliCommand = {
   name: 'export disclosures',
-  usage: 'linli export disclosures --community <slug> --format csv|xlsx --out <file> [--locale zh-CN|en]',
+  usage: `linli export disclosures --community <slug> --format csv|xlsx --out <file> ${LOCALE_USAGE}`,
   summary: 'Export a community’s disclosures (every version, with fingerprints) and line items',
   options: { community: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values }) {
     const format = requireOption(values, 'format');
     if (format !== 'csv' && format !== 'xlsx') throw new UsageError('--format must be csv or xlsx');
     const out = resolve(requireOption(values, 'out'));
+    const wanted = localeOption(values);
     const db = await env.db();
     const community = await communityBySlug(db, requireOption(values, 'community'));
-    const locale = (values.locale as string | undefined) ?? community.locale;
+    const locale = wanted ?? community.locale;
     const sheets = await disclosureSheets(db, translator(env), locale, community.id);
     const { rows } = await writeTable({ format, out, sheets });
     env.out(`wrote ${rows} rows to ${out}`);

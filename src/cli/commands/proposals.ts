@@ -8,11 +8,11 @@ import { recordAudit } from '../../domain/residents/audit.ts';
 import { writeTable } from '../../export/table.ts';
 import { proposalsSheet } from '../../features/proposals/export.ts';
 import { createTranslator } from '../../i18n/i18n.ts';
-import { requireOption, UsageError, type CliCommand } from '../command.ts';
+import { LOCALE_USAGE, localeOption, requireOption, UsageError, type CliCommand } from '../command.ts';
 
 export const exportProposalsCommand: CliCommand = {
   name: 'export proposals',
-  usage: 'linli export proposals --community <slug> --format csv|xlsx --out <file> [--locale zh-CN|en]',
+  usage: `linli export proposals --community <slug> --format csv|xlsx --out <file> ${LOCALE_USAGE}`,
   summary: "Export a community's micro-project proposals (status, cost, seconds, dates, outcome)",
   options: { community: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values }) {
@@ -20,8 +20,7 @@ export const exportProposalsCommand: CliCommand = {
     const format = requireOption(values, 'format');
     if (format !== 'csv' && format !== 'xlsx') throw new UsageError(`--format: "${format}" is not csv or xlsx`);
     const out = resolve(requireOption(values, 'out'));
-    const locale = (values.locale as string | undefined) ?? undefined;
-    if (locale && locale !== 'zh-CN' && locale !== 'en') throw new UsageError(`--locale: "${locale}" is not zh-CN or en`);
+    const locale = localeOption(values);
     const db = await env.db();
     const community = await communityBySlug(db, slug);
     const i18n = createTranslator({ defaultLocale: env.config.LINLI_DEFAULT_LOCALE, timeZone: env.config.LINLI_TIMEZONE });

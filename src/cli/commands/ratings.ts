@@ -8,7 +8,7 @@ import { addTarget, ensureDefaultTargets, listTargets, renameTarget, setTargetAc
 import { writeTable } from '../../export/table.ts';
 import { createTranslator } from '../../i18n/i18n.ts';
 import { ratingSheets } from '../../features/ratings/export.ts';
-import { requireOption, UsageError, type CliCommand } from '../command.ts';
+import { CLI_LOCALE, requireOption, UsageError, type CliCommand } from '../command.ts';
 
 /** The operator: whoever has shell access to the deployment. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -42,7 +42,7 @@ export const ratingTargetCommand: CliCommand = {
     const db = await env.db();
     const community = await communityBySlug(db, requireOption(values, 'community'));
     const by = { actor: CLI_ACTOR, via: 'cli' };
-    const t = createTranslator({ defaultLocale: 'en', timeZone: env.config.LINLI_TIMEZONE }).bind(community.locale);
+    const t = createTranslator({ defaultLocale: CLI_LOCALE, timeZone: env.config.LINLI_TIMEZONE }).bind(community.locale);
     switch (action) {
       case 'list': {
         await ensureDefaultTargets(db, community.id);

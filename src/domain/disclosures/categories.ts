@@ -4,7 +4,7 @@
  * `Community.disclosureCategories`. Stored by stable keys; labels live in locales.
  */
 import { DomainError } from '../errors.ts';
-import type { Translator } from '../../i18n/i18n.ts';
+import type { TFn, Translator } from '../../i18n/i18n.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 
 /** Every category Linli knows, in display order. */
@@ -42,6 +42,11 @@ export function communityCategories(community: { disclosureCategories: string | 
 /** The i18n key of a category's label. */
 export function categoryLabelKey(key: string): string {
   return `disclosures.category.${key}`;
+}
+
+/** The label of a category. */
+export function categoryLabel(t: TFn, key: string): string {
+  return t(categoryLabelKey(key));
 }
 
 /**

@@ -144,126 +144,163 @@ function findHeader(rows: RawRow[]): { header: Header; index: number } {
   throw new DomainError('disclosures.statement_no_header');
 }
 
-/**
- * Reads and checks a statement table. `year` (from the period) completes dates without one.
- * Throws a DomainError naming the line and column of the first problem. `strictWidth` (CSV)
- * refuses rows with more cells than the header even when the extra cells are empty.
- */
-export function readStatement(rows: RawRow[], year: number | null, opts: { strictWidth?: boolean } = {}): Statement {
-  const { header, index } = findHeader(rows);
-  const { columns } = header;
-  const colName = (i: number | undefined) => (i === undefined ? '' : header.names[i] || String(i + 1));
-  const cell = (row: RawRow, col: StatementColumn): RawCell => (columns[col] === undefined ? null : (row.cells[columns[col]!] ?? null));
-  const fail = (key: string, row: RawRow, col: StatementColumn | number | undefined, extra: Record<string, unknown> = {}): never => {
-    const i = typeof col === 'number' ? col : col === undefined ? undefined : columns[col];
-    throw new DomainError(`disclosures.${key}`, { line: row.line, column: colName(i), ...extra });
-  };
-  const amountIn = (row: RawRow, col: StatementColumn): number | null => {
-    const raw = cell(row, col);
+/** A stated balance or total row, to be compared with the items once they are all read. */
+interface StatedRow {
+  kind: SpecialRow;
+  row: RawRow;
+  col: StatementColumn;
+  fen: number;
+  /** For a plain 合计 row in the type-column layout: which side it totals. */
+  type?: 'income' | 'expense';
+}
+
+/** Reading cells of a table by the columns its header names, and refusing with line and column. */
+class TableReader {
+  constructor(readonly header: Header) {}
+
+  get columns(): Header['columns'] {
+    return this.header.columns;
+  }
+
+  has(col: StatementColumn): boolean {
+    return this.columns[col] !== undefined;
+  }
+
+  cell(row: RawRow, col: StatementColumn): RawCell {
+    const i = this.columns[col];
+    return i === undefined ? null : (row.cells[i] ?? null);
+  }
+
+  text(row: RawRow, col: StatementColumn): string {
+    return cellText(this.cell(row, col));
+  }
+
+  /** Throws the localized refusal `disclosures.<key>` naming the row's line and the column. */
+  fail(key: string, row: RawRow, col: StatementColumn | number | undefined, extra: Record<string, unknown> = {}): never {
+    const i = typeof col === 'number' ? col : col === undefined ? undefined : this.columns[col];
+    const column = i === undefined ? '' : this.header.names[i] || String(i + 1);
+    throw new DomainError(`disclosures.${key}`, { line: row.line, column, ...extra });
+  }
+
+  /** The amount in a column as fen; null when the cell is empty. */
+  amount(row: RawRow, col: StatementColumn): number | null {
+    const raw = this.cell(row, col);
     if (cellText(raw) === '') return null;
     const fen = parseYuan(raw);
-    if (fen === null) fail('bad_amount', row, col, { value: cellText(raw) });
-    if (Math.abs(fen!) > MAX_AMOUNT_FEN) fail('amount_too_large', row, col);
+    if (fen === null) this.fail('bad_amount', row, col, { value: cellText(raw) });
+    if (Math.abs(fen) > MAX_AMOUNT_FEN) this.fail('amount_too_large', row, col);
     return fen;
-  };
-  const signedLayout = columns.amount !== undefined && columns.type === undefined;
-
-  const items: LineItem[] = [];
-  const stated: { kind: SpecialRow; row: RawRow; col: StatementColumn; fen: number; type?: 'income' | 'expense' }[] = [];
-  for (const row of rows.slice(index + 1)) {
-    // In CSV every row has as many cells as the header (Excel pads them); one more usually
-    // means an amount such as 1,200.00 written without quotes.
-    const extra = opts.strictWidth && row.cells.length > header.names.length ? 0 : row.cells.slice(header.names.length).findIndex((c) => cellText(c) !== '');
-    if (extra >= 0) fail('csv_extra_cells', row, header.names.length + extra, { expected: header.names.length });
-    const itemText = cellText(cell(row, 'item'));
-    const kind = specialRow(itemText) ?? specialRow(cellText(cell(row, 'date')));
-    if (kind) {
-      // A stated balance or total: read whichever amount column is filled.
-      if (columns.amount !== undefined) {
-        const fen = amountIn(row, 'amount');
-        if (fen === null) fail('missing_amount', row, 'amount');
-        let type: 'income' | 'expense' | undefined;
-        if (kind === 'total') {
-          type = columns.type !== undefined ? (typeOf(cell(row, 'type')) ?? undefined) : undefined;
-          if (!type) fail('total_needs_type', row, columns.type !== undefined ? 'type' : 'item');
-        }
-        stated.push({ kind, row, col: 'amount', fen: fen!, type });
-      } else {
-        const income = columns.income !== undefined ? amountIn(row, 'income') : null;
-        const expense = columns.expense !== undefined ? amountIn(row, 'expense') : null;
-        if (kind === 'total' || kind === 'incomeTotal' || kind === 'expenseTotal') {
-          if (income !== null && kind !== 'expenseTotal') stated.push({ kind: 'incomeTotal', row, col: 'income', fen: income });
-          if (expense !== null && kind !== 'incomeTotal') stated.push({ kind: 'expenseTotal', row, col: 'expense', fen: expense });
-          if (income === null && expense === null) fail('missing_amount', row, columns.income ?? columns.expense);
-        } else {
-          const fen = income ?? expense;
-          if (fen === null) fail('missing_amount', row, columns.income ?? columns.expense);
-          stated.push({ kind, row, col: income !== null ? 'income' : 'expense', fen: fen! });
-        }
-      }
-      continue;
-    }
-    if (!itemText) fail('missing_item', row, 'item');
-    let type: 'income' | 'expense';
-    let amountFen: number;
-    if (columns.amount !== undefined) {
-      const fen = amountIn(row, 'amount');
-      if (fen === null || fen === 0) fail(fen === 0 ? 'zero_amount' : 'missing_amount', row, 'amount');
-      if (signedLayout) {
-        type = fen! < 0 ? 'expense' : 'income';
-        amountFen = Math.abs(fen!);
-      } else {
-        const t = typeOf(cell(row, 'type'));
-        if (!t) fail('bad_type', row, 'type', { value: cellText(cell(row, 'type')) });
-        if (fen! < 0) fail('negative_amount', row, 'amount');
-        type = t!;
-        amountFen = fen!;
-      }
-    } else {
-      const income = columns.income !== undefined ? amountIn(row, 'income') : null;
-      const expense = columns.expense !== undefined ? amountIn(row, 'expense') : null;
-      if (income !== null && expense !== null && income !== 0 && expense !== 0) fail('both_amounts', row, 'expense');
-      const chosen = income ? { t: 'income' as const, fen: income, col: 'income' as const } : expense ? { t: 'expense' as const, fen: expense, col: 'expense' as const } : null;
-      if (!chosen) fail('missing_amount', row, columns.income ?? columns.expense);
-      if (chosen!.fen < 0) fail('negative_amount', row, chosen!.col);
-      type = chosen!.t;
-      amountFen = chosen!.fen;
-    }
-    let date: string | null = null;
-    const rawDate = cell(row, 'date');
-    if (cellText(rawDate) !== '') {
-      date = parseItemDate(rawDate, year);
-      if (!date) fail('bad_date', row, 'date', { value: cellText(rawDate) });
-    }
-    const fund = cellText(cell(row, 'fund')) || null;
-    const note = cellText(cell(row, 'note')) || null;
-    if ([...itemText].length > 200) fail('item_too_long', row, 'item');
-    items.push({ date, item: itemText, type: type!, amountFen: amountFen!, fund, note });
-    if (items.length > MAX_LINE_ITEMS) throw new DomainError('disclosures.too_many_items', { max: MAX_LINE_ITEMS });
   }
-  if (!items.length) throw new DomainError('disclosures.statement_empty');
 
-  const incomeFen = items.filter((i) => i.type === 'income').reduce((s, i) => s + i.amountFen, 0);
-  const expenseFen = items.filter((i) => i.type === 'expense').reduce((s, i) => s + i.amountFen, 0);
-  const openings = stated.filter((s) => s.kind === 'opening');
-  if (openings.length > 1) fail('duplicate_row', openings[1].row, openings[1].col);
-  const openingFen = openings[0]?.fen ?? null;
-  const closingFen = (openingFen ?? 0) + incomeFen - expenseFen;
+  /** The income and expense columns of the two-column layout (null where absent or empty). */
+  sides(row: RawRow): { income: number | null; expense: number | null } {
+    return { income: this.has('income') ? this.amount(row, 'income') : null, expense: this.has('expense') ? this.amount(row, 'expense') : null };
+  }
+
+  /** The first amount column of the two-column layout, for naming it in a refusal. */
+  get firstSide(): number | undefined {
+    return this.columns.income ?? this.columns.expense;
+  }
+}
+
+/**
+ * In CSV every row has as many cells as the header (Excel pads them); one more usually means an
+ * amount such as 1,200.00 written without quotes. Refuses such a row.
+ */
+function checkWidth(t: TableReader, row: RawRow, strictWidth: boolean): void {
+  const width = t.header.names.length;
+  const extra = strictWidth && row.cells.length > width ? 0 : row.cells.slice(width).findIndex((c) => cellText(c) !== '');
+  if (extra >= 0) t.fail('csv_extra_cells', row, width + extra, { expected: width });
+}
+
+/** A balance or total row: whichever amount column is filled, as the stated figures it holds. */
+function readStatedRow(t: TableReader, row: RawRow, kind: SpecialRow): StatedRow[] {
+  if (t.has('amount')) {
+    const fen = t.amount(row, 'amount');
+    if (fen === null) t.fail('missing_amount', row, 'amount');
+    let type: 'income' | 'expense' | undefined;
+    if (kind === 'total') {
+      type = t.has('type') ? (typeOf(t.cell(row, 'type')) ?? undefined) : undefined;
+      if (!type) t.fail('total_needs_type', row, t.has('type') ? 'type' : 'item');
+    }
+    return [{ kind, row, col: 'amount', fen, type }];
+  }
+  const { income, expense } = t.sides(row);
+  if (kind === 'total' || kind === 'incomeTotal' || kind === 'expenseTotal') {
+    const stated: StatedRow[] = [];
+    if (income !== null && kind !== 'expenseTotal') stated.push({ kind: 'incomeTotal', row, col: 'income', fen: income });
+    if (expense !== null && kind !== 'incomeTotal') stated.push({ kind: 'expenseTotal', row, col: 'expense', fen: expense });
+    if (income === null && expense === null) t.fail('missing_amount', row, t.firstSide);
+    return stated;
+  }
+  const fen = income ?? expense;
+  if (fen === null) t.fail('missing_amount', row, t.firstSide);
+  return [{ kind, row, col: income !== null ? 'income' : 'expense', fen }];
+}
+
+/** The side and amount of an item row, in whichever layout the table has. */
+function itemAmount(t: TableReader, row: RawRow): { type: 'income' | 'expense'; amountFen: number } {
+  if (t.has('amount')) {
+    const fen = t.amount(row, 'amount');
+    if (fen === null || fen === 0) t.fail(fen === 0 ? 'zero_amount' : 'missing_amount', row, 'amount');
+    // Without a type column, the sign says which side an amount is on.
+    if (!t.has('type')) return { type: fen < 0 ? 'expense' : 'income', amountFen: Math.abs(fen) };
+    const type = typeOf(t.cell(row, 'type'));
+    if (!type) t.fail('bad_type', row, 'type', { value: t.text(row, 'type') });
+    if (fen < 0) t.fail('negative_amount', row, 'amount');
+    return { type, amountFen: fen };
+  }
+  const { income, expense } = t.sides(row);
+  if (income !== null && expense !== null && income !== 0 && expense !== 0) t.fail('both_amounts', row, 'expense');
+  const chosen = income ? { type: 'income' as const, fen: income, col: 'income' as const } : expense ? { type: 'expense' as const, fen: expense, col: 'expense' as const } : null;
+  if (!chosen) t.fail('missing_amount', row, t.firstSide);
+  if (chosen.fen < 0) t.fail('negative_amount', row, chosen.col);
+  return { type: chosen.type, amountFen: chosen.fen };
+}
+
+/** One income or expense row. `year` completes dates without one. */
+function readItemRow(t: TableReader, row: RawRow, itemText: string, year: number | null): LineItem {
+  if (!itemText) t.fail('missing_item', row, 'item');
+  const { type, amountFen } = itemAmount(t, row);
+  let date: string | null = null;
+  const rawDate = t.cell(row, 'date');
+  if (cellText(rawDate) !== '') {
+    date = parseItemDate(rawDate, year);
+    if (!date) t.fail('bad_date', row, 'date', { value: cellText(rawDate) });
+  }
+  const fund = t.text(row, 'fund') || null;
+  const note = t.text(row, 'note') || null;
+  if ([...itemText].length > 200) t.fail('item_too_long', row, 'item');
+  return { date, item: itemText, type, amountFen, fund, note };
+}
+
+/** The side a stated row speaks of: income, expense, or the opening / closing balance. */
+function sideOf(s: StatedRow): 'income' | 'expense' | 'opening' | 'closing' {
+  if (s.kind === 'incomeTotal' || (s.kind === 'total' && s.type === 'income')) return 'income';
+  if (s.kind === 'expenseTotal' || s.kind === 'total') return 'expense';
+  return s.kind;
+}
+
+/** Every stated total and balance must agree with the items; the first that does not is refused. */
+function checkStated(t: TableReader, stated: StatedRow[], totals: { openingFen: number | null; incomeFen: number; expenseFen: number; closingFen: number }): void {
   for (const s of stated) {
-    const which = s.kind === 'incomeTotal' || (s.kind === 'total' && s.type === 'income') ? 'income' : s.kind === 'expenseTotal' || s.kind === 'total' ? 'expense' : s.kind;
-    const computed = which === 'income' ? incomeFen : which === 'expense' ? expenseFen : which === 'closing' ? closingFen : null;
+    const which = sideOf(s);
+    const computed = which === 'income' ? totals.incomeFen : which === 'expense' ? totals.expenseFen : which === 'closing' ? totals.closingFen : null;
     if (computed === null || computed === s.fen) continue;
-    fail(which === 'closing' ? 'balance_mismatch' : 'total_mismatch', s.row, s.col, {
+    t.fail(which === 'closing' ? 'balance_mismatch' : 'total_mismatch', s.row, s.col, {
       stated: s.fen,
       computed,
       difference: Math.abs(s.fen - computed),
-      opening: openingFen ?? 0,
-      income: incomeFen,
-      expense: expenseFen,
+      opening: totals.openingFen ?? 0,
+      income: totals.incomeFen,
+      expense: totals.expenseFen,
       kind: which,
     });
   }
+}
 
+/** Income and expense per fund source, in the order the funds first appear. */
+function fundTotals(items: LineItem[]): FundTotal[] {
   const funds = new Map<string | null, FundTotal>();
   for (const i of items) {
     const f = funds.get(i.fund) ?? { fund: i.fund, incomeFen: 0, expenseFen: 0 };
@@ -271,5 +308,40 @@ export function readStatement(rows: RawRow[], year: number | null, opts: { stric
     else f.expenseFen += i.amountFen;
     funds.set(i.fund, f);
   }
-  return { items, incomeFen, expenseFen, openingFen, closingFen, byFund: [...funds.values()] };
+  return [...funds.values()];
+}
+
+const sum = (items: LineItem[], type: 'income' | 'expense') => items.filter((i) => i.type === type).reduce((s, i) => s + i.amountFen, 0);
+
+/**
+ * Reads and checks a statement table. `year` (from the period) completes dates without one.
+ * Throws a DomainError naming the line and column of the first problem. `strictWidth` (CSV)
+ * refuses rows with more cells than the header even when the extra cells are empty.
+ */
+export function readStatement(rows: RawRow[], year: number | null, opts: { strictWidth?: boolean } = {}): Statement {
+  const { header, index } = findHeader(rows);
+  const t = new TableReader(header);
+  const items: LineItem[] = [];
+  const stated: StatedRow[] = [];
+  for (const row of rows.slice(index + 1)) {
+    checkWidth(t, row, opts.strictWidth ?? false);
+    const itemText = t.text(row, 'item');
+    const kind = specialRow(itemText) ?? specialRow(t.text(row, 'date'));
+    if (kind) {
+      stated.push(...readStatedRow(t, row, kind));
+      continue;
+    }
+    items.push(readItemRow(t, row, itemText, year));
+    if (items.length > MAX_LINE_ITEMS) throw new DomainError('disclosures.too_many_items', { max: MAX_LINE_ITEMS });
+  }
+  if (!items.length) throw new DomainError('disclosures.statement_empty');
+
+  const incomeFen = sum(items, 'income');
+  const expenseFen = sum(items, 'expense');
+  const openings = stated.filter((s) => s.kind === 'opening');
+  if (openings.length > 1) t.fail('duplicate_row', openings[1].row, openings[1].col);
+  const openingFen = openings[0]?.fen ?? null;
+  const closingFen = (openingFen ?? 0) + incomeFen - expenseFen;
+  checkStated(t, stated, { openingFen, incomeFen, expenseFen, closingFen });
+  return { items, incomeFen, expenseFen, openingFen, closingFen, byFund: fundTotals(items) };
 }

@@ -5,6 +5,7 @@
  */
 import { DomainError } from '../errors.ts';
 import type { Community } from '../../generated/prisma/client.ts';
+import type { TFn } from '../../i18n/i18n.ts';
 
 /** Longest title, in characters as people count them. */
 export const MAX_TITLE = 30;
@@ -56,6 +57,11 @@ export function communityCategories(community: Pick<Community, 'proposalCategori
 /** True when the key is one of the built-in categories (translated) rather than a free label. */
 export function isBuiltInCategory(key: string): boolean {
   return (DEFAULT_CATEGORIES as readonly string[]).includes(key);
+}
+
+/** A category's label: built-in keys are translated, a community's own labels shown as they are. */
+export function categoryLabel(t: TFn, key: string): string {
+  return isBuiltInCategory(key) ? t(`proposals.category.${key}`) : key;
 }
 
 /** Title as compared for duplicates: width-normalized, case- and space-insensitive. */

@@ -2,7 +2,7 @@
  * Housekeeping jobs: tell people whose scene expired, prune old update ids.
  */
 import type { Feature } from '../feature.ts';
-import { personLocale } from '../../i18n/i18n.ts';
+import { notifyPerson } from '../notify.ts';
 
 /** How long handled update ids are kept; Telegram never redelivers older ones. */
 const UPDATE_ID_RETENTION_DAYS = 7;
@@ -15,15 +15,14 @@ export const maintenanceFeature: Feature = {
       name: 'scene-expiry',
       cron: '* * * * *',
       async run(services, now) {
-        const expired = await services.scenes.expireIdle(now);
-        for (const session of expired) {
-          const adapter = services.adapters.get(session.platform as never);
-          if (!adapter) continue;
-          const person = await services.db.person.findUnique({ where: { id: session.personId } });
-          const locale = personLocale(person, services.config.LINLI_DEFAULT_LOCALE);
-          await adapter
-            .send(session.chatId, { text: services.i18n.t(locale, 'scene.expired') })
-            .catch((err) => services.log.warn({ err, chat: session.chatId }, 'could not announce an expired scene'));
+        for (const session of await services.scenes.expireIdle(now)) {
+          // Keyed by the session: a sweep that runs again never tells anyone twice.
+          await notifyPerson(services, session.personId, {
+            key: `scene-expired:${session.id}`,
+            platform: session.platform,
+            refType: 'scene-expiry',
+            message: (t) => ({ text: t('scene.expired') }),
+          });
         }
       },
     },

@@ -6,6 +6,7 @@
  */
 import { Cron } from 'croner';
 import { renderBarChart } from '../../charts/barChart.ts';
+import { MAX_ACTION_BYTES } from '../../core/actionCodec.ts';
 import type { DigestSection } from '../../core/feature.ts';
 import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { Services } from '../../core/services.ts';
@@ -17,7 +18,6 @@ import { formatIsoWeek, isoWeekOf, previousWeek, weekRange, type IsoWeek } from 
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';
 /** JobRun.job of a digest; the key is `<communityId>:<week>`. */
 export const DIGEST_JOB = 'digest';
-const CALLBACK_DATA_LIMIT = 64;
 const MAX_BUTTON_ROWS = 8;
 
 /** A digest as it would be sent to groups of one language. */
@@ -96,7 +96,7 @@ function buttonRows(services: Services, sections: DigestSection[]): Button[][] {
   for (const s of sections) {
     const usable = (s.buttons ?? []).filter((b) => {
       if (b.url) return true;
-      if (b.action && Buffer.byteLength(b.action, 'utf8') <= CALLBACK_DATA_LIMIT) return true;
+      if (b.action && Buffer.byteLength(b.action, 'utf8') <= MAX_ACTION_BYTES) return true;
       services.log.warn({ action: b.action }, 'digest button dropped: action missing or over 64 bytes');
       return false;
     });

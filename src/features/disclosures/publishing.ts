@@ -1,21 +1,12 @@
 /**
- * What happens around a publication, shared by the chat scenes and the CLI: the notice to the
- * community's groups (through the outbox, so it is sent once even across restarts) and the
- * export tables.
+ * The notice of a publication, shared by the chat scenes and the CLI: posted to the community's
+ * groups through the outbox, so it is sent once even across restarts.
  */
-import type { Db } from '../../db/client.ts';
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import type { Outbox } from '../../outbox/outbox.ts';
-import type { TableSheet } from '../../export/table.ts';
-import { fingerprint } from '../../domain/disclosures/chain.ts';
-import { statementOf } from '../../domain/disclosures/disclosures.ts';
-import { categoryLabel, renderNotice } from './render.ts';
-
-/** Button data that opens a disclosure for the person who taps it. */
-export function readAction(disclosureId: string): string {
-  return `dsc:v:${disclosureId}`;
-}
+import { readDisclosure } from './actions.ts';
+import { renderNotice } from './render.ts';
 
 /**
  * Posts the notice of a new disclosure or a correction to every group of the community, in
@@ -27,67 +18,8 @@ export async function announceVersion(outbox: Outbox, i18n: Translator, d: Discl
     `disclosure:${d.id}:v${v.version}`,
     (locale) => {
       const t = i18n.bind(locale);
-      return { text: renderNotice(t, d, v), buttons: [[{ label: t('disclosures.read_button'), action: readAction(d.id) }]] };
+      return { text: renderNotice(t, d, v), buttons: [[{ label: t('disclosures.read_button'), action: readDisclosure.pack({ disclosure: d.id }) }]] };
     },
     { refType: 'disclosure', refId: d.id },
   );
-}
-
-/** The export of a community's disclosures: one sheet of versions, one of line items. */
-export async function disclosureSheets(db: Db, i18n: Translator, locale: string, communityId: string): Promise<TableSheet[]> {
-  const t = i18n.bind(locale);
-  const versions = await db.disclosureVersion.findMany({
-    where: { communityId },
-    include: { disclosure: true },
-    orderBy: { chainSeq: 'asc' },
-  });
-  const tz = i18n.timeZone;
-  const when = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }).format(d);
-  const versionRows = versions.map((v) => {
-    const s = statementOf(v);
-    return {
-      number: v.disclosure.number,
-      version: v.version,
-      category: categoryLabel(t, v.disclosure.category),
-      period: v.disclosure.period,
-      periodKey: v.disclosure.periodKey,
-      title: v.title,
-      publishedAt: when(v.publishedAt),
-      current: v.version === v.disclosure.latestVersion ? t('disclosures.export_yes') : t('disclosures.export_no'),
-      reason: v.reason,
-      income: s ? s.incomeFen / 100 : null,
-      expense: s ? s.expenseFen / 100 : null,
-      closing: s ? s.closingFen / 100 : null,
-      body: v.body,
-      fingerprint: fingerprint(v.hash),
-      chainSeq: v.chainSeq,
-      hash: v.hash,
-      prevHash: v.prevHash,
-    };
-  });
-  const itemRows = versions.flatMap((v) =>
-    (statementOf(v)?.items ?? []).map((i) => ({
-      number: v.disclosure.number,
-      version: v.version,
-      date: i.date,
-      item: i.item,
-      type: t(`disclosures.type_${i.type}`),
-      amount: i.amountFen / 100,
-      fund: i.fund,
-      note: i.note,
-    })),
-  );
-  const h = (k: string) => t(`disclosures.export_col.${k}`);
-  return [
-    {
-      name: t('disclosures.export_sheet_versions'),
-      columns: ['number', 'version', 'category', 'period', 'periodKey', 'title', 'publishedAt', 'current', 'reason', 'income', 'expense', 'closing', 'body', 'fingerprint', 'chainSeq', 'hash', 'prevHash'].map((key) => ({ key, header: h(key) })),
-      rows: versionRows,
-    },
-    {
-      name: t('disclosures.export_sheet_items'),
-      columns: ['number', 'version', 'date', 'item', 'type', 'amount', 'fund', 'note'].map((key) => ({ key, header: h(key) })),
-      rows: itemRows,
-    },
-  ];
 }

@@ -5,9 +5,9 @@
  */
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
-import { categoryLabelKey } from '../../domain/disclosures/categories.ts';
+import { categoryLabel } from '../../domain/disclosures/categories.ts';
 import { fingerprint } from '../../domain/disclosures/chain.ts';
-import type { DisclosureWithVersions } from '../../domain/disclosures/disclosures.ts';
+import type { DisclosureDraft, DisclosureWithVersions } from '../../domain/disclosures/disclosures.ts';
 import { statementOf } from '../../domain/disclosures/disclosures.ts';
 import type { LineItem, Statement } from '../../domain/disclosures/statement.ts';
 
@@ -16,6 +16,12 @@ const PREVIEW_ITEMS = 15;
 /** Characters of the body shown in a preview or a compact group message. */
 const PREVIEW_CHARS = 1500;
 const COMPACT_CHARS = 300;
+
+/** Cuts a label to `max` characters (as people count them), with an ellipsis. */
+export function truncate(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}
 
 /** ¥1,200.00 — statements always show fen, as an accounts table does. */
 export function formatAmount(fen: number, locale: string): string {
@@ -29,11 +35,6 @@ export function formatItemDate(date: string, locale: string): string {
   if (!m) return date;
   const d = new Date(Date.UTC(Number(m[1] ?? 2000), Number(m[2]) - 1, Number(m[3])));
   return new Intl.DateTimeFormat(locale, { month: locale.startsWith('zh') ? 'long' : 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
-}
-
-/** The label of a category. */
-export function categoryLabel(t: TFn, key: string): string {
-  return t(categoryLabelKey(key));
 }
 
 /** One line item: 10月12日 路灯维修 支出 ¥1,200.00（民生微实事资金） */
@@ -139,12 +140,7 @@ export function renderCompact(t: TFn, locale: string, d: DisclosureWithVersions)
 }
 
 /** What a committee member checks before publishing. */
-export interface PreviewInput {
-  category: string;
-  period: string;
-  title: string;
-  body: string;
-  statement: Statement | null;
+export interface PreviewInput extends DisclosureDraft {
   /** For a correction: the disclosure number and reason. */
   correction?: { number: number; reason: string };
 }

@@ -7,7 +7,8 @@ import type { Db } from '../../db/client.ts';
 import { exportRows, type ProposalWithSeconds } from '../../domain/proposals/queries.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { writeTableToBuffer, type TableRow, type TableSheet } from '../../export/table.ts';
-import { categoryLabel, statusLabel } from './render.ts';
+import { categoryLabel } from '../../domain/proposals/rules.ts';
+import { statusLabel } from './render.ts';
 
 const COLUMNS = ['number', 'title', 'category', 'status', 'cost', 'budget', 'seconds', 'submitted', 'decided', 'completed', 'outcome', 'author'] as const;
 

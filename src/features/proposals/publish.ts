@@ -4,8 +4,9 @@
  * and step, so a retried action or a redelivered event never posts twice.
  */
 import type { Services } from '../../core/services.ts';
-import type { Platform } from '../../platform/messages.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
+import { adapterFor, notifyPerson } from '../notify.ts';
+import { viewProposal } from './actions.ts';
 import { decisionNotice, proposalCard, resultNotice } from './render.ts';
 
 /** Outbox key base of a proposal's publication (its card). */
@@ -15,7 +16,7 @@ export const publishedKey = (p: Pick<Proposal, 'id'>) => `proposal:${p.id}:publi
 export const pagePayload = (p: Pick<Proposal, 'id'>) => `pv-${p.id}`;
 
 function detailLink(services: Services, platform: string, p: Proposal): string | undefined {
-  return services.adapters.get(platform as Platform)?.deepLink(pagePayload(p));
+  return adapterFor(services, platform)?.deepLink(pagePayload(p));
 }
 
 async function secondsOf(services: Services, p: Proposal): Promise<{ seconds: number; threshold: number }> {
@@ -76,31 +77,27 @@ export function publishResult(services: Services, p: Proposal): Promise<number> 
 }
 
 /**
- * Tells the author privately (their first platform with a running adapter), through the outbox
- * so it is sent once even if the action is retried. Silent when the author erased themselves.
+ * Tells the author privately (on their first platform with a running adapter), through the
+ * outbox so it is sent once even if the action is retried. Silent when the author erased
+ * themselves.
  */
 export async function notifyAuthor(services: Services, p: Proposal, step: string, key: string, params: Record<string, unknown> = {}): Promise<boolean> {
   if (!p.authorId) return false;
-  const person = await services.db.person.findUnique({ where: { id: p.authorId }, include: { identities: true } });
-  if (!person || person.erasedAt) return false;
-  const identity = person.identities.find((i) => services.adapters.has(i.platform as Platform));
-  if (!identity) return false;
-  const adapter = services.adapters.get(identity.platform as Platform)!;
-  const community = await services.db.community.findUnique({ where: { id: p.communityId } });
-  const t = services.i18n.bind(person.locale ?? community?.locale ?? services.config.LINLI_DEFAULT_LOCALE);
-  const link = adapter.deepLink(pagePayload(p));
-  return services.outbox.enqueue({
+  const sent = await notifyPerson(services, p.authorId, {
     key: `proposal:${p.id}:notify:${step}`,
-    platform: identity.platform,
-    chatId: adapter.privateChatId(identity.platformUserId),
     communityId: p.communityId,
-    message: {
-      text: t(key, { number: p.number, title: p.title, reason: p.statusReason ? t('proposals.notice.note', { reason: p.statusReason }) : '', status: t(`proposals.status.${p.status}`), ...params }),
-      buttons: link ? [[{ label: t('proposals.details_button'), url: link }]] : [[{ label: t('proposals.details_button'), action: `prop:v:${p.id}` }]],
-    },
     refType: 'proposal',
     refId: p.id,
+    reach: 'first',
+    message(t, adapter) {
+      const link = adapter.deepLink(pagePayload(p));
+      return {
+        text: t(key, { number: p.number, title: p.title, reason: p.statusReason ? t('proposals.notice.note', { reason: p.statusReason }) : '', status: t(`proposals.status.${p.status}`), ...params }),
+        buttons: link ? [[{ label: t('proposals.details_button'), url: link }]] : [[{ label: t('proposals.details_button'), action: viewProposal.pack({ proposal: p.id }) }]],
+      };
+    },
   });
+  return sent > 0;
 }
 
 /** After a decision: publish it and tell the author. */

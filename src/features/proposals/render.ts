@@ -5,18 +5,11 @@
  */
 import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { ProposalDetail, ProposalWithSeconds } from '../../domain/proposals/queries.ts';
-import { isBuiltInCategory } from '../../domain/proposals/rules.ts';
+import { categoryLabel } from '../../domain/proposals/rules.ts';
 import { SECONDABLE_STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
-
-/** Action prefix of the 附议 button: `sec:<proposalId>`. */
-export const SECOND_ACTION = 'sec';
-
-/** A category's label: built-in keys are translated, a community's own labels shown as they are. */
-export function categoryLabel(t: TFn, key: string): string {
-  return isBuiltInCategory(key) ? t(`proposals.category.${key}`) : key;
-}
+import { second } from './actions.ts';
 
 /** A status's label. */
 export function statusLabel(t: TFn, status: string): string {
@@ -36,7 +29,7 @@ export function listLine(t: TFn, p: ProposalWithSeconds): string {
 
 /** The 附议 button of a proposal open for seconds. */
 export function secondButton(t: TFn, p: Pick<Proposal, 'id'>, seconds?: number): Button {
-  return { label: seconds === undefined ? t('proposals.second_button') : t('proposals.second_button_count', { n: seconds }), action: `${SECOND_ACTION}:${p.id}` };
+  return { label: seconds === undefined ? t('proposals.second_button') : t('proposals.second_button_count', { n: seconds }), action: second.pack({ proposal: p.id }) };
 }
 
 /**

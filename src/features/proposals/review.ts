@@ -2,53 +2,68 @@
  * The committee's work on proposals: the /review queue and a panel per proposal with the moves
  * its status allows — take into review, shortlist, reject (reason via a scene), merge (pick the
  * original), budget and implementer, progress, complete. The buttons are only offers: every
- * handler goes through the domain, which checks the role and the transition table.
+ * handler goes through the domain, which checks the role (in the proposal's own community) and
+ * the transition table.
  */
 import type { Ctx } from '../../core/context.ts';
-import { DomainError } from '../../domain/errors.ts';
+import type { ActionCodec } from '../../core/actionCodec.ts';
+import { onAction, type ActionDef, type CommandDef, type StartPayloadHandler } from '../../core/feature.ts';
 import type { Button } from '../../platform/messages.ts';
 import { loadProposal } from '../../domain/proposals/lifecycle.ts';
 import { completeProposal, mergeProposal, shortlistProposal, startReview } from '../../domain/proposals/proposals.ts';
 import { mergeTargets, proposalByNumber, proposalDetail, reviewQueue } from '../../domain/proposals/queries.ts';
 import { requirePermission } from '../../domain/residents/permissions.ts';
+import {
+  reviewBudget,
+  reviewComplete,
+  reviewCompleteYes,
+  reviewMerge,
+  reviewMergeInto,
+  reviewOpen,
+  reviewProgress,
+  reviewReject,
+  reviewShortlist,
+  reviewStart,
+} from './actions.ts';
 import { afterMove } from './flow.ts';
+import { continuePrivately, PAYLOAD } from './privately.ts';
 import { listLine, proposalPage } from './render.ts';
 
 const acting = (ctx: Ctx) => ({ actor: ctx.actor, via: ctx.via, now: ctx.services.clock() });
 
 /** /review: the queue of proposals waiting for the committee. */
-export async function showQueue(ctx: Ctx): Promise<void> {
+async function showQueue(ctx: Ctx): Promise<void> {
   const community = ctx.requireCommunity();
   requirePermission(ctx.actor, 'proposal.review', community.id);
   const queue = await reviewQueue(ctx.services.db, community.id);
   if (!queue.length) return void (await ctx.reply(ctx.t('proposals.review.queue_empty')));
   await ctx.reply({
     text: [ctx.t('proposals.review.queue_title', { n: queue.length }), ...queue.map((p) => listLine(ctx.t, p))].join('\n'),
-    buttons: queue.map((p) => [{ label: ctx.t('proposals.list.open', { number: p.number, title: p.title }), action: `prv:o:${p.id}` }]),
+    buttons: queue.map((p) => [{ label: ctx.t('proposals.list.open', { number: p.number, title: p.title }), action: reviewOpen.pack({ proposal: p.id }) }]),
   });
 }
 
 /** The moves the panel offers for a status (the domain decides whether they are allowed). */
 function panelButtons(ctx: Ctx, id: string, status: string): Button[][] {
-  const b = (key: string, op: string): Button => ({ label: ctx.t(`proposals.review.${key}`), action: `prv:${op}:${id}` });
+  const b = (key: string, codec: ActionCodec<{ proposal: string }>): Button => ({ label: ctx.t(`proposals.review.${key}`), action: codec.pack({ proposal: id }) });
   switch (status) {
     case 'submitted':
-      return [[b('start_review', 'rv'), b('shortlist', 'sl')], [b('reject', 'rj'), b('merge', 'mg')]];
+      return [[b('start_review', reviewStart), b('shortlist', reviewShortlist)], [b('reject', reviewReject), b('merge', reviewMerge)]];
     case 'under_review':
-      return [[b('shortlist', 'sl'), b('reject', 'rj')], [b('merge', 'mg')]];
+      return [[b('shortlist', reviewShortlist), b('reject', reviewReject)], [b('merge', reviewMerge)]];
     case 'shortlisted':
-      return [[b('reject', 'rj')]];
+      return [[b('reject', reviewReject)]];
     case 'approved':
-      return [[b('budget', 'bg'), b('progress', 'pg')]];
+      return [[b('budget', reviewBudget), b('progress', reviewProgress)]];
     case 'in_progress':
-      return [[b('budget', 'bg'), b('progress', 'pg')], [b('complete', 'cp')]];
+      return [[b('budget', reviewBudget), b('progress', reviewProgress)], [b('complete', reviewComplete)]];
     default:
       return [];
   }
 }
 
 /** A proposal's committee panel. */
-export async function showPanel(ctx: Ctx, id: string): Promise<void> {
+async function showPanel(ctx: Ctx, id: string): Promise<void> {
   const d = await proposalDetail(ctx.services.db, id);
   requirePermission(ctx.actor, 'proposal.review', d.proposal.communityId);
   const rows = panelButtons(ctx, id, d.proposal.status);
@@ -56,79 +71,125 @@ export async function showPanel(ctx: Ctx, id: string): Promise<void> {
   await ctx.reply({ text: proposalPage(ctx.t, d) + hint, buttons: rows.length ? rows : undefined });
 }
 
-/** Button handler of the panel: `prv:<op>:<proposalId>[:<target number>]`. */
-export async function reviewAction(ctx: Ctx, [op, id, extra]: string[]): Promise<void> {
-  if (!id) throw new DomainError('errors.stale_button');
-  const { services } = ctx;
-  const db = services.db;
-  switch (op) {
-    case 'o':
+/** Loads a proposal for a committee question, checking the role in its community. */
+async function reviewable(ctx: Ctx, id: string) {
+  const p = await loadProposal(ctx.services.db, id);
+  requirePermission(ctx.actor, 'proposal.review', p.communityId);
+  return p;
+}
+
+/** Starts one of the committee's scenes on a proposal (reject, budget, progress). */
+const sceneFor = (scene: string) => async (ctx: Ctx, { proposal }: { proposal: string }) => {
+  await reviewable(ctx, proposal);
+  await ctx.toast('');
+  await ctx.services.scenes.start(ctx, scene, proposal);
+};
+
+/** The /review command: the queue, in the private chat. */
+export const reviewCommand: CommandDef = {
+  name: 'review',
+  description: 'proposals.commands.review',
+  order: 40,
+  permission: 'proposal.review',
+  run: (ctx) => continuePrivately(ctx, PAYLOAD.review, showQueue),
+};
+
+const privateChat = { chat: 'private' } as const;
+
+/**
+ * The panel's buttons, in the private chat. No permission is declared: a proposal may belong
+ * to another community than the one the person acts in, so the domain checks its own.
+ */
+export const reviewActions: ActionDef[] = [
+  onAction(
+    reviewOpen,
+    async (ctx, { proposal }) => {
       await ctx.toast('');
-      return showPanel(ctx, id);
-    case 'rv': {
-      const r = await startReview(db, acting(ctx), id);
-      await afterMove(services, r);
+      await showPanel(ctx, proposal);
+    },
+    privateChat,
+  ),
+  onAction(
+    reviewStart,
+    async (ctx, { proposal }) => {
+      const r = await startReview(ctx.services.db, acting(ctx), proposal);
+      await afterMove(ctx.services, r);
       await ctx.toast(ctx.t('proposals.review.done_status', { number: r.proposal.number, status: ctx.t(`proposals.status.${r.to}`) }));
-      return showPanel(ctx, id);
-    }
-    case 'sl': {
+      await showPanel(ctx, proposal);
+    },
+    privateChat,
+  ),
+  onAction(
+    reviewShortlist,
+    async (ctx, { proposal }) => {
+      const { services } = ctx;
       // Shortlisting straight from "submitted" passes through review, so the history shows both steps.
-      const current = await loadProposal(db, id);
-      requirePermission(ctx.actor, 'proposal.review', current.communityId);
-      if (current.status === 'submitted') await afterMove(services, await startReview(db, acting(ctx), id));
-      const r = await shortlistProposal(db, acting(ctx), id);
+      const current = await reviewable(ctx, proposal);
+      if (current.status === 'submitted') await afterMove(services, await startReview(services.db, acting(ctx), proposal));
+      const r = await shortlistProposal(services.db, acting(ctx), proposal);
       await afterMove(services, r);
       await ctx.toast(ctx.t('proposals.review.done_status', { number: r.proposal.number, status: ctx.t(`proposals.status.${r.to}`) }));
-      return showPanel(ctx, id);
-    }
-    case 'rj':
-    case 'bg':
-    case 'pg': {
-      const p = await loadProposal(db, id);
-      requirePermission(ctx.actor, 'proposal.review', p.communityId);
-      await ctx.toast('');
-      const scene = op === 'rj' ? 'proposalreject' : op === 'bg' ? 'proposalbudget' : 'proposalprogress';
-      return services.scenes.start(ctx, scene, id);
-    }
-    case 'mg': {
-      const p = await loadProposal(db, id);
-      requirePermission(ctx.actor, 'proposal.review', p.communityId);
-      const targets = await mergeTargets(db, p);
+      await showPanel(ctx, proposal);
+    },
+    privateChat,
+  ),
+  onAction(reviewReject, sceneFor('proposalreject'), privateChat),
+  onAction(reviewBudget, sceneFor('proposalbudget'), privateChat),
+  onAction(reviewProgress, sceneFor('proposalprogress'), privateChat),
+  onAction(
+    reviewMerge,
+    async (ctx, { proposal }) => {
+      const p = await reviewable(ctx, proposal);
+      const targets = await mergeTargets(ctx.services.db, p);
       await ctx.toast('');
       if (!targets.length) return void (await ctx.reply(ctx.t('proposals.review.no_merge_targets')));
       await ctx.reply({
         text: ctx.t('proposals.review.choose_merge_target', { number: p.number }),
-        buttons: targets.map((x) => [{ label: ctx.t('proposals.list.open', { number: x.number, title: x.title }), action: `prv:mt:${id}:${x.number}` }]),
+        buttons: targets.map((x) => [{ label: ctx.t('proposals.list.open', { number: x.number, title: x.title }), action: reviewMergeInto.pack({ proposal, into: x.number }) }]),
       });
-      return;
-    }
-    case 'mt': {
-      const p = await loadProposal(db, id);
-      const target = await proposalByNumber(db, p.communityId, extra ?? '');
-      const r = await mergeProposal(db, acting(ctx), id, target.id);
-      await afterMove(services, r);
+    },
+    privateChat,
+  ),
+  onAction(
+    reviewMergeInto,
+    async (ctx, { proposal, into }) => {
+      const { db } = ctx.services;
+      const p = await loadProposal(db, proposal);
+      const target = await proposalByNumber(db, p.communityId, String(into));
+      const r = await mergeProposal(db, acting(ctx), proposal, target.id);
+      await afterMove(ctx.services, r);
       await ctx.toast('');
       await ctx.reply(ctx.t('proposals.review.done_merged', { number: p.number, into: target.number }));
-      return;
-    }
-    case 'cp': {
-      const p = await loadProposal(db, id);
-      requirePermission(ctx.actor, 'proposal.review', p.communityId);
+    },
+    privateChat,
+  ),
+  onAction(
+    reviewComplete,
+    async (ctx, { proposal }) => {
+      const p = await reviewable(ctx, proposal);
       await ctx.toast('');
       await ctx.reply({
         text: ctx.t('proposals.review.confirm_complete', { number: p.number, title: p.title }),
-        buttons: [[{ label: ctx.t('proposals.review.complete_yes'), action: `prv:cpy:${id}` }]],
+        buttons: [[{ label: ctx.t('proposals.review.complete_yes'), action: reviewCompleteYes.pack({ proposal }) }]],
       });
-      return;
-    }
-    case 'cpy': {
-      const r = await completeProposal(db, acting(ctx), id);
-      await afterMove(services, r);
+    },
+    privateChat,
+  ),
+  onAction(
+    reviewCompleteYes,
+    async (ctx, { proposal }) => {
+      const r = await completeProposal(ctx.services.db, acting(ctx), proposal);
+      await afterMove(ctx.services, r);
       await ctx.toast('');
       await ctx.reply(ctx.t('proposals.review.done_completed', { number: r.proposal.number }));
-      return;
-    }
-    default:
-      throw new DomainError('errors.stale_button');
-  }
-}
+    },
+    privateChat,
+  ),
+];
+
+/** The deep link into the review queue. */
+export const reviewPayload: StartPayloadHandler = async (ctx, payload) => {
+  if (payload !== PAYLOAD.review) return false;
+  await showQueue(ctx);
+  return true;
+};

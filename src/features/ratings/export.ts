@@ -3,9 +3,11 @@
  * identity (no rater, no timestamp; comments only once approved). Shared by the staff /export
  * in chat and `linli export ratings`.
  */
+import type { ExporterDef } from '../../core/feature.ts';
 import type { Db } from '../../db/client.ts';
-import type { TableColumn, TableRow, TableSheet } from '../../export/table.ts';
+import { writeTableToBuffer, type TableColumn, type TableRow, type TableSheet } from '../../export/table.ts';
 import type { TFn } from '../../i18n/i18n.ts';
+import { parsePeriod } from '../../domain/ratings/periods.ts';
 import { dimensionLabel, dimensionsOf, parseDimensions, SCALE, scoreLabel } from '../../domain/ratings/ratings.ts';
 import { ruleOf, summarize, verdict } from '../../domain/ratings/reports.ts';
 import { targetLabel } from '../../domain/ratings/targets.ts';
@@ -98,3 +100,19 @@ export async function ratingSheets(db: Db, t: TFn, communityId: string, period: 
 export function exportFileName(slug: string, period: string | null, format: 'csv' | 'xlsx'): string {
   return `ratings-${slug}${period ? `-${period}` : ''}.${format}`;
 }
+
+/** The staff export in /export: all periods, or one of the last twelve. */
+export const ratingsExporter: ExporterDef = {
+  id: 'ratings',
+  label: 'ratings.export_label',
+  async items(ctx, communityId) {
+    const periods = await ratedPeriods(ctx.services.db, communityId);
+    return [{ id: 'all', label: ctx.t('ratings.export_all_periods') }, ...periods.slice(0, 12).map((p) => ({ id: p, label: p }))];
+  },
+  async build(ctx, communityId, itemId, format) {
+    const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: communityId } });
+    const period = itemId && itemId !== 'all' ? parsePeriod(itemId) : null;
+    const sheets = await ratingSheets(ctx.services.db, ctx.t, communityId, period);
+    return { name: exportFileName(community.slug, period, format), data: await writeTableToBuffer({ format, sheets }) };
+  },
+};

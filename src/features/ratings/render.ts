@@ -9,9 +9,10 @@ import type { TFn } from '../../i18n/i18n.ts';
 import { dimensionLabel, SCALE, scoreLabel } from '../../domain/ratings/ratings.ts';
 import type { RatingSummary, ThresholdRule, ThresholdVerdict, TrendPoint } from '../../domain/ratings/reports.ts';
 import { targetLabel } from '../../domain/ratings/targets.ts';
+import { rateTarget } from './actions.ts';
 
-/** Button action that starts the rating scene for a target. */
-export const rateAction = (targetId: string) => `rt:go:${targetId}`;
+/** Button data that starts the rating scene for a target. */
+export const rateAction = (targetId: string) => rateTarget.pack({ target: targetId });
 
 /** A mean score rounded to two decimals for display. */
 export function round2(n: number): number {

@@ -5,14 +5,13 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { LegacyActionDef, CommandDef } from '../../core/feature.ts';
+import { onAction, type ActionDef, type CommandDef } from '../../core/feature.ts';
 import type { Button } from '../../platform/messages.ts';
 import { CODES_PAGE_SIZE, listCodes, reissueCode, revokeCode, type CodeView } from '../../domain/residents/codes.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
-import { ensurePrivate, pageButtons } from './privateOnly.ts';
-
-/** Button prefix of the code list. */
-const PREFIX = 'cd';
+import { privateCommand } from '../privateCommand.ts';
+import { codeReissueAsk, codeReissueYes, codeRevokeAsk, codeRevokeYes, codesNew, codesPage } from './actions.ts';
+import { pageButtons } from './paging.ts';
 
 function codeLine(ctx: Ctx, n: number, c: CodeView): string {
   return ctx.t('codes.list_line', {
@@ -36,13 +35,13 @@ async function showList(ctx: Ctx, page: number): Promise<void> {
     const n = offset + i + 1;
     lines.push(codeLine(ctx, n, c));
     const row: Button[] = [];
-    if (c.status === 'unused') row.push({ label: ctx.t('codes.revoke_button', { n }), action: `${PREFIX}:rv:${c.id}` });
-    if (c.status === 'unused' || c.status === 'expired') row.push({ label: ctx.t('codes.reissue_button', { n }), action: `${PREFIX}:ri:${c.id}` });
+    if (c.status === 'unused') row.push({ label: ctx.t('codes.revoke_button', { n }), action: codeRevokeAsk.pack({ code: c.id }) });
+    if (c.status === 'unused' || c.status === 'expired') row.push({ label: ctx.t('codes.reissue_button', { n }), action: codeReissueAsk.pack({ code: c.id }) });
     if (row.length) rows.push(row);
   });
-  const nav = pageButtons(ctx, `${PREFIX}:p`, result.page, result.pages);
+  const nav = pageButtons(ctx, codesPage, result.page, result.pages);
   if (nav.length) rows.push(nav);
-  if (can(ctx.actor, 'code.issue', community.id)) rows.push([{ label: ctx.t('codes.new_button'), action: `${PREFIX}:new` }]);
+  if (can(ctx.actor, 'code.issue', community.id)) rows.push([{ label: ctx.t('codes.new_button'), action: codesNew.pack({}) }]);
   await ctx.reply({ text: lines.join('\n'), buttons: rows });
 }
 
@@ -54,74 +53,90 @@ async function codeForQuestion(ctx: Ctx, id: string) {
   return code;
 }
 
-/** The /codes command. */
-export const codesCommand: CommandDef = {
+/** The /codes command (`/codes new` goes straight to the code scene). */
+export const codesCommand: CommandDef = privateCommand('residents.private_only', {
   name: 'codes',
   description: 'codes.command',
   order: 71,
-  visible: (ctx) => ctx.chat.kind === 'private' && can(ctx.actor, 'code.list', ctx.community?.id),
+  permission: 'code.list',
   async run(ctx, args) {
-    const community = ctx.requireCommunity();
-    requirePermission(ctx.actor, 'code.list', community.id);
-    if (!(await ensurePrivate(ctx))) return;
     if (/^(new|新建|生成)$/i.test(args)) return ctx.services.scenes.start(ctx, 'codes');
     await showList(ctx, 0);
   },
-};
+});
 
-/** Buttons of the code list: page, new, revoke (ask, confirm), re-issue (ask, confirm). */
-export const codesAction: LegacyActionDef = {
-  prefix: PREFIX,
-  async run(ctx, [verb, arg]) {
-    if (!(await ensurePrivate(ctx))) return;
-    const { db, clock } = ctx.services;
-    switch (verb) {
-      case 'p':
-        await ctx.toast('');
-        return showList(ctx, Number(arg));
-      case 'new':
-        await ctx.toast('');
-        return ctx.services.scenes.start(ctx, 'codes');
-      case 'rv': {
-        const code = await codeForQuestion(ctx, arg);
-        await ctx.toast('');
-        await ctx.reply({
-          text: ctx.t('codes.revoke_confirm', { hint: code.hint, unit: code.unit ?? ctx.t('codes.no_unit'), role: ctx.t(`roles.${code.role}`) }),
-          buttons: [[{ label: ctx.t('codes.revoke_yes'), action: `${PREFIX}:rvy:${code.id}` }, { label: ctx.t('codes.back'), action: `${PREFIX}:p:0` }]],
-        });
-        return;
-      }
-      case 'rvy': {
-        const code = await revokeCode(db, ctx.actor, ctx.via, arg, clock());
-        await ctx.toast('');
-        await ctx.reply(ctx.t('codes.revoked_done', { hint: code.hint }));
-        return;
-      }
-      case 'ri': {
-        const code = await codeForQuestion(ctx, arg);
-        await ctx.toast('');
-        await ctx.reply({
-          text: ctx.t('codes.reissue_confirm', { hint: code.hint, unit: code.unit ?? ctx.t('codes.no_unit'), role: ctx.t(`roles.${code.role}`) }),
-          buttons: [[{ label: ctx.t('codes.reissue_yes'), action: `${PREFIX}:riy:${code.id}` }, { label: ctx.t('codes.back'), action: `${PREFIX}:p:0` }]],
-        });
-        return;
-      }
-      case 'riy': {
-        const fresh = await reissueCode(db, ctx.actor, ctx.via, arg, clock());
-        await ctx.toast('');
-        const link = ctx.deepLink(fresh.code);
-        await ctx.reply(
-          ctx.t('codes.reissued', {
-            code: link ? `${fresh.code}  ${link}` : fresh.code,
-            unit: fresh.unit ?? ctx.t('codes.no_unit'),
-            role: ctx.t(`roles.${fresh.role}`),
-            when: fresh.expiresAt,
-          }),
-        );
-        return;
-      }
-      default:
-        await ctx.toast(ctx.t('errors.stale_button'));
-    }
-  },
-};
+const back = (ctx: Ctx): Button => ({ label: ctx.t('codes.back'), action: codesPage.pack({ page: 0 }) });
+
+/**
+ * The code list's buttons. Paging and "new" act in the community the person acts in, so their
+ * permission is declared; withdrawing and re-issuing act on a code, whose own community the
+ * domain checks.
+ */
+export const codesActions: ActionDef[] = [
+  onAction(
+    codesPage,
+    async (ctx, { page }) => {
+      await ctx.toast('');
+      await showList(ctx, page);
+    },
+    { chat: 'private', permission: 'code.list' },
+  ),
+  onAction(
+    codesNew,
+    async (ctx) => {
+      await ctx.toast('');
+      await ctx.services.scenes.start(ctx, 'codes');
+    },
+    { chat: 'private', permission: 'code.issue' },
+  ),
+  onAction(
+    codeRevokeAsk,
+    async (ctx, { code: id }) => {
+      const code = await codeForQuestion(ctx, id);
+      await ctx.toast('');
+      await ctx.reply({
+        text: ctx.t('codes.revoke_confirm', { hint: code.hint, unit: code.unit ?? ctx.t('codes.no_unit'), role: ctx.t(`roles.${code.role}`) }),
+        buttons: [[{ label: ctx.t('codes.revoke_yes'), action: codeRevokeYes.pack({ code: code.id }) }, back(ctx)]],
+      });
+    },
+    { chat: 'private' },
+  ),
+  onAction(
+    codeRevokeYes,
+    async (ctx, { code: id }) => {
+      const code = await revokeCode(ctx.services.db, ctx.actor, ctx.via, id, ctx.services.clock());
+      await ctx.toast('');
+      await ctx.reply(ctx.t('codes.revoked_done', { hint: code.hint }));
+    },
+    { chat: 'private' },
+  ),
+  onAction(
+    codeReissueAsk,
+    async (ctx, { code: id }) => {
+      const code = await codeForQuestion(ctx, id);
+      await ctx.toast('');
+      await ctx.reply({
+        text: ctx.t('codes.reissue_confirm', { hint: code.hint, unit: code.unit ?? ctx.t('codes.no_unit'), role: ctx.t(`roles.${code.role}`) }),
+        buttons: [[{ label: ctx.t('codes.reissue_yes'), action: codeReissueYes.pack({ code: code.id }) }, back(ctx)]],
+      });
+    },
+    { chat: 'private' },
+  ),
+  onAction(
+    codeReissueYes,
+    async (ctx, { code: id }) => {
+      const fresh = await reissueCode(ctx.services.db, ctx.actor, ctx.via, id, ctx.services.clock());
+      await ctx.toast('');
+      const link = ctx.deepLink(fresh.code);
+      await ctx.reply(
+        ctx.t('codes.reissued', {
+          code: link ? `${fresh.code}  ${link}` : fresh.code,
+          unit: fresh.unit ?? ctx.t('codes.no_unit'),
+          role: ctx.t(`roles.${fresh.role}`),
+          when: fresh.expiresAt,
+        }),
+      );
+    },
+    { chat: 'private' },
+  ),
+];

@@ -4,13 +4,13 @@
  * a confirmation. The rules live in src/domain/residents/privacy.ts.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { LegacyActionDef, CommandDef } from '../../core/feature.ts';
+import { onAction, type ActionDef, type CommandDef } from '../../core/feature.ts';
 import { collectPersonalData, forgetPerson, type PersonalData } from '../../domain/residents/privacy.ts';
 import { splitText } from '../../outbox/split.ts';
-import { ensurePrivate } from './privateOnly.ts';
+import { adapterFor } from '../notify.ts';
+import { privateCommand } from '../privateCommand.ts';
+import { forgetNo, forgetYes } from './actions.ts';
 
-/** Button prefix of the erasure confirmation. */
-const PREFIX = 'prvc';
 /** A confirmation button older than this is refused: erasure needs a fresh, deliberate yes. */
 const CONFIRM_WINDOW_MS = 10 * 60_000;
 /** Items listed per section in the message; the JSON file has all of them. */
@@ -46,13 +46,11 @@ export function renderPersonalData(ctx: Ctx, d: PersonalData): string {
 }
 
 /** The /mydata command. */
-export const myDataCommand: CommandDef = {
+export const myDataCommand: CommandDef = privateCommand('residents.private_only', {
   name: 'mydata',
   description: 'privacy.command_mydata',
   order: 85,
-  visible: (ctx) => ctx.chat.kind === 'private',
   async run(ctx) {
-    if (!(await ensurePrivate(ctx))) return;
     const data = await collectPersonalData(ctx.services.db, ctx.person.id);
     for (const part of splitText(renderPersonalData(ctx, data), ctx.capabilities.maxTextLength)) await ctx.reply(part);
     const json = JSON.stringify({ exportedAt: ctx.services.clock(), ...data }, null, 2);
@@ -61,55 +59,56 @@ export const myDataCommand: CommandDef = {
       document: { data: Buffer.from(json, 'utf8'), name: 'linli-mydata.json', mimeType: 'application/json' },
     });
   },
-};
+});
 
 /** The /forgetme command: explains what happens and asks for a confirmation. */
-export const forgetMeCommand: CommandDef = {
+export const forgetMeCommand: CommandDef = privateCommand('residents.private_only', {
   name: 'forgetme',
   description: 'privacy.command_forgetme',
   order: 86,
-  visible: (ctx) => ctx.chat.kind === 'private',
   async run(ctx) {
-    if (!(await ensurePrivate(ctx))) return;
     const issued = ctx.services.clock().getTime();
     await ctx.reply({
       text: ctx.t('privacy.forget_confirm'),
-      buttons: [[{ label: ctx.t('privacy.forget_yes'), action: `${PREFIX}:forget:${issued}` }, { label: ctx.t('privacy.forget_no'), action: `${PREFIX}:keep` }]],
+      buttons: [[{ label: ctx.t('privacy.forget_yes'), action: forgetYes.pack({ issued }) }, { label: ctx.t('privacy.forget_no'), action: forgetNo.pack({}) }]],
     });
   },
-};
+});
+
+/** Erases the person after a fresh confirmation: their private chats' queued messages go too. */
+async function forget(ctx: Ctx, issued: number): Promise<void> {
+  const { db, clock, config, i18n } = ctx.services;
+  const now = clock();
+  const age = now.getTime() - issued;
+  if (age < 0 || age > CONFIRM_WINDOW_MS) {
+    await ctx.toast(ctx.t('privacy.confirm_expired'), true);
+    return;
+  }
+  const identities = await db.identity.findMany({ where: { personId: ctx.person.id } });
+  const privateChats = identities.flatMap((i) => {
+    const adapter = adapterFor(ctx.services, i.platform);
+    return adapter ? [{ platform: i.platform, chatId: adapter.privateChatId(i.platformUserId) }] : [];
+  });
+  await forgetPerson(db, ctx.person.id, {
+    via: ctx.via,
+    // Stored data, shown wherever the name was: in the deployment's language, not the person's.
+    placeholder: i18n.t(config.LINLI_DEFAULT_LOCALE, 'privacy.erased_name'),
+    privateChats,
+    now,
+  });
+  await ctx.toast('');
+  await ctx.reply(ctx.t('privacy.forgotten'));
+}
 
 /** The confirmation buttons of /forgetme. */
-export const privacyAction: LegacyActionDef = {
-  prefix: PREFIX,
-  async run(ctx, [verb, issued]) {
-    if (!(await ensurePrivate(ctx))) return;
-    if (verb === 'keep') {
+export const privacyActions: ActionDef[] = [
+  onAction(forgetYes, (ctx, { issued }) => forget(ctx, issued), { chat: 'private' }),
+  onAction(
+    forgetNo,
+    async (ctx) => {
       await ctx.toast('');
       await ctx.reply(ctx.t('privacy.kept'));
-      return;
-    }
-    if (verb !== 'forget') return ctx.toast(ctx.t('errors.stale_button'));
-    const { db, clock, config, i18n, adapters } = ctx.services;
-    const now = clock();
-    const age = now.getTime() - Number(issued);
-    if (!Number.isFinite(age) || age < 0 || age > CONFIRM_WINDOW_MS) {
-      await ctx.toast(ctx.t('privacy.confirm_expired'), true);
-      return;
-    }
-    const identities = await db.identity.findMany({ where: { personId: ctx.person.id } });
-    const privateChats = identities.flatMap((i) => {
-      const adapter = adapters.get(i.platform as never);
-      return adapter ? [{ platform: i.platform, chatId: adapter.privateChatId(i.platformUserId) }] : [];
-    });
-    await forgetPerson(db, ctx.person.id, {
-      via: ctx.via,
-      // Stored data, shown wherever the name was: in the deployment's language, not the person's.
-      placeholder: i18n.t(config.LINLI_DEFAULT_LOCALE, 'privacy.erased_name'),
-      privateChats,
-      now,
-    });
-    await ctx.toast('');
-    await ctx.reply(ctx.t('privacy.forgotten'));
-  },
-};
+    },
+    { chat: 'private' },
+  ),
+];

@@ -1,0 +1,34 @@
+/** The disclosures section of the weekly digest: the week's new versions, with read buttons. */
+import type { DigestContributor } from '../../core/feature.ts';
+import type { Button } from '../../platform/messages.ts';
+import { categoryLabel } from '../../domain/disclosures/categories.ts';
+import { versionsPublishedBetween } from '../../domain/disclosures/disclosures.ts';
+import { readDisclosure } from './actions.ts';
+import { truncate } from './render.ts';
+
+/** Read buttons at most, one per disclosure. */
+const MAX_BUTTONS = 5;
+/** Longest label of a read button. */
+const MAX_LABEL = 30;
+
+export const disclosuresDigest: DigestContributor = async (services, q) => {
+  const versions = await versionsPublishedBetween(services.db, q.communityId, q.from, q.to);
+  if (!versions.length) return null;
+  const t = services.i18n.bind(q.locale);
+  const lines = versions.map((v) =>
+    t(v.version > 1 ? 'disclosures.digest_correction' : 'disclosures.digest_new', {
+      category: categoryLabel(t, v.disclosure.category),
+      title: v.title,
+      period: v.disclosure.period,
+      version: v.version,
+    }),
+  );
+  const seen = new Set<string>();
+  const buttons: Button[] = [];
+  for (const v of versions) {
+    if (seen.has(v.disclosureId) || buttons.length >= MAX_BUTTONS) continue;
+    seen.add(v.disclosureId);
+    buttons.push({ label: truncate(t('disclosures.digest_read', { title: v.title }), MAX_LABEL), action: readDisclosure.pack({ disclosure: v.disclosureId }) });
+  }
+  return { title: t('disclosures.digest_title'), lines, buttons, items: versions.length };
+};

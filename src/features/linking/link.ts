@@ -1,0 +1,26 @@
+/**
+ * /link: joins a person's Telegram and WeChat accounts into one resident (one vote). `/link`
+ * makes a one-time code on the verified account; `/link <code>` on the other account redeems
+ * it. Only in private chats: a code seen in a group could be used by anyone. The rules live in
+ * src/domain/residents/linking.ts.
+ */
+import type { CommandDef } from '../../core/feature.ts';
+import { createLinkCode, redeemLinkCode } from '../../domain/residents/linking.ts';
+import { privateCommand } from '../privateCommand.ts';
+
+export const linkCommand: CommandDef = privateCommand('linking.in_private', {
+  name: 'link',
+  description: 'linking.command',
+  order: 12,
+  async run(ctx, args) {
+    const now = ctx.services.clock();
+    if (!args) {
+      const { code, expiresAt } = await createLinkCode(ctx.services.db, ctx.actor, ctx.via, now);
+      await ctx.reply(ctx.t('linking.code_created', { code, until: expiresAt }));
+      return;
+    }
+    const result = await redeemLinkCode(ctx.services.db, ctx.person, ctx.sender, args, now);
+    const platforms = result.platforms.map((p) => ctx.t(`linking.platform_${p}`)).join(ctx.t('linking.platform_join'));
+    await ctx.reply(ctx.t('linking.linked', { platforms }));
+  },
+});
