@@ -32,8 +32,12 @@ type ValueOf<K> = K extends 'int'
         ? E
         : string;
 
-/** The value an action carries, typed from its fields. */
-export type ActionValue<F extends Record<string, FieldKind>> = { [K in keyof F]: ValueOf<F[K]> };
+type OptionalKeys<F> = { [K in keyof F]: F[K] extends `${string}?` ? K : never }[keyof F];
+
+/** The value an action carries, typed from its fields (optional fields may be left out). */
+export type ActionValue<F extends Record<string, FieldKind>> = { [K in Exclude<keyof F, OptionalKeys<F>>]: ValueOf<F[K]> } & {
+  [K in OptionalKeys<F>]?: ValueOf<F[K]>;
+};
 
 /** Packs and parses one action's button data. */
 export interface ActionCodec<V> {

@@ -22,6 +22,8 @@ export interface Guard {
   permission?: Permission;
   /** Default 'any'. */
   chat?: ChatScope;
+  /** For `chat: 'private'`: the i18n key of the feature's own pointer to the private chat. */
+  privateReason?: string;
 }
 
 /** A slash command (and, on text platforms, its Chinese keywords). */

@@ -203,12 +203,16 @@ export class Router {
    */
   private async guard(ctx: Ctx, def: Guard): Promise<boolean> {
     const scope = def.chat ?? 'any';
-    if (scope === 'private' && !(await ctx.inPrivate())) return false;
+    if (scope === 'private' && !(await ctx.inPrivate(def.privateReason))) return false;
     if (scope === 'group' && ctx.chat.kind !== 'group') {
       await ctx.toast(ctx.t('errors.group_only'));
       return false;
     }
-    if (def.permission) requirePermission(ctx.actor, def.permission, ctx.community?.id);
+    if (def.permission) {
+      // No community here: say how to get one (an unbound group, an unverified person) first.
+      if (!ctx.community) ctx.requireCommunity();
+      requirePermission(ctx.actor, def.permission, ctx.community?.id);
+    }
     return true;
   }
 
