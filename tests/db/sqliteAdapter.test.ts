@@ -264,13 +264,14 @@ describe('start-up checks', () => {
     expect(first).toBeInstanceOf(AdapterShapeError);
     expect((first as Error).message).toContain('the better-sqlite3 Database has no defaultSafeIntegers() method');
     // …or whose statements no longer describe their columns.
-    class WithoutColumns extends Database {
-      override prepare(sql: string) {
-        const stmt = super.prepare(sql);
+    class WithoutColumns extends Database {}
+    Object.defineProperty(WithoutColumns.prototype, 'prepare', {
+      value(this: Database.Database, sql: string) {
+        const stmt = Database.prototype.prepare.call(this, sql);
         Object.defineProperty(stmt, 'columns', { value: undefined });
         return stmt;
-      }
-    }
+      },
+    });
     const second = await connectDatabase(new SqliteAdapterFactory({ file, driver: WithoutColumns as never })).catch((e: Error) => e);
     expect((second as Error).message).toContain('a better-sqlite3 Statement has no columns() method');
     // The failed attempts left nothing open: the database still opens normally.
