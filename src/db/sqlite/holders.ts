@@ -26,10 +26,7 @@ export interface HeldLock {
 export class DatabaseLockedError extends Error {}
 
 function openLock(databaseFile: string, timeoutMs: number): Database.Database {
-  const lock = new Database(lockFileOf(databaseFile), { timeout: timeoutMs });
-  // Nothing is ever written to the lock file; no journal beside it either.
-  lock.pragma('journal_mode = OFF');
-  return lock;
+  return new Database(lockFileOf(databaseFile), { timeout: timeoutMs });
 }
 
 function isBusy(error: unknown): boolean {
@@ -43,6 +40,8 @@ function isBusy(error: unknown): boolean {
 export function holdDatabase(databaseFile: string, timeoutMs = 5000): HeldLock {
   const lock = openLock(databaseFile, timeoutMs);
   try {
+    // Nothing is ever written to the lock file; no journal beside it either.
+    lock.pragma('journal_mode = OFF');
     lock.exec('BEGIN');
     // A read takes SQLite's SHARED lock, kept until the transaction ends.
     lock.prepare('SELECT count(*) FROM sqlite_master').get();
@@ -61,6 +60,7 @@ export function holdDatabase(databaseFile: string, timeoutMs = 5000): HeldLock {
 export function excludeHolders(databaseFile: string): HeldLock {
   const lock = openLock(databaseFile, 0);
   try {
+    lock.pragma('journal_mode = OFF');
     lock.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     lock.close();
