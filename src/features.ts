@@ -2,7 +2,7 @@
  * The features Linli is made of. A new feature exports a `Feature` from its folder and is
  * listed here; nothing else needs to change.
  */
-import type { Feature } from './core/feature.ts';
+import type { Feature } from './features/feature.ts';
 import { residentsFeature } from './features/residents/index.ts';
 import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';

@@ -17,6 +17,14 @@ export async function rememberChoices(db: Db, platform: string, chatId: string, 
   });
 }
 
+/**
+ * Forgets a chat's numbers: a question that takes a typed answer (a number, a text) was asked
+ * after the last options, so a reply of "2" answers that question, not the old options.
+ */
+export async function forgetChoices(db: Db, platform: string, chatId: string): Promise<void> {
+  await db.choiceMemory.deleteMany({ where: { platform, chatId } });
+}
+
 /** The action a number stands for in a chat, if any. */
 export async function recallChoice(db: Db, platform: string, chatId: string, text: string): Promise<string | null> {
   const n = Number(text.normalize('NFKC').trim());

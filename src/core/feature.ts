@@ -1,13 +1,11 @@
 /**
- * How a feature plugs into Linli: the commands people type, the buttons they press, the scenes
- * they walk through and the jobs the scheduler runs. Each feature folder exports one `Feature`;
- * `src/features.ts` lists them. Nothing here knows about Telegram or WeChat.
+ * What the router and the scheduler run: commands people type, buttons they press, jobs, deep
+ * links, digest sections and exports, each with its guard. A feature bundles them (see
+ * src/features/feature.ts). Nothing here knows about Telegram or WeChat.
  */
 import type { Ctx } from './context.ts';
 import type { Services } from './services.ts';
-import type { SceneDef } from '../engine/scene.ts';
 import type { Button } from '../platform/messages.ts';
-import type { DomainEvents } from './events.ts';
 import type { Permission } from '../domain/residents/permissions.ts';
 import type { ActionCodec } from './actionCodec.ts';
 
@@ -37,6 +35,12 @@ export interface CommandDef extends Guard {
    * only for people in several communities). Never a permission check: declare `permission`.
    */
   visible?(ctx: Ctx): boolean;
+  /**
+   * True for commands that only tell something (/help, /cancel, /resume): they leave an open
+   * scene as it is. Any other command pauses it first, so two prompts never compete for the
+   * person's next reply.
+   */
+  keepsScene?: boolean;
   /** Offered as a button in the /start main menu. */
   menu?: boolean;
   /** Sort order in /help (lower first). */
@@ -106,23 +110,4 @@ export interface ExporterDef {
   items?(ctx: Ctx, communityId: string): Promise<{ id: string; label: string }[]>;
   /** Writes the export in a format; the /export command sends it as a file and audits it. */
   build(ctx: Ctx, communityId: string, itemId: string | null, format: 'csv' | 'xlsx'): Promise<{ name: string; data: Buffer }>;
-}
-
-/** One feature of Linli. */
-export interface Feature {
-  name: string;
-  commands?: CommandDef[];
-  actions?: ActionDef[];
-  /** Transitional: handlers not yet moved to codecs. */
-  legacyActions?: LegacyActionDef[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  scenes?: SceneDef<any>[];
-  jobs?: JobDef[];
-  startPayloads?: StartPayloadHandler[];
-  /** Its part of the weekly digest, in the order features are listed. */
-  digest?: DigestContributor;
-  /** Its staff exports. */
-  exporters?: ExporterDef[];
-  /** Reactions to other features' domain events. */
-  on?: { [K in keyof DomainEvents]?: (services: Services, payload: DomainEvents[K]) => Promise<void> };
 }

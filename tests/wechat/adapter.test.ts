@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/platform/adapter.ts';
 import { toDeliveryError } from '../../src/adapters/wechat/deliveryErrors.ts';
-import { onAction, type Feature } from '../../src/core/feature.ts';
+import { onAction } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { defineAction } from '../../src/core/actionCodec.ts';
 import { FEATURES } from '../../src/features.ts';
 import { RateLimiter, wechatLimits } from '../../src/outbox/rateLimiter.ts';

@@ -6,7 +6,8 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { DigestContributor, ExporterDef, Feature } from '../../core/feature.ts';
+import type { DigestContributor, ExporterDef } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { castVote, type VoteOutcome } from '../../domain/polls/voting.ts';
 import {
   currentResult,

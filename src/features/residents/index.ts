@@ -6,7 +6,7 @@
  * and domain.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { Feature } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { bindGroup } from '../../domain/residents/communities.ts';
 import { normalizeCode, redeemCode } from '../../domain/residents/verification.ts';
 import { codesScene } from '../../../scenes/codes.ts';
