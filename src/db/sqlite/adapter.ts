@@ -125,8 +125,6 @@ function bindable(query: SqlQuery): unknown[] {
   return out;
 }
 
-const preview = (query: SqlQuery) => () => query.sql.slice(0, 120);
-
 class SqliteTransaction implements Transaction {
   readonly provider = 'sqlite' as const;
   readonly adapterName = ADAPTER_NAME;
@@ -215,22 +213,26 @@ class SqliteAdapter implements SqlDriverAdapter {
     private readonly holder: HeldLock | null,
   ) {}
 
+  // Plain statements: at once when no transaction holds the connection (the common case, kept
+  // free of closures and promises of our own), else queued behind it.
   async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.gate.run(() => this.conn.query(query), preview(query));
+    if (this.gate.free) return this.conn.query(query);
+    return this.gate.later(() => this.conn.query(query), query.sql);
   }
 
   async executeRaw(query: SqlQuery): Promise<number> {
-    return this.gate.run(() => this.conn.execute(query), preview(query));
+    if (this.gate.free) return this.conn.execute(query);
+    return this.gate.later(() => this.conn.execute(query), query.sql);
   }
 
   async executeScript(script: string): Promise<void> {
-    await this.gate.run(() => {
+    await this.gate.later(() => {
       try {
         this.conn.db.exec(script);
       } catch (error) {
         rethrowForPrisma(error);
       }
-    }, () => script.slice(0, 120));
+    }, script);
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {

@@ -19,10 +19,10 @@
  * meanwhile — the shape of that mistake — through `onStall`.
  */
 
-/** Thrown to statements and transactions still waiting when the connection is closed. */
+/** Thrown to statements and transactions that wait for (or come after) the closing of the connection. */
 export class ConnectionClosedError extends Error {
   constructor() {
-    super('the database connection was closed while this statement waited for a transaction to finish');
+    super('the database connection is closed');
   }
 }
 
@@ -58,18 +58,27 @@ export class ConnectionGate {
     this.#options = options;
   }
 
-  /** True while a transaction holds the connection. */
-  get held(): boolean {
-    return this.#held;
+  /** True when a plain statement may run at once: no transaction holds the connection, nobody is queued. */
+  get free(): boolean {
+    return !this.#held && !this.#closed && this.#queue.length === 0;
   }
 
-  /** Runs a plain statement now, or queued after the open transaction (and whoever came before). */
-  run<T>(work: () => T, preview: () => string): T | Promise<T> {
-    if (this.#closed) throw new ConnectionClosedError();
-    if (!this.#held && this.#queue.length === 0) return work();
+  /**
+   * Runs a plain statement when its turn comes: after the open transaction and whoever came
+   * before. (Callers check `free` first and run the statement themselves when it is.)
+   */
+  later<T>(work: () => T, sql: string): Promise<T> {
+    if (this.#closed) return Promise.reject(new ConnectionClosedError());
+    if (this.free) {
+      try {
+        return Promise.resolve(work());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     this.waited++;
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject, since: Date.now(), preview: preview() });
+      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject, since: Date.now(), preview: sql.slice(0, 120) });
       this.#watch();
     });
   }
