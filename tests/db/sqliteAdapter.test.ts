@@ -130,6 +130,15 @@ describe('Prisma on the adapter', () => {
     }
   });
 
+  it('sets the connection up: WAL, foreign keys enforced, synchronous FULL (an acknowledged commit survives a power cut)', async () => {
+    const { db } = await open();
+    expect(await db.$queryRawUnsafe('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await db.$queryRawUnsafe('PRAGMA synchronous')).toEqual([{ synchronous: 2n }]);
+    expect(await db.$queryRawUnsafe('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1n }]);
+    await expect(db.announcement.create({ data: { communityId: 'no-such-community', text: 'x', sendAt: new Date() } })).rejects.toMatchObject({ code: 'P2003' });
+    await db.$disconnect();
+  });
+
   it('picks the adapter from the URL and refuses an engine it does not have', async () => {
     const file = join(dir, 'by-url.db');
     applyMigrations(file);
