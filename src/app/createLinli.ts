@@ -18,6 +18,8 @@ import { SceneEngine } from '../engine/engine.ts';
 import { coreFeature } from '../features/core/index.ts';
 import type { Feature } from '../features/feature.ts';
 import { FEATURES } from '../features.ts';
+import { createHttpServer, type HttpServer } from '../http/server.ts';
+import { webhookRoutes } from '../http/webhook.ts';
 import { createTranslator } from '../i18n/i18n.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { Outbox } from '../outbox/outbox.ts';
@@ -62,6 +64,8 @@ export interface Linli {
   outboxWorker: OutboxWorker;
   scheduler: Scheduler;
   registry: Registry;
+  /** The one HTTP server (HOST:PORT): adapters' webhooks; the web console registers its routes here before `start`. */
+  http: HttpServer;
   /** The Telegram adapter when Telegram is on. */
   telegram?: Adapter & { readonly username: string };
   /** The WeChat adapter when WeChat is on (its `wechaty` is there for tests and operators). */
@@ -107,6 +111,8 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
     const adapter = typeof source === 'function' ? source(services) : source;
     adapters.set(adapter.platform, adapter);
   }
+  const http = createHttpServer({ host: config.HOST, port: config.PORT, log: log.child({ module: 'http' }) });
+  for (const adapter of adapters.values()) if (adapter.webhook) http.register(webhookRoutes(adapter.webhook));
 
   // /help lists the registry, and the registry holds /help: the lister reads it when asked.
   const core = coreFeature(
@@ -135,6 +141,7 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
     outboxWorker,
     scheduler,
     registry,
+    http,
     telegram: platforms.telegram,
     get wechat() {
       return platforms.wechat();
@@ -142,6 +149,8 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
     async start() {
       if (started) throw new Error('Linli is already started');
       started = true;
+      // Listening before the adapters start: Telegram posts as soon as setWebhook returns.
+      await http.start();
       for (const adapter of adapters.values()) {
         await adapter.start((incoming) => router.dispatch(adapter, incoming));
         if (adapter.setCommands) await publishCommandMenu(adapter, registry, i18n).catch((err) => log.warn({ err }, 'could not publish the command menu'));
@@ -157,6 +166,7 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
         await router.drain();
         await scheduler.stop();
         await outboxWorker.stop();
+        await http.close();
         log.info('linli stopped');
       }
       if (!opts.db && !closed) {

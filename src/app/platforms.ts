@@ -62,7 +62,6 @@ export async function choosePlatforms(config: Config, log: Logger, databaseFile:
       apiRoot: choice.telegram?.apiRoot ?? config.TELEGRAM_API_ROOT,
       webhookUrl: config.TELEGRAM_WEBHOOK_URL,
       webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
-      port: config.PORT,
       log: log.child({ platform: 'telegram' }),
     });
     sources.push(telegram);

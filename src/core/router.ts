@@ -10,6 +10,7 @@
 import type { Adapter } from '../platform/adapter.ts';
 import { communityById, groupWithCommunity } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
+import { moveGroup } from '../domain/residents/groupMove.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import { resolveLocale } from '../i18n/i18n.ts';
@@ -89,6 +90,9 @@ export class Router {
     const { services } = this;
     let ctx: Ctx | undefined;
     try {
+      // A group that got a new id (Telegram's supergroup upgrade) moves before anything else, so
+      // no person or empty group row is made for the event itself.
+      if (incoming.type === 'group_migrated') return void (await moveGroup(services.db, incoming.chat.platform, incoming.fromChatId, incoming.toChatId, services.clock()));
       ctx = await this.buildContext(adapter, incoming);
       await this.route(ctx);
     } catch (err) {
