@@ -2,17 +2,19 @@
  * What `synchronous = FULL` costs the vote path. With FULL (what Linli runs) a commit returns
  * only after SQLite's write-ahead log reached the disk, so a vote the resident was told about
  * survives a power cut; with NORMAL the last commits before a power cut may be lost. Both are
- * measured in the same run on the same disk, through the domain's `castVote` on Linli's SQLite
+ * measured in the same run on the same disk, through the domain's ballot box on Linli's SQLite
  * adapter: once tap by tap (every vote its own commit, the worst case), once as the bot sees a
  * polling batch (taps arriving together share one commit, see TapCommitter). Each FULL figure is
  * printed with its NORMAL twin as the baseline; the ratio is the share of NORMAL's speed kept.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { connectDatabase, type Db } from '../src/db/client.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { SqliteAdapterFactory, type Synchronous } from '../src/db/sqlite/adapter.ts';
 import { createPoll, type PollWithOptions } from '../src/domain/polls/polls.ts';
-import { castVote } from '../src/domain/polls/voting.ts';
+import { createBallotSeal } from '../src/domain/polls/secrecy.ts';
+import { BallotBox } from '../src/domain/polls/voting.ts';
 import type { Actor } from '../src/domain/residents/roles.ts';
 import { makeCommunity, OPERATOR, telegramPerson } from '../tests/support/fixtures.ts';
 import { tempDir } from '../tests/support/harness.ts';
@@ -56,7 +58,8 @@ async function measure(synchronous: Synchronous): Promise<Figures> {
   const db = await connectDatabase(new SqliteAdapterFactory({ file, synchronous }));
   try {
     const { poll, voters } = await setUp(db);
-    const tap = (voter: Actor, position: number) => castVote(db, { poll, actor: voter, voterName: voter.personId, position, now: new Date() });
+    const box = new BallotBox(db, createBallotSeal(async () => randomBytes(32)));
+    const tap = (voter: Actor, position: number) => box.cast({ poll, actor: voter, voterName: voter.personId, position, now: new Date() });
 
     let start = performance.now();
     for (const voter of voters) await tap(voter, 1);

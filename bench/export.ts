@@ -23,7 +23,8 @@ const VOTES = 100_000;
 function fill(file: string, pollId: string, optionIds: string[]): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  const ballot = db.prepare('INSERT INTO Ballot (id, pollId, voterKey, personId, voterName, advisory, castAt, updatedAt) VALUES (?, ?, ?, NULL, ?, 0, ?, ?)');
+  const participation = db.prepare('INSERT INTO PollParticipation (id, pollId, voterKey, personId, voterName, advisory, castAt, updatedAt) VALUES (?, ?, ?, NULL, ?, 0, ?, ?)');
+  const ballot = db.prepare('INSERT INTO Ballot (id, pollId, advisory, participationId) VALUES (?, ?, 0, ?)');
   const choice = db.prepare('INSERT INTO BallotChoice (ballotId, optionId) VALUES (?, ?)');
   const t0 = Date.now() - VOTES * 1000;
   db.transaction(() => {
@@ -31,8 +32,9 @@ function fill(file: string, pollId: string, optionIds: string[]): void {
       const id = `b${String(i).padStart(8, '0')}`;
       // Prisma's text form of a DateTime in SQLite.
       const at = new Date(t0 + i * 1000).toISOString().replace('Z', '+00:00');
-      ballot.run(id, pollId, `p:${i}`, `居民${i}`, at, at);
-      choice.run(id, optionIds[i % optionIds.length]);
+      participation.run(id, pollId, `p:${i}`, `居民${i}`, at, at);
+      ballot.run(`${id}-b`, pollId, id);
+      choice.run(`${id}-b`, optionIds[i % optionIds.length]);
     }
   })();
   db.close();
@@ -42,7 +44,9 @@ async function rawExportMs(file: string, pollId: string, out: string): Promise<n
   const db = new Database(file, { readonly: true });
   const start = performance.now();
   const stream = createWriteStream(out);
-  const rows = db.prepare('SELECT b.voterName, c.optionId, b.castAt FROM Ballot b JOIN BallotChoice c ON c.ballotId = b.id WHERE b.pollId = ? ORDER BY b.id').iterate(pollId);
+  const rows = db
+    .prepare('SELECT p.voterName, c.optionId, p.castAt FROM PollParticipation p JOIN Ballot b ON b.participationId = p.id JOIN BallotChoice c ON c.ballotId = b.id WHERE p.pollId = ? ORDER BY p.id')
+    .iterate(pollId);
   for (const r of rows as Iterable<{ voterName: string; optionId: string; castAt: number }>) {
     if (!stream.write(`${r.voterName},${r.optionId},${new Date(r.castAt).toISOString()}\n`)) await new Promise<void>((res) => stream.once('drain', () => res()));
   }

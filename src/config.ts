@@ -58,6 +58,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Listen address of the HTTP server (webhook, console): loopback unless a container needs 0.0.0.0. */
   HOST: z.string().min(1, 'must be a listen address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  /** Key of secret ballots' links (never stored in the database); unset: a key file beside the database. */
+  LINLI_BALLOT_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters (e.g. from `openssl rand -base64 32`)').optional()),
 });
 
 /** The validated configuration. */

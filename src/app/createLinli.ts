@@ -26,6 +26,7 @@ import { Outbox } from '../outbox/outbox.ts';
 import { TELEGRAM_LIMITS, wechatLimits, type Limits } from '../outbox/rateLimiter.ts';
 import { OutboxWorker } from '../outbox/worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import { createPollServices } from '../features/polls/services.ts';
 import { publishCommandMenu, offeredCommands } from './commandMenu.ts';
 import { choosePlatforms, type PlatformChoice } from './platforms.ts';
 import { registerFeatures } from './registry.ts';
@@ -106,7 +107,8 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const scenes = new SceneEngine({ db, clock, defaultTtlMinutes: config.LINLI_SCENE_TIMEOUT_MINUTES });
   const adapters = new Map<Platform, Adapter>();
   const events = new EventBus(log);
-  const services: Services = { config, db, log, i18n, clock, outbox, events, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [] };
+  const polls = createPollServices({ db, outbox, i18n, log, defaultLocale: config.LINLI_DEFAULT_LOCALE, ballotKey: config.LINLI_BALLOT_KEY });
+  const services: Services = { config, db, log, i18n, clock, outbox, events, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [], polls };
   for (const source of platforms.sources) {
     const adapter = typeof source === 'function' ? source(services) : source;
     adapters.set(adapter.platform, adapter);

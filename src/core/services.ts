@@ -13,6 +13,7 @@ import type { Platform } from '../platform/messages.ts';
 import type { EventBus } from './events.ts';
 import type { SceneRunner } from './sceneRunner.ts';
 import type { DigestContributor, ExporterDef, StartPayloadHandler } from './feature.ts';
+import type { PollServices } from '../domain/polls/services.ts';
 
 /** Shared services. */
 export interface Services {
@@ -34,4 +35,6 @@ export interface Services {
   digestContributors: { feature: string; build: DigestContributor }[];
   /** Staff exports of all features. */
   exporters: ExporterDef[];
+  /** The ballot box, open-poll cache and card refresher of this bot. */
+  polls: PollServices;
 }

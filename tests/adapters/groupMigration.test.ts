@@ -8,11 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAdapter } from '../../src/adapters/telegram/telegramAdapter.ts';
 import type { Db } from '../../src/db/client.ts';
-import { createPoll, closePoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
+import { closePoll } from '../../src/domain/polls/lifecycle.ts';
+import { createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
 import type { PollDraft } from '../../src/domain/polls/rules.ts';
 import { ensureGroup } from '../../src/domain/residents/communities.ts';
 import { moveGroup } from '../../src/domain/residents/groupMove.ts';
-import { publishPoll, refresher } from '../../src/features/polls/lifecycle.ts';
+import { publishPoll } from '../../src/features/polls/lifecycle.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { createLogger } from '../../src/log.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
@@ -244,7 +245,7 @@ describe('an upgraded group, end to end with the real bot', () => {
     // A vote on the new card counts, and the turnout edit goes to the new card.
     await bot.press(resident, newCard, '赞成');
     expect(await bot.db.ballot.count({ where: { pollId: poll.id } })).toBe(1);
-    await refresher(bot.linli.services).flush();
+    await bot.linli.services.polls.cards.flush();
     await bot.flushOutbox();
     const edits = fake.calls.slice(upgradedAt).filter((c) => c.method === 'editMessageText');
     expect(edits.length).toBeGreaterThan(0);

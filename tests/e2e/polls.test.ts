@@ -11,7 +11,7 @@ import type { Feature } from '../../src/features/feature.ts';
 import { createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
 import type { PollDraft } from '../../src/domain/polls/rules.ts';
 import { FEATURES } from '../../src/features.ts';
-import { publishPoll, refresher } from '../../src/features/polls/lifecycle.ts';
+import { publishPoll } from '../../src/features/polls/lifecycle.ts';
 import { exportPollCommand } from '../../src/cli/commands/polls.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
@@ -58,7 +58,7 @@ describe('polls end to end', () => {
     return { text: state?.text ?? state?.caption ?? '', buttons: state?.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [] };
   };
   const refresh = async () => {
-    await refresher(bot.linli.services).flush();
+    await bot.linli.services.polls.cards.flush();
     await bot.flushOutbox();
   };
   const newPoll = async (over: Partial<PollDraft> = {}): Promise<PollWithOptions> => {
@@ -254,7 +254,10 @@ describe('polls end to end', () => {
     expect(lastToast()).toContain('家庭成员');
     const stored = await ballots(poll.id);
     expect(stored).toHaveLength(1);
-    expect(stored[0].voterKey).toMatch(/^h:/);
+    // Who voted is on the participation, and — the poll being named — the ballot points to it.
+    const voted = await bot.db.pollParticipation.findMany({ where: { pollId: poll.id } });
+    expect(voted.map((v) => v.voterKey)).toEqual([expect.stringMatching(/^h:/)]);
+    expect(stored[0].participationId).toBe(voted[0].id);
   });
 
   it('counts exactly one ballot per person when 100 people tap twice at once', async () => {
@@ -270,7 +273,7 @@ describe('polls end to end', () => {
     await bot.settle();
     const stored = await ballots(poll.id);
     expect(stored).toHaveLength(100);
-    expect(new Set(stored.map((b) => b.voterKey)).size).toBe(100);
+    expect(new Set((await bot.db.pollParticipation.findMany({ where: { pollId: poll.id } })).map((b) => b.voterKey)).size).toBe(100);
     expect(stored.every((b) => b.choices.length === 1)).toBe(true);
     expect(await bot.db.ballotChoice.count({ where: { ballot: { pollId: poll.id } } })).toBe(100);
   });

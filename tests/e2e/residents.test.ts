@@ -4,6 +4,7 @@
  * guessed codes, /members, /mydata and /forgetme keeping every tally intact — and no unit or
  * real name ever posted in a group.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCodes } from '../../src/domain/residents/verification.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
@@ -237,6 +238,13 @@ describe('residents end to end', () => {
   });
 
   describe('privacy', () => {
+    /** A named vote as the bot stores it: who voted (participation) and the ballot that points to it. Returns the participation's id. */
+    const castNamed = async (pollId: string, voterKey: string, personId: string, voterName: string | null, optionId: string) =>
+      (
+        await bot.db.pollParticipation.create({
+          data: { id: randomUUID(), pollId, voterKey, personId, voterName, castAt: clock(), updatedAt: clock(), ballot: { create: { id: randomUUID(), pollId, choices: { create: [{ optionId }] } } } },
+        })
+      ).id;
     let pollId: string;
     let householdBallotId: string;
     let proposalId: string;
@@ -249,14 +257,14 @@ describe('residents end to end', () => {
       });
       pollId = poll.id;
       const household = await bot.db.household.findFirstOrThrow({ where: { unit: UNIT_A } });
-      await bot.db.ballot.create({ data: { pollId, voterKey: `p:${a}`, personId: a, voterName: '张 伟', choices: { create: [{ optionId: poll.options[0].id }] } } });
+      await castNamed(pollId, `p:${a}`, a, '张 伟', poll.options[0].id);
       const b = await personOf(residentB.id);
-      await bot.db.ballot.create({ data: { pollId, voterKey: `p:${b}`, personId: b, choices: { create: [{ optionId: poll.options[1].id }] } } });
+      await castNamed(pollId, `p:${b}`, b, null, poll.options[1].id);
       const poll2 = await bot.db.poll.create({
         data: { communityId: community.id, number: 2, shortId: 'rs2', question: '绿化改造', electorate: 'households', opensAt: clock(), closesAt: new Date(clock().getTime() + 86_400_000), options: { create: [{ position: 1, label: '同意' }] } },
         include: { options: true },
       });
-      householdBallotId = (await bot.db.ballot.create({ data: { pollId: poll2.id, voterKey: `h:${household.id}`, personId: a, choices: { create: [{ optionId: poll2.options[0].id }] } } })).id;
+      householdBallotId = await castNamed(poll2.id, `h:${household.id}`, a, null, poll2.options[0].id);
       const proposal = await bot.db.proposal.create({
         data: { communityId: community.id, number: 1, authorId: a, authorName: '张 伟', title: '修缮单车棚', category: 'repair', description: '单车棚顶棚漏雨', location: '5栋旁', status: 'submitted' },
       });
@@ -313,10 +321,10 @@ describe('residents end to end', () => {
       expect(await bot.db.ballot.count()).toBe(ballotsBefore);
       expect(await bot.db.proposalSecond.count({ where: { proposalId } })).toBe(secondsBefore);
       // Nothing links back.
-      const ballots = await bot.db.ballot.findMany({ where: { pollId } });
+      const ballots = await bot.db.pollParticipation.findMany({ where: { pollId } });
       expect(ballots.filter((x) => x.voterKey.startsWith('x:'))).toHaveLength(1);
       expect(ballots.some((x) => x.personId === a || x.voterKey.includes(a) || x.voterName)).toBe(false);
-      const householdBallot = await bot.db.ballot.findUniqueOrThrow({ where: { id: householdBallotId } });
+      const householdBallot = await bot.db.pollParticipation.findUniqueOrThrow({ where: { id: householdBallotId } });
       expect(householdBallot.voterKey).toMatch(/^h:/);
       expect(householdBallot.personId).toBeNull();
       const seconds = await bot.db.proposalSecond.findMany({ where: { proposalId } });

@@ -3,6 +3,7 @@
  * makes one person of two with one set of memberships; the one-vote rule decides which person
  * is kept and refuses when both took part.
  */
+import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { isUniqueViolation } from '../../src/db/client.ts';
@@ -25,7 +26,7 @@ async function vote(db: Db, community: Community, personId: string, pollNumber: 
   const poll =
     (await db.poll.findFirst({ where: { communityId: community.id, number: pollNumber } })) ??
     (await db.poll.create({ data: { communityId: community.id, number: pollNumber, shortId: `lk${pollNumber}`, question: 'Q', electorate: 'residents', opensAt: NOW, closesAt: NOW } }));
-  return db.ballot.create({ data: { pollId: poll.id, voterKey: `p:${personId}`, personId } });
+  return db.pollParticipation.create({ data: { id: randomUUID(), pollId: poll.id, voterKey: `p:${personId}`, personId, castAt: NOW, updatedAt: NOW } });
 }
 
 describe('identity linking', () => {

@@ -1,12 +1,17 @@
 /**
- * Taps that arrive together are committed in one shared transaction (voting.ts, TapCommitter).
+ * Taps that arrive together are committed in one shared transaction (tapCommitter.ts).
  * The outcome must be exactly that of running them one after another: one ballot per voter or
- * household, each tap told what it did, and one failing tap not taking the others down.
+ * household, each tap told what it did, and one failing tap not taking the others down. The
+ * polls here are anonymous: who voted what is read back the way only the bot can — through the
+ * keyed hash, with the key this test holds — and not at all for a final secret ballot.
  */
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { closePoll, createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
-import { castVote, type VoteOutcome } from '../../src/domain/polls/voting.ts';
+import { closePoll } from '../../src/domain/polls/lifecycle.ts';
+import { createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
+import { createBallotSeal } from '../../src/domain/polls/secrecy.ts';
+import { BallotBox, type VoteOutcome } from '../../src/domain/polls/voting.ts';
 import { loadActor } from '../../src/domain/residents/people.ts';
 import type { Actor } from '../../src/domain/residents/roles.ts';
 import type { Community, Person } from '../../src/generated/prisma/client.ts';
@@ -15,6 +20,8 @@ import { freshDatabase } from '../support/harness.ts';
 
 describe('taps committed together', () => {
   let db: Db;
+  let box: BallotBox;
+  const seal = createBallotSeal(async () => randomBytes(32));
   let community: Community;
   const voters: { person: Person; actor: Actor }[] = [];
   const now = new Date();
@@ -39,15 +46,29 @@ describe('taps committed together', () => {
       now,
     );
   const tap = (poll: PollWithOptions, i: number, position: number) =>
-    castVote(db, { poll, actor: voters[i].actor, voterName: voters[i].person.displayName, position, now });
+    box.cast({ poll, actor: voters[i].actor, voterName: voters[i].person.displayName, position, now });
+  /** Each voter with the positions on their ballot, found through the keyed hash. */
   const ballotsOf = async (pollId: string) => {
-    const ballots = await db.ballot.findMany({ where: { pollId }, include: { choices: { include: { option: true } } }, orderBy: { voterKey: 'asc' } });
-    return ballots.map((b) => ({ voterKey: b.voterKey, personId: b.personId, positions: b.choices.map((c) => c.option.position) }));
+    await seal.ready(db);
+    const voted = await db.pollParticipation.findMany({ where: { pollId }, orderBy: { voterKey: 'asc' } });
+    const out = [];
+    for (const v of voted) {
+      const ballot = await db.ballot.findFirst({ where: { pollId, voterHash: seal.hash(pollId, v.voterKey) }, include: { choices: { include: { option: true } } } });
+      out.push({ voterKey: v.voterKey, personId: v.personId, positions: ballot?.choices.map((c) => c.option.position) ?? null });
+    }
+    return out;
   };
+  /** What was chosen, linked to nobody: each ballot's positions, sorted. */
+  const choicesOf = async (pollId: string) => {
+    const ballots = await db.ballot.findMany({ where: { pollId }, include: { choices: { include: { option: true } } } });
+    return ballots.map((b) => b.choices.map((c) => c.option.position).sort()).sort();
+  };
+  const votersOf = async (pollId: string) => (await db.pollParticipation.findMany({ where: { pollId } })).map((p) => p.personId).sort();
   const effects = (outcomes: VoteOutcome[]) => outcomes.map((o) => o.effect);
 
   beforeAll(async () => {
     ({ db } = await freshDatabase());
+    box = new BallotBox(db, seal);
     community = await makeCommunity(db);
     for (let i = 0; i < 6; i++) {
       // Two people per household: units 1, 1, 2, 2, 3, 3.
@@ -89,38 +110,44 @@ describe('taps committed together', () => {
   it('refuses a change where the poll does not allow it, even inside a shared commit', async () => {
     const poll = await newPoll('residents', false);
     const outcomes = await Promise.allSettled([tap(poll, 4, 1), tap(poll, 4, 2), tap(poll, 5, 3)]);
-    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.effect : (o.reason as { key: string }).key))).toEqual(['recorded', 'polls.no_change', 'recorded']);
-    const byPerson = new Map((await ballotsOf(poll.id)).map((b) => [b.personId, b.positions]));
-    expect(byPerson).toEqual(new Map([[voters[4].person.id, [1]], [voters[5].person.id, [3]]]));
+    // A final secret ballot is tied to nobody: the second tap is told the ballot stands, not what it holds.
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.effect : (o.reason as { key: string }).key))).toEqual(['recorded', 'unchanged', 'recorded']);
+    expect(outcomes[1]).toMatchObject({ value: { secret: true, positions: [] } });
+    expect(await votersOf(poll.id)).toEqual([voters[4].person.id, voters[5].person.id].sort());
+    expect(await choicesOf(poll.id)).toEqual([[1], [3]]);
+    expect(await db.ballot.count({ where: { pollId: poll.id, OR: [{ voterHash: { not: null } }, { participationId: { not: null } }] } })).toBe(0);
   });
 
   it('keeps the other taps when one tap of the shared commit fails', async () => {
     const poll = await newPoll('residents');
     // A forged option that does not exist in the database: its choice row breaks the foreign key.
     const forged: PollWithOptions = { ...poll, options: [...poll.options, { ...poll.options[0], id: 'no-such-option', position: 9 }] };
-    const outcomes = await Promise.allSettled([tap(poll, 0, 1), castVote(db, { poll: forged, actor: voters[1].actor, voterName: 'x', position: 9, now }), tap(poll, 2, 2)]);
+    const outcomes = await Promise.allSettled([tap(poll, 0, 1), box.cast({ poll: forged, actor: voters[1].actor, voterName: 'x', position: 9, now }), tap(poll, 2, 2)]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const ballots = await ballotsOf(poll.id);
     expect(ballots.map((b) => b.personId).sort()).toEqual([voters[0].person.id, voters[2].person.id].sort());
-    expect(ballots.every((b) => b.positions.length === 1)).toBe(true);
+    expect(ballots.every((b) => b.positions?.length === 1)).toBe(true);
   });
 
   it('answers the same option again as unchanged, but refuses it to another household member where changes are not allowed', async () => {
     const poll = await newPoll('households', false);
     expect((await tap(poll, 0, 2)).effect).toBe('recorded');
-    expect(await tap(poll, 0, 2)).toEqual({ effect: 'unchanged', advisory: false, positions: [2], first: false });
+    expect(await tap(poll, 0, 2)).toEqual({ effect: 'unchanged', advisory: false, positions: [], first: false, secret: true });
     await expect(tap(poll, 1, 2)).rejects.toMatchObject({ key: 'polls.household_voted' });
     await expect(tap(poll, 1, 1)).rejects.toMatchObject({ key: 'polls.household_voted' });
-    expect(await ballotsOf(poll.id)).toEqual([expect.objectContaining({ personId: voters[0].person.id, positions: [2] })]);
+    expect(await votersOf(poll.id)).toEqual([voters[0].person.id]);
+    expect(await choicesOf(poll.id)).toEqual([[2]]);
   });
 
   it('refuses taps on a poll closed after the voter loaded it, the same option again included', async () => {
     const poll = await newPoll('residents');
     expect((await tap(poll, 0, 1)).effect).toBe('recorded');
-    await closePoll(db, poll.id, now, null, true);
+    await closePoll(db, poll.id, now, null);
     // `poll` is the copy loaded while it was open (the bot caches open polls).
     for (const position of [1, 2]) await expect(tap(poll, 0, position)).rejects.toMatchObject({ key: 'polls.vote_closed' });
     await expect(tap(poll, 1, 1)).rejects.toMatchObject({ key: 'polls.vote_closed' });
-    expect((await ballotsOf(poll.id)).map((b) => b.positions)).toEqual([[1]]);
+    // Closed: the link is gone, the choice stays counted.
+    expect((await ballotsOf(poll.id)).map((b) => b.positions)).toEqual([null]);
+    expect(await choicesOf(poll.id)).toEqual([[1]]);
   });
 });

@@ -118,7 +118,7 @@ export const pollCloseCommand: CliCommand = {
     if (!positionals[0]) throw new UsageError('name the poll id');
     const services = await cliServices(env);
     const poll = await asCli(services, () => requirePoll(services.db, positionals[0]));
-    const closed = await asCli(services, () => closeAndAnnounce(services, poll.id, BY, true));
+    const closed = await asCli(services, () => closeAndAnnounce(services, poll.id, BY));
     if (!closed) throw new UsageError(`poll ${poll.id} is not open (${poll.status})`);
     const result = JSON.parse(closed.result ?? '{}');
     env.out(`closed poll #${closed.number}: turnout ${result.turnout}/${result.electorateSize}, quorum ${result.quorumMet ? 'met' : 'not met'}, ${result.passed ? 'passed' : 'not passed'}`);

@@ -1,7 +1,8 @@
 /**
  * Polls in the database: creating one (rules checked, audited), finding it by the short id its
- * buttons carry, counting the electorate, tallying, entering in-person counts, and the state
- * changes open → closed | cancelled. Rendering and posting live in src/features/polls.
+ * buttons carry, counting the electorate, tallying and entering in-person counts. The status
+ * moves are in lifecycle.ts (states.ts is their table); rendering and posting live in
+ * src/features/polls.
  */
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../errors.ts';
@@ -14,6 +15,9 @@ import { decide, validateDraft, type Electorate, type Outcome, type OptionKind, 
 
 /** A poll with its options in order. */
 export type PollWithOptions = Poll & { options: PollOption[] };
+
+/** Prisma's `include` that loads a poll's options in order. */
+export const POLL_INCLUDE = { options: { orderBy: { position: 'asc' as const } } };
 
 /** Who acts and through what (audit). */
 export interface ActorRef {
@@ -84,7 +88,7 @@ export async function createPoll(db: Db, by: ActorRef, communityId: string, draf
             createdAt: now,
             options: { create: valid.options.map((o) => ({ position: o.position, label: o.label, kind: o.kind, proposalId: o.proposalId })) },
           },
-          include: { options: { orderBy: { position: 'asc' } } },
+          include: POLL_INCLUDE,
         });
         await recordAudit(tx, {
           actorId: by.actor.personId,
@@ -107,12 +111,12 @@ export async function createPoll(db: Db, by: ActorRef, communityId: string, draf
 
 /** A poll by its short id (button data), or null. */
 export function pollByShortId(db: Db, shortId: string): Promise<PollWithOptions | null> {
-  return db.poll.findUnique({ where: { shortId }, include: { options: { orderBy: { position: 'asc' } } } });
+  return db.poll.findUnique({ where: { shortId }, include: POLL_INCLUDE });
 }
 
 /** A poll by id, short id, or "<number>" within a community. */
 export async function findPoll(db: Db, ref: string, communityId?: string): Promise<PollWithOptions | null> {
-  const include = { options: { orderBy: { position: 'asc' as const } } };
+  const include = POLL_INCLUDE;
   const clean = ref.trim().replace(/^#/, '');
   if (communityId && /^\d{1,9}$/.test(clean)) {
     return db.poll.findUnique({ where: { communityId_number: { communityId, number: Number(clean) } }, include });
@@ -163,11 +167,12 @@ export interface Counts {
 /** Counts ballots per option, counted and advisory apart, and the in-person entries. */
 export async function countVotes(db: Db, poll: Pick<Poll, 'id' | 'inPersonVoters'>): Promise<Counts> {
   const [byOption, ballots, inPersonRows] = await Promise.all([
+    // Quoted identifiers: PostgreSQL folds unquoted ones to lower case.
     db.$queryRaw<{ optionId: string; advisory: number | bigint | boolean; n: number | bigint }[]>`
-      SELECT c.optionId AS optionId, b.advisory AS advisory, COUNT(*) AS n
-      FROM BallotChoice c JOIN Ballot b ON b.id = c.ballotId
-      WHERE b.pollId = ${poll.id}
-      GROUP BY c.optionId, b.advisory`,
+      SELECT c."optionId" AS "optionId", b."advisory" AS "advisory", COUNT(*) AS "n"
+      FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId"
+      WHERE b."pollId" = ${poll.id}
+      GROUP BY c."optionId", b."advisory"`,
     db.ballot.groupBy({ by: ['advisory'], where: { pollId: poll.id }, _count: { _all: true } }),
     db.inPersonCount.findMany({ where: { pollId: poll.id } }),
   ]);
@@ -224,63 +229,12 @@ export function storedResult(poll: Pick<Poll, 'result'>): PollResult | null {
 }
 
 /**
- * Closes a poll: snapshots the electorate, computes and stores the result once. Returns null
- * when the poll was not open (already closed or cancelled by someone else) — so a job that runs
- * twice closes once. `by` is null for the scheduler.
- */
-export async function closePoll(db: Db, pollId: string, now: Date, by: ActorRef | null, early = false): Promise<{ poll: PollWithOptions; result: PollResult } | null> {
-  return db.$transaction(async (tx) => {
-    const poll = await tx.poll.findUnique({ where: { id: pollId }, include: { options: { orderBy: { position: 'asc' } } } });
-    if (!poll || (poll.status !== 'open' && poll.status !== 'scheduled')) return null;
-    if (by) requirePermission(by.actor, 'poll.manage', poll.communityId);
-    // Claim the poll first: a concurrent close finds it closed and stops here.
-    const claimed = await tx.poll.updateMany({ where: { id: pollId, status: poll.status }, data: { status: 'closed', closedAt: now } });
-    if (claimed.count === 0) return null;
-    const txDb = tx as unknown as Db;
-    const [counts, size] = await Promise.all([countVotes(txDb, poll), electorateSize(txDb, poll.communityId, poll.electorate)]);
-    const result = resultOf(poll, counts, size);
-    const updated = await tx.poll.update({
-      where: { id: pollId },
-      data: { electorateSize: size, result: JSON.stringify(result) },
-      include: { options: { orderBy: { position: 'asc' } } },
-    });
-    await recordAudit(tx, {
-      actorId: by?.actor.personId ?? null,
-      via: by?.via ?? 'scheduler',
-      action: early ? 'poll.close_early' : 'poll.close',
-      communityId: poll.communityId,
-      targetType: 'poll',
-      targetId: poll.id,
-      details: { turnout: result.turnout, electorate: size, quorumMet: result.quorumMet, passed: result.passed },
-    });
-    return { poll: updated, result };
-  });
-}
-
-/** Cancels an open or scheduled poll with a reason (committee). */
-export async function cancelPoll(db: Db, by: ActorRef, pollId: string, reason: string, now: Date): Promise<PollWithOptions> {
-  const clean = reason.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
-  if ([...clean].length < 2) throw new DomainError('polls.cancel_reason_needed');
-  if ([...clean].length > 300) throw new DomainError('polls.cancel_reason_long', { max: 300 });
-  return db.$transaction(async (tx) => {
-    const poll = await tx.poll.findUnique({ where: { id: pollId } });
-    if (!poll) throw new DomainError('polls.not_found', { ref: '' });
-    requirePermission(by.actor, 'poll.manage', poll.communityId);
-    if (poll.status !== 'open' && poll.status !== 'scheduled') throw new DomainError('polls.not_open_now');
-    const claimed = await tx.poll.updateMany({ where: { id: pollId, status: poll.status }, data: { status: 'cancelled', cancelReason: clean, closedAt: now } });
-    if (claimed.count === 0) throw new DomainError('polls.not_open_now');
-    await recordAudit(tx, { actorId: by.actor.personId, via: by.via, action: 'poll.cancel', communityId: poll.communityId, targetType: 'poll', targetId: poll.id, details: { reason: clean } });
-    return tx.poll.findUniqueOrThrow({ where: { id: pollId }, include: { options: { orderBy: { position: 'asc' } } } });
-  });
-}
-
-/**
  * Enters the counts of an in-person council meeting (committee): votes per option in position
  * order and the number of people who voted. Entering again replaces the earlier entry.
  */
 export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, counts: number[], voters: number | null, note: string | null, now: Date): Promise<void> {
   await db.$transaction(async (tx) => {
-    const poll = await tx.poll.findUnique({ where: { id: pollId }, include: { options: { orderBy: { position: 'asc' } } } });
+    const poll = await tx.poll.findUnique({ where: { id: pollId }, include: POLL_INCLUDE });
     if (!poll) throw new DomainError('polls.not_found', { ref: '' });
     requirePermission(by.actor, 'poll.manage', poll.communityId);
     if (poll.status !== 'open' && poll.status !== 'scheduled') throw new DomainError('polls.not_open_now');

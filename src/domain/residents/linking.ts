@@ -129,7 +129,7 @@ export async function redeemLinkCode(db: Db, person: { id: string }, account: { 
 async function participation(tx: Tx, personId: string): Promise<boolean> {
   const key = `p:${personId}`;
   const counts = await Promise.all([
-    tx.ballot.count({ where: { OR: [{ personId }, { voterKey: key }] } }),
+    tx.pollParticipation.count({ where: { OR: [{ personId }, { voterKey: key }] } }),
     tx.proposalSecond.count({ where: { OR: [{ personId }, { voterKey: key }] } }),
     tx.proposal.count({ where: { authorId: personId } }),
     tx.rating.count({ where: { raterKey: key } }),

@@ -3,12 +3,12 @@
  * Linli stores about them (/mydata) and have it erased (/forgetme).
  *
  * Erasure keeps every tally correct: ballots, seconds and ratings stay (they are counted),
- * only the link back to the person goes. A personal key `p:<personId>` becomes an opaque
- * random `x:<random>` so the one-vote unique indexes still hold; household keys `h:<id>` stay
- * (the household still voted).
+ * only the link back to the person goes. A personal key `p:<personId>` (or an invited member's
+ * `a:<personId>`) becomes an opaque random `x:<random>` so the one-vote unique indexes still
+ * hold; household keys `h:<id>` stay (the household still voted).
  */
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
+import type { Db, Prisma } from '../../db/client.ts';
 import { recordAudit } from './audit.ts';
 
 // Kept on purpose after erasure (see README): audit actor ids as opaque ids (official acts stay
@@ -22,7 +22,8 @@ export interface PersonalData {
   memberships: { community: string; role: string; unit: string | null; source: string; grantedAt: Date }[];
   proposals: { community: string; number: number; title: string; status: string; createdAt: Date }[];
   seconds: { community: string; proposalNumber: number; proposalTitle: string; createdAt: Date }[];
-  ballots: { community: string; pollNumber: number; question: string; choices: string[]; advisory: boolean; castAt: Date }[];
+  /** Polls the person voted in; `choices` only for named polls (a secret ballot names nobody). */
+  ballots: { community: string; pollNumber: number; question: string; anonymous: boolean; choices: string[]; advisory: boolean; castAt: Date }[];
   ratings: { target: string; period: string; overall: number; comment: string | null; createdAt: Date }[];
   codesRedeemed: { community: string; role: string; unit: string | null; redeemedAt: Date | null }[];
   codesIssued: number;
@@ -59,9 +60,10 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
     db.membership.findMany({ where: { personId }, include: { community: true, household: true }, orderBy: { grantedAt: 'asc' } }),
     db.proposal.findMany({ where: { authorId: personId }, include: { community: true }, orderBy: { createdAt: 'asc' } }),
     db.proposalSecond.findMany({ where: { OR: [{ personId }, { voterKey: key }] }, include: { proposal: { include: { community: true } } }, orderBy: { createdAt: 'asc' } }),
-    db.ballot.findMany({
+    // Participation says that the person voted; only a named poll's ballot says what.
+    db.pollParticipation.findMany({
       where: { OR: [{ personId }, { voterKey: key }] },
-      include: { poll: { include: { community: true } }, choices: { include: { option: true } } },
+      include: { poll: { include: { community: true } }, ballot: { include: { choices: { include: { option: true } } } } },
       orderBy: { castAt: 'asc' },
     }),
     db.rating.findMany({ where: { raterKey: key }, include: { target: true }, orderBy: { createdAt: 'asc' } }),
@@ -80,7 +82,8 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
       community: b.poll.community.name,
       pollNumber: b.poll.number,
       question: b.poll.question,
-      choices: b.choices.map((c) => c.option.label),
+      anonymous: b.poll.anonymous,
+      choices: b.poll.anonymous ? [] : (b.ballot?.choices.map((c) => c.option.label) ?? []),
       advisory: b.advisory,
       castAt: b.castAt,
     })),
@@ -111,6 +114,11 @@ export interface ErasureOptions {
   /** The person's private chats per platform, whose queued messages and choice memory go too. */
   privateChats: { platform: string; chatId: string }[];
   now: Date;
+  /**
+   * Cuts the keyed link of the person's secret ballots in polls still open, inside the erasure's
+   * transaction (`services.polls.ballots.unlinkVoter`); without it the link goes when each poll closes.
+   */
+  unlinkSecretBallots?: (tx: Prisma.TransactionClient, personId: string) => Promise<number>;
 }
 
 /**
@@ -125,9 +133,10 @@ export async function forgetPerson(db: Db, personId: string, opts: ErasureOption
     const accounts = identities.map((i) => ({ platform: i.platform, platformUserId: i.platformUserId }));
 
     // Votes, seconds and ratings: keep the rows (they are counted), cut the link.
-    const ballots = await tx.ballot.findMany({ where: { OR: [{ personId }, { voterKey: key }] }, select: { id: true, voterKey: true } });
+    if (opts.unlinkSecretBallots) await opts.unlinkSecretBallots(tx, personId);
+    const ballots = await tx.pollParticipation.findMany({ where: { OR: [{ personId }, { voterKey: key }] }, select: { id: true, voterKey: true } });
     for (const b of ballots) {
-      await tx.ballot.update({ where: { id: b.id }, data: { personId: null, voterName: null, voterKey: b.voterKey.startsWith('p:') ? opaqueKey() : b.voterKey } });
+      await tx.pollParticipation.update({ where: { id: b.id }, data: { personId: null, voterName: null, voterKey: /^[pa]:/.test(b.voterKey) ? opaqueKey() : b.voterKey } });
     }
     const seconds = await tx.proposalSecond.findMany({ where: { OR: [{ personId }, { voterKey: key }] }, select: { id: true, voterKey: true } });
     for (const s of seconds) {

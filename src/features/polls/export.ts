@@ -1,44 +1,35 @@
 /**
  * The staff export of one poll: its metadata, the tallies, and — for named polls only — each
  * vote with the voter's display name and time. Anonymous polls never say who voted what: the
- * ballot sheet is left out altogether. Ballots are read page by page (cursor on id), so a poll
- * with 100,000 votes streams through with flat memory.
+ * ballot sheet is left out altogether (the domain refuses to list their ballots). Ballots are
+ * read page by page, so a poll with 100,000 votes streams through with flat memory. Also the
+ * /export entry of polls (`pollsExporter`).
  */
 import type { Db } from '../../db/client.ts';
-import { currentResult, quorumOf, storedResult, type PollWithOptions } from '../../domain/polls/polls.ts';
+import { currentResult, quorumOf, requirePoll, storedResult, type PollWithOptions } from '../../domain/polls/polls.ts';
+import { exportablePolls, namedBallotRows } from '../../domain/polls/queries.ts';
+import { requirePermission } from '../../domain/residents/permissions.ts';
+import type { ExporterDef } from '../../core/feature.ts';
+import { writeTableToBuffer } from '../../export/table.ts';
 import type { TableRow, TableSheet } from '../../export/table.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { optionLabel, outcomeLine } from './render.ts';
 
-const PAGE = 1000;
-
-/** Ballots of a poll in id order, one page at a time (a plain join: no per-row objects from the ORM). */
-export async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn, format: (d: Date) => string): AsyncIterable<TableRow> {
+/** A named poll's ballots as export rows, in the reader's language. */
+async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn, format: (d: Date) => string): AsyncIterable<TableRow> {
   const labels = new Map(poll.options.map((o) => [o.id, optionLabel(t, o)]));
   const order = new Map(poll.options.map((o) => [o.id, o.position]));
   const yes = t('polls.export_yes');
   const erased = t('polls.export_erased');
-  let cursor = '';
-  for (;;) {
-    const page = await db.$queryRaw<{ id: string; voterName: string | null; advisory: number | bigint | boolean; castAt: Date | number | string; updatedAt: Date | number | string; options: string | null }[]>`
-      SELECT b.id AS id, b.voterName AS voterName, b.advisory AS advisory, b.castAt AS castAt, b.updatedAt AS updatedAt,
-             (SELECT group_concat(c.optionId, ',') FROM BallotChoice c WHERE c.ballotId = b.id) AS options
-      FROM Ballot b
-      WHERE b.pollId = ${poll.id} AND b.id > ${cursor}
-      ORDER BY b.id
-      LIMIT ${PAGE}`;
-    for (const b of page) {
-      const choices = (b.options ?? '').split(',').filter(Boolean).sort((a, z) => (order.get(a) ?? 0) - (order.get(z) ?? 0));
-      yield {
-        voter: b.voterName ?? erased,
-        choice: choices.map((id) => labels.get(id) ?? '').join('; '),
-        advisory: Number(b.advisory) ? yes : '',
-        castAt: format(new Date(b.castAt)),
-        updatedAt: format(new Date(b.updatedAt)),
-      };
-    }
-    if (page.length < PAGE) return;
-    cursor = page[page.length - 1].id;
+  for await (const b of namedBallotRows(db, poll)) {
+    const choices = [...b.optionIds].sort((a, z) => (order.get(a) ?? 0) - (order.get(z) ?? 0));
+    yield {
+      voter: b.voterName ?? erased,
+      choice: choices.map((id) => labels.get(id) ?? '').join('; '),
+      advisory: b.advisory ? yes : '',
+      castAt: format(b.castAt),
+      updatedAt: format(b.updatedAt),
+    };
   }
 }
 
@@ -125,3 +116,19 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
 export function exportFileName(poll: Pick<PollWithOptions, 'number'>, format: 'csv' | 'xlsx'): string {
   return `poll-${poll.number}.${format}`;
 }
+
+/** The polls export of /export: one poll at a time, chosen from the newest. */
+export const pollsExporter: ExporterDef = {
+  id: 'polls',
+  label: 'polls.export_label',
+  async items(ctx, communityId) {
+    const polls = await exportablePolls(ctx.services.db, communityId);
+    return polls.map((p) => ({ id: p.id, label: `#${p.number} ${[...p.question].slice(0, 24).join('')}` }));
+  },
+  async build(ctx, communityId, itemId, format) {
+    requirePermission(ctx.actor, 'export', communityId);
+    const poll = await requirePoll(ctx.services.db, itemId ?? '', communityId);
+    const sheets = await pollExportSheets(ctx.services.db, poll, ctx.t, ctx.services.clock(), ctx.services.i18n.timeZone);
+    return { name: exportFileName(poll, format), data: await writeTableToBuffer({ format, sheets }) };
+  },
+};

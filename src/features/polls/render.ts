@@ -8,11 +8,7 @@ import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { PollOption } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { quorumOf, type PollResult, type PollWithOptions } from '../../domain/polls/polls.ts';
-
-/** Button data of a vote: v:<shortId>:<position> (well under Telegram's 64 bytes). */
-export function voteAction(shortId: string, position: number): string {
-  return `v:${shortId}:${position}`;
-}
+import { voteAction } from './actions.ts';
 
 /** An option's label in a locale (standard options are translated). */
 export function optionLabel(t: TFn, option: Pick<PollOption, 'kind' | 'label'>): string {
@@ -57,7 +53,7 @@ export function pollCard(t: TFn, poll: PollWithOptions, current: PollResult | nu
   const perRow = poll.options.every((o) => [...optionLabel(t, o)].length <= 6) ? 3 : 1;
   poll.options.forEach((o, i) => {
     if (i % perRow === 0) buttons.push([]);
-    buttons[buttons.length - 1].push({ label: optionLabel(t, o), action: voteAction(poll.shortId, o.position) });
+    buttons[buttons.length - 1].push({ label: optionLabel(t, o), action: voteAction.pack({ poll: poll.shortId, option: o.position }) });
   });
   return { text: lines.join('\n'), buttons };
 }

@@ -1,0 +1,12 @@
+/**
+ * Where the database lives on disk, asked of the open connection itself (the configuration may
+ * name another file: tests and embedders pass their own). Files that belong next to the
+ * database — the ballot key — are placed by it.
+ */
+import type { Db } from './client.ts';
+
+/** The file of the main SQLite database; '' for an in-memory one. `db` may be a transaction. */
+export async function databaseFileOf(db: Pick<Db, '$queryRawUnsafe'>): Promise<string> {
+  const rows = await db.$queryRawUnsafe<{ name: string; file: string | null }[]>('PRAGMA database_list');
+  return rows.find((r) => r.name === 'main')?.file ?? '';
+}

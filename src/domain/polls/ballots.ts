@@ -1,0 +1,198 @@
+/**
+ * How ballots are stored: one participation row per voter ("has voted": who, when) and one
+ * ballot with its choices ("what was chosen": options only). The statements here are the plain
+ * SQL the vote path runs — each checks the state it needs (poll open, participation new, ballot
+ * present) so that taps committed together in one transaction come out exactly as if they had
+ * run one after another — and the upkeep of the link between the two halves (secrecy.ts says
+ * which link a poll has).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import type { BallotLink, BallotSeal, KeyReader } from './secrecy.ts';
+
+/** The client or a transaction: whatever runs plain SQL and the two tables. */
+type Store = Pick<Db, '$executeRaw' | '$queryRaw' | 'ballot' | 'pollParticipation'>;
+
+/** One tap, as the statements need it. */
+export interface Tap {
+  pollId: string;
+  voterKey: string;
+  advisory: boolean;
+  personId: string;
+  /** Named polls only; anonymous participation keeps no name. */
+  voterName: string | null;
+  optionId: string;
+  link: BallotLink;
+  /** The keyed hash of a sealed ballot (secrecy.ts); null otherwise. */
+  hash: string | null;
+  now: Date;
+}
+
+/** Ids of a first ballot and its participation: random, so that they carry no time. */
+export function newBallotIds(): { participation: string; ballot: string } {
+  return { participation: randomUUID(), ballot: randomUUID() };
+}
+
+/**
+ * Where a new ballot or choice row is placed. SQLite keeps a table's rows in rowid order and
+ * hands a new row the next rowid, so reading the file front to back would line the ballots up
+ * with the participation rows (who, when) and tell who chose what. A random rowid puts each row
+ * at a random place instead. (Any 64-bit integer is a valid rowid; a collision is as likely as
+ * guessing a 64-bit number and fails only that statement, which the vote path retries.)
+ * PostgreSQL has no rowid: an adapter for it needs its own answer, as heap order follows
+ * inserts there too.
+ */
+const RANDOM_ROWID = Prisma.sql`random()`;
+
+const pollIsOpen = (pollId: string) => Prisma.sql`EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${pollId} AND "status" = 'open')`;
+
+/** The id of the voter's ballot, as a subquery: through the participation (named) or the keyed hash (sealed). */
+function ballotOfVoter(tap: Tap): Prisma.Sql {
+  if (tap.link === 'sealed') return Prisma.sql`(SELECT b."id" FROM "Ballot" b WHERE b."pollId" = ${tap.pollId} AND b."voterHash" = ${tap.hash})`;
+  if (tap.link === 'named') {
+    return Prisma.sql`(SELECT b."id" FROM "Ballot" b JOIN "PollParticipation" p ON p."id" = b."participationId" WHERE p."pollId" = ${tap.pollId} AND p."voterKey" = ${tap.voterKey})`;
+  }
+  throw new Error('an unlinked ballot cannot be looked up');
+}
+
+function participationValues(tap: Tap, id: string): Prisma.Sql {
+  return Prisma.sql`SELECT ${id}, ${tap.pollId}, ${tap.voterKey}, ${tap.personId}, ${tap.voterName}, ${tap.advisory}, ${tap.now}, ${tap.now} WHERE ${pollIsOpen(tap.pollId)}`;
+}
+
+const PARTICIPATION_COLUMNS = Prisma.sql`("id", "pollId", "voterKey", "personId", "voterName", "advisory", "castAt", "updatedAt")`;
+
+/** The voter's participation, while the poll is open and the voter has none yet. Affects 1 row or 0. */
+export function insertParticipation(db: Store, tap: Tap, id: string): Prisma.PrismaPromise<number> {
+  return db.$executeRaw`INSERT INTO "PollParticipation" ${PARTICIPATION_COLUMNS} ${participationValues(tap, id)} ON CONFLICT DO NOTHING`;
+}
+
+/**
+ * The same, for a single-choice poll that allows changes: where the voter has a participation
+ * whose ballot holds another option, it is touched instead (who changed it, when). Returns the
+ * row's id: `id` when inserted, the existing one when touched, none when nothing was done.
+ */
+export function upsertParticipation(db: Store, tap: Tap, id: string): Prisma.PrismaPromise<{ id: string }[]> {
+  const ballot =
+    tap.link === 'named'
+      ? Prisma.sql`(SELECT b."id" FROM "Ballot" b WHERE b."participationId" = "PollParticipation"."id")`
+      : ballotOfVoter(tap);
+  return db.$queryRaw<{ id: string }[]>`INSERT INTO "PollParticipation" ${PARTICIPATION_COLUMNS} ${participationValues(tap, id)}
+    ON CONFLICT ("pollId", "voterKey") DO UPDATE SET "updatedAt" = excluded."updatedAt", "personId" = excluded."personId", "voterName" = excluded."voterName"
+    WHERE EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = ${ballot} AND c."optionId" <> ${tap.optionId})
+    RETURNING "id"`;
+}
+
+/** The ballot of a participation just inserted (nothing when `participationId` was not inserted). */
+export function insertBallot(db: Store, tap: Tap, ids: { participation: string; ballot: string }): Prisma.PrismaPromise<number> {
+  const owner = tap.link === 'named' ? ids.participation : null;
+  return db.$executeRaw`INSERT INTO "Ballot" ("rowid", "id", "pollId", "advisory", "voterHash", "participationId")
+    SELECT ${RANDOM_ROWID}, ${ids.ballot}, ${tap.pollId}, ${tap.advisory}, ${tap.hash}, ${owner}
+    WHERE EXISTS (SELECT 1 FROM "PollParticipation" WHERE "id" = ${ids.participation})`;
+}
+
+/** An option on a ballot (nothing when the ballot does not exist). */
+export function insertChoice(db: Store, ballotId: string, optionId: string): Prisma.PrismaPromise<number> {
+  return db.$executeRaw`INSERT INTO "BallotChoice" ("rowid", "ballotId", "optionId")
+    SELECT ${RANDOM_ROWID}, ${ballotId}, ${optionId} WHERE EXISTS (SELECT 1 FROM "Ballot" WHERE "id" = ${ballotId})`;
+}
+
+/** Moves a single-choice ballot to the tapped option, where it holds another one and the poll is open. */
+export function moveChoice(db: Store, tap: Tap): Prisma.PrismaPromise<number> {
+  return db.$executeRaw`UPDATE "BallotChoice" SET "optionId" = ${tap.optionId}
+    WHERE "ballotId" = ${ballotOfVoter(tap)} AND "optionId" <> ${tap.optionId} AND ${pollIsOpen(tap.pollId)}`;
+}
+
+/** Replaces a single-choice ballot's option (inside the caller's transaction). */
+export function replaceChoice(db: Store, ballotId: string, optionId: string): Prisma.PrismaPromise<number> {
+  return db.$executeRaw`UPDATE "BallotChoice" SET "optionId" = ${optionId} WHERE "ballotId" = ${ballotId}`;
+}
+
+/**
+ * The participation of a voter in an open poll, when its ballot holds `optionId` — or, for a
+ * ballot linked to nobody, just the participation (whatever it holds). One read, no write.
+ */
+export function sameChoice(db: Store, tap: Tap): Prisma.PrismaPromise<{ personId: string | null; advisory: number | bigint | boolean }[]> {
+  const holds = tap.link === 'none' ? Prisma.sql`1 = 1` : Prisma.sql`EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = ${ballotOfVoter(tap)} AND c."optionId" = ${tap.optionId})`;
+  return db.$queryRaw`SELECT p."personId" AS "personId", p."advisory" AS "advisory" FROM "PollParticipation" p
+    JOIN "Poll" q ON q."id" = p."pollId" AND q."status" = 'open'
+    WHERE p."pollId" = ${tap.pollId} AND p."voterKey" = ${tap.voterKey} AND ${holds}`;
+}
+
+/** A ballot with the ids of its options. */
+export interface StoredBallot {
+  id: string;
+  advisory: boolean;
+  optionIds: string[];
+}
+
+/**
+ * The ballot of a participation, found the way the poll's link allows; null for a ballot linked
+ * to nobody (or one whose hash no longer matches, e.g. after the ballot key was replaced). A
+ * ballot still carrying the migration's temporary link is sealed here, on the voter's next tap.
+ */
+export async function findBallot(db: Store, tap: Tap, participationId: string): Promise<StoredBallot | null> {
+  const choices = { select: { optionId: true } } as const;
+  let row = null;
+  if (tap.link === 'named') row = await db.ballot.findUnique({ where: { participationId }, include: { choices } });
+  if (tap.link === 'sealed') {
+    row = await db.ballot.findFirst({ where: { pollId: tap.pollId, voterHash: tap.hash }, include: { choices } });
+    if (!row) {
+      row = await db.ballot.findUnique({ where: { participationId }, include: { choices } });
+      if (row) await db.ballot.update({ where: { id: row.id }, data: { voterHash: tap.hash, participationId: null } });
+    }
+  }
+  return row && { id: row.id, advisory: row.advisory, optionIds: row.choices.map((c) => c.optionId) };
+}
+
+/** Cuts every link between an anonymous poll's ballots and its voters (at close and cancellation). */
+export async function dropSecretLinks(db: Store, pollId: string): Promise<number> {
+  const { count } = await db.ballot.updateMany({
+    where: { pollId, poll: { anonymous: true }, OR: [{ voterHash: { not: null } }, { participationId: { not: null } }] },
+    data: { voterHash: null, participationId: null },
+  });
+  return count;
+}
+
+/**
+ * Replaces the temporary links the secret_ballots migration left on anonymous ballots that may
+ * still change (SQL could not compute the keyed hash) by the hash, and drops any left on polls
+ * that have closed since. Idempotent; the polls job runs it.
+ */
+export async function sealLegacyLinks(db: Db, seal: BallotSeal): Promise<number> {
+  const legacy = await db.ballot.findMany({
+    where: { participationId: { not: null }, poll: { anonymous: true } },
+    select: { id: true, pollId: true, poll: { select: { status: true } }, participation: { select: { voterKey: true } } },
+  });
+  if (legacy.length) await seal.ready(db);
+  for (const b of legacy) {
+    const open = b.poll.status === 'open' || b.poll.status === 'scheduled';
+    const voterHash = open && b.participation ? seal.hash(b.pollId, b.participation.voterKey) : null;
+    await db.ballot.updateMany({ where: { id: b.id, participationId: { not: null } }, data: { voterHash, participationId: null } });
+  }
+  return legacy.length;
+}
+
+/**
+ * /forgetme while anonymous polls are open: cuts the link of the person's own sealed ballots at
+ * once, instead of at the close (they stay counted; the person can no longer change them, and
+ * the key's holder can no longer find them). Household ballots keep theirs: they are the
+ * household's, which other members may still change.
+ */
+export async function unlinkVoter(db: Store & KeyReader, seal: BallotSeal, personId: string): Promise<number> {
+  const mine = await db.pollParticipation.findMany({
+    where: { voterKey: { in: [`p:${personId}`, `a:${personId}`] }, poll: { anonymous: true, status: { in: ['open', 'scheduled'] } } },
+    select: { id: true, pollId: true, voterKey: true },
+  });
+  if (mine.length) await seal.ready(db);
+  let cut = 0;
+  for (const p of mine) {
+    const voterHash = seal.hash(p.pollId, p.voterKey);
+    const { count } = await db.ballot.updateMany({
+      where: { pollId: p.pollId, OR: [{ voterHash }, { participationId: p.id }] },
+      data: { voterHash: null, participationId: null },
+    });
+    cut += count;
+  }
+  return cut;
+}
