@@ -1,34 +1,39 @@
 /**
- * Opens the database: the Prisma client on SQLite through the better-sqlite3 driver adapter.
- *
- * WAL mode lets readers (exports, digests) run while the bot writes; foreign keys are switched
- * on because SQLite leaves them off by default; a busy timeout absorbs short write contention
- * with `linli` CLI commands running against the same file.
+ * Opens the database: a PrismaClient on the driver adapter the URL calls for (adapterFor.ts).
+ * On SQLite that is Linli's own adapter (sqlite/adapter.ts), which sets the connection up:
+ * WAL, foreign keys, `synchronous = FULL`, a busy timeout for `linli` commands writing to the
+ * same file, one gate so that a plain query never runs inside another handler's transaction,
+ * and cached prepared statements.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { withStatementCache } from './statementCache.ts';
+import { adapterFor, sqlitePathOf } from './adapterFor.ts';
 
 export type Db = PrismaClient;
 export type { Prisma } from '../generated/prisma/client.ts';
 
 /** Resolves a `file:` URL to an absolute path and makes sure its folder exists. */
 export function prepareDatabaseFile(url: string): string {
-  const file = resolve(url.replace(/^file:/, ''));
+  const file = resolve(sqlitePathOf(url));
   mkdirSync(dirname(file), { recursive: true });
   return file;
 }
 
-/** Connects to the SQLite file (which must already be migrated) and sets the connection pragmas. */
-export async function openDatabase(file: string): Promise<Db> {
-  const adapter = withStatementCache(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }));
+/**
+ * A connected client on `adapter`. Connecting at once (rather than on the first query) makes a
+ * database that cannot be opened, or a driver whose shape changed, stop the start-up loudly.
+ */
+export async function connectDatabase(adapter: SqlDriverAdapterFactory): Promise<Db> {
   const db = new PrismaClient({ adapter });
-  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
-  await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  await db.$connect();
   return db;
+}
+
+/** Connects to the database `target` names (a `file:` URL or a SQLite path, already migrated). */
+export async function openDatabase(target: string): Promise<Db> {
+  return connectDatabase(adapterFor(target));
 }
 
 /** True when the error is a unique-constraint violation (Prisma P2002). */

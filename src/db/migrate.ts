@@ -133,6 +133,36 @@ export function pendingMigrations(dbFile: string, migrationsDir: string = DEFAUL
   }
 }
 
+/** Which migrations a database file has, measured against a migrations folder. */
+export interface MigrationState {
+  /** Applied to the file and known to the folder, in the folder's order. */
+  applied: string[];
+  /** In the folder, not yet applied. */
+  pending: string[];
+  /** Applied to the file but unknown to the folder: the file was made by a newer Linli. */
+  unknown: string[];
+}
+
+/**
+ * The migration state of an existing database file, opened read-only. Throws like
+ * `applyMigrations` when an applied migration was edited or left unfinished.
+ */
+export function migrationState(dbFile: string, migrationsDir: string = DEFAULT_MIGRATIONS_DIR): MigrationState {
+  const files = readMigrations(migrationsDir);
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const applied = appliedMigrations(db, files);
+    const known = new Set(files.map((file) => file.name));
+    return {
+      applied: files.filter((file) => applied.has(file.name)).map((file) => file.name),
+      pending: files.filter((file) => !applied.has(file.name)).map((file) => file.name),
+      unknown: [...applied].filter((name) => !known.has(name)),
+    };
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Applies every pending migration to `dbFile` (created if missing), each in its own transaction
  * together with its `_prisma_migrations` row. Returns the names applied now, in order.

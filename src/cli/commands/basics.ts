@@ -1,12 +1,13 @@
 /**
- * Operations commands: start, migrate, backup, doctor, community add, invite, audit, outbox.
+ * Operations commands: start, migrate, backup, restore, doctor, community add, invite, audit, outbox.
  */
-import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { databaseFile } from '../../config.ts';
 import { prepareDatabaseFile } from '../../db/client.ts';
 import { applyMigrations, pendingMigrations } from '../../db/migrate.ts';
+import { BackupError, backupDatabase, restoreDatabase } from '../../db/sqlite/backup.ts';
+import { DatabaseLockedError } from '../../db/sqlite/holders.ts';
 import { listAudit } from '../../domain/residents/audit.ts';
 import { communityBySlug, createCommunity } from '../../domain/residents/communities.ts';
 import { isRole } from '../../domain/residents/roles.ts';
@@ -40,6 +41,20 @@ export const migrateCommand: CliCommand = {
   },
 };
 
+/** Runs a backup or restore; a refusal the operator can act on is printed as such (exit code 1, no stack trace). */
+async function refusable(env: Parameters<CliCommand['run']>[0], work: () => Promise<void>): Promise<number> {
+  try {
+    await work();
+    return 0;
+  } catch (error) {
+    if (error instanceof BackupError || error instanceof DatabaseLockedError) {
+      env.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
 export const backupCommand: CliCommand = {
   name: 'backup',
   usage: 'linli backup <file>',
@@ -47,18 +62,27 @@ export const backupCommand: CliCommand = {
   async run(env, { positionals }) {
     const target = positionals[0];
     if (!target) throw new UsageError('name the backup file');
-    const source = resolve(databaseFile(env.config));
-    if (!existsSync(source)) throw new UsageError(`no database at ${source}`);
-    if (existsSync(target)) throw new UsageError(`${target} exists; choose a new file name`);
-    // SQLite's online backup API copies a consistent snapshot even while the bot writes.
-    const db = new Database(source, { readonly: true, fileMustExist: true });
-    try {
-      await db.backup(resolve(target));
-    } finally {
-      db.close();
-    }
-    env.out(`backup written to ${resolve(target)}`);
-    return 0;
+    return refusable(env, async () => {
+      const { file, bytes } = await backupDatabase(databaseFile(env.config), target);
+      env.out(`backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB, integrity checked)`);
+    });
+  },
+};
+
+export const restoreCommand: CliCommand = {
+  name: 'restore',
+  usage: 'linli restore <file>',
+  summary: 'Check a backup and restore it over the database (refused while the bot runs; the replaced database is kept)',
+  async run(env, { positionals }) {
+    const backup = positionals[0];
+    if (!backup) throw new UsageError('name the backup file');
+    const target = prepareDatabaseFile(env.config.DATABASE_URL);
+    return refusable(env, async () => {
+      const { previous, migrated } = await restoreDatabase(backup, target);
+      env.out(`restored ${resolve(backup)} over ${target}`);
+      if (previous) env.out(`the database it replaced is kept as ${previous}`);
+      if (migrated.length) env.out(`migrations applied since the backup was made: ${migrated.join(', ')}`);
+    });
   },
 };
 

@@ -9,6 +9,7 @@ import {
   inviteCommand,
   migrateCommand,
   outboxCommand,
+  restoreCommand,
   startCommand,
 } from './basics.ts';
 import { exportRatingsCommand, ratingTargetCommand } from './ratings.ts';
@@ -23,6 +24,7 @@ export const CLI_COMMANDS: CliCommand[] = [
   migrateCommand,
   doctorCommand,
   backupCommand,
+  restoreCommand,
   communityAddCommand,
   communityListCommand,
   inviteCommand,
