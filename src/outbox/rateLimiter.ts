@@ -19,6 +19,12 @@ export interface Limits {
   timeScale?: number;
   /** Messages per minute across all chats (WeChat's pacing is counted per minute). */
   globalPerMinute?: number;
+  /**
+   * Real milliseconds (never scaled) added to the per-chat gap and to the group's one-minute
+   * window. The platform counts messages when they arrive, and network jitter can bring two
+   * messages closer together than they left; the margin absorbs that. Default 0.
+   */
+  marginMs?: number;
 }
 
 /** Sends allowed back to back before pacing spreads them out. */
@@ -45,6 +51,7 @@ export class RateLimiter {
   private readonly globalMinute: number[] = [];
   private readonly second: number;
   private readonly minute: number;
+  private readonly groupWindow: number;
   private readonly perChat: number;
   private tokens = 0;
   private tokensTime?: number;
@@ -53,7 +60,9 @@ export class RateLimiter {
     const scale = limits.timeScale ?? 1;
     this.second = 1000 * scale;
     this.minute = 60_000 * scale;
-    this.perChat = limits.perChatIntervalMs * scale;
+    const margin = limits.marginMs ?? 0;
+    this.groupWindow = this.minute + margin;
+    this.perChat = limits.perChatIntervalMs * scale + margin;
   }
 
   /** Milliseconds until a message to `chatId` may go out (0 = now). */
@@ -62,8 +71,8 @@ export class RateLimiter {
     const last = this.lastByChat.get(chatId);
     if (last !== undefined) wait = Math.max(wait, last + this.perChat - now);
     if (isGroup) {
-      const window = prune(this.groupWindows.get(chatId), now - this.minute);
-      if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[window.length - this.limits.perGroupPerMinute] + this.minute - now);
+      const window = prune(this.groupWindows.get(chatId), now - this.groupWindow);
+      if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[window.length - this.limits.perGroupPerMinute] + this.groupWindow - now);
     }
     prune(this.global, now - this.second);
     const perSecond = Math.max(1, Math.floor(this.limits.globalPerSecond));
@@ -107,7 +116,7 @@ export class RateLimiter {
 
   private forgetIdle(now: number): void {
     for (const [chat, at] of this.lastByChat) if (at < now - this.minute) this.lastByChat.delete(chat);
-    for (const [chat, w] of this.groupWindows) if (!prune(w, now - this.minute).length) this.groupWindows.delete(chat);
+    for (const [chat, w] of this.groupWindows) if (!prune(w, now - this.groupWindow).length) this.groupWindows.delete(chat);
   }
 }
 
