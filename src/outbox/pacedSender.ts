@@ -18,7 +18,7 @@
 import { DeliveryError, type Adapter } from '../platform/adapter.ts';
 import type { OutMessage, SentRef } from '../platform/messages.ts';
 import type { Logger } from '../log.ts';
-import { LocalPacingStore, type PacingStore } from './pacing.ts';
+import { LocalPacingStore, type PacingStore, type Slot } from './pacing.ts';
 import { deliveryParts } from './parts.ts';
 import type { Limits } from './rateLimiter.ts';
 
@@ -50,7 +50,7 @@ interface Waiter {
   priority: number;
   seq: number;
   deadline: number;
-  resolve(): void;
+  resolve(slot: Slot): void;
   reject(err: Error): void;
 }
 
@@ -71,6 +71,7 @@ export class PacedSender {
   private readonly queues = new Map<string, PlatformQueue>();
   /** The last send queued for each chat: replies to one chat go one after another. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly done = new WeakSet<Slot>();
   private seq = 0;
 
   constructor(private readonly opts: PacedSenderOptions = {}) {
@@ -95,19 +96,22 @@ export class PacedSender {
   }
 
   /**
-   * Takes a slot for one message now if the limits allow it and returns 0; else returns the ms
-   * until one may be free. Those waiting in {@link acquire} are served first.
+   * Takes a slot for one message now if the limits allow it; else returns the ms until one may
+   * be free. Those waiting in {@link acquire} are served first. Report the platform's answer
+   * with {@link answered}.
    */
-  async tryAcquire(platform: string, chatId: string, isGroup: boolean): Promise<number> {
+  async tryAcquire(platform: string, chatId: string, isGroup: boolean): Promise<Slot | number> {
     const paused = await this.pauseLeft(platform);
     if (paused > 0) return paused;
     if (this.queue(platform).waiters.length) await this.pump(platform);
-    return this.store.take(platform, chatId, isGroup, Date.now());
+    const at = Date.now();
+    const wait = await this.store.take(platform, chatId, isGroup, at);
+    return wait > 0 ? wait : { platform, chatId, isGroup, at };
   }
 
   /** Waits until a slot for one message to `chatId` is taken; rejects at `deadline` (epoch ms). */
-  acquire(platform: string, chatId: string, isGroup: boolean, opts: { priority?: SlotPriority; deadline?: number } = {}): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  acquire(platform: string, chatId: string, isGroup: boolean, opts: { priority?: SlotPriority; deadline?: number } = {}): Promise<Slot> {
+    return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = { chatId, isGroup, priority: opts.priority === 'outbox' ? 1 : 0, seq: this.seq++, deadline: opts.deadline ?? Infinity, resolve, reject };
       const { waiters } = this.queue(platform);
       let at = waiters.length;
@@ -115,6 +119,17 @@ export class PacedSender {
       waiters.splice(at, 0, waiter);
       void this.pump(platform);
     });
+  }
+
+  /**
+   * The platform answered the message sent in `slot` (or the call failed): the chat's next
+   * message may follow. Call it once the call returned, before anything else; repeated calls are ignored.
+   */
+  async answered(slot: Slot): Promise<void> {
+    if (this.done.has(slot)) return;
+    this.done.add(slot);
+    await this.store.answered(slot, Date.now());
+    if (this.queue(slot.platform).waiters.length) void this.pump(slot.platform);
   }
 
   /** The platform answered 429: hold every send on it for `retryAfterSec` (Telegram's rule is per bot). */
@@ -145,21 +160,26 @@ export class PacedSender {
     const isGroup = adapter.isGroupChat(chatId);
     let retries = transientRetries;
     for (;;) {
-      await this.acquire(adapter.platform, chatId, isGroup, { priority: 'reply', deadline });
+      const slot = await this.acquire(adapter.platform, chatId, isGroup, { priority: 'reply', deadline });
+      let sent: SentRef | undefined;
+      let error: unknown;
       try {
-        return await adapter.send(chatId, part);
+        sent = await adapter.send(chatId, part);
       } catch (err) {
-        const failure = err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
-        if (failure.kind === 'rate_limited') {
-          await this.rateLimited(adapter.platform, failure.retryAfterSec);
-          if (Date.now() + (failure.retryAfterSec ?? 5) * 1000 <= deadline) continue;
-        } else if (failure.kind === 'transient' && retries > 0 && Date.now() + TRANSIENT_RETRY_MS <= deadline) {
-          retries--;
-          await new Promise((r) => setTimeout(r, TRANSIENT_RETRY_MS));
-          continue;
-        }
-        throw failure;
+        error = err;
       }
+      await this.answered(slot);
+      if (sent) return sent;
+      const failure = error instanceof DeliveryError ? error : new DeliveryError('transient', error instanceof Error ? error.message : String(error));
+      if (failure.kind === 'rate_limited') {
+        await this.rateLimited(adapter.platform, failure.retryAfterSec);
+        if (Date.now() + (failure.retryAfterSec ?? 5) * 1000 <= deadline) continue;
+      } else if (failure.kind === 'transient' && retries > 0 && Date.now() + TRANSIENT_RETRY_MS <= deadline) {
+        retries--;
+        await new Promise((r) => setTimeout(r, TRANSIENT_RETRY_MS));
+        continue;
+      }
+      throw failure;
     }
   }
 
@@ -208,10 +228,11 @@ export class PacedSender {
       // One waiter per chat per pass, the earliest: a chat's messages keep their order.
       if (paused > 0 || tried.has(w.chatId)) continue;
       tried.add(w.chatId);
-      const wait = await this.store.take(platform, w.chatId, w.isGroup, Date.now());
+      const at = Date.now();
+      const wait = await this.store.take(platform, w.chatId, w.isGroup, at);
       if (wait === 0) {
         remove(q.waiters, w);
-        w.resolve();
+        w.resolve({ platform, chatId: w.chatId, isGroup: w.isGroup, at });
       } else {
         next = Math.min(next, wait);
       }

@@ -29,6 +29,8 @@ export interface Limits {
 
 /** Sends allowed back to back before pacing spreads them out. */
 const PACING_BURST = 4;
+/** A send to a chat that was never reported answered stops holding the chat after this (real ms). */
+const UNANSWERED_MAX_MS = 30_000;
 
 /** Telegram's limits with a safety margin. */
 export const TELEGRAM_LIMITS: Limits = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 25 };
@@ -46,6 +48,8 @@ export function wechatLimits(messagesPerMinute: number): Limits {
 /** Tracks recent sends and says how long to wait before the next one to a chat. */
 export class RateLimiter {
   private readonly lastByChat = new Map<string, number>();
+  /** Chats with a message under way (see `sending`), and when it was taken. */
+  private readonly unanswered = new Map<string, number>();
   private readonly groupWindows = new Map<string, number[]>();
   private readonly global: number[] = [];
   private readonly globalMinute: number[] = [];
@@ -70,6 +74,12 @@ export class RateLimiter {
     let wait = 0;
     const last = this.lastByChat.get(chatId);
     if (last !== undefined) wait = Math.max(wait, last + this.perChat - now);
+    const since = this.unanswered.get(chatId);
+    if (since !== undefined) {
+      // The previous message may still be on its way: the next waits for its answer.
+      if (now - since < UNANSWERED_MAX_MS) wait = Math.max(wait, this.perChat);
+      else this.unanswered.delete(chatId);
+    }
     if (isGroup) {
       const window = prune(this.groupWindows.get(chatId), now - this.groupWindow);
       if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[window.length - this.limits.perGroupPerMinute] + this.groupWindow - now);
@@ -108,6 +118,31 @@ export class RateLimiter {
     if (this.lastByChat.size > 50_000) this.forgetIdle(now);
   }
 
+  /**
+   * Marks the message just recorded for `chatId` (at `now`) as under way: with per-chat pacing,
+   * the chat's next message waits until `answered` — two messages to one chat are never on the
+   * wire together, so the network cannot bunch them up.
+   */
+  sending(chatId: string, now: number): void {
+    if (this.perChat > 0) this.unanswered.set(chatId, now);
+  }
+
+  /**
+   * The platform answered the message recorded at `sentAt`. The platform counts a message when
+   * it arrives, and by the answer it surely has: the per-chat gap and the group's window now
+   * count from the answer rather than from when the message left.
+   */
+  answered(chatId: string, isGroup: boolean, sentAt: number, now: number): void {
+    if (this.unanswered.get(chatId) === sentAt) this.unanswered.delete(chatId);
+    if ((this.lastByChat.get(chatId) ?? -Infinity) < now) this.lastByChat.set(chatId, now);
+    const window = isGroup ? this.groupWindows.get(chatId) : undefined;
+    const at = window ? window.lastIndexOf(sentAt) : -1;
+    if (window && at >= 0) {
+      window[at] = Math.max(sentAt, now);
+      window.sort((a, b) => a - b);
+    }
+  }
+
   private tokensAt(now: number, perSecond: number): number {
     const cap = Math.min(PACING_BURST, perSecond);
     if (this.tokensTime === undefined) return cap;
@@ -116,6 +151,7 @@ export class RateLimiter {
 
   private forgetIdle(now: number): void {
     for (const [chat, at] of this.lastByChat) if (at < now - this.minute) this.lastByChat.delete(chat);
+    for (const [chat, at] of this.unanswered) if (at < now - UNANSWERED_MAX_MS) this.unanswered.delete(chat);
     for (const [chat, w] of this.groupWindows) if (!prune(w, now - this.groupWindow).length) this.groupWindows.delete(chat);
   }
 }

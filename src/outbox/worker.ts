@@ -44,6 +44,7 @@ import { claimHeadsSql, dueHeadsCountSql, OPEN_STATUSES, type SqlEngine } from '
 import { retireDuplicate } from './duplicates.ts';
 import { fromStored, type Outbox, type OutboxPayload } from './outbox.ts';
 import { PacedSender } from './pacedSender.ts';
+import type { Slot } from './pacing.ts';
 import { deliveryParts } from './parts.ts';
 import type { Limits } from './rateLimiter.ts';
 import { splitText } from './split.ts';
@@ -241,17 +242,18 @@ export class OutboxWorker {
       const adapter = this.opts.adapters.get(row.platform);
       if (!adapter || this.busyChats.has(chatKey)) continue;
       const isGroup = adapter.isGroupChat(row.chatId);
-      const delay = await this.sender.tryAcquire(row.platform, row.chatId, isGroup);
-      if (delay > 0) {
-        waitMs = Math.min(waitMs, delay);
+      const slot = await this.sender.tryAcquire(row.platform, row.chatId, isGroup);
+      if (typeof slot === 'number') {
+        waitMs = Math.min(waitMs, slot);
         continue;
       }
       this.held.delete(row.id);
       this.inFlight.add(row.id);
       this.busyChats.add(chatKey);
-      const p = this.deliver(adapter, row.id, isGroup)
+      const p = this.deliver(adapter, row.id, slot)
         .catch((err) => this.opts.log.error({ err, id: row.id }, 'outbox delivery failed'))
         .finally(() => {
+          void this.sender.answered(slot);
           this.inFlight.delete(row.id);
           this.busyChats.delete(chatKey);
           this.sends.delete(p);
@@ -313,7 +315,8 @@ export class OutboxWorker {
       .catch((err) => this.opts.log.warn({ err }, 'could not release outbox claims; they free up when the lease passes'));
   }
 
-  private async deliver(adapter: Adapter, id: number, isGroup: boolean): Promise<void> {
+  /** Delivers one row; `slot` was taken for its first call (answered as soon as that call returns). */
+  private async deliver(adapter: Adapter, id: number, slot: Slot): Promise<void> {
     // The row itself decides: it may have been sent, dropped after a 403, changed by a coalesced
     // edit, or taken over by another worker since it was claimed.
     const row = await this.opts.db.outboxMessage.findUnique({ where: { id } });
@@ -321,7 +324,7 @@ export class OutboxWorker {
     let attempts = row.attempts;
     try {
       if (row.kind === 'edit') {
-        await this.deliverEdit(adapter, row);
+        await this.deliverEdit(adapter, row, slot);
         return;
       }
       if (row.status === 'sending') {
@@ -339,26 +342,31 @@ export class OutboxWorker {
           return;
         }
       }
-      await this.deliverSend(adapter, row, isGroup, attempts);
+      await this.deliverSend(adapter, row, slot, attempts);
     } catch (err) {
       await this.handleFailure(row, err, attempts);
     }
   }
 
-  private async deliverSend(adapter: Adapter, row: OutboxMessage, isGroup: boolean, attempts: number): Promise<void> {
+  private async deliverSend(adapter: Adapter, row: OutboxMessage, firstSlot: Slot, attempts: number): Promise<void> {
     const { db, log, clock } = this.opts;
     const message = fromStored(JSON.parse(row.payload) as OutboxPayload, row.image, row.imageName);
     const parts = deliveryParts(message, adapter.capabilities.maxTextLength, adapter.capabilities.maxCaptionLength);
     let firstId = row.platformMessageId;
     for (let i = row.partsSent; i < parts.length; i++) {
       // The first part's slot was taken when the row started; later parts wait for their own.
-      if (i > row.partsSent) await this.sender.acquire(row.platform, row.chatId, isGroup, { priority: 'outbox' });
-      const marked = await db.outboxMessage.updateMany({
-        where: { id: row.id, claimedBy: this.workerId, partsSent: i, status: { in: [...OPEN_STATUSES] } },
-        data: { status: 'sending', attemptStartedAt: clock(), leaseUntil: this.leaseEnd(), attempts },
-      });
-      if (!marked.count) return; // taken over by another worker: it carries on from here
-      const sent = await adapter.send(row.chatId, parts[i]);
+      const slot = i === row.partsSent ? firstSlot : await this.sender.acquire(row.platform, row.chatId, firstSlot.isGroup, { priority: 'outbox' });
+      let sent: SentRef;
+      try {
+        const marked = await db.outboxMessage.updateMany({
+          where: { id: row.id, claimedBy: this.workerId, partsSent: i, status: { in: [...OPEN_STATUSES] } },
+          data: { status: 'sending', attemptStartedAt: clock(), leaseUntil: this.leaseEnd(), attempts },
+        });
+        if (!marked.count) return; // taken over by another worker: it carries on from here
+        sent = await adapter.send(row.chatId, parts[i]);
+      } finally {
+        await this.sender.answered(slot);
+      }
       firstId ??= sent.messageId;
       const finished = i === parts.length - 1 && !row.pin;
       const outcome = await this.record(row, i, {
@@ -419,7 +427,7 @@ export class OutboxWorker {
     return this.i18n.t(group?.locale ?? community?.locale ?? 'zh-CN', 'outbox.duplicate_void');
   }
 
-  private async deliverEdit(adapter: Adapter, row: OutboxMessage): Promise<void> {
+  private async deliverEdit(adapter: Adapter, row: OutboxMessage, slot: Slot): Promise<void> {
     const { db } = this.opts;
     const payload = JSON.parse(row.payload) as OutboxPayload;
     const release = { claimedBy: null, leaseUntil: null };
@@ -435,7 +443,11 @@ export class OutboxWorker {
     const message = fromStored(payload, null, null);
     // An edit replaces the first posted part; a text that grew past the limit is cut there.
     message.text = splitText(message.text, adapter.capabilities.maxTextLength)[0] ?? '';
-    await adapter.edit(row.chatId, target.platformMessageId, message);
+    try {
+      await adapter.edit(row.chatId, target.platformMessageId, message);
+    } finally {
+      await this.sender.answered(slot);
+    }
     // A newer edit may have been coalesced into this row while we were sending: then the row
     // stays pending (given back) and the newer text goes out next.
     const done = await db.outboxMessage.updateMany({
