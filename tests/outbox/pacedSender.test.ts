@@ -120,4 +120,24 @@ describe('PacedSender', () => {
     expect(ref.messageId).toBe(String(messages[2].messageId));
     expect(fake.violations).toEqual([]);
   });
+
+  it('serves a reply waiting for a slot before the outbox asks for the same slot', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-11-20T02:00:00Z'));
+      const sender = new PacedSender({ limits: { telegram: { perChatIntervalMs: 0, perGroupPerMinute: 20, globalPerSecond: 1 } }, log });
+      const first = await sender.tryAcquire('telegram', '1', false);
+      expect(typeof first).toBe('object');
+      let replied = false;
+      const reply = sender.acquire('telegram', '2', false).then((slot) => ((replied = true), slot));
+      await new Promise((r) => setImmediate(r));
+      expect(replied).toBe(false); // the global budget (1 a second) is used up
+      vi.setSystemTime(Date.now() + 1000);
+      // One slot is free again: the waiting reply gets it, the outbox waits.
+      expect(typeof (await sender.tryAcquire('telegram', '3', false))).toBe('number');
+      expect((await reply).chatId).toBe('2');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

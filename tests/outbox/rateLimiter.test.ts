@@ -54,4 +54,27 @@ describe('RateLimiter', () => {
     expect(scaled.length).toBe(40); // 1.2 s = 2 scaled minutes
     expect(maxInWindow(scaled.map((s) => s.at), 10)).toBe(1);
   });
+
+  it('holds a chat while its message is under way and counts the gap and the group window from the answer', () => {
+    const limiter = new RateLimiter({ ...TELEGRAM_LIMITS, perGroupPerMinute: 2 });
+    limiter.record('-1', true, 0);
+    limiter.sending('-1', 0);
+    // Unanswered: however long the call takes, the next message to the chat waits.
+    expect(limiter.delayFor('-1', true, 5000)).toBeGreaterThan(0);
+    expect(limiter.delayFor('-2', true, 5000)).toBe(0);
+    // Answered at 400 ms: the one-second gap runs from then.
+    limiter.answered('-1', true, 0, 400);
+    expect(limiter.delayFor('-1', true, 1000)).toBe(400);
+    limiter.record('-1', true, 1400);
+    // The group window holds the first message at its answer time, 400 ms, not 0.
+    expect(limiter.delayFor('-1', true, 60_000)).toBe(400);
+    expect(limiter.delayFor('-1', true, 60_400)).toBe(0);
+  });
+
+  it('with margins, keeps real-millisecond room in the per-chat gap and the group window', () => {
+    const limiter = new RateLimiter({ ...TELEGRAM_LIMITS, timeScale: 0.01, marginMs: 50 });
+    limiter.record('-1', true, 0);
+    expect(limiter.delayFor('-1', true, 10)).toBe(50);
+    expect(limiter.delayFor('-1', true, 60)).toBe(0);
+  });
 });
