@@ -85,8 +85,6 @@ export interface WorkerOptions {
   i18n?: Translator;
 }
 
-type Held = Pick<OutboxMessage, 'id' | 'platform' | 'chatId' | 'leaseUntil'>;
-
 /** Sends outbox messages in the background. */
 export class OutboxWorker {
   /** The pacing shared with direct replies. */
@@ -95,8 +93,8 @@ export class OutboxWorker {
   readonly workerId: string;
   private readonly inFlight = new Set<number>();
   private readonly busyChats = new Set<string>();
-  /** Rows claimed and not yet started, by id. */
-  private readonly held = new Map<number, Held>();
+  /** Rows claimed and not yet started, by id, as read right after the claim. */
+  private readonly held = new Map<number, OutboxMessage>();
   private claimedAt = 0;
   private running = false;
   private loop?: Promise<void>;
@@ -250,7 +248,7 @@ export class OutboxWorker {
       this.held.delete(row.id);
       this.inFlight.add(row.id);
       this.busyChats.add(chatKey);
-      const p = this.deliver(adapter, row.id, slot)
+      const p = this.deliver(adapter, row, slot)
         .catch((err) => this.opts.log.error({ err, id: row.id }, 'outbox delivery failed'))
         .finally(() => {
           void this.sender.answered(slot);
@@ -280,10 +278,10 @@ export class OutboxWorker {
     const sql = claimHeadsSql(this.engine, { platforms, workerId: this.workerId, now: this.opts.clock(), leaseUntil: this.leaseEnd(), limit });
     const ids = (await db.$queryRaw<{ id: number | bigint }[]>(sql)).map((r) => Number(r.id)).filter((id) => !this.inFlight.has(id));
     if (!ids.length) return;
-    const rows = await db.outboxMessage.findMany({
-      where: { id: { in: ids }, claimedBy: this.workerId },
-      select: { id: true, platform: true, chatId: true, leaseUntil: true },
-    });
+    // Read once here, not again before each send: a claimed send row changes only by its
+    // claimant, and the conditional "sending" mark notices a takeover. The slot taken for a row
+    // and its API call are then only one write apart.
+    const rows = await db.outboxMessage.findMany({ where: { id: { in: ids }, claimedBy: this.workerId } });
     for (const row of rows) this.held.set(row.id, row);
   }
 
@@ -315,11 +313,11 @@ export class OutboxWorker {
       .catch((err) => this.opts.log.warn({ err }, 'could not release outbox claims; they free up when the lease passes'));
   }
 
-  /** Delivers one row; `slot` was taken for its first call (answered as soon as that call returns). */
-  private async deliver(adapter: Adapter, id: number, slot: Slot): Promise<void> {
-    // The row itself decides: it may have been sent, dropped after a 403, changed by a coalesced
-    // edit, or taken over by another worker since it was claimed.
-    const row = await this.opts.db.outboxMessage.findUnique({ where: { id } });
+  /** Delivers one claimed row; `slot` was taken for its first call (answered as soon as that call returns). */
+  private async deliver(adapter: Adapter, held: OutboxMessage, slot: Slot): Promise<void> {
+    const { id } = held;
+    // An edit row changes while claimed (newer edits coalesce into it): read it again.
+    const row = held.kind === 'edit' ? await this.opts.db.outboxMessage.findUnique({ where: { id } }) : held;
     if (!row || row.claimedBy !== this.workerId || !(OPEN_STATUSES as readonly string[]).includes(row.status)) return;
     let attempts = row.attempts;
     try {
