@@ -18,7 +18,8 @@
  * Each part is sent in three steps: (1) the row is marked "sending" with the attempt's start
  * time, (2) the platform is called, (3) the part's outcome — message id, parts done — is recorded,
  * conditional on the parts count not having moved. The next part, or the next message to the
- * chat, starts only after (3) committed.
+ * chat, starts only after (3) committed; a pin comes after the last part is recorded, and the
+ * row is "sent" after the pin. Edits are not marked: sending the same text again changes nothing.
  *
  * What remains (the platform has no idempotency key and no way to ask what was posted):
  * a worker that dies — or whose connection drops, or whose database write fails — after the
