@@ -362,6 +362,17 @@ export class OutboxWorker {
           data: { status: 'sending', attemptStartedAt: clock(), leaseUntil: this.leaseEnd(), attempts },
         });
         if (!marked.count) return; // taken over by another worker: it carries on from here
+        if ((await this.sender.pauseLeft(row.platform)) > 0) {
+          // A 429 came back while this part got ready: nothing new starts in the pause. Undo
+          // the mark and give the row back; it is claimed again (and read afresh) afterwards.
+          const first = i === row.partsSent;
+          await db.outboxMessage.updateMany({
+            where: { id: row.id, claimedBy: this.workerId, partsSent: i, status: 'sending' },
+            data: { status: first ? row.status : 'pending', attempts: row.attempts, attemptStartedAt: first ? row.attemptStartedAt : null, claimedBy: null, leaseUntil: null },
+          });
+          this.stale = true;
+          return;
+        }
         sent = await adapter.send(row.chatId, parts[i]);
       } finally {
         await this.sender.answered(slot);
