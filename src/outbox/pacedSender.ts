@@ -85,8 +85,10 @@ export class PacedSender {
    */
   send(adapter: Adapter, chatId: string, message: OutMessage, opts: PacedSendOptions = {}): Promise<SentRef> {
     const key = `${adapter.platform}:${chatId}`;
+    // The wait counts from now, including the time spent behind earlier replies to this chat.
+    const deadline = Date.now() + (opts.maxWaitMs ?? this.opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const mine = previous.then(() => this.sendParts(adapter, chatId, message, opts));
+    const mine = previous.then(() => this.sendParts(adapter, chatId, message, deadline, opts));
     const settled = mine.catch(() => undefined);
     this.chains.set(key, settled);
     void settled.then(() => {
@@ -145,8 +147,7 @@ export class PacedSender {
     return Math.max(0, (await this.store.pausedUntil(platform)) - Date.now());
   }
 
-  private async sendParts(adapter: Adapter, chatId: string, message: OutMessage, opts: PacedSendOptions): Promise<SentRef> {
-    const deadline = Date.now() + (opts.maxWaitMs ?? this.opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+  private async sendParts(adapter: Adapter, chatId: string, message: OutMessage, deadline: number, opts: PacedSendOptions): Promise<SentRef> {
     const parts = deliveryParts(message, adapter.capabilities.maxTextLength, adapter.capabilities.maxCaptionLength);
     let result: SentRef | undefined;
     for (const part of parts) {

@@ -474,8 +474,7 @@ export class OutboxWorker {
     const release = { claimedBy: null, leaseUntil: null };
     switch (failure.kind) {
       case 'rate_limited': {
-        await this.sender.rateLimited(row.platform, failure.retryAfterSec);
-        log.warn({ chat: row.chatId, retryAfter: failure.retryAfterSec }, 'rate limited: the outbox pauses');
+        await this.sender.rateLimited(row.platform, failure.retryAfterSec); // logs the pause
         // The pause holds every send; the row stays due and keeps its place in its chat.
         await db.outboxMessage.updateMany({ where: mine, data: { status: 'pending', lastError: failure.message, ...release } });
         this.stale = true;
