@@ -52,6 +52,8 @@ export class RateLimiter {
   private readonly unanswered = new Map<string, number>();
   private readonly groupWindows = new Map<string, number[]>();
   private readonly global: number[] = [];
+  /** Slot times of messages under way (see `sending`): they count in the global window until answered. */
+  private readonly underWay: number[] = [];
   private readonly globalMinute: number[] = [];
   private readonly second: number;
   private readonly minute: number;
@@ -85,8 +87,12 @@ export class RateLimiter {
       if (window.length >= this.limits.perGroupPerMinute) wait = Math.max(wait, window[window.length - this.limits.perGroupPerMinute] + this.groupWindow - now);
     }
     prune(this.global, now - this.second);
+    prune(this.underWay, now - UNANSWERED_MAX_MS);
     const perSecond = Math.max(1, Math.floor(this.limits.globalPerSecond));
-    if (this.global.length >= perSecond) wait = Math.max(wait, this.global[this.global.length - perSecond] + this.second - now);
+    // Messages under way hold their place until answered: the server counts them when they
+    // arrive, which may be later than they left.
+    const over = this.global.length + this.underWay.length - perSecond;
+    if (over >= 0) wait = Math.max(wait, over < this.global.length ? this.global[over] + this.second - now : this.second / perSecond);
     // Sends are spread over the second rather than fired in one burst (a burst arrives bunched
     // up after network jitter and can look like more than the limit to the server): a token
     // bucket refilled at the global rate and holding PACING_BURST tokens, so a late timer can
@@ -119,21 +125,32 @@ export class RateLimiter {
   }
 
   /**
-   * Marks the message just recorded for `chatId` (at `now`) as under way: with per-chat pacing,
-   * the chat's next message waits until `answered` — two messages to one chat are never on the
-   * wire together, so the network cannot bunch them up.
+   * Marks the message just recorded for `chatId` (at `now`) as under way until `answered`: with
+   * per-chat pacing the chat's next message waits for that answer — two messages to one chat are
+   * never on the wire together, so the network cannot bunch them up — and in the global window
+   * the message counts as present until then.
    */
   sending(chatId: string, now: number): void {
     if (this.perChat > 0) this.unanswered.set(chatId, now);
+    const at = this.global.lastIndexOf(now);
+    if (at >= 0) {
+      this.global.splice(at, 1);
+      this.underWay.push(now);
+    }
   }
 
   /**
    * The platform answered the message recorded at `sentAt`. The platform counts a message when
-   * it arrives, and by the answer it surely has: the per-chat gap and the group's window now
-   * count from the answer rather than from when the message left.
+   * it arrives, and by the answer it surely has: the per-chat gap, the group's window and the
+   * global window now count from the answer rather than from when the message left.
    */
   answered(chatId: string, isGroup: boolean, sentAt: number, now: number): void {
     if (this.unanswered.get(chatId) === sentAt) this.unanswered.delete(chatId);
+    const way = this.underWay.indexOf(sentAt);
+    if (way >= 0) {
+      this.underWay.splice(way, 1);
+      insertSorted(this.global, Math.max(sentAt, now));
+    }
     if ((this.lastByChat.get(chatId) ?? -Infinity) < now) this.lastByChat.set(chatId, now);
     const window = isGroup ? this.groupWindows.get(chatId) : undefined;
     const at = window ? window.lastIndexOf(sentAt) : -1;
@@ -154,6 +171,12 @@ export class RateLimiter {
     for (const [chat, at] of this.unanswered) if (at < now - UNANSWERED_MAX_MS) this.unanswered.delete(chat);
     for (const [chat, w] of this.groupWindows) if (!prune(w, now - this.groupWindow).length) this.groupWindows.delete(chat);
   }
+}
+
+function insertSorted(list: number[], value: number): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1] > value) i--;
+  list.splice(i, 0, value);
 }
 
 function prune(window: number[] | undefined, before: number): number[] {

@@ -9,6 +9,7 @@ import { createTelegramAdapter } from '../../src/adapters/telegram/telegramAdapt
 import { createLogger } from '../../src/log.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { PacedSender } from '../../src/outbox/pacedSender.ts';
+import type { Slot } from '../../src/outbox/pacing.ts';
 import { TELEGRAM_LIMITS, type Limits } from '../../src/outbox/rateLimiter.ts';
 import { OutboxWorker } from '../../src/outbox/worker.ts';
 import { DeliveryError, type Adapter } from '../../src/platform/adapter.ts';
@@ -128,6 +129,7 @@ describe('PacedSender', () => {
       const sender = new PacedSender({ limits: { telegram: { perChatIntervalMs: 0, perGroupPerMinute: 20, globalPerSecond: 1 } }, log });
       const first = await sender.tryAcquire('telegram', '1', false);
       expect(typeof first).toBe('object');
+      await sender.answered(first as Slot);
       let replied = false;
       const reply = sender.acquire('telegram', '2', false).then((slot) => ((replied = true), slot));
       await new Promise((r) => setImmediate(r));

@@ -77,4 +77,19 @@ describe('RateLimiter', () => {
     expect(limiter.delayFor('-1', true, 10)).toBe(50);
     expect(limiter.delayFor('-1', true, 60)).toBe(0);
   });
+
+  it('counts a message under way in the global window until it is answered', () => {
+    const limiter = new RateLimiter({ perChatIntervalMs: 0, perGroupPerMinute: 20, globalPerSecond: 2 });
+    limiter.record('1', false, 0);
+    limiter.sending('1', 0);
+    limiter.record('2', false, 500);
+    limiter.sending('2', 500);
+    // Long after a second, both are still on their way: nothing more may go.
+    expect(limiter.delayFor('3', false, 3000)).toBeGreaterThan(0);
+    // The first is answered at 3000: it leaves the window a second later.
+    limiter.answered('1', false, 0, 3000);
+    expect(limiter.delayFor('3', false, 3500)).toBe(500);
+    limiter.answered('2', false, 500, 3100);
+    expect(limiter.delayFor('3', false, 4000)).toBe(0);
+  });
 });
