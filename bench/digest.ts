@@ -4,9 +4,9 @@
  * queries), target < 1 s including the chart image, next to a baseline measured in the same
  * run: a raw SQL count over the same rows.
  */
-import { createLinli } from '../src/app.ts';
+import { createLinli } from '../src/app/createLinli.ts';
 import { loadConfig } from '../src/config.ts';
-import { buildDigest } from '../src/domain/digest/digest.ts';
+import { buildDigest } from '../src/features/digest/digest.ts';
 import { createLogger } from '../src/log.ts';
 import { freshDatabase } from '../tests/support/harness.ts';
 import { makeCommunity } from '../tests/support/fixtures.ts';
@@ -26,7 +26,7 @@ export async function run(): Promise<BenchResult[]> {
   const { db, file } = await freshDatabase();
   try {
     const config = loadConfig({ DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' });
-    const linli = createLinli({ config, db, log: createLogger('silent'), adapters: [], schedule: false });
+    const linli = await createLinli({ config, db, log: createLogger('silent'), telegram: false, wechat: false, schedule: false });
     const community = await makeCommunity(db);
     const from = Date.parse('2026-11-15T16:00:00Z'); // W47 in Shanghai
     const rows = Array.from({ length: ITEMS }, (_, i) => ({

@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLinli } from '../src/app.ts';
+import { createLinli } from '../src/app/createLinli.ts';
 import { createTelegramAdapter } from '../src/adapters/telegram/telegramAdapter.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
@@ -58,7 +58,7 @@ export async function run(): Promise<BenchResult[]> {
   const config = loadConfig({ DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' });
   // The adapter is not started: the worker only sends, nothing needs to be received.
   const telegram = createTelegramAdapter({ token: server.token, apiRoot: server.apiRoot, log });
-  const linli = createLinli({ config, db, log, adapters: [telegram], outboxLimits: { telegram: limits }, schedule: false });
+  const linli = await createLinli({ config, db, log, telegram: false, wechat: false, adapters: [telegram], outboxLimits: { telegram: limits }, schedule: false });
   try {
     const community = await makeCommunity(db);
     const chats = Array.from({ length: GROUPS }, (_, i) => -1_000_000_000 - i);

@@ -32,7 +32,7 @@ export async function run(): Promise<BenchResult[]> {
       const household = await db.household.create({ data: { communityId: community.id, unit: `b-${u.id}` } });
       await db.membership.create({ data: { personId: person.id, communityId: community.id, role: 'verified', householdId: household.id, source: 'cli' } });
     }
-    const services = bench.bot.linli.services;
+    const services = bench.bot.services;
     const now = services.clock();
     const poll = await createPoll(db, { actor: OPERATOR, via: 'bench' }, community.id, {
       question: 'Benchmark poll',

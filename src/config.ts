@@ -56,6 +56,8 @@ const schema = z.object({
   WECHATY_PUPPET_TOKEN: optionalString,
   LINLI_WECHAT: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Listen address of the HTTP server (webhook, console): loopback unless a container needs 0.0.0.0. */
+  HOST: z.string().min(1, 'must be a listen address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
 });
 
 /** The validated configuration. */

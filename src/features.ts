@@ -2,8 +2,9 @@
  * The features Linli is made of. A new feature exports a `Feature` from its folder and is
  * listed here; nothing else needs to change.
  */
-import type { Feature } from './core/feature.ts';
+import type { Feature } from './features/feature.ts';
 import { residentsFeature } from './features/residents/index.ts';
+import { registerFeature } from './features/register/index.ts';
 import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';
 import { exportsFeature } from './features/exports/index.ts';
@@ -18,6 +19,7 @@ import { digestFeature } from './features/digest/index.ts';
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
   residentsFeature,
+  registerFeature,
   // The weekly digest shows the features' sections in this order: what needs residents first.
   pollsFeature,
   proposalsFeature,

@@ -1,14 +1,14 @@
 /**
- * Linli as a library: build the whole bot in-process with `createLinliBot` (configuration,
+ * Linli as a library: build the whole bot in-process with `createLinli` (configuration,
  * database file, and the platforms — a Telegram API root, an injected wechaty puppet) and
  * start it. The same factory runs `npm start` and the end-to-end tests.
  *
  * ```ts
- * import { createLinliBot } from 'linli';
+ * import { createLinli } from 'linli';
  * // PuppetMock and mock come from the wechaty-puppet-mock package (see README "Embedding").
  *
  * const mocker = new mock.Mocker();
- * const bot = await createLinliBot({
+ * const bot = await createLinli({
  *   env: { LINLI_ADMINS: 'wechat:admin-contact-id' },
  *   databaseFile: './data/linli.db',
  *   wechat: { puppet: new PuppetMock({ mocker }) },
@@ -18,9 +18,8 @@
  * await bot.stop();
  * ```
  */
-export { createLinliBot, type LinliBot, type LinliBotOptions, type WechatBotOptions } from './bot.ts';
-export { createLinli, type Linli, type LinliOptions } from './app.ts';
+export { createLinli, type Linli, type LinliOptions, type WechatOptions } from './app/createLinli.ts';
 export { loadConfig, ConfigError, type Config } from './config.ts';
 export type { Adapter, AdapterCapabilities } from './platform/adapter.ts';
 export type { Incoming, OutMessage, Platform } from './platform/messages.ts';
-export type { Feature } from './core/feature.ts';
+export type { Feature } from './features/feature.ts';

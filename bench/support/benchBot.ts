@@ -1,13 +1,13 @@
 /**
  * A real Linli bot for benchmarks, talking HTTP to the fake Bot API running in a worker thread
  * (see fakeInWorker.ts). Built exactly like tests/support/harness.ts builds its test bot — the
- * same `createLinliBot` factory `npm start` uses, a migrated temp SQLite file, fast outbox limits —
+ * same `createLinli` factory `npm start` uses, a migrated temp SQLite file, fast outbox limits —
  * only the fake is elsewhere.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { createLinliBot, type LinliBot } from '../../src/bot.ts';
+import { createLinli, type Linli } from '../../src/app/createLinli.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Limits } from '../../src/outbox/rateLimiter.ts';
 import { tempDir } from '../../tests/support/harness.ts';
@@ -17,7 +17,7 @@ const FAST: Limits = { perChatIntervalMs: 0, perGroupPerMinute: 10_000, globalPe
 
 /** A running bot and its fake Telegram in a worker thread. */
 export interface BenchBot {
-  bot: LinliBot;
+  bot: Linli;
   fake: FakeInWorker;
   /** Waits until every pushed update was handled and the router is idle. */
   settle(): Promise<void>;
@@ -36,7 +36,7 @@ export interface BenchBot {
 export async function startBenchBot(): Promise<BenchBot> {
   const fake = await FakeInWorker.start();
   const dbFile = join(tempDir('linli-bench-'), 'linli.db');
-  const bot = await createLinliBot({
+  const bot = await createLinli({
     env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'silent' },
     databaseFile: dbFile,
     log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent'),
@@ -46,7 +46,7 @@ export async function startBenchBot(): Promise<BenchBot> {
   });
   await bot.start();
   await fake.waitForCall('getUpdates');
-  const router = bot.linli.router;
+  const router = bot.router;
   return {
     bot,
     fake,
@@ -55,7 +55,7 @@ export async function startBenchBot(): Promise<BenchBot> {
       while (router.pending > 0) await new Promise((r) => setTimeout(r, 5));
     },
     async flushOutbox() {
-      const left = await bot.linli.outboxWorker.flush(15_000);
+      const left = await bot.outboxWorker.flush(15_000);
       if (left) throw new Error(`${left} outbox messages still pending`);
     },
     async measure(fn) {

@@ -30,6 +30,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { XML_INVALID } from '../export/xmlText.ts';
 
 /** The family name inside the bundled OTF files; SVG `font-family` must name exactly this. */
 export const CHART_FONT_FAMILY = 'Noto Sans S Chinese';
@@ -66,8 +67,6 @@ export function chartFontFiles(): string[] {
   return files;
 }
 
-/** Characters XML 1.0 forbids outright; resvg rejects the whole SVG if one slips in. */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * Makes arbitrary text safe to put in SVG text content or a double- or single-quoted attribute:

@@ -4,12 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
+import { openMigratedDatabase } from '../app/createLinli.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Db } from '../db/client.ts';
 import { createTranslator } from '../i18n/i18n.ts';
 import { createLogger } from '../log.ts';
-import { openMigratedDatabase } from '../main.ts';
 import { UsageError, type CliCommand } from './command.ts';
 import { CLI_COMMANDS } from './commands/index.ts';
 
@@ -23,14 +23,36 @@ function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
 }
 
 function usage(): string {
-  return ['Usage: linli <command> [options]', '', ...CLI_COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');
+  return [
+    'Usage: linli <command> [options]',
+    '       linli help <command>   (or linli <command> --help) for one command',
+    '',
+    ...CLI_COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`),
+  ].join('\n');
 }
+
+/** One command's help: what it does, its usage, and each option it takes. */
+export function commandHelp(command: CliCommand): string {
+  const options = Object.entries(command.options ?? {}).map(([name, o]) => `  --${name}${o.type === 'string' ? ' <value>' : ''}${o.multiple ? ' (repeatable)' : ''}`);
+  return [command.summary, '', `Usage: ${command.usage}`, ...(options.length ? ['', 'Options:', ...options] : [])].join('\n');
+}
+
+const wantsHelp = (argv: string[]) => argv.includes('--help') || argv.includes('-h');
 
 /** Runs the CLI; resolves with the exit code (-1: a long-running command keeps the process alive). */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  if (!argv.length || argv[0] === 'help' || argv[0] === '--help') {
+  if (argv[0] === 'help' && argv.length > 1) {
+    const asked = findCommand(argv.slice(1));
+    if (!asked) {
+      err(`unknown command: ${argv.slice(1).join(' ')}\n\n${usage()}`);
+      return 2;
+    }
+    out(commandHelp(asked.command));
+    return 0;
+  }
+  if (!argv.length || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     out(usage());
     return argv.length ? 0 : 1;
   }
@@ -38,6 +60,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (!found) {
     err(`unknown command: ${argv.join(' ')}\n\n${usage()}`);
     return 2;
+  }
+  if (wantsHelp(found.rest)) {
+    out(commandHelp(found.command));
+    return 0;
   }
   if (env === process.env) loadDotenv({ quiet: true });
   let db: Db | undefined;
@@ -51,7 +77,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         env,
         log,
         async db() {
-          db ??= (await openMigratedDatabase(config, log)).db;
+          db ??= (await openMigratedDatabase(config.DATABASE_URL, log)).db;
           return db;
         },
         out,

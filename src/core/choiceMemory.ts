@@ -5,12 +5,6 @@
  * restart.
  */
 import type { Db } from '../db/client.ts';
-import type { Button } from '../platform/messages.ts';
-
-/** The actions of a message's buttons, in the order they are numbered. */
-export function numberedActions(buttons: Button[][] | undefined): string[] {
-  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => b.action!);
-}
 
 /** Remembers what the numbers in the last message with options meant in a chat. */
 export async function rememberChoices(db: Db, platform: string, chatId: string, actions: string[]): Promise<void> {
@@ -21,6 +15,14 @@ export async function rememberChoices(db: Db, platform: string, chatId: string, 
     create: { platform, chatId, actions: data },
     update: { actions: data },
   });
+}
+
+/**
+ * Forgets a chat's numbers: a question that takes a typed answer (a number, a text) was asked
+ * after the last options, so a reply of "2" answers that question, not the old options.
+ */
+export async function forgetChoices(db: Db, platform: string, chatId: string): Promise<void> {
+  await db.choiceMemory.deleteMany({ where: { platform, chatId } });
 }
 
 /** The action a number stands for in a chat, if any. */

@@ -45,6 +45,12 @@ export interface Ctx {
   deepLink(payload: string): string | undefined;
   /** The same person and event, answering in their private chat. */
   privateCtx(): Ctx;
+  /**
+   * True in a private chat. Elsewhere it points the person to the private chat — a button where
+   * the platform has deep links, privately for a button tap — and returns false: personal data
+   * and management screens never go to a group. `reason` is the i18n key of the pointer.
+   */
+  inPrivate(reason?: string): Promise<boolean>;
   /** The community, or a localized refusal that says how to get one. */
   requireCommunity(): Community;
   /** Whether a button press was already answered. */
@@ -122,6 +128,14 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
     deepLink: (payload) => adapter.deepLink(payload),
     privateCtx() {
       return chat.kind === 'private' ? ctx : createCtx({ ...init, group: null }, privateChat);
+    },
+    async inPrivate(reason) {
+      if (chat.kind === 'private') return true;
+      const link = adapter.deepLink('menu');
+      if (incoming.type === 'action') await ctx.toast(t(reason ?? (link ? 'errors.private_only' : 'errors.private_only_text')), true);
+      else if (link) await ctx.reply({ text: t(reason ?? 'errors.private_only'), buttons: [[{ label: t('errors.open_private'), url: link }]] });
+      else await ctx.reply(t(reason ?? 'errors.private_only_text'));
+      return false;
     },
     requireCommunity() {
       if (init.community) return init.community;

@@ -7,26 +7,9 @@
  * logged and does not undo the action (handlers must be idempotent and catch up by themselves).
  */
 import type { Logger } from '../log.ts';
+import type { DomainEvents } from '../domain/events.ts';
 
-/** Every event and its payload. */
-export interface DomainEvents {
-  /** A poll was created; `proposalIds` are the micro-projects it decides (approval vote). */
-  'poll.created': { pollId: string; communityId: string; proposalIds: string[]; actorId: string | null };
-  /** A poll closed (or was cancelled) with its outcome per linked proposal. */
-  'poll.closed': {
-    pollId: string;
-    communityId: string;
-    status: 'closed' | 'cancelled';
-    passed: boolean;
-    /** Linked proposals the vote approved / did not approve. */
-    approvedProposalIds: string[];
-    rejectedProposalIds: string[];
-  };
-  /** A micro-project was completed; residents can now rate its result. */
-  'proposal.completed': { proposalId: string; communityId: string; title: string };
-  /** A rating campaign closed (for a completed project: its evaluation is done). */
-  'rating.campaignClosed': { communityId: string; targetId: string; proposalId: string | null; answers: number; satisfactionRate: number | null };
-}
+export type { DomainEvents };
 
 export type EventName = keyof DomainEvents;
 export type EventHandler<K extends EventName> = (payload: DomainEvents[K]) => Promise<void>;

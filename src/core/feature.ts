@@ -1,22 +1,46 @@
 /**
- * How a feature plugs into Linli: the commands people type, the buttons they press, the scenes
- * they walk through and the jobs the scheduler runs. Each feature folder exports one `Feature`;
- * `src/features.ts` lists them. Nothing here knows about Telegram or WeChat.
+ * What the router and the scheduler run: commands people type, buttons they press, jobs, deep
+ * links, digest sections and exports, each with its guard. A feature bundles them (see
+ * src/features/feature.ts). Nothing here knows about Telegram or WeChat.
  */
 import type { Ctx } from './context.ts';
 import type { Services } from './services.ts';
-import type { SceneDef } from '../engine/scene.ts';
 import type { Button } from '../platform/messages.ts';
-import type { DomainEvents } from './events.ts';
+import type { Permission } from '../domain/residents/permissions.ts';
+import type { ActionCodec } from './actionCodec.ts';
+
+/** Where a command or button works: the router refuses it elsewhere, with a pointer. */
+export type ChatScope = 'private' | 'group' | 'any';
+
+/**
+ * Who may use a command or button, declared once: the router checks it before the handler runs
+ * and /help offers only what passes. The domain still checks every action itself — this is the
+ * first line, not the only one.
+ */
+export interface Guard {
+  /** Needed in the community the person acts in (the group's, or the one chosen in private). */
+  permission?: Permission;
+  /** Default 'any'. */
+  chat?: ChatScope;
+}
 
 /** A slash command (and, on text platforms, its Chinese keywords). */
-export interface CommandDef {
+export interface CommandDef extends Guard {
   /** Without the slash, e.g. "propose". */
   name: string;
   /** i18n key of the one-line description shown in /help. */
   description: string;
-  /** Whether /help and the menu offer it to this person. The command still checks permissions itself. */
+  /**
+   * An extra condition for offering it in /help and the menu, beyond its guard (e.g. /community
+   * only for people in several communities). Never a permission check: declare `permission`.
+   */
   visible?(ctx: Ctx): boolean;
+  /**
+   * True for commands that only tell something (/help, /cancel, /resume): they leave an open
+   * scene as it is. Any other command pauses it first, so two prompts never compete for the
+   * person's next reply.
+   */
+  keepsScene?: boolean;
   /** Offered as a button in the /start main menu. */
   menu?: boolean;
   /** Sort order in /help (lower first). */
@@ -24,10 +48,22 @@ export interface CommandDef {
   run(ctx: Ctx, args: string): Promise<void>;
 }
 
-/** A button handler: actions are "<prefix>:<rest…>", the rest split on ":". */
-export interface ActionDef {
+/** A button handler: its button data is packed and parsed by one typed codec. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ActionDef<V = any> extends Guard {
+  codec: ActionCodec<V>;
+  run(ctx: Ctx, value: V): Promise<void>;
+}
+
+/** Transitional: a handler that splits its data on ":" itself. Being replaced by codecs. */
+export interface LegacyActionDef extends Guard {
   prefix: string;
   run(ctx: Ctx, parts: string[]): Promise<void>;
+}
+
+/** Declares a button handler for a codec (the value's type flows from the codec). */
+export function onAction<V>(codec: ActionCodec<V>, run: (ctx: Ctx, value: V) => Promise<void>, guard: Guard = {}): ActionDef<V> {
+  return { codec, run, ...guard };
 }
 
 /** A recurring job. `cron` is evaluated in LINLI_TIMEZONE; jobs must be idempotent. */
@@ -74,21 +110,4 @@ export interface ExporterDef {
   items?(ctx: Ctx, communityId: string): Promise<{ id: string; label: string }[]>;
   /** Writes the export in a format; the /export command sends it as a file and audits it. */
   build(ctx: Ctx, communityId: string, itemId: string | null, format: 'csv' | 'xlsx'): Promise<{ name: string; data: Buffer }>;
-}
-
-/** One feature of Linli. */
-export interface Feature {
-  name: string;
-  commands?: CommandDef[];
-  actions?: ActionDef[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  scenes?: SceneDef<any>[];
-  jobs?: JobDef[];
-  startPayloads?: StartPayloadHandler[];
-  /** Its part of the weekly digest, in the order features are listed. */
-  digest?: DigestContributor;
-  /** Its staff exports. */
-  exporters?: ExporterDef[];
-  /** Reactions to other features' domain events. */
-  on?: { [K in keyof DomainEvents]?: (services: Services, payload: DomainEvents[K]) => Promise<void> };
 }

@@ -8,17 +8,21 @@
  * says nothing they entered was lost.
  */
 import type { Adapter } from '../platform/adapter.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import { communityById, groupWithCommunity } from '../domain/residents/communities.ts';
 import { resolveActor } from '../domain/residents/people.ts';
+import { moveGroup } from '../domain/residents/groupMove.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import { resolveLocale } from '../i18n/i18n.ts';
 import { createCtx, rebuild, type Ctx } from './context.ts';
 import { isDomainError } from '../domain/errors.ts';
-import type { ActionDef, CommandDef, StartPayloadHandler } from './feature.ts';
+import type { ActionDef, CommandDef, Guard, LegacyActionDef, StartPayloadHandler } from './feature.ts';
+import { actionPrefix } from './actionCodec.ts';
+import { requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
+import { UpdateClaims, type ClaimTiming } from './updateClaims.ts';
 import { recallChoice } from './choiceMemory.ts';
+import { SCENE_ACTION } from './sceneRunner.ts';
 import type { Incoming } from '../platform/messages.ts';
 import type { Services } from './services.ts';
 
@@ -26,32 +30,37 @@ import type { Services } from './services.ts';
 export interface Registry {
   commands: Map<string, CommandDef>;
   aliases: Map<string, CommandDef>;
-  actions: Map<string, ActionDef>;
+  actions: Map<string, ActionDef | LegacyActionDef>;
   startPayloads: StartPayloadHandler[];
 }
-
-/** Most update claims written in one statement (3 parameters each). */
-const CLAIM_CHUNK = 200;
 
 /** Dispatches incoming events. One per bot. */
 export class Router {
   private readonly queue = new KeyedQueue();
+  private readonly claims: UpdateClaims;
   private accepting = true;
 
   constructor(
     private readonly services: Services,
     private readonly registry: Registry,
-  ) {}
+    claimTiming?: Partial<ClaimTiming>,
+  ) {
+    this.claims = new UpdateClaims(services.db, services.log, claimTiming);
+  }
 
   /** Hands an event in; resolves once it has been handled (or ignored as a duplicate). */
   async dispatch(adapter: Adapter, incoming: Incoming): Promise<void> {
     if (!this.accepting) return;
-    if (incoming.updateKey && !(await this.claimUpdate(adapter.platform, incoming.updateKey))) {
-      this.services.log.debug({ platform: adapter.platform, update: incoming.updateKey }, 'duplicate update ignored');
+    const update = incoming.updateKey;
+    if (update && !(await this.claims.claim(adapter.platform, update))) {
+      this.services.log.debug({ platform: adapter.platform, update }, 'duplicate update ignored');
       return;
     }
     const key = `${incoming.chat.platform}:${incoming.chat.chatId}:${incoming.sender.userId}`;
     await this.queue.run(key, () => this.handle(adapter, incoming));
+    // Only now is a redelivery a duplicate: a crash before this point hands the update to the
+    // next process (see updateClaims.ts). A failure was answered in `handle`, so it counts as done.
+    if (update) await this.claims.done(adapter.platform, update).catch((err) => this.services.log.error({ err, update }, 'could not mark an update done'));
   }
 
   /** Stops taking new events and waits for the ones in flight (and their button answers). */
@@ -59,6 +68,7 @@ export class Router {
     this.accepting = false;
     await this.queue.idle();
     await Promise.all(this.answers);
+    this.claims.stop();
   }
 
   /** Events queued or running, and button answers still on their way. */
@@ -76,51 +86,13 @@ export class Router {
     this.answers.add(tracked);
   }
 
-  /**
-   * Records the update id; false when it was handled before (also before a restart). Claims
-   * made in the same turn of the event loop — a polling batch arrives at once — are written in
-   * one statement; the primary key still decides, row by row, which update is new.
-   */
-  private claimUpdate(platform: string, updateId: string): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.claims.push({ platform, updateId, resolve, reject });
-      if (this.claims.length === 1) setImmediate(() => void this.flushClaims());
-    });
-  }
-
-  private readonly claims: { platform: string; updateId: string; resolve: (isNew: boolean) => void; reject: (err: unknown) => void }[] = [];
-
-  private async flushClaims(): Promise<void> {
-    const batch = this.claims.splice(0);
-    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
-      const chunk = batch.slice(i, i + CLAIM_CHUNK);
-      try {
-        const fresh = await this.insertClaims(chunk);
-        for (const c of chunk) {
-          const key = `${c.platform}\u0000${c.updateId}`;
-          // The same update twice in one batch: only its first claim wins.
-          c.resolve(fresh.delete(key));
-        }
-      } catch (err) {
-        for (const c of chunk) c.reject(err);
-      }
-    }
-  }
-
-  /** Inserts the claims that are new; returns their keys. Plain SQL, portable to PostgreSQL. */
-  private async insertClaims(chunk: { platform: string; updateId: string }[]): Promise<Set<string>> {
-    const now = new Date();
-    const rows = Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now})`));
-    const inserted = await this.services.db.$queryRaw<{ platform: string; updateId: string }[]>`
-      INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt") VALUES ${rows}
-      ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
-    return new Set(inserted.map((r) => `${r.platform}\u0000${r.updateId}`));
-  }
-
   private async handle(adapter: Adapter, incoming: Incoming): Promise<void> {
     const { services } = this;
     let ctx: Ctx | undefined;
     try {
+      // A group that got a new id (Telegram's supergroup upgrade) moves before anything else, so
+      // no person or empty group row is made for the event itself.
+      if (incoming.type === 'group_migrated') return void (await moveGroup(services.db, incoming.chat.platform, incoming.fromChatId, incoming.toChatId, services.clock()));
       ctx = await this.buildContext(adapter, incoming);
       await this.route(ctx);
     } catch (err) {
@@ -136,7 +108,7 @@ export class Router {
     const { db, config } = this.services;
     const { person, actor } = await resolveActor(db, incoming.sender, config.LINLI_ADMINS);
     let group: ChatGroup | null = null;
-    let community: Community | null = null;
+    let community: Community | null;
     if (incoming.chat.kind === 'group') {
       ({ group, community } = await groupWithCommunity(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title }));
     } else {
@@ -168,21 +140,25 @@ export class Router {
         return this.runCommand(ctx, incoming.command, incoming.args);
       case 'action': {
         if (await scenes.handle(ctx)) return;
-        const [prefix, ...parts] = incoming.data.split(':');
-        const handler = this.registry.actions.get(prefix);
-        if (!handler) {
-          await ctx.toast(ctx.t('errors.stale_button'));
-          return;
+        const handler = this.registry.actions.get(actionPrefix(incoming.data));
+        if (!handler) return ctx.toast(ctx.t('errors.stale_button'));
+        if ('codec' in handler) {
+          const value = handler.codec.parse(incoming.data);
+          if (value === null) return ctx.toast(ctx.t('errors.stale_button'));
+          if (!(await this.guard(ctx, handler))) return;
+          return handler.run(ctx, value);
         }
-        return handler.run(ctx, parts);
+        if (!(await this.guard(ctx, handler))) return;
+        return handler.run(ctx, incoming.data.split(':').slice(1));
       }
       case 'text':
       case 'file': {
-        if (await scenes.handle(ctx)) return;
         if (incoming.type === 'text') {
-          // "2" on a text-only platform: the second option of the last message with options.
+          // "2" on a text-only platform: the second option of the last message with options —
+          // the one the person just read, even while a scene is open (its own options are
+          // remembered the same way and go to the scene below).
           const remembered = await recallChoice(this.services.db, ctx.chat.platform, ctx.chat.chatId, incoming.text);
-          if (remembered) {
+          if (remembered && !remembered.startsWith(`${SCENE_ACTION}:`)) {
             const chosen = rebuild(ctx, { ...incoming, type: 'action', data: remembered });
             try {
               return await this.route(chosen);
@@ -192,11 +168,17 @@ export class Router {
               return chosen.toast(ctx.t(err.key, err.params), true);
             }
           }
+        }
+        if (await scenes.handle(ctx)) return;
+        if (incoming.type === 'text') {
           const [word, ...rest] = incoming.text.trim().split(/\s+/);
           const aliased = this.registry.aliases.get(word.toLowerCase());
-          if (aliased && (ctx.chat.kind === 'private' || incoming.mentioned)) return aliased.run(ctx, rest.join(' '));
+          if (aliased && (ctx.chat.kind === 'private' || incoming.mentioned)) return this.runCommand(ctx, aliased.name, rest.join(' '));
         }
-        if (ctx.chat.kind === 'private' || incoming.mentioned) await ctx.reply(ctx.t('common.not_understood'));
+        if (ctx.chat.kind === 'private' || incoming.mentioned) {
+          const paused = await this.services.scenes.hasPaused(ctx);
+          await ctx.reply(paused ? `${ctx.t('common.not_understood')}\n${ctx.t('scene.paused_hint')}` : ctx.t('common.not_understood'));
+        }
         return;
       }
     }
@@ -209,7 +191,25 @@ export class Router {
       if (ctx.chat.kind === 'private' || ctx.incoming.mentioned) await ctx.reply(ctx.t('common.unknown_command', { command: name }));
       return;
     }
+    if (!(await this.guard(ctx, command))) return;
+    if (!command.keepsScene && (await this.services.scenes.pause(ctx))) await ctx.reply(ctx.t('scene.paused'));
     await command.run(ctx, args.trim());
+  }
+
+  /**
+   * The declared guard of a command or button: the right kind of chat, then the permission in
+   * the community the person acts in. A refusal is answered here (a pointer to the private chat
+   * or the group, or the domain's own localized reason) and the handler does not run.
+   */
+  private async guard(ctx: Ctx, def: Guard): Promise<boolean> {
+    const scope = def.chat ?? 'any';
+    if (scope === 'private' && !(await ctx.inPrivate())) return false;
+    if (scope === 'group' && ctx.chat.kind !== 'group') {
+      await ctx.toast(ctx.t('errors.group_only'));
+      return false;
+    }
+    if (def.permission) requirePermission(ctx.actor, def.permission, ctx.community?.id);
+    return true;
   }
 
   private async fail(adapter: Adapter, incoming: Incoming, ctx: Ctx | undefined, err: unknown): Promise<void> {

@@ -11,7 +11,7 @@ import type { Outbox } from '../outbox/outbox.ts';
 import type { Adapter } from '../platform/adapter.ts';
 import type { Platform } from '../platform/messages.ts';
 import type { EventBus } from './events.ts';
-import type { SceneEngine } from '../engine/engine.ts';
+import type { SceneRunner } from './sceneRunner.ts';
 import type { DigestContributor, ExporterDef, StartPayloadHandler } from './feature.ts';
 
 /** Shared services. */
@@ -25,7 +25,7 @@ export interface Services {
   outbox: Outbox;
   /** Domain events between features (poll closed → proposals decided, …). */
   events: EventBus;
-  scenes: SceneEngine;
+  scenes: SceneRunner;
   /** Running adapters by platform, for private messages outside a conversation (reminders). */
   adapters: Map<Platform, Adapter>;
   /** Deep-link payload handlers of all features (verification codes, …). */

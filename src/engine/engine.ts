@@ -6,16 +6,16 @@
  * earlier step is recognised as stale instead of being taken as an answer to the current one.
  */
 import type { Ctx } from '../core/context.ts';
+import { SCENE_ACTION, type SceneRef, type SceneRunner } from '../core/sceneRunner.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { Button, OutMessage } from '../platform/messages.ts';
 import type { Db } from '../db/client.ts';
 import type { SceneSession } from '../generated/prisma/client.ts';
 import { parseAnswer, type AnswerWords } from './answers.ts';
+import { forgetChoices } from '../core/choiceMemory.ts';
 import { LOCALES } from '../i18n/i18n.ts';
 import { isInvalid, type Prompt, type SceneDef, type SceneStep } from './scene.ts';
 
-/** Prefix of scene button actions. */
-export const SCENE_ACTION = 'sc';
 
 interface EngineOptions {
   db: Db;
@@ -24,7 +24,7 @@ interface EngineOptions {
 }
 
 /** Runs scenes. One instance per bot. */
-export class SceneEngine {
+export class SceneEngine implements SceneRunner {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly scenes = new Map<string, SceneDef<any>>();
 
@@ -65,7 +65,10 @@ export class SceneEngine {
       return this.start(ctx.privateCtx(), sceneId, args);
     }
     const state = await scene.begin(ctx, args);
+    const earlier = await this.session(ctx);
+    if (earlier && earlier.expiresAt > this.opts.clock()) await ctx.reply(ctx.t('scene.replaced'));
     const first = this.nextStep(scene, -1, state, ctx);
+    if (!first && earlier) await this.opts.db.sceneSession.deleteMany({ where: { id: earlier.id } });
     if (!first) {
       await scene.finish(ctx, state);
       return;
@@ -78,6 +81,7 @@ export class SceneEngine {
       version: 0,
       startedAt: now,
       expiresAt: this.expiry(scene, now),
+      pausedAt: null,
     };
     const where = { personId_platform_chatId: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId } };
     await this.opts.db.sceneSession.upsert({
@@ -111,7 +115,18 @@ export class SceneEngine {
     const now = this.opts.clock();
     if (session.expiresAt <= now) {
       await this.opts.db.sceneSession.deleteMany({ where: { id: session.id } });
+      // A paused scene that ran out is simply gone; the person moved on to something else.
+      if (session.pausedAt) {
+        if (buttonVersion !== undefined) await ctx.toast(ctx.t('scene.no_active'));
+        return buttonVersion !== undefined;
+      }
       await ctx.reply(ctx.t('scene.expired'));
+      return true;
+    }
+    if (session.pausedAt) {
+      // Replies go to what the person started since; a button of the paused scene is stale.
+      if (buttonVersion === undefined) return false;
+      await ctx.toast(ctx.t('scene.stale_button'));
       return true;
     }
     const scene = this.scenes.get(session.scene);
@@ -174,6 +189,48 @@ export class SceneEngine {
     return this.answerWords;
   }
 
+  /**
+   * Pauses the person's open scene in this chat (they started something else): its answers are
+   * kept, replies stop going to it, and /resume continues it. True when a scene was paused.
+   */
+  async pause(ctx: Ctx): Promise<boolean> {
+    const { count } = await this.opts.db.sceneSession.updateMany({
+      where: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId, pausedAt: null, expiresAt: { gt: this.opts.clock() } },
+      data: { pausedAt: this.opts.clock() },
+    });
+    return count > 0;
+  }
+
+  /** True when the person has a paused, unexpired scene in this chat. */
+  async hasPaused(ctx: Ctx): Promise<boolean> {
+    const session = await this.session(ctx);
+    return Boolean(session?.pausedAt && session.expiresAt > this.opts.clock());
+  }
+
+  /** The open scene's id in this chat, when it has not expired. */
+  async openScene(ctx: Ctx): Promise<string | null> {
+    const session = await this.session(ctx);
+    return session && session.expiresAt > this.opts.clock() ? session.scene : null;
+  }
+
+  /** The open scene's saved answers when it is `scene` and has not expired. */
+  async draft<S>(ctx: Ctx, scene: SceneRef<S>): Promise<S | null> {
+    const session = await this.session(ctx);
+    if (!session || session.scene !== scene.id || session.expiresAt <= this.opts.clock()) return null;
+    return JSON.parse(session.state) as S;
+  }
+
+  /** Asks the open scene's current step again (after a pause, or "continue my draft"). */
+  async resume(ctx: Ctx): Promise<boolean> {
+    const session = await this.session(ctx);
+    const scene = session && this.scenes.get(session.scene);
+    const step = scene?.steps.find((s) => s.id === session!.step);
+    if (!session || !step || session.expiresAt <= this.opts.clock()) return false;
+    const resumed = await this.opts.db.sceneSession.update({ where: { id: session.id }, data: { pausedAt: null, version: { increment: 1 } } });
+    await this.ask(ctx, step, JSON.parse(session.state), resumed.version, false);
+    return true;
+  }
+
   /** Leaves the person's scene in this chat. Returns false when there was none. */
   async cancel(ctx: Ctx): Promise<boolean> {
     const { count } = await this.opts.db.sceneSession.deleteMany({
@@ -217,6 +274,8 @@ export class SceneEngine {
 
   private async ask<S>(ctx: Ctx, step: SceneStep<S>, state: S, version: number, first: boolean): Promise<void> {
     const prompt = await step.prompt(ctx, state);
+    // On a text-only platform, a question without options makes the earlier numbers stale.
+    if (!ctx.capabilities.buttons && prompt.kind !== 'choice' && prompt.kind !== 'confirm') await forgetChoices(this.opts.db, ctx.chat.platform, ctx.chat.chatId);
     await ctx.reply(renderPrompt(ctx, prompt, version, first));
   }
 }

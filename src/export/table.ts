@@ -24,6 +24,7 @@ import { Readable, Transform, Writable, type TransformCallback } from 'node:stre
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { XML_INVALID } from './xmlText.ts';
 
 /** A cell value: text, a number, a point in time, or empty (`null`). */
 export type TableCell = string | number | Date | null;
@@ -42,6 +43,13 @@ export interface TableColumn {
    * two). Default: fitted to the header, between 10 and 60. Ignored for CSV.
    */
   width?: number;
+  /**
+   * How a clerk computes with the column: `percent` — a share between 0 and 1, an Excel
+   * percentage (`0.0%`) and `62.5%` in CSV; `datetime`/`date` — a `Date` shown as the wall-clock
+   * time in the export's time zone, an Excel date that sorts and filters as one. Default: as the
+   * value is.
+   */
+  kind?: 'percent' | 'datetime' | 'date';
 }
 
 /** One table: a worksheet in XLSX, a section in CSV. */
@@ -74,6 +82,11 @@ export interface WriteTableOptions {
    * touched. Default `true`. XLSX cells are always typed as text, never formulas.
    */
   escapeFormulas?: boolean;
+  /**
+   * IANA time zone for `datetime`/`date` columns (the community's, e.g. Asia/Shanghai). Without
+   * one, dates are written in UTC.
+   */
+  timeZone?: string;
 }
 
 /** What {@link writeTable} wrote. */
@@ -169,7 +182,7 @@ async function writeCsv(options: WriteTableOptions, out: Writable): Promise<numb
       }
       yield sheet.columns.map((c) => c.header);
       for await (const row of sheet.rows) {
-        yield sheet.columns.map((c) => csvCell(row[c.key]));
+        yield sheet.columns.map((c) => csvCell(row[c.key], c.kind, options.timeZone));
         rows++;
       }
     }
@@ -189,11 +202,36 @@ async function writeCsv(options: WriteTableOptions, out: Writable): Promise<numb
  * A cell for csv-stringify: dates in ISO form, empty for null and for numbers or dates that are
  * not valid. Numbers stay numbers so that formula escaping leaves negative numbers alone.
  */
-function csvCell(value: TableCell | undefined): string | number {
+function csvCell(value: TableCell | undefined, kind?: TableColumn['kind'], timeZone?: string): string | number {
   if (value === null || value === undefined) return '';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
-  if (typeof value === 'number') return Number.isFinite(value) ? value : '';
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return '';
+    if (kind === 'datetime' || kind === 'date') {
+      const local = wallClock(value, timeZone).toISOString();
+      return kind === 'date' ? local.slice(0, 10) : `${local.slice(0, 10)} ${local.slice(11, 19)}`;
+    }
+    return value.toISOString();
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '';
+    // Excel reads "62.5%" back as the number 0.625 shown as a percentage.
+    return kind === 'percent' ? `${Math.round(value * 1000) / 10}%` : value;
+  }
   return String(value);
+}
+
+/**
+ * The same instant shifted so that its UTC fields read as the wall clock in `timeZone`: Excel
+ * dates carry no zone, so a clerk in Shenzhen must see 09:00, not 01:00.
+ */
+function wallClock(date: Date, timeZone?: string): Date {
+  if (!timeZone) return date;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second), date.getUTCMilliseconds()));
 }
 
 // --- XLSX --------------------------------------------------------------------------------------
@@ -203,8 +241,10 @@ const SHEET_NAME_MAX = 31;
 const CELL_TEXT_MAX = 32767;
 /** How many rows to add between checks that the zip stream keeps up (see letZipCatchUp). */
 const ROWS_PER_PAUSE = 200;
-/** Number format for `Date` cells. */
-const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+/** Number formats of typed cells. */
+const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const DATE_FORMAT = 'yyyy-mm-dd';
+const PERCENT_FORMAT = '0.0%';
 
 async function writeXlsx(options: WriteTableOptions, out: Writable): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -228,10 +268,15 @@ async function writeXlsx(options: WriteTableOptions, out: Writable): Promise<num
     let sinceLastPause = 0;
     for await (const row of sheet.rows) {
       if (out.destroyed) throw out.errored ?? new Error('table output closed before the export finished');
-      const values = sheet.columns.map((c) => xlsxCell(row[c.key]));
+      const values = sheet.columns.map((c) => {
+        const v = xlsxCell(row[c.key]);
+        return v instanceof Date && (c.kind === 'datetime' || c.kind === 'date') ? wallClock(v, options.timeZone) : v;
+      });
       const added = worksheet.addRow(values);
       values.forEach((v, i) => {
-        if (v instanceof Date) added.getCell(i + 1).numFmt = DATE_FORMAT;
+        const kind = sheet.columns[i].kind;
+        if (v instanceof Date) added.getCell(i + 1).numFmt = kind === 'date' ? DATE_FORMAT : DATE_TIME_FORMAT;
+        else if (typeof v === 'number' && kind === 'percent') added.getCell(i + 1).numFmt = PERCENT_FORMAT;
       });
       added.commit();
       rows++;
@@ -274,8 +319,6 @@ async function letZipCatchUp(worksheet: object, out: Writable): Promise<void> {
   }
 }
 
-/** Characters XML 1.0 forbids (they would make Excel report the file as damaged). */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function xlsxText(text: string): string {
   const clean = text.replace(XML_INVALID, '');

@@ -20,7 +20,10 @@ export interface AdapterCapabilities {
 export interface Adapter {
   readonly platform: Platform;
   readonly capabilities: AdapterCapabilities;
-  /** Starts receiving; every event is handed to `sink`, which resolves when it was handled. */
+  /**
+   * Starts receiving; every event is handed to `sink`, which resolves when it was handled.
+   * An adapter starts once: a second call rejects (a second sink would silently be ignored).
+   */
   start(sink: (incoming: Incoming) => Promise<void>): Promise<void>;
   /** Stops receiving; resolves when no more events will be handed over. */
   stop(): Promise<void>;
@@ -39,6 +42,34 @@ export interface Adapter {
   isGroupChat(chatId: string): boolean;
   /** The private chat id for a user (Telegram: same as the user id). */
   privateChatId(userId: string): string;
+  /**
+   * Present when the platform pushes its events over HTTP (Telegram in webhook mode). The
+   * adapter does not own a server: the app's HTTP server routes POSTs on `path` here.
+   */
+  readonly webhook?: AdapterWebhook;
+}
+
+/** What a webhook delivery came to: 200, 400 (not an update of this platform) or 503 (not receiving now; the platform retries). */
+export type WebhookOutcome = 'handled' | 'invalid' | 'unavailable';
+
+/** The HTTP side of an adapter that receives events by webhook. */
+export interface AdapterWebhook {
+  /** Local path the platform posts to (the path of the public webhook URL), e.g. `/tg/hook`. */
+  readonly path: string;
+  /** Request header that must carry `secret` (compared before the body is read). */
+  readonly secretHeader: string;
+  /** The shared secret; when absent every request is let through (the configuration requires one). */
+  readonly secret?: string;
+  /** Handles one delivered JSON object; resolves when the event was handled. */
+  handle(body: Record<string, unknown>): Promise<WebhookOutcome>;
+}
+
+/** The little of a logger an adapter needs (pino's Logger fits). Adapters import nothing else of ours. */
+export interface AdapterLog {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
 }
 
 /** Why a delivery failed, in terms the outbox can act on. */
@@ -50,6 +81,8 @@ export class DeliveryError extends Error {
     readonly kind: DeliveryFailure,
     message: string,
     readonly retryAfterSec?: number,
+    /** The chat's new id when the platform says it moved (a Telegram group upgraded to a supergroup). */
+    readonly movedToChatId?: string,
   ) {
     super(message);
     this.name = 'DeliveryError';

@@ -51,7 +51,13 @@ export type Incoming =
   | (IncomingBase & { type: 'command'; command: string; args: string })
   | (IncomingBase & { type: 'action'; data: string; actionId?: string; messageId?: string })
   | (IncomingBase & { type: 'file'; file: IncomingFile; caption?: string })
-  | (IncomingBase & { type: 'member_joined' | 'bot_added' | 'bot_removed' });
+  | (IncomingBase & { type: 'member_joined' | 'bot_added' | 'bot_removed' })
+  /**
+   * A group got a new id (a Telegram group upgraded to a supergroup). `chat` is the group under
+   * its OLD id, so handling it finds the existing group; reported once per id the platform
+   * announces it in, so handling must be idempotent.
+   */
+  | (IncomingBase & { type: 'group_migrated'; fromChatId: string; toChatId: string });
 
 /** A button: either an action the bot handles or a link. */
 export interface Button {
@@ -59,6 +65,11 @@ export interface Button {
   /** Action payload (at most 64 bytes on Telegram); absent for a pure link. */
   action?: string;
   url?: string;
+}
+
+/** The actions of a message's buttons, in the order a text-only platform numbers them. */
+export function numberedActions(buttons: Button[][] | undefined): string[] {
+  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => b.action!);
 }
 
 /** A message to render on a platform. Text is plain (no markup), so nothing needs escaping. */

@@ -1,6 +1,7 @@
 /** The announcement rules at the domain level: who may post, what is refused, idempotency. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnnouncement, headline, publishDueAnnouncements, type NewAnnouncement } from '../../src/domain/announcements/announcements.ts';
+import { headline, type NewAnnouncement } from '../../src/domain/announcements/announcements.ts';
+import { createAnnouncement, publishDueAnnouncements } from '../../src/features/announcements/publishing.ts';
 import type { Actor } from '../../src/domain/residents/roles.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { bindTelegramGroup, makeCommunity } from '../support/fixtures.ts';

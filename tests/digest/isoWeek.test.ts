@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueDigestWeek } from '../../src/domain/digest/digest.ts';
+import { dueDigestWeek } from '../../src/features/digest/digest.ts';
 import { formatIsoWeek, isoWeekOf, parseIsoWeek, previousWeek, weekRange, zonedTime } from '../../src/domain/digest/isoWeek.ts';
 
 const SH = 'Asia/Shanghai';

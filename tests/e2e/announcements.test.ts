@@ -125,7 +125,7 @@ describe('announcements end to end', () => {
     expect(await bot.db.announcement.count({ where: { text: '测试公告内容' } })).toBe(0);
   });
   it('lets a committee member withdraw a scheduled announcement before it goes out; residents cannot', async () => {
-    const { createAnnouncement } = await import('../../src/domain/announcements/announcements.ts');
+    const { createAnnouncement } = await import('../../src/features/announcements/publishing.ts');
     const { loadActor } = await import('../../src/domain/residents/people.ts');
     const person = await bot.db.person.findFirstOrThrow({ where: { identities: { some: { platformUserId: String(committee.id) } } } });
     const sendAt = new Date(clock().getTime() + 2 * 86_400_000);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { digestPreviewCommand, digestSendCommand } from '../../src/cli/commands/digest.ts';
 import type { CliEnv } from '../../src/cli/command.ts';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { FEATURES } from '../../src/features.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { createLogger } from '../../src/log.ts';

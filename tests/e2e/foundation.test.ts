@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineScene } from '../../src/engine/scene.ts';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { FEATURES } from '../../src/features.ts';
 import { startFakeBotApi, type FakeBotApi } from '../support/fakeBotApi.ts';
 import { buttonsOf, startTestBot, tempDir, textOf, type TestBot } from '../support/harness.ts';

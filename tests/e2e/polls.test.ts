@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvents } from '../../src/core/events.ts';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { createPoll, type PollWithOptions } from '../../src/domain/polls/polls.ts';
 import type { PollDraft } from '../../src/domain/polls/rules.ts';
 import { FEATURES } from '../../src/features.ts';

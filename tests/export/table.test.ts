@@ -193,3 +193,36 @@ describe('XLSX', () => {
     expect(last).toEqual([N - 1, `居民${N - 1}号`, (N - 1) % 3 ? '赞成' : '反对，理由：噪音太大']);
   }, 60_000);
 });
+
+describe('columns a clerk computes with', () => {
+  // 01:30 UTC is 09:30 in Shanghai: the clerk's sheet must say 09:30.
+  const at = new Date('2026-11-23T01:30:00Z');
+  const shares: TableSheet = {
+    name: '结果',
+    columns: [
+      { key: 'option', header: '选项' },
+      { key: 'share', header: '占比', kind: 'percent' },
+      { key: 'at', header: '截止时间', kind: 'datetime' },
+      { key: 'day', header: '日期', kind: 'date' },
+    ],
+    rows: [{ option: '赞成', share: 0.625, at, day: at }],
+  };
+
+  it('XLSX: shares are numbers shown as 0.0%, times are Excel dates on the local wall clock', async () => {
+    const buf = await writeTableToBuffer({ format: 'xlsx', sheets: [shares], timeZone: 'Asia/Shanghai' });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(buf as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    expect(sheet.getCell('B2').value).toBe(0.625);
+    expect(sheet.getCell('B2').numFmt).toBe('0.0%');
+    // Excel dates carry no zone: the cell holds 09:30 as its wall-clock time.
+    expect((sheet.getCell('C2').value as Date).toISOString()).toBe('2026-11-23T09:30:00.000Z');
+    expect(sheet.getCell('C2').numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet.getCell('D2').numFmt).toBe('yyyy-mm-dd');
+  });
+
+  it('CSV: shares as 62.5%, times as local date and time', async () => {
+    const csv = (await writeTableToBuffer({ format: 'csv', sheets: [shares], timeZone: 'Asia/Shanghai' })).toString('utf8');
+    expect(csv).toContain('赞成,62.5%,2026-11-23 09:30:00,2026-11-23');
+  });
+});

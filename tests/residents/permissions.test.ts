@@ -52,6 +52,12 @@ const EXPECTED: Record<Permission, string> = {
   'announcement.create':  '  -    -       -       -       Y       -     Y     -',
   'export':               '  -    -       -       -       Y       Y     Y     -',
   'audit.read':           '  -    -       -       -       -       Y     Y     -',
+  // A 楼栋长's register permissions (and which building they cover) are tested in tests/register.
+  'register.import':      '  -    -       -       -       Y       -     Y     -',
+  'register.view':        '  -    -       -       -       Y       -     Y     -',
+  'register.building':    '  -    -       -       -       Y       -     Y     -',
+  'register.verify':      '  -    -       -       -       Y       -     Y     -',
+  'register.lead':        '  -    -       -       -       Y       -     Y     -',
 };
 
 /** Permissions a verified resident has; refusing them says "verify first", not "forbidden". */

@@ -6,7 +6,7 @@
  * image sent as a file.
  */
 import { expect } from 'vitest';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { defineScene } from '../../src/engine/scene.ts';
 import { issueCodes } from '../../src/domain/residents/verification.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
@@ -61,6 +61,7 @@ const restarter = u(2006, '周');
 const committee = u(2007, '刘主任');
 const member = u(2008, '陈');
 const viewer = u(2009, '孙');
+const switcher = u(2010, '吴');
 const group: ScenarioGroup = { id: 1, title: '巴登社区居民群' };
 
 /** The foundation scenarios. */
@@ -149,6 +150,35 @@ export const foundationScenarios: Scenario[] = [
       { expect: english, options: ['Confirm', 'Change'] },
       { choose: 'Confirm', as: english },
       { expect: english, contains: 'Saved. You will be shown as "Anna from 5".' },
+    ],
+  },
+  {
+    name: 'a command mid-scene pauses it: the next reply answers the new menu, /resume continues',
+    steps: [
+      { say: '/name', as: switcher },
+      { expect: switcher, contains: '对外显示的称呼' },
+      { say: '/language', as: switcher },
+      { expect: switcher, contains: '已暂停保存', back: 1 },
+      { expect: switcher, options: ['简体中文', 'English'] },
+      // On WeChat this replies "2": it must switch the language, not become the new name.
+      { choose: 'English', as: switcher },
+      { expect: switcher, contains: 'Language set to English.' },
+      {
+        run: async (w) => {
+          const id = await w.driver.db.identity.findFirstOrThrow({ where: { platformUserId: w.driver.accountId(switcher) }, include: { person: true } });
+          expect(id.person.displayName).not.toBe('2');
+          expect(id.person.locale).toBe('en');
+        },
+      },
+      // A stray text while the scene is paused is not taken as its answer.
+      { say: 'Wu from 7', as: switcher },
+      { expect: switcher, contains: '/resume' },
+      { say: '/resume', as: switcher },
+      { expect: switcher, contains: 'name' },
+      { say: 'Wu from 7', as: switcher },
+      { expect: switcher, options: ['Confirm', 'Change'] },
+      { choose: 'Confirm', as: switcher },
+      { expect: switcher, contains: 'Saved. You will be shown as "Wu from 7".' },
     ],
   },
   {

@@ -3,7 +3,7 @@
  * Each platform gets its own bot and database for the whole list (scenarios use distinct people).
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { testClock, type TestClock } from '../support/harness.ts';
 import { runScenario, type Scenario, type ScenarioDriver } from './driver.ts';
 import { startTelegramDriver } from './telegramDriver.ts';

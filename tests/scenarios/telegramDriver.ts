@@ -2,7 +2,7 @@
  * The Telegram scenario driver: the real bot (telegraf) against the fake Bot API, through the
  * test harness. Options are inline buttons; choosing one presses it.
  */
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import type { FakeUserInput, SentMessage } from '../support/fakeBotApi.ts';
 import { startFakeBotApi } from '../support/fakeBotApi.ts';
 import { buttonsOf, startTestBot, tempDir, textOf, type TestBot, type TestClock } from '../support/harness.ts';

@@ -4,7 +4,7 @@
  * @mention; choosing an option replies with its number, read from the hint the bot printed.
  */
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { startFakeBotApi, type FakeBotApi } from '../support/fakeBotApi.ts';
 import { startTestBot, tempDir, type TestBot, type TestClock } from '../support/harness.ts';
 import { matches, type ScenarioDriver, type ScenarioGroup, type ScenarioUser, type Target } from './driver.ts';

@@ -320,6 +320,8 @@ export interface FailNextOptions {
   retryAfter?: number;
   /** Override the description. */
   description?: string;
+  /** `parameters` of the error answer, e.g. `{ migrate_to_chat_id: -100… }` for an upgraded group. */
+  parameters?: Record<string, unknown>;
 }
 
 /** Options of {@link FakeBotApi.holdAnswers}. */
@@ -949,6 +951,8 @@ export class FakeBotApi {
   private webhook: { url: string; secretToken?: string; allowedUpdates?: string[] } | null = null;
 
   private chats = new Map<string, ChatState>();
+  /** Basic groups upgraded with {@link FakeBotApi.migrateGroup}: old id → supergroup id. */
+  private migratedChats = new Map<string, number>();
   private users = new Map<number, User>();
   private messages = new Map<string, StoredMessage>();
   private files = new Map<string, FakeFile>();
@@ -1229,6 +1233,29 @@ export class FakeBotApi {
     });
     if (rule) rule.left--;
     return rule;
+  }
+
+  /**
+   * Upgrades a basic group to a supergroup as Telegram does. Two service messages are built
+   * (and queued by default): one in the old group with `migrate_to_chat_id`, one in the new
+   * supergroup with `migrate_from_chat_id` (the supergroup's first message). From then on every
+   * call with the old `chat_id` answers 400 "Bad Request: group chat was upgraded to a
+   * supergroup chat" with `parameters.migrate_to_chat_id`, like the real Bot API.
+   */
+  migrateGroup(opts: { from: FakeUserInput; chatId: number; toChatId: number; title?: string; enqueue?: boolean }): [Update.MessageUpdate, Update.MessageUpdate] {
+    const user = this.user(opts.from);
+    const title = opts.title ?? (this.chats.get(String(opts.chatId))?.chat.title as string | undefined) ?? `Group ${opts.chatId}`;
+    const oldChat = this.chatState(opts.chatId);
+    oldChat.chat = { id: opts.chatId, type: 'group', title };
+    const newChat = this.chatState(opts.toChatId);
+    newChat.chat = { id: opts.toChatId, type: 'supergroup', title };
+    const updates = [
+      { update_id: this.nextUpdateId++, message: { message_id: oldChat.nextMessageId++, from: user, chat: oldChat.chat, date: unixNow(), migrate_to_chat_id: opts.toChatId } },
+      { update_id: this.nextUpdateId++, message: { message_id: newChat.nextMessageId++, from: user, chat: newChat.chat, date: unixNow(), migrate_from_chat_id: opts.chatId } },
+    ];
+    this.migratedChats.set(String(opts.chatId), opts.toChatId);
+    if (opts.enqueue ?? true) for (const u of updates) this.enqueue(u);
+    return updates as unknown as [Update.MessageUpdate, Update.MessageUpdate];
   }
 
   /** Sets the `getChatMember` status of a user in a chat (default status is `member`). */
@@ -1634,6 +1661,8 @@ export class FakeBotApi {
     };
     try {
       this.applyInjectedFailure(method, params);
+      const movedTo = params.chat_id === undefined ? undefined : this.migratedChats.get(String(normChatId(params.chat_id)));
+      if (movedTo !== undefined) throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: movedTo });
       const handler = this.handlers.get(method.toLowerCase());
       const out = handler ? handler(params, signal, method) : true;
       if (out instanceof Promise) {
@@ -1670,16 +1699,16 @@ export class FakeBotApi {
     switch (rule.errorCode) {
       case 429: {
         const retry = rule.retryAfter ?? 1;
-        throw new ApiError(429, rule.description ?? `Too Many Requests: retry after ${retry}`, { retry_after: retry }, true);
+        throw new ApiError(429, rule.description ?? `Too Many Requests: retry after ${retry}`, { ...rule.parameters, retry_after: retry }, true);
       }
       case 403:
-        throw new ApiError(403, rule.description ?? 'Forbidden: bot was kicked from the group chat', undefined, true);
+        throw new ApiError(403, rule.description ?? 'Forbidden: bot was kicked from the group chat', rule.parameters, true);
       case 400:
-        throw new ApiError(400, rule.description ?? 'Bad Request: chat not found', undefined, true);
+        throw new ApiError(400, rule.description ?? 'Bad Request: chat not found', rule.parameters, true);
       case 500:
-        throw new ApiError(500, rule.description ?? 'Internal Server Error', undefined, true);
+        throw new ApiError(500, rule.description ?? 'Internal Server Error', rule.parameters, true);
       default:
-        throw new ApiError(rule.errorCode, rule.description ?? `Error ${rule.errorCode}`, undefined, true);
+        throw new ApiError(rule.errorCode, rule.description ?? `Error ${rule.errorCode}`, rule.parameters, true);
     }
   }
 

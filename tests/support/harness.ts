@@ -6,12 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Linli } from '../../src/app.ts';
-import { createLinliBot, type WechatBotOptions } from '../../src/bot.ts';
+import { createLinli, type Linli, type WechatOptions } from '../../src/app/createLinli.ts';
 import type { WechatAdapter } from '../../src/adapters/wechat/wechatAdapter.ts';
 import type { Adapter } from '../../src/platform/adapter.ts';
 import type { Config } from '../../src/config.ts';
-import type { Feature } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { createLogger } from '../../src/log.ts';
@@ -62,7 +61,7 @@ export interface TestBotOptions {
   /** Extra adapters. */
   extraAdapters?: Adapter[];
   /** Also run WeChat, on this (mock) puppet. */
-  wechat?: WechatBotOptions;
+  wechat?: WechatOptions;
 }
 
 const FAST: Limits = { perChatIntervalMs: 0, perGroupPerMinute: 10_000, globalPerSecond: 10_000 };
@@ -98,7 +97,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const dbFile = opts.dbFile ?? join(tempDir(), 'linli.db');
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // The same factory `npm start` and embedders use: it migrates the file and builds the adapters.
-  const built = await createLinliBot({
+  const built = await createLinli({
     env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'silent', ...opts.env },
     databaseFile: dbFile,
     log,
@@ -109,7 +108,8 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     outboxLimits: opts.outboxLimits ?? { telegram: FAST, wechat: FAST },
     schedule: false,
   });
-  const { linli, db, config } = built;
+  const linli = built;
+  const { db, config } = built;
   await linli.start();
   if (!config.TELEGRAM_WEBHOOK_URL) await fake.waitForCall('getUpdates');
 

@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/platform/adapter.ts';
 import { toDeliveryError } from '../../src/adapters/wechat/deliveryErrors.ts';
-import type { Feature } from '../../src/core/feature.ts';
+import { onAction } from '../../src/core/feature.ts';
+import type { Feature } from '../../src/features/feature.ts';
+import { defineAction } from '../../src/core/actionCodec.ts';
 import { FEATURES } from '../../src/features.ts';
 import { RateLimiter, wechatLimits } from '../../src/outbox/rateLimiter.ts';
 import { makeCommunity } from '../support/fixtures.ts';
@@ -44,13 +46,10 @@ const testFeature: Feature = {
     },
   ],
   actions: [
-    {
-      prefix: 'tv',
-      async run(ctx, [choice]) {
-        await ctx.toast(`已记录：${choice}`);
-        if (ctx.chat.kind === 'private') await ctx.reply(`choice ${choice}`);
-      },
-    },
+    onAction(defineAction('tv', { choice: 'str' }), async (ctx, { choice }) => {
+      await ctx.toast(`已记录：${choice}`);
+      if (ctx.chat.kind === 'private') await ctx.reply(`choice ${choice}`);
+    }),
   ],
 };
 

@@ -5,15 +5,15 @@
 import { join } from 'node:path';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { describe, expect, it } from 'vitest';
-import { createLinliBot } from '../../src/index.ts';
+import { createLinli } from '../../src/index.ts';
 import { tempDir } from '../support/harness.ts';
 import { createLogger } from '../../src/log.ts';
 
-describe('createLinliBot from the package entry', () => {
+describe('createLinli from the package entry', () => {
   it('runs on WeChat alone with an injected puppet, and ignores replayed old messages', async () => {
     const mocker = new mock.Mocker();
     const said: string[] = [];
-    const bot = await createLinliBot({
+    const bot = await createLinli({
       env: { LINLI_ADMINS: 'wechat:wx-admin' },
       databaseFile: join(tempDir(), 'embedded.db'),
       log: createLogger('silent'),
@@ -22,7 +22,7 @@ describe('createLinliBot from the package entry', () => {
     });
     expect(bot.telegram).toBeUndefined();
     expect(bot.wechat).toBeDefined();
-    expect([...bot.linli.services.adapters.keys()]).toEqual(['wechat']);
+    expect([...bot.services.adapters.keys()]).toEqual(['wechat']);
     const me = mocker.createContact({ id: 'wx-bot', name: '邻里' });
     const resident = mocker.createContact({ id: 'wx-r1', name: '王' });
     mocker.puppet.on('message', ({ messageId }) => {

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Adapter } from '../../platform/adapter.ts';
 import type { Incoming, OutMessage, SentRef } from '../../platform/messages.ts';
 import { renderText } from '../text/renderText.ts';
-import { numberedActions } from '../../core/choiceMemory.ts';
+import { numberedActions } from '../../platform/messages.ts';
 
 /** The console user's platform id and private chat id. */
 export const CONSOLE_USER = 'local';
@@ -40,6 +40,8 @@ export function createConsoleAdapter(opts: ConsoleOptions): Adapter {
     capabilities: { buttons: false, deepLinks: false, maxTextLength: 4096 },
 
     async start(sink) {
+      // Like every adapter, it starts once (a second reader on the same input would double every line).
+      if (rl) throw new Error('the console adapter was started already');
       rl = createInterface({ input: opts.input, terminal: false });
       const sender = { platform: 'console' as const, userId: CONSOLE_USER, displayName: opts.displayName ?? opts.t('console.demo_name'), languageCode: opts.languageCode };
       const chat = { platform: 'console' as const, chatId: CONSOLE_USER, kind: 'private' as const };

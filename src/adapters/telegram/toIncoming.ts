@@ -1,6 +1,11 @@
 /**
  * Turns a Telegram update into Linli's neutral Incoming event (or nothing, for updates Linli
  * does not act on: channel posts, edits, other bots' commands in a group).
+ *
+ * A basic group upgraded to a supergroup gets a new id. Telegram tells the bot twice: a service
+ * message in the old group (`migrate_to_chat_id`) and one in the new supergroup
+ * (`migrate_from_chat_id`). Both become the same `group_migrated` event, with `chat` under the
+ * old id, so whichever arrives first moves the group and the second finds nothing left to move.
  */
 import type { Update, Message, User, Chat } from 'telegraf/types';
 import type { ChatRef, Incoming, Sender } from '../../platform/messages.ts';
@@ -29,6 +34,13 @@ export function parseCommand(text: string, botUsername: string): { command: stri
   return { command: m[1].toLowerCase(), args: (m[3] ?? '').trim(), forOtherBot: !!target && target.toLowerCase() !== botUsername.toLowerCase() };
 }
 
+/** The old and new id of a group when the message announces its upgrade to a supergroup. */
+function migration(msg: Message): { fromChatId: string; toChatId: string } | null {
+  if ('migrate_to_chat_id' in msg && msg.migrate_to_chat_id) return { fromChatId: String(msg.chat.id), toChatId: String(msg.migrate_to_chat_id) };
+  if ('migrate_from_chat_id' in msg && msg.migrate_from_chat_id) return { fromChatId: String(msg.migrate_from_chat_id), toChatId: String(msg.chat.id) };
+  return null;
+}
+
 /** Converts an update; returns null for updates Linli ignores. */
 export function toIncoming(update: Update, botUsername: string, botId: number): Incoming | null {
   const updateKey = String(update.update_id);
@@ -48,6 +60,13 @@ export function toIncoming(update: Update, botUsername: string, botId: number): 
   }
   if (!('message' in update)) return null;
   const msg = update.message as Message;
+  const migrated = migration(msg);
+  if (migrated) {
+    const chat: ChatRef = { platform: 'telegram', chatId: migrated.fromChatId, kind: 'group', title: 'title' in msg.chat ? msg.chat.title : undefined };
+    // Service messages carry the person who upgraded the group; the group stands in otherwise.
+    const by = msg.from ? sender(msg.from) : { platform: 'telegram' as const, userId: migrated.fromChatId, displayName: chat.title ?? migrated.fromChatId };
+    return { type: 'group_migrated', updateKey, chat, sender: by, ...migrated };
+  }
   const chat = chatRef(msg.chat);
   if (!chat || !msg.from || msg.from.is_bot) return null;
   const base = { updateKey, chat, sender: sender(msg.from) };

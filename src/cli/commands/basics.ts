@@ -11,7 +11,7 @@ import { listAudit } from '../../domain/residents/audit.ts';
 import { communityBySlug, createCommunity } from '../../domain/residents/communities.ts';
 import { isRole } from '../../domain/residents/roles.ts';
 import { issueCodes } from '../../domain/residents/verification.ts';
-import { runBot } from '../../main.ts';
+import { run } from '../../app/run.ts';
 import { parseDuration, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { outboxCounts } from '../../outbox/outbox.ts';
 
@@ -23,7 +23,7 @@ export const startCommand: CliCommand = {
   usage: 'linli start',
   summary: 'Run the bot (console demo, Telegram and/or WeChat per configuration)',
   async run(env) {
-    await runBot(env.config, { input: process.stdin, output: process.stdout, env: env.env });
+    await run(env.config, { input: process.stdin, output: process.stdout, env: env.env });
     return -1; // keep running
   },
 };

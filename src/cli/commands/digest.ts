@@ -5,10 +5,10 @@
  * The running bot delivers what `send` enqueues; `--deliver` delivers from the CLI itself, for a
  * deployment whose bot is stopped (never use it while the bot runs: two senders would race).
  */
-import { createLinli, type Linli } from '../../app.ts';
+import { createLinli, type Linli } from '../../app/createLinli.ts';
 import type { Adapter } from '../../platform/adapter.ts';
 import { createTelegramAdapter } from '../../adapters/telegram/telegramAdapter.ts';
-import { buildDigest, sendDigest } from '../../domain/digest/digest.ts';
+import { buildDigest, sendDigest } from '../../features/digest/digest.ts';
 import { formatIsoWeek, isoWeekOf, parseIsoWeek, previousWeek, type IsoWeek } from '../../domain/digest/isoWeek.ts';
 import { communityBySlug } from '../../domain/residents/communities.ts';
 import { requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
@@ -21,7 +21,7 @@ function weekOption(env: CliEnv, raw: unknown): IsoWeek {
 }
 
 async function build(env: CliEnv, adapters: Adapter[] = []): Promise<Linli> {
-  return createLinli({ config: env.config, db: await env.db(), log: env.log, adapters, schedule: false });
+  return createLinli({ config: env.config, db: await env.db(), log: env.log, telegram: false, wechat: false, adapters, schedule: false });
 }
 
 export const digestPreviewCommand: CliCommand = {

@@ -3,7 +3,7 @@
  * `linli poll close <id>` and `linli export poll <id>`. They act as the deployment's operator and
  * are audited with via "cli"; posts go into the outbox, which the running bot delivers.
  */
-import { createLinli } from '../../app.ts';
+import { createLinli } from '../../app/createLinli.ts';
 import type { Services } from '../../core/services.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import type { Db } from '../../db/client.ts';
@@ -23,7 +23,7 @@ const BY = { actor: CLI_ACTOR, via: 'cli' };
 /** Services without platform adapters: the outbox stores posts for the running bot. */
 async function cliServices(env: CliEnv): Promise<Services> {
   const db: Db = await env.db();
-  return createLinli({ config: env.config, db, log: env.log, adapters: [], schedule: false }).services;
+  return (await createLinli({ config: env.config, db, log: env.log, telegram: false, wechat: false, schedule: false })).services;
 }
 
 /** Parses "2026-12-01T18:00+08:00" or a duration from now such as "2d". */

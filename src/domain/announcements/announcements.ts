@@ -1,13 +1,11 @@
 /**
- * Committee announcements (公告): created by a committee member, sent to all of the community's
- * groups or chosen ones, now or at a time, optionally pinned — always through the outbox under
- * `announcement:<id>` per chat, so a scheduled announcement is posted once however often the job
- * runs. The image is kept as bytes in the announcement, not as a platform file id: a Telegram
- * file id means nothing to WeChat (or to another bot token), and the outbox sends bytes anyway.
+ * Committee announcements (公告): the record and its rules. An announcement goes to all of the
+ * community's groups or chosen ones, now or at a time, optionally pinned; publishing it through
+ * the outbox is the announcements feature's job (src/features/announcements/publishing.ts). The
+ * image is kept as bytes, not as a platform file id: a Telegram file id means nothing to WeChat
+ * (or to another bot token), and the outbox sends bytes anyway.
  */
-import type { Services } from '../../core/services.ts';
 import { DomainError } from '../errors.ts';
-import type { DigestContributor } from '../../core/feature.ts';
 import type { Db } from '../../db/client.ts';
 import type { Announcement } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
@@ -31,12 +29,11 @@ export interface NewAnnouncement {
 }
 
 /**
- * Records an announcement (audited) and, when its time has come, hands it to the outbox.
- * Refuses a past time, an empty text and groups that are not the community's.
+ * Records an announcement (audited); `sendNow` says whether its time has already come (the
+ * caller then publishes it). Refuses a past time, an empty text and groups that are not the
+ * community's.
  */
-export async function createAnnouncement(services: Services, actor: Actor, via: string, input: NewAnnouncement): Promise<Announcement> {
-  const { db } = services;
-  const now = services.clock();
+export async function recordAnnouncement(db: Db, now: Date, actor: Actor, via: string, input: NewAnnouncement): Promise<{ announcement: Announcement; sendNow: boolean }> {
   requirePermission(actor, 'announcement.create', input.communityId);
   const text = input.text.trim();
   if (!text) throw new DomainError('announcements.empty');
@@ -76,50 +73,11 @@ export async function createAnnouncement(services: Services, actor: Actor, via: 
     });
     return a;
   });
-  if (sendNow) return publishAnnouncement(services, announcement);
-  return announcement;
-}
-
-/** Puts an announcement into the outbox for its groups (idempotent) and marks it sent. */
-export async function publishAnnouncement(services: Services, a: Announcement): Promise<Announcement> {
-  const community = await services.db.community.findUniqueOrThrow({ where: { id: a.communityId } });
-  const groupIds = a.groupIds ? (JSON.parse(a.groupIds) as string[]) : undefined;
-  const image = a.image ? { data: new Uint8Array(a.image), name: a.imageName ?? 'announcement.jpg' } : undefined;
-  await services.outbox.publishToCommunity(
-    a.communityId,
-    `announcement:${a.id}`,
-    (locale) => ({ text: services.i18n.t(locale, 'announcements.notice', { community: community.name, text: a.text }), ...(image ? { image } : {}) }),
-    { refType: 'announcement', refId: a.id, pin: a.pin, groupIds },
-  );
-  return services.db.announcement.update({ where: { id: a.id }, data: { status: 'sent', sentAt: services.clock() } });
-}
-
-/**
- * The scheduler's job: publishes every scheduled announcement whose time has come. Each one is
- * claimed (scheduled → sent) before it is handed to the outbox, so a cancellation racing the job
- * either wins — and nothing goes out — or finds the announcement already sent.
- */
-export async function publishDueAnnouncements(services: Services, now: Date): Promise<number> {
-  const due = await services.db.announcement.findMany({ where: { status: 'scheduled', sendAt: { lte: now } }, orderBy: { sendAt: 'asc' }, take: 100 });
-  let published = 0;
-  for (const a of due) {
-    const claimed = await services.db.announcement.updateMany({ where: { id: a.id, status: 'scheduled' }, data: { status: 'sent', sentAt: now } });
-    if (!claimed.count) continue;
-    try {
-      await publishAnnouncement(services, a);
-      published++;
-    } catch (err) {
-      // Back to scheduled, so the next run tries again (the outbox keys make a retry harmless).
-      await services.db.announcement.updateMany({ where: { id: a.id, status: 'sent' }, data: { status: 'scheduled', sentAt: null } });
-      services.log.error({ err, announcement: a.id }, 'scheduled announcement failed; will retry');
-    }
-  }
-  return published;
+  return { announcement, sendNow };
 }
 
 /** Cancels an announcement that has not gone out yet (committee members; audited). */
-export async function cancelAnnouncement(services: Services, actor: Actor, via: string, id: string): Promise<Announcement> {
-  const { db } = services;
+export async function cancelAnnouncement(db: Db, actor: Actor, via: string, id: string): Promise<Announcement> {
   const a = await db.announcement.findUnique({ where: { id } });
   if (!a) throw new DomainError('errors.stale_button');
   requirePermission(actor, 'announcement.create', a.communityId);
@@ -148,16 +106,37 @@ export function headline(text: string, max = 40): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : first;
 }
 
-/** The announcements section of the weekly digest: what the committee announced that week. */
-export const announcementsDigest: DigestContributor = async (services, q) => {
-  const where = { communityId: q.communityId, status: 'sent', sendAt: { gte: q.from, lt: q.to } };
+/** Scheduled announcements whose time has come, oldest first. */
+export function dueAnnouncements(db: Db, now: Date, take = 100): Promise<Announcement[]> {
+  return db.announcement.findMany({ where: { status: 'scheduled', sendAt: { lte: now } }, orderBy: [{ sendAt: 'asc' }, { id: 'asc' }], take });
+}
+
+/**
+ * Claims a due announcement (scheduled → sent) before it is handed to the outbox, so a
+ * cancellation racing the job either wins — and nothing goes out — or finds it already sent.
+ * False when someone else got there first.
+ */
+export async function claimAnnouncement(db: Db, id: string, now: Date): Promise<boolean> {
+  const claimed = await db.announcement.updateMany({ where: { id, status: 'scheduled' }, data: { status: 'sent', sentAt: now } });
+  return claimed.count > 0;
+}
+
+/** Gives a claimed announcement back to the schedule after a failed hand-over (the next run retries). */
+export async function releaseAnnouncement(db: Db, id: string): Promise<void> {
+  await db.announcement.updateMany({ where: { id, status: 'sent' }, data: { status: 'scheduled', sentAt: null } });
+}
+
+/** Marks an announcement as handed to the outbox. */
+export function markAnnouncementSent(db: Db, id: string, now: Date): Promise<Announcement> {
+  return db.announcement.update({ where: { id }, data: { status: 'sent', sentAt: now } });
+}
+
+/** The week's sent announcements for the digest: how many, and the latest few. */
+export async function announcementsOfWeek(db: Db, communityId: string, from: Date, to: Date, take = 5) {
+  const where = { communityId, status: 'sent', sendAt: { gte: from, lt: to } };
   const [count, latest] = await Promise.all([
-    services.db.announcement.count({ where }),
-    services.db.announcement.findMany({ where, orderBy: { sendAt: 'desc' }, take: 5, select: { text: true, sendAt: true } }),
+    db.announcement.count({ where }),
+    db.announcement.findMany({ where, orderBy: [{ sendAt: 'desc' }, { id: 'desc' }], take, select: { text: true, sendAt: true } }),
   ]);
-  if (!count) return null;
-  const t = services.i18n.bind(q.locale);
-  const lines = latest.map((a) => t('announcements.digest_line', { when: a.sendAt, headline: headline(a.text) }));
-  if (count > latest.length) lines.push(t('announcements.digest_more', { count: count - latest.length }));
-  return { title: t('announcements.digest_title'), lines, items: count, buttons: [{ label: t('announcements.digest_button'), action: 'ann:list' }] };
-};
+  return { count, latest };
+}

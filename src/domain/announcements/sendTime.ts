@@ -18,7 +18,7 @@ export function parseSendTime(raw: string, now: Date, timeZone: string): SendTim
   const s = raw.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
   if (/^(现在|立即|马上|立刻|now)$/.test(s)) return { ok: true, at: now, now: true };
   const today = wallClock(now, timeZone);
-  let date: { year: number; month: number; day: number } | null = null;
+  let date: { year: number; month: number; day: number };
   let rest = s;
 
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*(.*)$/.exec(s);

@@ -4,7 +4,7 @@
  * idempotent: an event delivered twice (or after the move was already made) changes nothing,
  * and a proposal in an unexpected status is skipped, not forced.
  */
-import type { DomainEvents } from '../../core/events.ts';
+import type { DomainEvents } from '../events.ts';
 import type { Db } from '../../db/client.ts';
 import { move, TX_OPTIONS, type MoveResult } from './lifecycle.ts';
 

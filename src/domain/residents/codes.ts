@@ -111,7 +111,9 @@ export async function reissueCode(db: Db, actor: Actor, via: string, codeId: str
   if (old.revokedAt) throw new DomainError('codes.cannot_reissue_revoked');
   if (!isRole(old.role)) throw new DomainError('codes.not_found');
   const validity = Math.min(MAX_VALIDITY_MS, Math.max(MIN_VALIDITY_MS, old.expiresAt.getTime() - old.createdAt.getTime()));
-  const req = { communityId: old.communityId, unit: old.unit, role: old.role, count: 1, expiresInMs: validity };
+  // A re-issued slip still verifies into its register household; a 楼栋长 code still names its building.
+  const purpose = old.purpose === 'slip' || old.purpose === 'in_person' ? old.purpose : 'code';
+  const req = { communityId: old.communityId, unit: old.unit, role: old.role, count: 1, expiresInMs: validity, householdId: old.householdId, buildingId: old.buildingId, purpose } as const;
   const unit = checkIssueRequest(actor, req);
   const [code] = await db.$transaction(async (tx) => {
     await markRevoked(tx, actor, via, old, now, 'codes.cannot_reissue_revoked');

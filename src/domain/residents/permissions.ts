@@ -25,7 +25,12 @@ export type Permission =
   | 'disclosure.publish'
   | 'announcement.create'
   | 'export'
-  | 'audit.read';
+  | 'audit.read'
+  | 'register.import'
+  | 'register.view'
+  | 'register.building'
+  | 'register.verify'
+  | 'register.lead';
 
 /** Roles that carry each permission. Admins carry every management permission (below). */
 const MATRIX: Record<Permission, readonly Role[]> = {
@@ -48,6 +53,14 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'announcement.create': ['committee'],
   export: ['committee', 'staff'],
   'audit.read': ['staff'],
+  // The household register: committee members import it and see all of it (户主 names too);
+  // a 楼栋长 sees their buildings' progress, prints their slips and verifies neighbours in
+  // person — which building is theirs is checked in src/domain/register/leads.ts.
+  'register.import': ['committee'],
+  'register.view': ['committee'],
+  'register.building': ['committee', 'building_lead'],
+  'register.verify': ['committee', 'building_lead'],
+  'register.lead': ['committee'],
 };
 
 /** Taking part as a resident is personal: an admin must be verified like anyone else. */

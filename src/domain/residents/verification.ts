@@ -9,9 +9,11 @@ import { createHash, randomInt } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Community } from '../../generated/prisma/client.ts';
+import { insertMany } from '../register/bulkInsert.ts';
+import { canonicalUnit } from '../register/units.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './permissions.ts';
-import { COMMITTEE_GRANTABLE, type Actor, type Role } from './roles.ts';
+import { BUILDING_ROLES, COMMITTEE_GRANTABLE, type Actor, type Role } from './roles.ts';
 
 /** Characters of a code: no 0/O, 1/I/L, so codes read aloud or copied by hand survive. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -42,13 +44,20 @@ export function generateCode(): string {
   return `${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
-/** Normalises a unit label such as "3栋 2单元 501" → "3栋-2单元-501". */
+/**
+ * Normalises a unit label: to the register's canonical form when it reads as one ("3栋 2单元
+ * 501", "3-2-501", "３幢二单元501室" → "3栋-2单元-501"), so a typed code meets the household the
+ * register lists; otherwise spaces and slashes become dashes ("A座 商铺 12" → "A座-商铺-12").
+ */
 export function normalizeUnit(unit: string): string {
-  return unit
-    .normalize('NFKC')
-    .trim()
-    .replace(/[\s/\\]+/g, '-')
-    .replace(/-+/g, '-');
+  return (
+    canonicalUnit(unit) ??
+    unit
+      .normalize('NFKC')
+      .trim()
+      .replace(/[\s/\\]+/g, '-')
+      .replace(/-+/g, '-')
+  );
 }
 
 /** What to issue. */
@@ -58,15 +67,30 @@ export interface IssueRequest {
   role: Role;
   count: number;
   expiresInMs: number;
+  /** The building of a 楼栋长 code (required for it, ignored otherwise). */
+  buildingId?: string | null;
+  /** The register household the code verifies into (a re-issued slip). */
+  householdId?: string | null;
+  /** code | slip | in_person (see VerificationCode.purpose). */
+  purpose?: CodePurpose;
 }
 
+/** Why a code was made: typed from /codes or `linli invite`, printed on a slip, or shown by someone vouching in person. */
+export type CodePurpose = 'code' | 'slip' | 'in_person';
+
 /** Anything with the delegates issuing needs: the client or a transaction. */
-type IssueDb = Pick<Db, 'verificationCode' | 'auditEntry'>;
+type IssueDb = Pick<Db, 'verificationCode' | 'auditEntry' | '$executeRaw'>;
 
 /** Checks an issue request (permission, role, count, expiry, unit); returns the normalised unit. */
 export function checkIssueRequest(actor: Actor, req: IssueRequest): string | null {
   requirePermission(actor, 'code.issue', req.communityId);
-  if (!actor.isAdmin && !COMMITTEE_GRANTABLE.includes(req.role)) throw new DomainError('codes.role_needs_admin', { role: req.role });
+  if (BUILDING_ROLES.includes(req.role)) {
+    // A 楼栋长 code names its building; it is made from the building's page in /register.
+    if (!req.buildingId) throw new DomainError('codes.building_role_from_register');
+    requirePermission(actor, 'register.lead', req.communityId);
+  } else if (!actor.isAdmin && !COMMITTEE_GRANTABLE.includes(req.role)) {
+    throw new DomainError('codes.role_needs_admin', { role: req.role });
+  }
   if (!Number.isInteger(req.count) || req.count < 1 || req.count > 500) throw new DomainError('codes.bad_count');
   if (!(req.expiresInMs >= 60 * 60_000 && req.expiresInMs <= 366 * 24 * 60 * 60_000)) throw new DomainError('codes.bad_expiry');
   const unit = req.unit ? normalizeUnit(req.unit) : null;
@@ -86,6 +110,9 @@ export async function writeCodes(tx: IssueDb, actor: Actor, via: string, req: Is
       hint: code.slice(-2),
       unit,
       role: req.role,
+      householdId: req.householdId ?? null,
+      buildingId: BUILDING_ROLES.includes(req.role) ? (req.buildingId ?? null) : null,
+      purpose: req.purpose ?? 'code',
       createdById: actor.personId,
       createdAt: now,
       expiresAt,
@@ -97,9 +124,48 @@ export async function writeCodes(tx: IssueDb, actor: Actor, via: string, req: Is
     action: 'code.issue',
     communityId: req.communityId,
     targetType: 'code',
-    details: { count: req.count, role: req.role, hasUnit: unit !== null, expiresAt: expiresAt.toISOString() },
+    details: { count: req.count, role: req.role, hasUnit: unit !== null, purpose: req.purpose ?? 'code', expiresAt: expiresAt.toISOString() },
   });
   return codes;
+}
+
+/**
+ * Writes one code per register household (printed slips, in-person verification) and withdraws
+ * the household's earlier unused codes of the same purpose, so only the newest slip works.
+ * Permission is the caller's to check (src/domain/register). Call inside a transaction; returns
+ * the codes in clear text by household id.
+ */
+export async function writeHouseholdCodes(
+  tx: IssueDb,
+  actor: Actor,
+  via: string,
+  input: { communityId: string; households: { id: string; unit: string }[]; purpose: Exclude<CodePurpose, 'code'>; expiresAt: Date },
+  now: Date,
+): Promise<{ codes: Map<string, string>; revoked: number }> {
+  const ids = input.households.map((h) => h.id);
+  let revoked = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const { count } = await tx.verificationCode.updateMany({
+      where: { householdId: { in: ids.slice(i, i + 500) }, purpose: input.purpose, redeemedAt: null, revokedAt: null },
+      data: { revokedAt: now },
+    });
+    revoked += count;
+  }
+  const codes = new Map(input.households.map((h) => [h.id, generateCode()]));
+  const rows = input.households.map((h) => {
+    const code = codes.get(h.id)!;
+    return { communityId: input.communityId, codeHash: hashCode(code), hint: code.slice(-2), unit: h.unit, role: 'verified', householdId: h.id, buildingId: null, purpose: input.purpose, createdById: actor.personId, createdAt: now, expiresAt: input.expiresAt, redeemedAt: null, redeemedById: null, revokedAt: null };
+  });
+  await insertMany(tx, 'VerificationCode', rows);
+  await recordAudit(tx, {
+    actorId: actor.personId,
+    via,
+    action: 'code.issue',
+    communityId: input.communityId,
+    targetType: 'code',
+    details: { count: rows.length, role: 'verified', hasUnit: true, purpose: input.purpose, revoked, expiresAt: input.expiresAt.toISOString() },
+  });
+  return { codes, revoked };
 }
 
 /** Creates codes; returns them in clear text — the only time they exist in clear text. */
@@ -113,11 +179,23 @@ export interface Redemption {
   community: Community;
   role: Role;
   unit: string | null;
+  /** The unit the person was verified for before, when the code moved them to another household. */
+  movedFrom: string | null;
+}
+
+/** How a redemption treats a person already verified for another household of the community. */
+export interface RedeemOptions {
+  /**
+   * true: refuse with `codes.confirm_move` (naming both units, no failed attempt recorded) so the
+   * caller can ask first; false (the default, as /verify always did): move them.
+   */
+  askBeforeMove?: boolean;
 }
 
 /**
  * Redeems a code for a person. Every failure is a DomainError that says why in plain words:
- * unknown, already used, expired, revoked, or too many attempts.
+ * unknown, already used, expired, revoked, a household no longer in the register, or too many
+ * attempts.
  */
 export async function redeemCode(
   db: Db,
@@ -125,6 +203,7 @@ export async function redeemCode(
   account: { platform: string; userId: string },
   code: string,
   now = new Date(),
+  opts: RedeemOptions = {},
 ): Promise<Redemption> {
   const since = new Date(now.getTime() - ATTEMPT_WINDOW_MS);
   const failures = await db.redemptionAttempt.count({
@@ -139,11 +218,23 @@ export async function redeemCode(
   };
   const normalized = normalizeCode(code);
   if (normalized.length !== CODE_LENGTH) throw await fail('codes.malformed');
-  const row = await db.verificationCode.findUnique({ where: { codeHash: hashCode(normalized) }, include: { community: true } });
+  const row = await db.verificationCode.findUnique({ where: { codeHash: hashCode(normalized) }, include: { community: true, household: true } });
   if (!row) throw await fail('codes.unknown');
   if (row.revokedAt) throw await fail('codes.revoked');
   if (row.redeemedAt) throw await fail(row.redeemedById === person.id ? 'codes.already_yours' : 'codes.used');
   if (row.expiresAt <= now) throw await fail('codes.expired');
+  // A slip for a flat that has left the register verifies nobody (its code is withdrawn on import; this covers a race).
+  if (row.household && !row.household.active) throw new DomainError('codes.household_inactive', { unit: row.household.unit });
+  const targetUnit = row.household?.unit ?? row.unit;
+
+  const current = targetUnit
+    ? await db.membership.findUnique({
+        where: { personId_communityId_role: { personId: person.id, communityId: row.communityId, role: 'verified' } },
+        include: { household: true },
+      })
+    : null;
+  const movedFrom = current?.household && current.household.unit !== targetUnit ? current.household.unit : null;
+  if (movedFrom && opts.askBeforeMove) throw new DomainError('codes.confirm_move', { from: movedFrom, to: targetUnit, community: row.community.name });
 
   await db.$transaction(async (tx) => {
     // The condition on redeemedAt makes a simultaneous second redemption find nothing to claim.
@@ -152,25 +243,40 @@ export async function redeemCode(
       data: { redeemedAt: now, redeemedById: person.id },
     });
     if (claimed.count !== 1) throw new DomainError('codes.used');
-    let householdId: string | null = null;
-    if (row.unit) {
+    const source = row.purpose === 'code' ? 'code' : row.purpose;
+    let householdId: string | null = row.householdId;
+    if (!householdId && row.unit) {
       const household = await tx.household.upsert({
         where: { communityId_unit: { communityId: row.communityId, unit: row.unit } },
         create: { communityId: row.communityId, unit: row.unit },
         update: {},
       });
       householdId = household.id;
+    }
+    if (householdId) {
       await tx.membership.upsert({
         where: { personId_communityId_role: { personId: person.id, communityId: row.communityId, role: 'verified' } },
-        create: { personId: person.id, communityId: row.communityId, role: 'verified', householdId, source: 'code' },
-        update: { householdId, source: 'code', grantedAt: now },
+        create: { personId: person.id, communityId: row.communityId, role: 'verified', householdId, source },
+        update: { householdId, source, grantedAt: now },
       });
+      // The person's other roles here (a council member who moved) follow them to the new household.
+      if (movedFrom) await tx.membership.updateMany({ where: { personId: person.id, communityId: row.communityId, householdId: { not: null } }, data: { householdId } });
     }
     if (row.role !== 'verified') {
+      if (row.role === 'building_lead' && row.buildingId) {
+        const lead = await tx.membership.findUnique({ where: { personId_communityId_role: { personId: person.id, communityId: row.communityId, role: row.role } } });
+        // Buildings left over from a role taken away earlier do not come back with a new one.
+        if (!lead) await tx.buildingLead.deleteMany({ where: { personId: person.id, communityId: row.communityId } });
+        await tx.buildingLead.upsert({
+          where: { buildingId_personId: { buildingId: row.buildingId, personId: person.id } },
+          create: { buildingId: row.buildingId, personId: person.id, communityId: row.communityId, grantedById: row.createdById, grantedAt: now },
+          update: {},
+        });
+      }
       await tx.membership.upsert({
         where: { personId_communityId_role: { personId: person.id, communityId: row.communityId, role: row.role } },
-        create: { personId: person.id, communityId: row.communityId, role: row.role, householdId, source: 'code' },
-        update: { source: 'code', grantedAt: now },
+        create: { personId: person.id, communityId: row.communityId, role: row.role, householdId, source },
+        update: { source, grantedAt: now },
       });
     }
     await tx.person.update({ where: { id: person.id }, data: { activeCommunityId: row.communityId } });
@@ -182,8 +288,20 @@ export async function redeemCode(
       communityId: row.communityId,
       targetType: 'code',
       targetId: row.id,
-      details: { role: row.role },
+      details: { role: row.role, purpose: row.purpose, ...(movedFrom ? { moved: true } : {}) },
     });
+    if (row.purpose === 'in_person' && householdId) {
+      // Who vouched for the neighbour face to face: the 楼栋长 or committee member who made the code.
+      await recordAudit(tx, {
+        actorId: row.createdById,
+        via: account.platform,
+        action: 'verification.in_person',
+        communityId: row.communityId,
+        targetType: 'household',
+        targetId: householdId,
+        details: { personId: person.id, codeId: row.id },
+      });
+    }
   });
-  return { community: row.community, role: row.role as Role, unit: row.unit };
+  return { community: row.community, role: row.role as Role, unit: targetUnit, movedFrom };
 }

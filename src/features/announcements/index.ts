@@ -4,10 +4,12 @@
  * their time comes, and the digest gets the week's announcements.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { Feature } from '../../core/feature.ts';
-import { announcementsDigest, cancelAnnouncement, headline, publishDueAnnouncements, recentAnnouncements } from '../../domain/announcements/announcements.ts';
+import type { Feature } from '../feature.ts';
+import { cancelAnnouncement, headline, recentAnnouncements } from '../../domain/announcements/announcements.ts';
+import { announcementsDigest } from './digest.ts';
+import { createAnnouncement, publishDueAnnouncements } from './publishing.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
-import { announceScene } from '../../../scenes/announce.ts';
+import { createAnnounceScene } from '../../../scenes/announce.ts';
 
 async function listText(ctx: Ctx): Promise<string> {
   const community = ctx.requireCommunity();
@@ -39,7 +41,7 @@ async function list(ctx: Ctx): Promise<void> {
 /** The announcements feature. */
 export const announcementsFeature: Feature = {
   name: 'announcements',
-  scenes: [announceScene],
+  scenes: [createAnnounceScene({ create: createAnnouncement })],
   commands: [
     {
       name: 'announce',
@@ -50,7 +52,7 @@ export const announcementsFeature: Feature = {
     },
     { name: 'announcements', description: 'announcements.cmd_list', order: 41, run: list },
   ],
-  actions: [
+  legacyActions: [
     {
       // Withdraw a scheduled announcement: the first tap asks, the second (…:y) cancels.
       prefix: 'annc',
@@ -66,7 +68,7 @@ export const announcementsFeature: Feature = {
           });
           return;
         }
-        await cancelAnnouncement(ctx.services, ctx.actor, ctx.via, id);
+        await cancelAnnouncement(ctx.services.db, ctx.actor, ctx.via, id);
         await ctx.reply(ctx.t('announcements.cancelled', { headline: headline(a.text) }));
       },
     },

@@ -3,7 +3,9 @@
  * this person may do), /language, /cancel, /name and /community.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { CommandDef, Feature } from '../../core/feature.ts';
+import { onAction, type CommandDef } from '../../core/feature.ts';
+import { defineAction } from '../../core/actionCodec.ts';
+import type { Feature } from '../feature.ts';
 import { communitiesOf } from '../../domain/residents/roles.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { profileScene } from '../../../scenes/profile.ts';
@@ -11,8 +13,14 @@ import { profileScene } from '../../../scenes/profile.ts';
 /** Lists the commands this person may use here, for /help and the menu. */
 export type CommandLister = (ctx: Ctx) => CommandDef[];
 
+/** Runs another command by name (a main-menu button). */
+export type CommandRunner = (ctx: Ctx, name: string) => Promise<void>;
+
+/** A main-menu button: runs the command it names. */
+export const menuCommand = defineAction('cmd', { name: 'str' });
+
 /** Builds the core feature; it needs the full command list for /help and the menu. */
-export function coreFeature(list: CommandLister): Feature {
+export function coreFeature(list: CommandLister, runCommand: CommandRunner): Feature {
   const help = async (ctx: Ctx) => {
     const lines = list(ctx).map((c) => `/${c.name} — ${ctx.t(c.description)}`);
     const where = ctx.community ? ctx.t('help.community', { name: ctx.community.name }) : ctx.t('help.no_community');
@@ -22,7 +30,7 @@ export function coreFeature(list: CommandLister): Feature {
   const menu = async (ctx: Ctx) => {
     const items = list(ctx).filter((c) => c.menu);
     const rows = [];
-    for (let i = 0; i < items.length; i += 2) rows.push(items.slice(i, i + 2).map((c) => ({ label: ctx.t(`menu.${c.name}`), action: `cmd:${c.name}` })));
+    for (let i = 0; i < items.length; i += 2) rows.push(items.slice(i, i + 2).map((c) => ({ label: ctx.t(`menu.${c.name}`), action: menuCommand.pack({ name: c.name }) })));
     const intro = ctx.community ? ctx.t('start.welcome_community', { name: ctx.community.name }) : ctx.t('start.welcome_no_community');
     await ctx.reply({ text: `${ctx.t('start.welcome')}\n\n${intro}`, buttons: rows });
   };
@@ -44,7 +52,7 @@ export function coreFeature(list: CommandLister): Feature {
           await menu(ctx);
         },
       },
-      { name: 'help', description: 'commands.help', order: 1, menu: true, run: help },
+      { name: 'help', description: 'commands.help', order: 1, menu: true, keepsScene: true, run: help },
       {
         name: 'language',
         description: 'commands.language',
@@ -60,9 +68,19 @@ export function coreFeature(list: CommandLister): Feature {
         name: 'cancel',
         description: 'commands.cancel',
         order: 91,
+        keepsScene: true,
         async run(ctx) {
           const had = await ctx.services.scenes.cancel(ctx);
           await ctx.reply(ctx.t(had ? 'scene.cancelled' : 'scene.nothing_to_cancel'));
+        },
+      },
+      {
+        name: 'resume',
+        description: 'commands.resume',
+        order: 92,
+        keepsScene: true,
+        async run(ctx) {
+          if (!(await ctx.services.scenes.resume(ctx))) await ctx.reply(ctx.t('scene.nothing_to_resume'));
         },
       },
       {
@@ -88,7 +106,8 @@ export function coreFeature(list: CommandLister): Feature {
         },
       },
     ],
-    actions: [
+    actions: [onAction(menuCommand, (ctx, { name }) => runCommand(ctx, name))],
+    legacyActions: [
       {
         prefix: 'lang',
         async run(ctx, [locale]) {

@@ -1,7 +1,7 @@
 /**
  * Housekeeping jobs: tell people whose scene expired, prune old update ids.
  */
-import type { Feature } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { personLocale } from '../../i18n/i18n.ts';
 
 /** How long handled update ids are kept; Telegram never redelivers older ones. */

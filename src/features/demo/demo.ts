@@ -3,7 +3,6 @@
  * 南园街道) with the console person as a verified resident and a demo group whose notices are
  * printed in the terminal, so a newcomer can try every feature at once.
  */
-import { CONSOLE_GROUP, CONSOLE_USER } from '../../adapters/console/consoleAdapter.ts';
 import type { Db } from '../../db/client.ts';
 import { createCommunity } from '../../domain/residents/communities.ts';
 import type { Community } from '../../generated/prisma/client.ts';
@@ -20,7 +19,13 @@ const DEMO = { slug: DEMO_SLUG, name: '巴登社区', street: '南园街道', di
  * Creates the demo community when the database has no community at all; returns it (or the
  * existing demo community), or null when the deployment already has real communities.
  */
-export async function ensureDemoCommunity(db: Db, displayName: string): Promise<Community | null> {
+/** The console's own ids for its one person and its one group. */
+export interface ConsoleIds {
+  userId: string;
+  groupChatId: string;
+}
+
+export async function ensureDemoCommunity(db: Db, displayName: string, console: ConsoleIds): Promise<Community | null> {
   const existing = await db.community.findUnique({ where: { slug: DEMO_SLUG } });
   if (existing) return existing;
   if ((await db.community.count()) > 0) return null;
@@ -30,12 +35,12 @@ export async function ensureDemoCommunity(db: Db, displayName: string): Promise<
     data: {
       displayName,
       activeCommunityId: community.id,
-      identities: { create: { platform: 'console', platformUserId: CONSOLE_USER } },
+      identities: { create: { platform: 'console', platformUserId: console.userId } },
     },
   });
   await db.membership.create({ data: { personId: person.id, communityId: community.id, role: 'verified', householdId: household.id, source: 'demo' } });
   await db.chatGroup.create({
-    data: { platform: 'console', chatId: CONSOLE_GROUP, title: DEMO.name, communityId: community.id, boundAt: new Date() },
+    data: { platform: 'console', chatId: console.groupChatId, title: DEMO.name, communityId: community.id, boundAt: new Date() },
   });
   return community;
 }

@@ -3,7 +3,7 @@
  * the role they try the demo community with. It changes real memberships, so every permission
  * check behaves exactly as it would for a real committee member.
  */
-import type { Feature } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { recordAudit } from '../../domain/residents/audit.ts';
 import { DEMO_SLUG } from './demo.ts';
 

@@ -11,7 +11,8 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { Feature, JobDef } from '../../core/feature.ts';
+import type { JobDef } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import type { Button, OutMessage, Platform } from '../../platform/messages.ts';
 import type { Services } from '../../core/services.ts';
 import { splitText } from '../../outbox/split.ts';
@@ -240,7 +241,7 @@ export const disclosuresFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     {
       prefix: 'dsc',
       async run(ctx, [op, a, b, c]) {

@@ -5,7 +5,8 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { ExporterDef, Feature } from '../../core/feature.ts';
+import type { ExporterDef } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { recordAudit } from '../../domain/residents/audit.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 
@@ -61,7 +62,7 @@ export const exportsFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     {
       prefix: 'exp',
       async run(ctx, [id, itemId]) {

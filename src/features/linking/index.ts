@@ -5,7 +5,7 @@
  * src/domain/residents/linking.ts.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { Feature } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { createLinkCode, redeemLinkCode } from '../../domain/residents/linking.ts';
 
 async function link(ctx: Ctx, args: string): Promise<void> {

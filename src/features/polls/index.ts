@@ -6,7 +6,8 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { DigestContributor, ExporterDef, Feature } from '../../core/feature.ts';
+import type { DigestContributor, ExporterDef } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { castVote, type VoteOutcome } from '../../domain/polls/voting.ts';
 import {
   currentResult,
@@ -252,7 +253,7 @@ export const pollsFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     { prefix: 'v', run: vote },
     {
       // Shows a poll's card with its vote buttons in the private chat (from /polls, digests).

@@ -5,8 +5,7 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { Feature } from '../../core/feature.ts';
-import { renderPrompt } from '../../engine/engine.ts';
+import type { Feature } from '../feature.ts';
 import { secondProposal } from '../../domain/proposals/proposals.ts';
 import { onPollClosed, onPollCreated, onRatingClosed } from '../../domain/proposals/reactions.ts';
 import { proposalByNumber } from '../../domain/proposals/queries.ts';
@@ -31,9 +30,9 @@ const PAYLOAD = { propose: 'newproposal', list: 'proposallist', review: 'proposa
 async function propose(ctx: Ctx): Promise<void> {
   const community = ctx.requireCommunity();
   requirePermission(ctx.actor, 'proposal.create', community.id);
-  const session = await ctx.services.scenes.session(ctx);
-  if (session && session.scene === PROPOSE_SCENE && session.expiresAt > ctx.services.clock()) {
-    const state = JSON.parse(session.state) as { title?: string };
+  const draft = await ctx.services.scenes.draft(ctx, proposeScene);
+  if (draft) {
+    const state = draft as { title?: string };
     await ctx.reply({
       text: ctx.t('proposals.propose.draft_open', { title: state.title ?? ctx.t('proposals.propose.untitled') }),
       buttons: [[{ label: ctx.t('proposals.propose.resume'), action: 'prop:resume' }, { label: ctx.t('proposals.propose.restart'), action: 'prop:restart' }]],
@@ -45,11 +44,8 @@ async function propose(ctx: Ctx): Promise<void> {
 
 /** Asks the open draft's current step again. */
 async function resume(ctx: Ctx): Promise<void> {
-  const session = await ctx.services.scenes.session(ctx);
-  const step = session?.scene === PROPOSE_SCENE ? proposeScene.steps.find((s) => s.id === session.step) : undefined;
-  if (!session || !step || session.expiresAt <= ctx.services.clock()) return void (await ctx.reply(ctx.t('scene.no_active')));
-  const prompt = await step.prompt(ctx, JSON.parse(session.state));
-  await ctx.reply(renderPrompt(ctx, prompt, session.version, false));
+  const open = (await ctx.services.scenes.openScene(ctx)) === PROPOSE_SCENE && (await ctx.services.scenes.resume(ctx));
+  if (!open) await ctx.reply(ctx.t('scene.no_active'));
 }
 
 /**
@@ -151,7 +147,7 @@ export const proposalsFeature: Feature = {
       },
     },
   ],
-  actions: [
+  legacyActions: [
     { prefix: SECOND_ACTION, run: second },
     {
       prefix: 'prop',

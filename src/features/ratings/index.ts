@@ -6,7 +6,8 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { ExporterDef, Feature } from '../../core/feature.ts';
+import type { ExporterDef } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import type { Button } from '../../platform/messages.ts';
 import { writeTableToBuffer } from '../../export/table.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
@@ -206,7 +207,7 @@ export const ratingsFeature: Feature = {
       run: commentsQueue,
     },
   ],
-  actions: [
+  legacyActions: [
     {
       prefix: 'rt',
       async run(ctx, [verb, id, extra]) {

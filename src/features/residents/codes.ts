@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { ActionDef, CommandDef } from '../../core/feature.ts';
+import type { LegacyActionDef, CommandDef } from '../../core/feature.ts';
 import type { Button } from '../../platform/messages.ts';
 import { CODES_PAGE_SIZE, listCodes, reissueCode, revokeCode, type CodeView } from '../../domain/residents/codes.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
@@ -70,7 +70,7 @@ export const codesCommand: CommandDef = {
 };
 
 /** Buttons of the code list: page, new, revoke (ask, confirm), re-issue (ask, confirm). */
-export const codesAction: ActionDef = {
+export const codesAction: LegacyActionDef = {
   prefix: PREFIX,
   async run(ctx, [verb, arg]) {
     if (!(await ensurePrivate(ctx))) return;

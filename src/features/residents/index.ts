@@ -6,7 +6,7 @@
  * and domain.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { Feature } from '../../core/feature.ts';
+import type { Feature } from '../feature.ts';
 import { bindGroup } from '../../domain/residents/communities.ts';
 import { normalizeCode, redeemCode } from '../../domain/residents/verification.ts';
 import { codesScene } from '../../../scenes/codes.ts';
@@ -37,7 +37,7 @@ async function verify(ctx: Ctx, code: string): Promise<void> {
 export const residentsFeature: Feature = {
   name: 'residents',
   scenes: [codesScene],
-  actions: [codesAction, membersAction, privacyAction],
+  legacyActions: [codesAction, membersAction, privacyAction],
   commands: [
     {
       name: 'verify',

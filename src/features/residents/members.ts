@@ -4,7 +4,7 @@
  * verification or a role away after a confirmation. The domain checks permission each time.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { ActionDef, CommandDef } from '../../core/feature.ts';
+import type { LegacyActionDef, CommandDef } from '../../core/feature.ts';
 import type { Button } from '../../platform/messages.ts';
 import { getMember, listMembers, MEMBERS_PAGE_SIZE, removeRole } from '../../domain/residents/members.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
@@ -68,7 +68,7 @@ export const membersCommand: CommandDef = {
 };
 
 /** Buttons of the member list: page, manage one member, remove (ask, confirm). */
-export const membersAction: ActionDef = {
+export const membersAction: LegacyActionDef = {
   prefix: PREFIX,
   async run(ctx, [verb, personId, role]) {
     if (!(await ensurePrivate(ctx))) return;

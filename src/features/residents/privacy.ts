@@ -4,7 +4,7 @@
  * a confirmation. The rules live in src/domain/residents/privacy.ts.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { ActionDef, CommandDef } from '../../core/feature.ts';
+import type { LegacyActionDef, CommandDef } from '../../core/feature.ts';
 import { collectPersonalData, forgetPerson, type PersonalData } from '../../domain/residents/privacy.ts';
 import { splitText } from '../../outbox/split.ts';
 import { ensurePrivate } from './privateOnly.ts';
@@ -80,7 +80,7 @@ export const forgetMeCommand: CommandDef = {
 };
 
 /** The confirmation buttons of /forgetme. */
-export const privacyAction: ActionDef = {
+export const privacyAction: LegacyActionDef = {
   prefix: PREFIX,
   async run(ctx, [verb, issued]) {
     if (!(await ensurePrivate(ctx))) return;

@@ -11,7 +11,7 @@ import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { Services } from '../../core/services.ts';
 import { isUniqueViolation } from '../../db/client.ts';
 import type { Community } from '../../generated/prisma/client.ts';
-import { formatIsoWeek, isoWeekOf, previousWeek, weekRange, type IsoWeek } from './isoWeek.ts';
+import { formatIsoWeek, isoWeekOf, previousWeek, weekRange, type IsoWeek } from '../../domain/digest/isoWeek.ts';
 
 /** The schedule used when a community's own cron expression is broken. */
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';

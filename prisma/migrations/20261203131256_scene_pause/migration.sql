@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SceneSession" ADD COLUMN "pausedAt" DATETIME;

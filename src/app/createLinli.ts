@@ -1,0 +1,178 @@
+/**
+ * `createLinli`: the one composition root. It reads the configuration, opens and migrates the
+ * database (unless one is handed in), picks the platforms, builds every service once, registers
+ * the features and wires the router, the outbox worker and the scheduler. `npm start`, the CLI,
+ * every end-to-end test and anyone embedding Linli build the bot here, so what the tests run is
+ * what residents talk to. Nothing is connected until `start()`.
+ */
+import type { Adapter } from '../platform/adapter.ts';
+import type { Platform } from '../platform/messages.ts';
+import type { WechatAdapter } from '../adapters/wechat/wechatAdapter.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { EventBus } from '../core/events.ts';
+import { Router, type Registry } from '../core/router.ts';
+import type { Services } from '../core/services.ts';
+import { openDatabase, prepareDatabaseFile, type Db } from '../db/client.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { SceneEngine } from '../engine/engine.ts';
+import { coreFeature } from '../features/core/index.ts';
+import type { Feature } from '../features/feature.ts';
+import { FEATURES } from '../features.ts';
+import { createHttpServer, type HttpServer } from '../http/server.ts';
+import { webhookRoutes } from '../http/webhook.ts';
+import { createTranslator } from '../i18n/i18n.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { Outbox } from '../outbox/outbox.ts';
+import { TELEGRAM_LIMITS, wechatLimits, type Limits } from '../outbox/rateLimiter.ts';
+import { OutboxWorker } from '../outbox/worker.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import { publishCommandMenu, offeredCommands } from './commandMenu.ts';
+import { choosePlatforms, type PlatformChoice } from './platforms.ts';
+import { registerFeatures } from './registry.ts';
+
+export type { WechatOptions, AdapterSource } from './platforms.ts';
+
+/** What the bot is built from. Everything is optional except where the configuration needs it. */
+export interface LinliOptions extends PlatformChoice {
+  /** Environment to read the configuration from (default process.env); ignored with `config`. */
+  env?: Record<string, string | undefined>;
+  /** An already validated configuration. */
+  config?: Config;
+  /** SQLite file; overrides DATABASE_URL. Created and migrated when needed. */
+  databaseFile?: string;
+  /** An open, migrated database to use instead of opening one (the caller closes it). */
+  db?: Db;
+  log?: Logger;
+  /** The current time; tests move it. */
+  clock?: () => Date;
+  /** Features to run; all of Linli's by default. */
+  features?: Feature[];
+  /** Per-platform outbox limits (tests shrink them); WeChat's come from LINLI_WECHAT_MESSAGES_PER_MINUTE. */
+  outboxLimits?: Partial<Record<string, Limits>>;
+  /** Run the cron scheduler (tests and the CLI run jobs by hand). Default true. */
+  schedule?: boolean;
+}
+
+/** A built bot. */
+export interface Linli {
+  config: Config;
+  db: Db;
+  databaseFile: string;
+  log: Logger;
+  services: Services;
+  router: Router;
+  outboxWorker: OutboxWorker;
+  scheduler: Scheduler;
+  registry: Registry;
+  /** The one HTTP server (HOST:PORT): adapters' webhooks; the web console registers its routes here before `start`. */
+  http: HttpServer;
+  /** The Telegram adapter when Telegram is on. */
+  telegram?: Adapter & { readonly username: string };
+  /** The WeChat adapter when WeChat is on (its `wechaty` is there for tests and operators). */
+  readonly wechat?: WechatAdapter;
+  /** Connects the adapters and starts the outbox and the scheduler. */
+  start(): Promise<void>;
+  /** Stops intake, finishes updates in flight, stops background work, and closes a database it opened. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the SQLite file, applying pending migrations first. A file that cannot be created or is
+ * not a Linli database stops the start with one line naming DATABASE_URL, not a stack trace.
+ */
+export async function openMigratedDatabase(url: string, log?: Logger): Promise<{ db: Db; file: string }> {
+  try {
+    const file = prepareDatabaseFile(url);
+    const { applied } = applyMigrations(file);
+    if (applied.length) log?.info({ applied }, 'database migrated');
+    return { db: await openDatabase(file), file };
+  } catch (err) {
+    throw new ConfigError([`DATABASE_URL: cannot open the database at ${url} (${(err as Error).message})`]);
+  }
+}
+
+/** Builds the bot. */
+export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
+  const config = opts.config ?? loadConfig(opts.env ?? process.env);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const url = opts.databaseFile ? `file:${opts.databaseFile}` : config.DATABASE_URL;
+  const opened = opts.db ? { db: opts.db, file: prepareDatabaseFile(url) } : await openMigratedDatabase(url, log);
+  const { db, file } = opened;
+  const platforms = await choosePlatforms(config, log, file, opts);
+
+  const clock = opts.clock ?? (() => new Date());
+  const i18n = createTranslator({ defaultLocale: config.LINLI_DEFAULT_LOCALE, timeZone: config.LINLI_TIMEZONE });
+  const outbox = new Outbox(db, clock);
+  const scenes = new SceneEngine({ db, clock, defaultTtlMinutes: config.LINLI_SCENE_TIMEOUT_MINUTES });
+  const adapters = new Map<Platform, Adapter>();
+  const events = new EventBus(log);
+  const services: Services = { config, db, log, i18n, clock, outbox, events, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [] };
+  for (const source of platforms.sources) {
+    const adapter = typeof source === 'function' ? source(services) : source;
+    adapters.set(adapter.platform, adapter);
+  }
+  const http = createHttpServer({ host: config.HOST, port: config.PORT, log: log.child({ module: 'http' }) });
+  for (const adapter of adapters.values()) if (adapter.webhook) http.register(webhookRoutes(adapter.webhook));
+
+  // /help lists the registry, and the registry holds /help: the lister reads it when asked.
+  const core = coreFeature(
+    offeredCommands(() => registry),
+    (ctx, name) => router.runCommand(ctx, name, ''),
+  );
+  const { registry, jobs } = registerFeatures(services, scenes, [core, ...(opts.features ?? FEATURES)]);
+  const router = new Router(services, registry);
+  const limits = {
+    telegram: { ...TELEGRAM_LIMITS, globalPerSecond: config.LINLI_OUTBOX_GLOBAL_PER_SECOND },
+    wechat: wechatLimits(config.LINLI_WECHAT_MESSAGES_PER_MINUTE),
+    ...opts.outboxLimits,
+  };
+  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, limits });
+  const scheduler = new Scheduler(services, jobs);
+  let started = false;
+  let closed = false;
+
+  return {
+    config,
+    db,
+    databaseFile: file,
+    log,
+    services,
+    router,
+    outboxWorker,
+    scheduler,
+    registry,
+    http,
+    telegram: platforms.telegram,
+    get wechat() {
+      return platforms.wechat();
+    },
+    async start() {
+      if (started) throw new Error('Linli is already started');
+      started = true;
+      // Listening before the adapters start: Telegram posts as soon as setWebhook returns.
+      await http.start();
+      for (const adapter of adapters.values()) {
+        await adapter.start((incoming) => router.dispatch(adapter, incoming));
+        if (adapter.setCommands) await publishCommandMenu(adapter, registry, i18n).catch((err) => log.warn({ err }, 'could not publish the command menu'));
+      }
+      outboxWorker.start();
+      if (opts.schedule ?? true) scheduler.start();
+      log.info({ platforms: [...adapters.keys()] }, 'linli started');
+    },
+    async stop() {
+      if (started) {
+        started = false;
+        for (const adapter of adapters.values()) await adapter.stop().catch((err) => log.warn({ err }, 'adapter stop failed'));
+        await router.drain();
+        await scheduler.stop();
+        await outboxWorker.stop();
+        await http.close();
+        log.info('linli stopped');
+      }
+      if (!opts.db && !closed) {
+        closed = true;
+        await db.$disconnect();
+      }
+    },
+  };
+}

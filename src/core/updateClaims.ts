@@ -1,0 +1,173 @@
+/**
+ * Update claims: a platform update is handled at most once and never dropped by a crash.
+ *
+ * Before an update is handled, the process claims it (a row keyed by platform and update id,
+ * with its owner and a lease the owner keeps renewing); when the handling finished — the effect
+ * committed and the answer went out — the claim is marked done. A redelivered update is then:
+ * - done: a duplicate, ignored (also across restarts);
+ * - claimed by a live owner (the same update twice in flight): waited for, then ignored;
+ * - claimed by an owner whose lease ran out (the process died mid-way): taken over and handled,
+ *   so the redelivery Telegram makes after a `kill -9` is not lost.
+ *
+ * Claims and done marks made in the same turn of the event loop (a polling batch arrives at
+ * once) are written in one statement each. What remains: a crash after an update's effect
+ * committed but before its done mark was written handles that update again on redelivery; the
+ * window is one event-loop turn, and the handlers are idempotent for a repeated update except a
+ * multiple-choice toggle (a second tap removes the option).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { Logger } from '../log.ts';
+
+/** Most claims written in one statement (5 parameters each). */
+const CLAIM_CHUNK = 150;
+
+/** How long a claim stays the owner's without renewal, and how often it is renewed. */
+export interface ClaimTiming {
+  leaseMs: number;
+  renewMs: number;
+  /** How often a claim held by another live owner is looked at again. */
+  recheckMs: number;
+}
+
+const DEFAULT_TIMING: ClaimTiming = { leaseMs: 15_000, renewMs: 5_000, recheckMs: 250 };
+
+interface Pending {
+  platform: string;
+  updateId: string;
+  resolve: (mine: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
+const keyOf = (platform: string, updateId: string) => `${platform}\u0000${updateId}`;
+
+/** Claims updates for one process. */
+export class UpdateClaims {
+  /** This process; a restart is a new owner. */
+  readonly owner = randomUUID();
+  private readonly timing: ClaimTiming;
+  private claims: Pending[] = [];
+  private dones: { platform: string; updateId: string }[] = [];
+  private doneFlush?: Promise<void>;
+  private held = 0;
+  private renewer?: NodeJS.Timeout;
+
+  // Leases measure whether a process is alive, so they run on the wall clock, not on the
+  // services' clock (which tests move through deadlines).
+  private readonly clock = () => new Date();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    timing: Partial<ClaimTiming> = {},
+  ) {
+    this.timing = { ...DEFAULT_TIMING, ...timing };
+  }
+
+  /** True when this process now owns the update and must handle it; false for a duplicate. */
+  async claim(platform: string, updateId: string): Promise<boolean> {
+    const fresh = await new Promise<boolean>((resolve, reject) => {
+      this.claims.push({ platform, updateId, resolve, reject });
+      if (this.claims.length === 1) setImmediate(() => void this.flushClaims());
+    });
+    const mine = fresh || (await this.settleConflict(platform, updateId));
+    if (mine) this.hold();
+    return mine;
+  }
+
+  /** Marks a claimed update as handled to the end. */
+  done(platform: string, updateId: string): Promise<void> {
+    this.dones.push({ platform, updateId });
+    this.doneFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushDones());
+    return this.doneFlush;
+  }
+
+  /** Stops renewing (the process is stopping; its claims are done or will expire). */
+  stop(): void {
+    if (this.renewer) clearInterval(this.renewer);
+    this.renewer = undefined;
+  }
+
+  private lease(): Date {
+    return new Date(this.clock().getTime() + this.timing.leaseMs);
+  }
+
+  private async flushClaims(): Promise<void> {
+    const batch = this.claims;
+    this.claims = [];
+    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
+      const chunk = batch.slice(i, i + CLAIM_CHUNK);
+      try {
+        const now = this.clock();
+        const lease = this.lease();
+        const rows = Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now}, ${this.owner}, ${lease})`));
+        const inserted = await this.db.$queryRaw<{ platform: string; updateId: string }[]>`
+          INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt", "owner", "leaseUntil") VALUES ${rows}
+          ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
+        const fresh = new Set(inserted.map((r) => keyOf(r.platform, r.updateId)));
+        // The same update twice in one batch: only its first claim wins.
+        for (const c of chunk) c.resolve(fresh.delete(keyOf(c.platform, c.updateId)));
+      } catch (err) {
+        for (const c of chunk) c.reject(err);
+      }
+    }
+  }
+
+  /**
+   * An update someone claimed before: a duplicate once done; taken over when its owner's lease
+   * ran out; otherwise waited for (its owner is working on it right now).
+   */
+  private async settleConflict(platform: string, updateId: string): Promise<boolean> {
+    for (;;) {
+      const now = this.clock();
+      const taken = await this.db.$executeRaw`
+        UPDATE "ProcessedUpdate" SET "owner" = ${this.owner}, "leaseUntil" = ${this.lease()}
+        WHERE "platform" = ${platform} AND "updateId" = ${updateId} AND "doneAt" IS NULL
+          AND "leaseUntil" IS NOT NULL AND "leaseUntil" < ${now}`;
+      if (taken > 0) {
+        this.log.warn({ platform, update: updateId }, 'update taken over from a process that stopped while handling it');
+        return true;
+      }
+      const row = await this.db.processedUpdate.findUnique({ where: { platform_updateId: { platform, updateId } }, select: { doneAt: true, leaseUntil: true } });
+      if (!row || row.doneAt || !row.leaseUntil) return false;
+      await new Promise((r) => setTimeout(r, this.timing.recheckMs));
+    }
+  }
+
+  private hold(): void {
+    this.held++;
+    this.renewer ??= setInterval(() => void this.renew(), this.timing.renewMs);
+    this.renewer.unref?.();
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      await this.db.$executeRaw`UPDATE "ProcessedUpdate" SET "leaseUntil" = ${this.lease()} WHERE "owner" = ${this.owner} AND "doneAt" IS NULL`;
+    } catch (err) {
+      this.log.warn({ err }, 'could not renew update claims');
+    }
+  }
+
+  private async flushDones(): Promise<void> {
+    const batch = this.dones;
+    this.dones = [];
+    this.doneFlush = undefined;
+    const now = this.clock();
+    const byPlatform = new Map<string, string[]>();
+    for (const d of batch) byPlatform.set(d.platform, [...(byPlatform.get(d.platform) ?? []), d.updateId]);
+    for (const [platform, ids] of byPlatform) {
+      for (let i = 0; i < ids.length; i += CLAIM_CHUNK) {
+        const chunk = ids.slice(i, i + CLAIM_CHUNK);
+        await this.db.$executeRaw`
+          UPDATE "ProcessedUpdate" SET "doneAt" = ${now}, "leaseUntil" = NULL
+          WHERE "platform" = ${platform} AND "updateId" IN (${Prisma.join(chunk)})`;
+      }
+    }
+    this.held -= batch.length;
+    if (this.held <= 0) {
+      this.held = 0;
+      this.stop();
+    }
+  }
+}

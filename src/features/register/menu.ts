@@ -1,0 +1,172 @@
+/**
+ * `/register` in a private chat: the register's verification progress per building, and from
+ * there a building's households that have not verified yet, its slips (a PDF), in-person
+ * verification, and — for committee members — importing the register and appointing or removing
+ * 楼栋长. A 楼栋长 sees only their own buildings. Every button re-checks permission in the domain.
+ */
+import type { Ctx } from '../../core/context.ts';
+import type { CommandDef, LegacyActionDef } from '../../core/feature.ts';
+import { buildingById, issueLeadCode, leadsOf, removeLead, requireBuildingAccess } from '../../domain/register/leads.ts';
+import { buildingDetail, registerProgress } from '../../domain/register/progress.ts';
+import { can, requirePermission } from '../../domain/residents/permissions.ts';
+import { splitText } from '../../outbox/split.ts';
+import type { Button, OutMessage } from '../../platform/messages.ts';
+import { REGISTER_IMPORT_SCENE } from '../../../scenes/register.ts';
+import { REGISTER_IN_PERSON_SCENE } from '../../../scenes/registerInPerson.ts';
+import { renderBuilding, renderProgress } from '../../../scenes/registerText.ts';
+import { sendSlips } from './slips.ts';
+import { confirmMove, keepHousehold } from './verify.ts';
+
+/** Button prefix of the register. */
+export const PREFIX = 'rg';
+/** Building buttons per page of the overview (four to a row). */
+const BUILDINGS_PER_PAGE = 24;
+
+/**
+ * True in a private chat. In a group it points to the private chat and returns false: units and
+ * names of who has not verified never go to a group.
+ */
+async function ensurePrivate(ctx: Ctx): Promise<boolean> {
+  if (ctx.chat.kind === 'private') return true;
+  const link = ctx.deepLink('menu');
+  await ctx.reply(link ? { text: ctx.t('residents.private_only'), buttons: [[{ label: ctx.t('residents.open_private'), url: link }]] } : ctx.t('residents.private_only'));
+  return false;
+}
+
+/** Sends a possibly long text, with the buttons under its last part. */
+async function replyLong(ctx: Ctx, text: string, buttons: Button[][]): Promise<void> {
+  const parts = splitText(text, ctx.capabilities.maxTextLength);
+  for (const [i, part] of parts.entries()) {
+    const message: OutMessage = i === parts.length - 1 && buttons.length ? { text: part, buttons } : { text: part };
+    await ctx.reply(message);
+  }
+}
+
+/** The overview: totals, one line per building, a button per building. */
+async function showHome(ctx: Ctx, page: number): Promise<void> {
+  const community = ctx.requireCommunity();
+  const progress = await registerProgress(ctx.services.db, ctx.actor, community.id);
+  const pages = Math.max(1, Math.ceil(progress.buildings.length / BUILDINGS_PER_PAGE));
+  const current = Math.min(Math.max(0, Math.trunc(page) || 0), pages - 1);
+  const rows: Button[][] = [];
+  const shown = progress.buildings.slice(current * BUILDINGS_PER_PAGE, (current + 1) * BUILDINGS_PER_PAGE);
+  shown.forEach((b, i) => {
+    if (i % 4 === 0) rows.push([]);
+    rows[rows.length - 1].push({ label: ctx.t('register.building_button', { name: b.name, share: b.share }), action: `${PREFIX}:b:${b.buildingId}` });
+  });
+  const nav: Button[] = [];
+  if (current > 0) nav.push({ label: ctx.t('register.prev_page'), action: `${PREFIX}:h:${current - 1}` });
+  if (current < pages - 1) nav.push({ label: ctx.t('register.next_page'), action: `${PREFIX}:h:${current + 1}` });
+  if (nav.length) rows.push(nav);
+  const manage: Button[] = [];
+  if (can(ctx.actor, 'register.import', community.id)) manage.push({ label: ctx.t('register.import_button'), action: `${PREFIX}:imp` });
+  if (progress.scope === 'all' && progress.households > 0) manage.push({ label: ctx.t('register.slips_all_button'), action: `${PREFIX}:s:all:a` });
+  if (manage.length) rows.push(manage);
+  let text = renderProgress(ctx.t, community.name, progress);
+  if (shown.length) text += `\n\n${ctx.t('register.status_pick')}`;
+  await replyLong(ctx, text, rows);
+}
+
+/** One building: figures, 楼栋长 (committee view), households not verified yet, and what to do. */
+async function showBuilding(ctx: Ctx, buildingId: string): Promise<void> {
+  const { db } = ctx.services;
+  const detail = await buildingDetail(db, ctx.actor, buildingId);
+  const building = await buildingById(db, buildingId);
+  const managesLeads = can(ctx.actor, 'register.lead', building.communityId);
+  const leads = managesLeads ? await leadsOf(db, ctx.actor, buildingId) : null;
+  const rows: Button[][] = [
+    [
+      { label: ctx.t('register.slips_button'), action: `${PREFIX}:s:${buildingId}:a` },
+      ...(detail.pending.length && detail.verified ? [{ label: ctx.t('register.slips_unverified_button'), action: `${PREFIX}:s:${buildingId}:u` }] : []),
+    ],
+  ];
+  if (can(ctx.actor, 'register.verify', building.communityId) && detail.pending.length) rows.push([{ label: ctx.t('register.in_person_button'), action: `${PREFIX}:ip:${buildingId}` }]);
+  if (managesLeads) {
+    rows.push([{ label: ctx.t('register.lead_button'), action: `${PREFIX}:l:${buildingId}` }]);
+    for (const lead of leads ?? []) rows.push([{ label: ctx.t('register.lead_remove_button', { name: lead.displayName }), action: `${PREFIX}:lr:${buildingId}:${lead.personId}` }]);
+  }
+  rows.push([{ label: ctx.t('register.back_button'), action: `${PREFIX}:h:0` }]);
+  await replyLong(ctx, renderBuilding(ctx.t, detail, leads ? leads.map((l) => l.displayName) : null), rows);
+}
+
+/** The /register command. */
+export const registerCommand: CommandDef = {
+  name: 'register',
+  description: 'register.command',
+  order: 73,
+  visible: (ctx) => ctx.chat.kind === 'private' && can(ctx.actor, 'register.building', ctx.community?.id),
+  async run(ctx) {
+    const community = ctx.requireCommunity();
+    requirePermission(ctx.actor, 'register.building', community.id);
+    if (!(await ensurePrivate(ctx))) return;
+    await showHome(ctx, 0);
+  },
+};
+
+/** Buttons of the register. */
+export const registerAction: LegacyActionDef = {
+  prefix: PREFIX,
+  async run(ctx, [verb, a, b]) {
+    if (!(await ensurePrivate(ctx))) return;
+    const { db, clock } = ctx.services;
+    // Permission is checked before the button is answered, so a refusal shows as the button's alert.
+    switch (verb) {
+      case 'h':
+        requirePermission(ctx.actor, 'register.building', ctx.requireCommunity().id);
+        await ctx.toast('');
+        return showHome(ctx, Number(a));
+      case 'b':
+        await requireBuildingAccess(db, ctx.actor, 'register.building', a);
+        await ctx.toast('');
+        return showBuilding(ctx, a);
+      case 'imp':
+        requirePermission(ctx.actor, 'register.import', ctx.requireCommunity().id);
+        await ctx.toast('');
+        return ctx.services.scenes.start(ctx, REGISTER_IMPORT_SCENE);
+      case 's':
+        if (a === 'all') requirePermission(ctx.actor, 'register.view', ctx.requireCommunity().id);
+        else await requireBuildingAccess(db, ctx.actor, 'register.building', a);
+        await ctx.toast('');
+        return sendSlips(ctx, a === 'all' ? null : a, b === 'u');
+      case 'ip':
+        await requireBuildingAccess(db, ctx.actor, 'register.verify', a);
+        await ctx.toast('');
+        return ctx.services.scenes.start(ctx, REGISTER_IN_PERSON_SCENE, a);
+      case 'l': {
+        const { code, expiresAt, building } = await issueLeadCode(db, ctx.actor, ctx.via, a, clock());
+        await ctx.toast('');
+        const link = ctx.deepLink(code);
+        await ctx.reply(ctx.t('register.lead_code', { building: building.name, code: link ? `${code}  ${link}` : code, when: expiresAt }));
+        return;
+      }
+      case 'lr': {
+        const building = await buildingById(db, a);
+        const lead = (await leadsOf(db, ctx.actor, a)).find((l) => l.personId === b);
+        if (!lead) {
+          await ctx.toast(ctx.t('register.not_a_lead'), true);
+          return;
+        }
+        await ctx.toast('');
+        await ctx.reply({
+          text: ctx.t('register.lead_remove_confirm', { name: lead.displayName, building: building.name }),
+          buttons: [[{ label: ctx.t('register.lead_remove_yes'), action: `${PREFIX}:lry:${a}:${b}` }, { label: ctx.t('register.back_button'), action: `${PREFIX}:b:${a}` }]],
+        });
+        return;
+      }
+      case 'lry': {
+        const building = await buildingById(db, a);
+        const lead = (await leadsOf(db, ctx.actor, a)).find((l) => l.personId === b);
+        await removeLead(db, ctx.actor, ctx.via, a, b);
+        await ctx.toast('');
+        await ctx.reply(ctx.t('register.lead_removed', { name: lead?.displayName ?? '', building: building.name }));
+        return;
+      }
+      case 'mv':
+        return confirmMove(ctx, a);
+      case 'mk':
+        return keepHousehold(ctx, a);
+      default:
+        await ctx.toast(ctx.t('errors.stale_button'));
+    }
+  },
+};
