@@ -8,7 +8,6 @@
  * down — deleted where the adapter can delete, otherwise voided.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramAdapter } from '../../src/adapters/telegram/telegramAdapter.ts';
