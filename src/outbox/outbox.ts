@@ -138,7 +138,7 @@ function toPayload(message: OutMessage): OutboxPayload {
   return payload;
 }
 
-/** Messages per status (pending, sent, failed, dropped), for `linli outbox`. */
+/** Messages per status (pending, sending, sent, failed, dropped), for `linli outbox`. */
 export async function outboxCounts(db: Db): Promise<Record<string, number>> {
   const rows = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));

@@ -54,4 +54,42 @@ describe('RateLimiter', () => {
     expect(scaled.length).toBe(40); // 1.2 s = 2 scaled minutes
     expect(maxInWindow(scaled.map((s) => s.at), 10)).toBe(1);
   });
+
+  it('holds a chat while its message is under way and counts the gap and the group window from the answer', () => {
+    const limiter = new RateLimiter({ ...TELEGRAM_LIMITS, perGroupPerMinute: 2 });
+    limiter.record('-1', true, 0);
+    limiter.sending('-1', 0);
+    // Unanswered: however long the call takes, the next message to the chat waits.
+    expect(limiter.delayFor('-1', true, 5000)).toBeGreaterThan(0);
+    expect(limiter.delayFor('-2', true, 5000)).toBe(0);
+    // Answered at 400 ms: the one-second gap runs from then.
+    limiter.answered('-1', true, 0, 400);
+    expect(limiter.delayFor('-1', true, 1000)).toBe(400);
+    limiter.record('-1', true, 1400);
+    // The group window holds the first message at its answer time, 400 ms, not 0.
+    expect(limiter.delayFor('-1', true, 60_000)).toBe(400);
+    expect(limiter.delayFor('-1', true, 60_400)).toBe(0);
+  });
+
+  it('with margins, keeps real-millisecond room in the per-chat gap and the group window', () => {
+    const limiter = new RateLimiter({ ...TELEGRAM_LIMITS, timeScale: 0.01, marginMs: 50 });
+    limiter.record('-1', true, 0);
+    expect(limiter.delayFor('-1', true, 10)).toBe(50);
+    expect(limiter.delayFor('-1', true, 60)).toBe(0);
+  });
+
+  it('counts a message under way in the global window until it is answered', () => {
+    const limiter = new RateLimiter({ perChatIntervalMs: 0, perGroupPerMinute: 20, globalPerSecond: 2 });
+    limiter.record('1', false, 0);
+    limiter.sending('1', 0);
+    limiter.record('2', false, 500);
+    limiter.sending('2', 500);
+    // Long after a second, both are still on their way: nothing more may go.
+    expect(limiter.delayFor('3', false, 3000)).toBeGreaterThan(0);
+    // The first is answered at 3000: it leaves the window a second later.
+    limiter.answered('1', false, 0, 3000);
+    expect(limiter.delayFor('3', false, 3500)).toBe(500);
+    limiter.answered('2', false, 500, 3100);
+    expect(limiter.delayFor('3', false, 4000)).toBe(0);
+  });
 });

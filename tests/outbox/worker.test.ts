@@ -233,7 +233,8 @@ describe('linli outbox', () => {
     const { outboxCommand } = await import('../../src/cli/commands/basics.ts');
     const { createLogger } = await import('../../src/log.ts');
     const { bot } = await setup();
-    bot.fake.failNext({ method: 'sendMessage', chatId: GROUPS[0], errorCode: 400 });
+    // A refusal that is about the message, not the chat ("chat not found" now means the chat is gone: dropped).
+    bot.fake.failNext({ method: 'sendMessage', chatId: GROUPS[0], errorCode: 400, description: "Bad Request: can't parse entities" });
     await bot.linli.services.outbox.enqueue({ key: 'bad', platform: 'telegram', chatId: String(GROUPS[0]), message: { text: '通知：明天停水' } });
     await bot.flushOutbox();
     expect(await bot.db.outboxMessage.findUnique({ where: { key: 'bad' } })).toMatchObject({ status: 'failed' });
@@ -241,7 +242,7 @@ describe('linli outbox', () => {
     const env = { config: bot.config, env: {}, log: createLogger('silent'), db: async () => bot.db, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     await outboxCommand.run(env, { values: {}, positionals: [] });
     expect(lines[0]).toContain('failed: 1');
-    expect(lines[1]).toMatch(/^failed\t.*\tbad\tattempts=1\t.*chat not found\t通知：明天停水$/);
+    expect(lines[1]).toMatch(/^failed\t.*\tbad\tattempts=1\t.*can't parse entities\t通知：明天停水$/);
     lines.length = 0;
     await outboxCommand.run(env, { values: { 'retry-failed': true }, positionals: [] });
     expect(lines[0]).toBe('1 failed message(s) queued again');

@@ -313,6 +313,27 @@ describe('failure injection and limits', () => {
   });
 });
 
+describe('holdAnswers', () => {
+  it('stores the message at once and answers only on release; other calls are not held', async () => {
+    await setup();
+    const held = fake.holdAnswers({ method: 'sendMessage', chatId: -700 });
+    let answered = false;
+    const pending = telegram.sendMessage(-700, 'accepted, not yet answered').then((m) => {
+      answered = true;
+      return m;
+    });
+    await held.waitForHeld(1);
+    expect(fake.messagesTo(-700).map((m) => m.text)).toEqual(['accepted, not yet answered']);
+    await telegram.sendMessage(-701, 'another chat goes through');
+    await telegram.sendMessage(-700, 'the hold was used up');
+    expect(answered).toBe(false);
+    held.release();
+    const message = await pending;
+    expect(message.message_id).toBe(fake.messagesTo(-700)[0].messageId);
+    expect(held.calls.map((c) => c.method)).toEqual(['sendMessage']);
+  });
+});
+
 describe('waitFor', () => {
   beforeEach(() => setup());
 

@@ -32,8 +32,9 @@
  *   Markdown), inline keyboard buttons (`callback_data` 1-64 UTF-8 bytes,
  *   "text buttons", URLs), edits of unknown/undeletable messages and
  *   "message is not modified", unknown callback query ids, unknown file ids.
- * - Failure injection ({@link FakeBotApi.failNext}) and an optional rate-limit
- *   enforcement mode ({@link FakeBotApiOptions.enforceLimits}).
+ * - Failure injection ({@link FakeBotApi.failNext}), answers held back after a call
+ *   took effect ({@link FakeBotApi.holdAnswers}, the crash window of a sender) and an
+ *   optional rate-limit enforcement mode ({@link FakeBotApiOptions.enforceLimits}).
  *
  * Telegram behaviours that the fake reproduces on purpose (they surprise people):
  * - `editMessageText`/`editMessageCaption` WITHOUT `reply_markup` removes the
@@ -323,6 +324,29 @@ export interface FailNextOptions {
   parameters?: Record<string, unknown>;
 }
 
+/** Options of {@link FakeBotApi.holdAnswers}. */
+export interface HoldAnswersOptions {
+  /** Only calls of this method (case-insensitive). Without it: any method except `getUpdates`. */
+  method?: string;
+  /** Only calls whose `chat_id` equals this. */
+  chatId?: ChatId;
+  /** How many matching calls are held. Default 1. */
+  times?: number;
+}
+
+/**
+ * Answers held back by {@link FakeBotApi.holdAnswers}: the calls took effect (a message is
+ * recorded in `sent`), but the bot has not heard back.
+ */
+export interface HeldAnswers {
+  /** The calls whose answers are held (or were, before `release`). */
+  readonly calls: ApiCall[];
+  /** Resolves once `n` matching calls are held. */
+  waitForHeld(n?: number, opts?: Omit<WaitOptions, 'since'>): Promise<void>;
+  /** Sends the held answers (and lets later matching calls through unheld). */
+  release(): void;
+}
+
 /** The user a test message comes from. */
 export interface FakeUserInput {
   /** Telegram user id (positive). */
@@ -432,6 +456,15 @@ interface Waiter<T> {
 
 interface FailRule extends FailNextOptions {
   left: number;
+}
+
+interface HoldRule extends HoldAnswersOptions {
+  left: number;
+  released: boolean;
+  release: Promise<void>;
+  free: () => void;
+  held: ApiCall[];
+  onHeld: () => void;
 }
 
 const MAX_BODY_BYTES = 52 * 1024 * 1024;
@@ -931,6 +964,7 @@ export class FakeBotApi {
   private myCommands = new Map<string, unknown[]>();
 
   private failRules: FailRule[] = [];
+  private holdRules: HoldRule[] = [];
   private perChatTimes = new Map<string, number[]>();
   private perGroupTimes = new Map<string, number[]>();
   private globalTimes: number[] = [];
@@ -1009,6 +1043,8 @@ export class FakeBotApi {
       w.done({ updates: [] });
     }
     this.pollWaiters.clear();
+    for (const rule of this.holdRules) rule.free();
+    this.holdRules = [];
     for (const set of [this.sentWaiters, this.callWaiters, this.queueWaiters]) {
       for (const w of set) {
         realClearTimeout(w.timer);
@@ -1139,6 +1175,64 @@ export class FakeBotApi {
    */
   failNext(opts: FailNextOptions): void {
     this.failRules.push({ ...opts, left: opts.times ?? 1 });
+  }
+
+  /**
+   * Holds back the answers to the next matching call(s) after they took effect: the message is
+   * stored and recorded in `sent`, but the HTTP answer waits until `release()`. This is the
+   * instant a sender can crash in — the platform accepted the message, the sender does not know
+   * its id yet. A client that disconnects meanwhile (a killed process) never gets the answer.
+   * Only HTTP calls are held (not webhook replies).
+   */
+  holdAnswers(opts: HoldAnswersOptions = {}): HeldAnswers {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const waiters: { n: number; resolve: () => void }[] = [];
+    const rule: HoldRule = {
+      ...opts,
+      left: opts.times ?? 1,
+      released: false,
+      release: released,
+      free: release,
+      held: [],
+      onHeld: () => {
+        for (const w of [...waiters]) if (rule.held.length >= w.n) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      },
+    };
+    this.holdRules.push(rule);
+    return {
+      calls: rule.held,
+      waitForHeld: (n = 1, wait = {}) =>
+        new Promise<void>((resolve, reject) => {
+          if (rule.held.length >= n) return resolve();
+          const timer = realSetTimeout(() => reject(new Error(`holdAnswers: ${rule.held.length} of ${n} calls held after ${wait.timeoutMs ?? 5000} ms`)), wait.timeoutMs ?? 5000);
+          waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+        }),
+      release: () => {
+        rule.released = true;
+        this.holdRules = this.holdRules.filter((r) => r !== rule);
+        release();
+      },
+    };
+  }
+
+  /** The hold an answered call falls under, if any (consumes one of its `times`). */
+  private holdFor(method: string, params: Obj): HoldRule | undefined {
+    const lower = method.toLowerCase();
+    const rule = this.holdRules.find((r) => {
+      if (r.left <= 0 || r.released) return false;
+      if (r.method !== undefined ? r.method.toLowerCase() !== lower : lower === 'getupdates') return false;
+      if (r.chatId !== undefined) {
+        const cid = normChatId(params.chat_id);
+        if (cid === undefined || !sameChat(cid, r.chatId)) return false;
+      }
+      return true;
+    });
+    if (rule) rule.left--;
+    return rule;
   }
 
   /**
@@ -1517,7 +1611,15 @@ export class FakeBotApi {
     res.on('close', () => {
       if (!res.writableFinished) ac.abort();
     });
+    const callIndex = this.calls.length; // dispatch records the call before its first await
     const reply = await this.dispatch(method, params, 'http', ac.signal);
+    const hold = this.holdRules.length ? this.holdFor(method, params) : undefined;
+    if (hold) {
+      hold.held.push(this.calls[callIndex]);
+      hold.onHeld();
+      await hold.release;
+      if (res.destroyed || res.writableEnded) return;
+    }
     this.writeJson(res, reply.ok ? 200 : reply.error_code, reply);
   }
 
