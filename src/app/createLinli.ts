@@ -25,6 +25,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import { TELEGRAM_LIMITS, wechatLimits, type Limits } from '../outbox/rateLimiter.ts';
 import { OutboxWorker } from '../outbox/worker.ts';
+import { PacedSender } from '../outbox/pacedSender.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createPollServices } from '../features/polls/services.ts';
 import { commandsInOrder, publishCommandMenu } from './commandMenu.ts';
@@ -108,7 +109,18 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const adapters = new Map<Platform, Adapter>();
   const events = new EventBus(log);
   const polls = createPollServices({ db, outbox, i18n, log, defaultLocale: config.LINLI_DEFAULT_LOCALE, ballotKey: config.LINLI_BALLOT_KEY });
-  const services: Services = { config, db, log, i18n, clock, outbox, events, scenes, adapters, startPayloads: [], digestContributors: [], exporters: [], polls };
+  const limits = {
+    telegram: { ...TELEGRAM_LIMITS, globalPerSecond: config.LINLI_OUTBOX_GLOBAL_PER_SECOND },
+    wechat: wechatLimits(config.LINLI_WECHAT_MESSAGES_PER_MINUTE),
+    // The terminal has no limits to keep.
+    console: { perChatIntervalMs: 0, perGroupPerMinute: Number.MAX_SAFE_INTEGER, globalPerSecond: Number.MAX_SAFE_INTEGER },
+    ...opts.outboxLimits,
+  };
+  // One pacing for every message to a chat: replies and the outbox share Telegram's budget.
+  const sender = new PacedSender({ limits, log });
+  // Stored platform names are plain strings: matched against the running adapters, never cast.
+  const adapterFor = (platform: string) => [...adapters.values()].find((a) => a.platform === platform);
+  const services: Services = { config, db, log, i18n, clock, outbox, sender, events, scenes, adapters, adapterFor, startPayloads: [], digestContributors: [], exporters: [], polls };
   for (const source of platforms.sources) {
     const adapter = typeof source === 'function' ? source(services) : source;
     adapters.set(adapter.platform, adapter);
@@ -123,12 +135,7 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   );
   const { registry, jobs } = registerFeatures(services, scenes, [core, ...(opts.features ?? FEATURES)]);
   const router = new Router(services, registry);
-  const limits = {
-    telegram: { ...TELEGRAM_LIMITS, globalPerSecond: config.LINLI_OUTBOX_GLOBAL_PER_SECOND },
-    wechat: wechatLimits(config.LINLI_WECHAT_MESSAGES_PER_MINUTE),
-    ...opts.outboxLimits,
-  };
-  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, limits });
+  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n });
   const scheduler = new Scheduler(services, jobs);
   let started = false;
   let closed = false;

@@ -3,7 +3,7 @@
  * roles, language), where (chat, group, community), and how to answer. Built by the router
  * for each incoming event.
  */
-import { DeliveryError, type Adapter, type AdapterCapabilities } from '../platform/adapter.ts';
+import type { Adapter, AdapterCapabilities } from '../platform/adapter.ts';
 import type { Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import type { Locale, TFn } from '../i18n/i18n.ts';
@@ -104,7 +104,7 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
       return answered;
     },
     async reply(message) {
-      return sendWithRetry(adapter, chat.chatId, asMessage(message));
+      return services.sender.send(adapter, chat.chatId, asMessage(message));
     },
     async toast(text, alert) {
       if (incoming.type === 'action' && incoming.actionId && !answered) {
@@ -112,7 +112,7 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
         await adapter.answerAction(incoming.actionId, text || undefined, alert);
         return;
       }
-      if (text) await adapter.send(privateChat.chatId, { text });
+      if (text) await services.sender.send(adapter, privateChat.chatId, { text });
     },
     async toastInBackground(text, alert) {
       if (init.track && incoming.type === 'action' && incoming.actionId && !answered) {
@@ -123,7 +123,7 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
       await ctx.toast(text, alert);
     },
     async replyPrivately(message) {
-      await sendWithRetry(adapter, privateChat.chatId, asMessage(message));
+      await services.sender.send(adapter, privateChat.chatId, asMessage(message));
     },
     deepLink: (payload) => adapter.deepLink(payload),
     privateCtx() {
@@ -143,22 +143,4 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
     },
   };
   return ctx;
-}
-
-/** Longest wait for a direct reply that Telegram asked us to slow down; longer waits fail. */
-const MAX_REPLY_RETRY_SEC = 10;
-
-/**
- * Sends a direct reply, waiting once when the platform answers "too many requests" with a
- * short retry_after: a person waiting for an answer should get it a few seconds late rather
- * than not at all.
- */
-async function sendWithRetry(adapter: Adapter, chatId: string, message: OutMessage): Promise<SentRef> {
-  try {
-    return await adapter.send(chatId, message);
-  } catch (err) {
-    if (!(err instanceof DeliveryError) || err.kind !== 'rate_limited' || (err.retryAfterSec ?? 99) > MAX_REPLY_RETRY_SEC) throw err;
-    await new Promise((r) => setTimeout(r, (err.retryAfterSec ?? 1) * 1000));
-    return adapter.send(chatId, message);
-  }
 }

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../log.ts';
 import type { Outbox } from '../outbox/outbox.ts';
+import type { PacedSender } from '../outbox/pacedSender.ts';
 import type { Adapter } from '../platform/adapter.ts';
 import type { Platform } from '../platform/messages.ts';
 import type { EventBus } from './events.ts';
@@ -24,6 +25,10 @@ export interface Services {
   /** The current time; tests replace it to move through deadlines. */
   clock: () => Date;
   outbox: Outbox;
+  /** Paces every message to a chat — replies and outbox sends — within the platform's limits. */
+  sender: PacedSender;
+  /** The running adapter of a platform named in stored data (an identity, a group), if any. */
+  adapterFor(platform: string): Adapter | undefined;
   /** Domain events between features (poll closed → proposals decided, …). */
   events: EventBus;
   scenes: SceneRunner;

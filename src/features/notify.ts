@@ -11,16 +11,6 @@ import type { Adapter } from '../platform/adapter.ts';
 import type { OutMessage } from '../platform/messages.ts';
 import { personLocale, type TFn } from '../i18n/i18n.ts';
 
-/**
- * The running adapter of a platform named in stored data (an identity, a photo, a session),
- * or undefined when that platform is not running here. Stored names are plain strings, so the
- * name is matched against the running adapters instead of being cast.
- */
-export function adapterFor(services: Pick<Services, 'adapters'>, platform: string): Adapter | undefined {
-  for (const [name, adapter] of services.adapters) if (name === platform) return adapter;
-  return undefined;
-}
-
 /** A person as a notice needs them: their language and their accounts. */
 export interface Recipient {
   id: string;
@@ -57,7 +47,7 @@ export async function notifyPerson(services: Services, who: string | Recipient, 
   if (!person || person.erasedAt) return 0;
   const reachable = person.identities.flatMap((identity) => {
     if (notice.platform && identity.platform !== notice.platform) return [];
-    const adapter = adapterFor(services, identity.platform);
+    const adapter = services.adapterFor(identity.platform);
     return adapter ? [{ identity, adapter }] : [];
   });
   const targets = notice.reach === 'first' ? reachable.slice(0, 1) : reachable;

@@ -30,6 +30,8 @@ export interface Adapter {
   send(chatId: string, message: OutMessage): Promise<SentRef>;
   edit(chatId: string, messageId: string, message: OutMessage): Promise<void>;
   pin(chatId: string, messageId: string): Promise<void>;
+  /** Deletes a message the bot sent (Telegram: within 48 hours); absent where the platform cannot. */
+  deleteMessage?(chatId: string, messageId: string): Promise<void>;
   /** Answers a button press (a toast on Telegram). Other platforms reply privately instead. */
   answerAction(actionId: string, text?: string, alert?: boolean): Promise<void>;
   /** A link that opens a private chat with the bot starting with `payload`, where supported. */

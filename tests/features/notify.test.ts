@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterFor, notifyPerson } from '../../src/features/notify.ts';
+import { notifyPerson } from '../../src/features/notify.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { makeCommunity, telegramPerson } from '../support/fixtures.ts';
 import { startTestBot, textOf, type TestBot } from '../support/harness.ts';
@@ -55,8 +55,8 @@ describe('notifyPerson: private notices through the outbox', () => {
   });
 
   it('finds a running adapter by a stored platform name', () => {
-    expect(adapterFor(bot.linli.services, 'telegram')?.platform).toBe('telegram');
-    expect(adapterFor(bot.linli.services, 'wechat')).toBeUndefined();
-    expect(adapterFor(bot.linli.services, 'fax')).toBeUndefined();
+    expect(bot.linli.services.adapterFor('telegram')?.platform).toBe('telegram');
+    expect(bot.linli.services.adapterFor('wechat')).toBeUndefined();
+    expect(bot.linli.services.adapterFor('fax')).toBeUndefined();
   });
 });

@@ -42,21 +42,15 @@ async function workerOn(file: string, fake: FakeBotApi, opts: { clock?: () => Da
   const clock = opts.clock ?? (() => new Date());
   const outbox = new Outbox(db, clock);
   const real = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, log });
-  // The Adapter method the lead adds for Telegram (bot.telegram.deleteMessage), here as the same
-  // Bot API call made directly: it lets the worker take a duplicate down instead of voiding it.
-  const telegram: Adapter = opts.deletes ? { ...real, deleteMessage: (chatId: string, messageId: string) => botApi(fake, 'deleteMessage', { chat_id: chatId, message_id: Number(messageId) }) } as Adapter : real;
+  // The Telegram adapter can delete; `deletes: false` stands for a platform that cannot, where the
+  // worker voids a duplicate instead.
+  const telegram: Adapter = opts.deletes ? real : new Proxy(real, { get: (target, prop) => (prop === 'deleteMessage' ? undefined : Reflect.get(target, prop)) });
   const worker = new OutboxWorker({ db, outbox, adapters: new Map([['telegram', telegram]]), log, clock, limits: { telegram: opts.limits ?? FAST }, leaseMs: opts.leaseMs ?? 60_000, pollMs: 10, workerId: opts.id });
   cleanups.push(async () => {
     await worker.stop();
     await db.$disconnect();
   });
   return { db, outbox, worker, telegram };
-}
-
-async function botApi(fake: FakeBotApi, method: string, params: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${fake.apiRoot}/bot${fake.token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
-  const body = (await res.json()) as { ok: boolean; description?: string };
-  if (!body.ok) throw new Error(body.description);
 }
 
 async function fakeServer(): Promise<FakeBotApi> {

@@ -96,6 +96,10 @@ export function createTelegramAdapter(opts: TelegramOptions): TelegramAdapter {
       await call(() => bot.telegram.pinChatMessage(chatId, Number(messageId), { disable_notification: true }));
     },
 
+    async deleteMessage(chatId: string, messageId: string) {
+      await call(() => bot.telegram.deleteMessage(chatId, Number(messageId)));
+    },
+
     async answerAction(actionId: string, text?: string, alert?: boolean) {
       await call(() => bot.telegram.answerCbQuery(actionId, text?.slice(0, 200), { show_alert: alert ?? false }));
     },

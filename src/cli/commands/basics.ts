@@ -214,7 +214,7 @@ export const outboxCommand: CliCommand = {
     const counts = Object.entries(await outboxCounts(db));
     env.out(counts.map(([status, n]) => `${status}: ${n}`).join('  ') || 'outbox is empty');
     const rows = await db.outboxMessage.findMany({
-      where: { ...(values.all ? {} : { status: { in: ['pending', 'failed'] } }), ...(chat ? { chatId: chat } : {}) },
+      where: { ...(values.all ? {} : { status: { in: ['pending', 'sending', 'failed'] } }), ...(chat ? { chatId: chat } : {}) },
       orderBy: { id: 'asc' },
       take: 200,
     });

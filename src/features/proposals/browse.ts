@@ -11,7 +11,6 @@ import { listProposals, myProposals, proposalDetail } from '../../domain/proposa
 import { categoryLabel, communityCategories } from '../../domain/proposals/rules.ts';
 import { isStatus, SECONDABLE_STATUSES, STATUSES, type ProposalStatus } from '../../domain/proposals/states.ts';
 import { can } from '../../domain/residents/permissions.ts';
-import { adapterFor } from '../notify.ts';
 import { ANY_STATUS, chooseCategoryFilter, chooseStatusFilter, listPage, proposalPhotos, reviewOpen, viewProposal } from './actions.ts';
 import { continuePrivately, PAYLOAD } from './privately.ts';
 import { pagePayload } from './publish.ts';
@@ -108,7 +107,7 @@ async function showPhotos(ctx: Ctx, proposalId: string): Promise<void> {
   ];
   let sent = 0;
   for (const [i, ph] of photos.slice(0, MAX_PHOTOS_SHOWN).entries()) {
-    const adapter = adapterFor(ctx.services, ph.platform);
+    const adapter = ctx.services.adapterFor(ph.platform);
     try {
       if (!adapter) throw new Error(`no ${ph.platform} adapter running`);
       const data = await adapter.downloadFile(ph.ref);

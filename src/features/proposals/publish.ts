@@ -5,7 +5,7 @@
  */
 import type { Services } from '../../core/services.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
-import { adapterFor, notifyPerson } from '../notify.ts';
+import { notifyPerson } from '../notify.ts';
 import { viewProposal } from './actions.ts';
 import { decisionNotice, proposalCard, resultNotice } from './render.ts';
 
@@ -16,7 +16,7 @@ export const publishedKey = (p: Pick<Proposal, 'id'>) => `proposal:${p.id}:publi
 export const pagePayload = (p: Pick<Proposal, 'id'>) => `pv-${p.id}`;
 
 function detailLink(services: Services, platform: string, p: Proposal): string | undefined {
-  return adapterFor(services, platform)?.deepLink(pagePayload(p));
+  return services.adapterFor(platform)?.deepLink(pagePayload(p));
 }
 
 async function secondsOf(services: Services, p: Proposal): Promise<{ seconds: number; threshold: number }> {

@@ -7,7 +7,6 @@ import type { Ctx } from '../../core/context.ts';
 import { onAction, type ActionDef, type CommandDef } from '../../core/feature.ts';
 import { collectPersonalData, forgetPerson, type PersonalData } from '../../domain/residents/privacy.ts';
 import { splitText } from '../../outbox/split.ts';
-import { adapterFor } from '../notify.ts';
 import { privateCommand } from '../privateCommand.ts';
 import { forgetNo, forgetYes } from './actions.ts';
 
@@ -86,7 +85,7 @@ async function forget(ctx: Ctx, issued: number): Promise<void> {
   }
   const identities = await db.identity.findMany({ where: { personId: ctx.person.id } });
   const privateChats = identities.flatMap((i) => {
-    const adapter = adapterFor(ctx.services, i.platform);
+    const adapter = ctx.services.adapterFor(i.platform);
     return adapter ? [{ platform: i.platform, chatId: adapter.privateChatId(i.platformUserId) }] : [];
   });
   await forgetPerson(db, ctx.person.id, {
