@@ -470,13 +470,6 @@ interface HoldRule extends HoldAnswersOptions {
 const MAX_BODY_BYTES = 52 * 1024 * 1024;
 const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 const DEFAULT_EXCLUDED_UPDATES = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
-const SEND_METHODS = new Set(
-  [
-    'sendMessage', 'sendPhoto', 'sendDocument', 'sendAudio', 'sendVideo', 'sendAnimation', 'sendVoice',
-    'sendVideoNote', 'sendSticker', 'sendLocation', 'sendVenue', 'sendContact', 'sendPoll', 'sendDice',
-    'sendMediaGroup', 'sendInvoice', 'sendGame', 'copyMessage', 'forwardMessage', 'copyMessages', 'forwardMessages',
-  ].map((m) => m.toLowerCase()),
-);
 const JSON_FIELDS = new Set([
   'reply_markup', 'entities', 'caption_entities', 'media', 'allowed_updates', 'commands', 'scope',
   'link_preview_options', 'reply_parameters', 'results', 'options', 'permissions', 'menu_button',
