@@ -29,7 +29,7 @@ const BUILDINGS_PER_PAGE = 24;
 async function ensurePrivate(ctx: Ctx): Promise<boolean> {
   if (ctx.chat.kind === 'private') return true;
   const link = ctx.deepLink('menu');
-  await ctx.reply(link ? { text: ctx.t('residents.private_only'), buttons: [[{ label: ctx.t('residents.open_private'), url: link }]] } : ctx.t('residents.private_only'));
+  await ctx.reply(link ? { text: ctx.t('residents.private_only'), buttons: [[{ label: ctx.t('errors.open_private'), url: link }]] } : ctx.t('residents.private_only'));
   return false;
 }
 
