@@ -56,6 +56,8 @@ const schema = z.object({
   WECHATY_PUPPET_TOKEN: optionalString,
   LINLI_WECHAT: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** The web console's address as people reach it (https://linli.example.org); links are absolute and cookies Secure on https. */
+  LINLI_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });
 
 /** The validated configuration. */
