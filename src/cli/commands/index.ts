@@ -16,6 +16,7 @@ import { exportProposalsCommand } from './proposals.ts';
 import { disclosurePublishCommand, disclosureVerifyCommand, exportDisclosuresCommand } from './disclosures.ts';
 import { POLL_COMMANDS } from './polls.ts';
 import { digestPreviewCommand, digestSendCommand } from './digest.ts';
+import { CONSOLE_COMMANDS } from './console.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -36,4 +37,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   ...POLL_COMMANDS,
   digestPreviewCommand,
   digestSendCommand,
+  ...CONSOLE_COMMANDS,
 ];

@@ -29,6 +29,14 @@ CREATE TABLE "ConsoleSignInAttempt" (
     "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- CreateTable
+CREATE TABLE "ConsoleSubmission" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "sessionId" TEXT NOT NULL,
+    "formId" TEXT NOT NULL,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "ConsoleLink_tokenHash_key" ON "ConsoleLink"("tokenHash");
 
@@ -46,3 +54,6 @@ CREATE INDEX "ConsoleSession_personId_idx" ON "ConsoleSession"("personId");
 
 -- CreateIndex
 CREATE INDEX "ConsoleSignInAttempt_source_at_idx" ON "ConsoleSignInAttempt"("source", "at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ConsoleSubmission_sessionId_formId_key" ON "ConsoleSubmission"("sessionId", "formId");
