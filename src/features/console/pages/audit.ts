@@ -15,6 +15,12 @@ export function actionLabel(i18n: Pick<Translator, 'has' | 't'>, locale: string,
   return i18n.has(locale, key) ? i18n.t(locale, key) : action;
 }
 
+/** Where an action came from, in the reader's language (its code for one we have no name for). */
+export function viaLabel(i18n: Pick<Translator, 'has' | 't'>, locale: string, via: string): string {
+  const key = `webconsole.audit.via.${via.replace(/[^a-z0-9_]/gi, '_')}`;
+  return i18n.has(locale, key) ? i18n.t(locale, key) : via;
+}
+
 function query(f: AuditFilter, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...f, ...extra })) if (v) params.set(k, v);
@@ -49,7 +55,7 @@ export function auditPage(
       <td>${actionLabel(i18n, locale, r.action)}<div class="muted small code">${r.action}</div></td>
       <td>${r.targetType ? html`<span class="code">${r.targetType}</span>` : ''}</td>
       <td class="small">${detailPairs(r.details).map(([k, v]) => html`<span class="pair"><span class="muted">${k}</span> ${v}</span>`)}</td>
-      <td class="muted small">${r.via}</td>
+      <td class="muted small">${viaLabel(i18n, locale, r.via)}</td>
     </tr>`,
   );
   const pager =

@@ -35,7 +35,9 @@ export function chip(kind: 'ok' | 'warn' | 'bad' | 'info' | 'muted', text: strin
 }
 
 /** A small line of rates over periods (null: no answers that period), 0..1 on the y axis. */
-export function sparkline(points: { rate: number | null }[], threshold?: number): Html {
+export function sparkline(points: { rate: number | null }[], threshold?: number): Html | '' {
+  // One point is not a trend.
+  if (points.filter((p) => p.rate !== null).length < 2) return '';
   const w = 120;
   const h = 32;
   const step = points.length > 1 ? w / (points.length - 1) : 0;

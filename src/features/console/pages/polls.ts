@@ -41,7 +41,7 @@ export function pollsPage(frame: Frame, community: Community, list: { items: Lis
       <td><a href="${`${base}/${poll.number}`}">${poll.question}</a>${outcome ? html`<div class="muted small">${outcome}</div>` : ''}</td>
       <td>${statusChip(frame, poll.status)}</td>
       <td class="barcell wide">${turnoutBar(frame, result)}</td>
-      <td class="nowrap">${when(time, locale, tz)}</td>
+      <td class="nowrap"><span class="muted small">${t(poll.status === 'scheduled' ? 'webconsole.polls.t_opens' : poll.status === 'open' ? 'webconsole.polls.t_closes' : 'webconsole.polls.t_closed')}</span><br>${when(time, locale, tz)}</td>
     </tr>`;
   });
   const pager =
@@ -85,13 +85,13 @@ function tally(frame: Frame, poll: PollWithOptions, result: PollResult): Html {
     const passed = closed && result.passedOptionIds.includes(o.id);
     return html`<tr${passed ? html` class="passed"` : ''}>
       <th scope="row">${o.position}. ${optionLabel(t, o)}${passed ? html` ${chip('ok', t('webconsole.polls.passed'))}` : ''}</th>
-      <td class="n">${num(result.online[o.id] ?? 0, locale)}</td>
-      <td class="n">${num(result.inPerson[o.id] ?? 0, locale)}</td>
+      <td class="n split">${num(result.online[o.id] ?? 0, locale)}</td>
+      <td class="n split">${num(result.inPerson[o.id] ?? 0, locale)}</td>
       <td class="n strong">${num(votes, locale)}</td>
       <td class="barcell wide">${bar(share, pct(share, locale), 'votes')}</td>
     </tr>`;
   });
-  return html`<div class="table-wrap"><table class="list tally"><thead><tr><th>${t('polls.export_h_option')}</th><th class="n">${t('polls.export_h_online')}</th><th class="n">${t('polls.export_h_in_person')}</th><th class="n">${t('polls.export_h_total')}</th><th>${t('polls.export_h_share')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="table-wrap"><table class="list tally"><thead><tr><th>${t('polls.export_h_option')}</th><th class="n split">${t('polls.export_h_online')}</th><th class="n split">${t('polls.export_h_in_person')}</th><th class="n">${t('polls.export_h_total')}</th><th>${t('polls.export_h_share')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function advisory(frame: Frame, poll: PollWithOptions, result: PollResult): Html | '' {
@@ -107,7 +107,7 @@ function notices(frame: Frame, list: NoticeStatus[], tz: string): Html {
   const state = (n: NoticeStatus) => (n.status === 'sent' ? chip('ok', t('webconsole.polls.notice_sent')) : n.status === 'failed' ? chip('bad', t('webconsole.polls.notice_failed')) : n.status === 'pending' ? chip('info', t('webconsole.polls.notice_pending')) : chip('muted', t('webconsole.polls.notice_dropped')));
   return html`<section class="card"><header class="card-head"><h2>${t('webconsole.polls.notices_title')}</h2></header>
     ${list.length
-      ? html`<table class="compact notices"><tbody>${list.map((n) => html`<tr><th scope="row">${t(`webconsole.polls.notice_${n.kind}`)}</th><td>${n.groupTitle ?? n.chatId}</td><td>${state(n)}</td><td class="muted small nowrap">${n.sentAt ? when(n.sentAt, locale, tz) : ''}</td></tr>`)}</tbody></table>`
+      ? html`<ul class="plain notices">${list.map((n) => html`<li><span class="what">${t(`webconsole.polls.notice_${n.kind}`)}</span><span class="where">${n.groupTitle ?? n.chatId}</span>${state(n)}${n.sentAt ? html`<span class="muted small nowrap">${when(n.sentAt, locale, tz)}</span>` : ''}</li>`)}</ul>`
       : html`<p class="empty">${t('webconsole.polls.no_notices')}</p>`}</section>`;
 }
 

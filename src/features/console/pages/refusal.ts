@@ -15,6 +15,7 @@ const STATUS: Record<string, number> = {
   'webconsole.link.refused': 403,
   'webconsole.errors.no_such_community': 404,
   'webconsole.errors.not_found': 404,
+  'webconsole.polls.not_found': 404,
   'webconsole.link.unknown': 404,
   'webconsole.link.used': 410,
   'webconsole.link.expired': 410,

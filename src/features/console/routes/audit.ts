@@ -4,7 +4,7 @@ import { writeTableToBuffer } from '../../../export/table.ts';
 import { recordAudit } from '../../../domain/residents/audit.ts';
 import { requirePermission } from '../../../domain/residents/permissions.ts';
 import { auditChoices, auditPage as readAuditPage, auditSelection, detailPairs, type AuditFilter } from '../data/audit.ts';
-import { actionLabel, auditPage } from '../pages/audit.ts';
+import { actionLabel, auditPage, viaLabel } from '../pages/audit.ts';
 import type { RouteKit } from '../web/plugin.ts';
 import { sendDownload } from '../web/download.ts';
 
@@ -60,7 +60,7 @@ export function registerAudit(scope: FastifyInstance, kit: RouteKit): void {
             target: r.targetType,
             targetId: r.targetId,
             details: detailPairs(r.details, 20).map(([k, val]) => `${k}: ${val}`).join('; '),
-            via: r.via,
+            via: viaLabel(services.i18n, v.locale, r.via),
           })),
         },
       ],
