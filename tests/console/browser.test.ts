@@ -142,6 +142,30 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await shot(page, '06-poll-closed');
   });
 
+  it('reviews proposals: the queue, a rejection with its public reason, the group notice', async () => {
+    await page.goto(`${world.origin}/console/c/badeng`);
+    await page.click('a[href="/console/c/badeng/proposals"]');
+    const queue = await page.text();
+    expect(queue).toContain('待审议（2项）');
+    expect(queue).toContain('3栋楼道加装感应灯');
+    await shot(page, '11-review-queue');
+    await page.click('a[href="/console/c/badeng/proposals/2"]');
+    expect(await page.text()).toContain('小区中心花园缺少座椅');
+    await page.fill('textarea[name="reason"]', '中心花园改造已列入街道明年计划，届时统一设置座椅。');
+    await page.click('#move-reject');
+    expect(await page.url()).toBe(`${world.origin}/console/c/badeng/proposals/2?done=reject`);
+    const text = await page.text();
+    expect(text).toContain('已办理：#2不予采纳');
+    expect(text).toContain('理由：中心花园改造已列入街道明年计划');
+    await shot(page, '12-proposal-rejected');
+    await world.bot.flushOutbox();
+    const notice = world.bot.fake.messagesTo(GROUP).find((m) => textOf(m).includes('增设长者休息座椅') && textOf(m).includes('中心花园改造已列入街道明年计划'));
+    expect(notice).toBeDefined();
+    const stored = await world.bot.db.proposal.findFirstOrThrow({ where: { communityId: world.community.id, number: 2 } });
+    expect(stored).toMatchObject({ status: 'rejected', statusReason: '中心花园改造已列入街道明年计划，届时统一设置座椅。' });
+    expect(await world.bot.db.auditEntry.count({ where: { action: 'proposal.rejected', targetId: stored.id, via: 'console' } })).toBe(1);
+  });
+
   it('keeps the people of one community out of another', async () => {
     const other = await browser.newContext();
     await other.goto(await world.linkFor(PEOPLE.otherCommittee));

@@ -70,7 +70,8 @@ export async function endSession(db: Db, session: Pick<ConsoleSession, 'id' | 'p
 export async function revokeSessions(db: Db, personId: string, by: { actorId: string | null; via: string }, now: Date): Promise<number> {
   return db.$transaction(async (tx) => {
     const { count } = await tx.consoleSession.updateMany({ where: { personId, revokedAt: null }, data: { revokedAt: now } });
-    await tx.consoleLink.updateMany({ where: { personId, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
+    // Expired at the epoch: void whatever clock the link was made with.
+    await tx.consoleLink.updateMany({ where: { personId, usedAt: null }, data: { expiresAt: new Date(0) } });
     await recordAudit(tx, { actorId: by.actorId, via: by.via, action: 'console.revoke', targetType: 'person', targetId: personId, details: { sessions: count } });
     return count;
   });

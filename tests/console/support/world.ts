@@ -37,6 +37,7 @@ export const PEOPLE = {
 } satisfies Record<string, FakeUserInput>;
 
 const VOTERS = Array.from({ length: 16 }, (_, i) => 40 + i);
+const NAMES = ['刘桂英', '陈志强', '杨秀兰', '黄建华', '赵淑珍', '周国平', '吴丽娟', '徐永刚', '孙玉梅', '马俊杰', '朱红霞', '胡德明', '郭美玲', '林海涛', '何秀云', '高振国'];
 
 /** A free local port (the console's links must name it before the server starts). */
 export async function freePort(): Promise<number> {
@@ -103,7 +104,10 @@ export async function buildWorld(opts: { env?: Record<string, string> } = {}): P
   await telegramPerson(db, PEOPLE.otherCommittee.id, PEOPLE.otherCommittee.first_name);
   await grantRole(db, other, PEOPLE.otherCommittee.id, 'committee');
   const voters: Person[] = [];
-  for (const id of VOTERS) voters.push(await grantRole(db, community, id, 'verified', `${(id % 6) + 1}栋-${(id % 3) + 1}单元-${id}`));
+  for (const [i, id] of VOTERS.entries()) {
+    await telegramPerson(db, id, NAMES[i]);
+    voters.push(await grantRole(db, community, id, 'verified', `${(id % 6) + 1}栋-${(id % 3) + 1}单元-${id}`));
+  }
 
   const now = clock();
   const by = { actor: OPERATOR, via: 'test' };

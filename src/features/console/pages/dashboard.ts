@@ -38,11 +38,12 @@ function pollsCard({ frame, community, d, tz }: Ctx): Html {
     ${rows.length ? html`<ul class="polls">${rows}</ul>` : html`<p class="empty">${t('webconsole.dashboard.no_polls')}</p>`}</section>`;
 }
 
-function proposalsCard({ frame, d }: Ctx): Html {
-  const { t, locale } = frame;
+function proposalsCard({ frame, community, d }: Ctx): Html {
+  const { t, locale, prefix, visitor } = frame;
+  const linked = visitor && maySee(visitor.actor, 'review', community.id);
   const total = d.proposals.reduce((n, p) => n + p.n, 0);
   const rows = d.proposals.filter((p) => p.n > 0);
-  return html`<section class="card"><header class="card-head"><h2>${t('webconsole.dashboard.proposals_title')}</h2>${d.awaitingReview ? chip('warn', t('webconsole.dashboard.awaiting_review', { n: d.awaitingReview })) : ''}</header>
+  return html`<section class="card"><header class="card-head"><h2>${t('webconsole.dashboard.proposals_title')}</h2>${d.awaitingReview ? (linked ? html`<a href="${communityPath(prefix, community, '/proposals')}">${chip('warn', t('webconsole.dashboard.awaiting_review', { n: d.awaitingReview }))}</a>` : chip('warn', t('webconsole.dashboard.awaiting_review', { n: d.awaitingReview }))) : ''}</header>
     ${rows.length
       ? html`<table class="compact"><tbody>${rows.map((p) => html`<tr><th scope="row">${t(`proposals.status.${p.status}`)}</th><td class="n">${num(p.n, locale)}</td><td class="barcell">${bar(total ? p.n / total : 0, '', 'votes')}</td></tr>`)}</tbody></table>`
       : html`<p class="empty">${t('webconsole.dashboard.no_proposals')}</p>`}</section>`;

@@ -9,7 +9,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import { mayOpen } from '../access.ts';
 
 /** A section of the console. */
-export type Section = 'dashboard' | 'polls' | 'audit';
+export type Section = 'dashboard' | 'polls' | 'review' | 'audit';
 
 interface SectionDef {
   id: Section;
@@ -23,6 +23,7 @@ interface SectionDef {
 export const SECTIONS: readonly SectionDef[] = [
   { id: 'dashboard', path: '', permissions: null },
   { id: 'polls', path: '/polls', permissions: ['poll.manage', 'export'] },
+  { id: 'review', path: '/proposals', permissions: ['proposal.review'] },
   { id: 'audit', path: '/audit', permissions: ['audit.read'] },
 ];
 

@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   'webconsole.errors.no_such_community': 404,
   'webconsole.errors.not_found': 404,
   'webconsole.polls.not_found': 404,
+  'webconsole.review.not_found': 404,
   'webconsole.link.unknown': 404,
   'webconsole.link.used': 410,
   'webconsole.link.expired': 410,

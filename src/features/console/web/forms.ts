@@ -25,6 +25,8 @@ export const FORM_LIMIT = 64 * 1024;
 
 /** Registers both parsers on a scope; `uploadLimit` bounds multipart bodies. */
 export function registerFormParsers(scope: FastifyInstance, uploadLimit: number): void {
+  // Forms only: a JSON or text body is refused (415) rather than read as an empty form.
+  scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     const fields: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(body as string)) if (!(k in fields)) fields[k] = v;

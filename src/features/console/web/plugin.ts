@@ -13,6 +13,7 @@ import { registerAssets } from '../routes/assets.ts';
 import { registerAudit } from '../routes/audit.ts';
 import { registerDashboard } from '../routes/dashboard.ts';
 import { registerPolls } from '../routes/polls.ts';
+import { registerProposals } from '../routes/proposals.ts';
 import { registerSignIn } from '../routes/signin.ts';
 import { registerFormParsers } from './forms.ts';
 import { pageLocale } from './locale.ts';
@@ -123,6 +124,7 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
       registerSignIn(scope, kit);
       registerDashboard(scope, kit);
       registerPolls(scope, kit);
+      registerProposals(scope, kit);
       registerAudit(scope, kit);
     },
     { prefix: CONSOLE_PREFIX },
