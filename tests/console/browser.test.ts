@@ -7,7 +7,8 @@
  * committee member of another community never sees this one. Screenshots of the main pages
  * are kept in tmp/console-screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -18,6 +19,17 @@ import { chromiumAvailable, launchBrowser, LAPTOP, PHONE, type Browser, type Pag
 import { buildWorld, GROUP, PEOPLE, type World } from './support/world.ts';
 
 const SHOTS = join(import.meta.dirname, '../../tmp/console-screenshots');
+
+/** A quarter's accounts as a clerk keeps them (the layout the disclosures tests use). */
+const STATEMENT = [
+  '日期,项目,收支,金额（元）,资金来源',
+  '期初余额,,,2000.00,',
+  '10月8日,区财政拨付,收入,"10,000.00",民生微实事资金',
+  '10月12日,路灯维修,支出,1200,民生微实事资金',
+  '10月20日,重阳节慰问品,支出,800.50,福彩公益金',
+  '支出合计,,支出,2000.50,',
+  '期末余额,,,9999.50,',
+].join('\n');
 
 describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
   let world: World;
@@ -164,6 +176,47 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     const stored = await world.bot.db.proposal.findFirstOrThrow({ where: { communityId: world.community.id, number: 2 } });
     expect(stored).toMatchObject({ status: 'rejected', statusReason: '中心花园改造已列入街道明年计划，届时统一设置座椅。' });
     expect(await world.bot.db.auditEntry.count({ where: { action: 'proposal.rejected', targetId: stored.id, via: 'console' } })).toBe(1);
+  });
+
+  it('publishes a statement from a CSV file: refused with the line at fault, then previewed and published', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linli-statement-'));
+    const wrong = join(dir, '四季度收支（错误）.csv');
+    const right = join(dir, '四季度收支.csv');
+    writeFileSync(wrong, STATEMENT.replace('2000.50', '2100.50'));
+    writeFileSync(right, STATEMENT);
+    await page.goto(`${world.origin}/console/c/badeng/disclosures`);
+    expect(await page.text()).toContain('已发布的1个公开版本均与发布时一致');
+    const fill = async (file: string) => {
+      await page.evaluate(`document.querySelector('select[name="category"]').value = 'finance'`);
+      await page.fill('input[name="period"]', '2026年第四季度');
+      await page.fill('input[name="title"]', '2026年第四季度社区经费收支情况');
+      await page.upload('input[name="file"]', file);
+      await page.click('#preview');
+    };
+    await fill(wrong);
+    expect(page.status).toBe(400);
+    const refused = await page.text();
+    expect(refused).toContain('第6行“金额（元）”列');
+    // What was typed is kept; only the file must be chosen again.
+    expect(await page.evaluate(`document.querySelector('input[name="title"]').value`)).toBe('2026年第四季度社区经费收支情况');
+    await shot(page, '13-disclosure-refused');
+    expect(await world.bot.db.disclosure.count({ where: { communityId: world.community.id } })).toBe(1);
+
+    await fill(right);
+    const preview = await page.text();
+    expect(preview).toContain('发布预览');
+    expect(preview).toContain('区财政拨付');
+    expect(preview).toContain('期末余额 ¥9,999.50');
+    await shot(page, '14-disclosure-preview');
+    await page.click('#confirm-publish');
+    expect(await page.url()).toBe(`${world.origin}/console/c/badeng/disclosures/2?done=publish`);
+    expect(await page.text()).toContain('已发布第2号公开');
+    await shot(page, '15-disclosure-published');
+    await world.bot.flushOutbox();
+    const notice = world.bot.fake.messagesTo(GROUP).find((m) => textOf(m).includes('2026年第四季度社区经费收支情况'));
+    expect(textOf(notice!)).toContain('【居务公开】财务｜2026年第四季度');
+    const version = await world.bot.db.disclosureVersion.findFirstOrThrow({ where: { title: '2026年第四季度社区经费收支情况' } });
+    expect(version).toMatchObject({ publishedVia: 'console', publishedById: world.committee.id, format: 'statement' });
   });
 
   it('keeps the people of one community out of another', async () => {

@@ -179,6 +179,13 @@ export class Page {
     if (!ok) throw new Error(`no field ${selector}`);
   }
 
+  /** Puts a file into a file input, as choosing it in the dialog does. */
+  async upload(selector: string, file: string): Promise<void> {
+    const r = (await this.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` })) as { result: { objectId?: string } };
+    if (!r.result.objectId) throw new Error(`no file input ${selector}`);
+    await this.send('DOM.setFileInputFiles', { files: [file], objectId: r.result.objectId });
+  }
+
   /** The visible text of the page. */
   text(): Promise<string> {
     return this.evaluate<string>('document.body.innerText');

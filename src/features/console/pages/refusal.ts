@@ -17,6 +17,8 @@ const STATUS: Record<string, number> = {
   'webconsole.errors.not_found': 404,
   'webconsole.polls.not_found': 404,
   'webconsole.review.not_found': 404,
+  'webconsole.disclosures.not_found': 404,
+  'webconsole.disclosures.draft_gone': 410,
   'webconsole.link.unknown': 404,
   'webconsole.link.used': 410,
   'webconsole.link.expired': 410,

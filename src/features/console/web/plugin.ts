@@ -14,6 +14,7 @@ import { registerAudit } from '../routes/audit.ts';
 import { registerDashboard } from '../routes/dashboard.ts';
 import { registerPolls } from '../routes/polls.ts';
 import { registerProposals } from '../routes/proposals.ts';
+import { registerDisclosures } from '../routes/disclosures.ts';
 import { registerSignIn } from '../routes/signin.ts';
 import { registerFormParsers } from './forms.ts';
 import { pageLocale } from './locale.ts';
@@ -125,6 +126,7 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
       registerDashboard(scope, kit);
       registerPolls(scope, kit);
       registerProposals(scope, kit);
+      registerDisclosures(scope, kit);
       registerAudit(scope, kit);
     },
     { prefix: CONSOLE_PREFIX },

@@ -37,6 +37,16 @@ CREATE TABLE "ConsoleSubmission" (
     "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- CreateTable
+CREATE TABLE "ConsoleDraft" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "sessionId" TEXT NOT NULL,
+    "communityId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "ConsoleLink_tokenHash_key" ON "ConsoleLink"("tokenHash");
 
@@ -57,3 +67,6 @@ CREATE INDEX "ConsoleSignInAttempt_source_at_idx" ON "ConsoleSignInAttempt"("sou
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ConsoleSubmission_sessionId_formId_key" ON "ConsoleSubmission"("sessionId", "formId");
+
+-- CreateIndex
+CREATE INDEX "ConsoleDraft_sessionId_idx" ON "ConsoleDraft"("sessionId");
