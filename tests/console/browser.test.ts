@@ -219,6 +219,24 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     expect(version).toMatchObject({ publishedVia: 'console', publishedById: world.committee.id, format: 'statement' });
   });
 
+  it('shows the satisfaction report with its flag and trend, and moderates a comment', async () => {
+    await page.goto(`${world.origin}/console/c/badeng`);
+    await page.click('a[href="/console/c/badeng/ratings"]');
+    const text = await page.text();
+    expect(text).toContain('满意度测评（2026Q4）');
+    expect(text).toContain('75%');
+    expect(text).toContain('较上期（2026Q3，62.5%）上升12.5个百分点');
+    expect(text).toContain('参评人数不足30人');
+    expect(text).toContain('待审核的意见（2条）');
+    expect(await page.evaluate(`document.querySelector('figure.chart img').naturalWidth > 0`)).toBe(true);
+    await shot(page, '16-ratings');
+    const comment = await world.bot.db.rating.findFirstOrThrow({ where: { comment: { contains: '午间办理' } } });
+    await page.click(`#approve-${comment.id}`);
+    expect(await page.text()).toContain('已通过该条意见');
+    expect(await page.text()).toContain('待审核的意见（1条）');
+    expect((await world.bot.db.rating.findUniqueOrThrow({ where: { id: comment.id } })).commentStatus).toBe('approved');
+  });
+
   it('keeps the people of one community out of another', async () => {
     const other = await browser.newContext();
     await other.goto(await world.linkFor(PEOPLE.otherCommittee));

@@ -138,8 +138,12 @@ export async function buildWorld(opts: { env?: Record<string, string> } = {}): P
   // This quarter's satisfaction with the service centre.
   await ensureDefaultTargets(db, community.id);
   const [centre] = await listTargets(db, community.id, { activeOnly: true });
+  const comments: Record<number, string> = { 0: '工作人员热情耐心，办事效率高。', 9: '窗口排队时间太长，希望增加午间办理时段。' };
   for (const [i, person] of voters.slice(0, 12).entries()) {
-    await submitRating(db, await loadActor(db, person), { communityId: community.id, targetId: centre.id, overall: i < 9 ? 5 - (i % 2) : 2 }, now, 'Asia/Shanghai');
+    const actor = await loadActor(db, person);
+    await submitRating(db, actor, { communityId: community.id, targetId: centre.id, overall: i < 9 ? 5 - (i % 2) : 2, comment: comments[i] ?? null }, now, 'Asia/Shanghai');
+    // Last quarter, for the trend: 5 of 8 satisfied.
+    if (i < 8) await submitRating(db, actor, { communityId: community.id, targetId: centre.id, overall: i < 5 ? 4 : 3 }, new Date('2026-08-15T02:00:00Z'), 'Asia/Shanghai');
   }
 
   await publishDisclosure(db, await loadActor(db, committee), 'test', community.id, { category: 'affairs', period: '2026年第三季度', title: '三季度社区议事会会议纪要', body: '9月议事会讨论了东门快递柜选址、楼道照明改造和中心花园座椅增设三项议题，形成决议如下。', statement: null }, now);

@@ -59,7 +59,8 @@ function ratingsCard({ frame, community, d }: Ctx): Html | '' {
   const rows = d.ratings.map(
     (r) => html`<tr><th scope="row">${targetLabel(t, r.target)}</th><td class="n big">${r.summary.rate === null ? '—' : pct(r.summary.rate, locale)}</td><td class="n muted">${t('webconsole.ratings.answers', { n: r.summary.answers })}</td><td>${sparkline(r.trend, d.rule.threshold)}</td><td>${verdictChip(r.verdict)}</td></tr>`,
   );
-  return html`<section class="card span-2"><header class="card-head"><h2>${t('webconsole.dashboard.ratings_title', { period: d.period })}</h2></header>
+  const more = maySee(visitor.actor, 'ratings', community.id) ? html`<a class="more" href="${communityPath(frame.prefix, community, '/ratings')}">${t('webconsole.dashboard.ratings_report')}</a>` : '';
+  return html`<section class="card span-2"><header class="card-head"><h2>${t('webconsole.dashboard.ratings_title', { period: d.period })}</h2>${more}</header>
     ${rows.length ? html`<table class="compact ratings"><tbody>${rows}</tbody></table><p class="muted small">${t('webconsole.dashboard.ratings_note', { threshold: pct(d.rule.threshold, locale), n: d.rule.minAnswers })}</p>` : html`<p class="empty">${t('webconsole.dashboard.no_targets')}</p>`}</section>`;
 }
 

@@ -9,7 +9,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import { mayOpen } from '../access.ts';
 
 /** A section of the console. */
-export type Section = 'dashboard' | 'polls' | 'review' | 'disclosures' | 'audit';
+export type Section = 'dashboard' | 'polls' | 'review' | 'ratings' | 'disclosures' | 'audit';
 
 interface SectionDef {
   id: Section;
@@ -24,6 +24,7 @@ export const SECTIONS: readonly SectionDef[] = [
   { id: 'dashboard', path: '', permissions: null },
   { id: 'polls', path: '/polls', permissions: ['poll.manage', 'export'] },
   { id: 'review', path: '/proposals', permissions: ['proposal.review'] },
+  { id: 'ratings', path: '/ratings', permissions: ['rating.report'] },
   { id: 'disclosures', path: '/disclosures', permissions: ['disclosure.publish', 'export'] },
   { id: 'audit', path: '/audit', permissions: ['audit.read'] },
 ];

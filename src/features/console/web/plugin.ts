@@ -15,6 +15,7 @@ import { registerDashboard } from '../routes/dashboard.ts';
 import { registerPolls } from '../routes/polls.ts';
 import { registerProposals } from '../routes/proposals.ts';
 import { registerDisclosures } from '../routes/disclosures.ts';
+import { registerRatings } from '../routes/ratings.ts';
 import { registerSignIn } from '../routes/signin.ts';
 import { registerFormParsers } from './forms.ts';
 import { pageLocale } from './locale.ts';
@@ -126,6 +127,7 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
       registerDashboard(scope, kit);
       registerPolls(scope, kit);
       registerProposals(scope, kit);
+      registerRatings(scope, kit);
       registerDisclosures(scope, kit);
       registerAudit(scope, kit);
     },
