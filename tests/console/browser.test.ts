@@ -237,6 +237,29 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     expect((await world.bot.db.rating.findUniqueOrThrow({ where: { id: comment.id } })).commentStatus).toBe('approved');
   });
 
+  it('issues verification codes as printable slips, and a resident verifies with one in chat', async () => {
+    await page.goto(`${world.origin}/console/c/badeng/members`);
+    expect(await page.text()).toContain('成员（19人）');
+    await page.fill('textarea[name="units"]', '5栋-1单元-301\n5栋-1单元-302');
+    await page.click('#issue-codes');
+    const slips = await page.text();
+    expect(slips).toContain('已生成2个认证码');
+    expect(slips).toContain('5栋-1单元-301');
+    await shot(page, '17-code-slips');
+    const codes = await page.evaluate<string[]>(`[...document.querySelectorAll('.slip-code')].map((e) => e.textContent)`);
+    expect(codes).toHaveLength(2);
+    const newcomer = { id: 77, first_name: '新住户', language_code: 'zh-CN' };
+    await world.bot.say(newcomer, `/verify ${codes[0]}`);
+    const person = await world.bot.db.identity.findFirstOrThrow({ where: { platformUserId: '77' } });
+    const membership = await world.bot.db.membership.findFirstOrThrow({ where: { personId: person.personId, communityId: world.community.id }, include: { household: true } });
+    expect(membership).toMatchObject({ role: 'verified' });
+    expect(membership.household?.unit).toBe('5栋-1单元-301');
+    // Members are listed in the order they joined, fifteen a page: the newcomer is on page 2.
+    await page.goto(`${world.origin}/console/c/badeng/members?page=2`);
+    expect(await page.text()).toContain('新住户');
+    await shot(page, '18-members');
+  });
+
   it('keeps the people of one community out of another', async () => {
     const other = await browser.newContext();
     await other.goto(await world.linkFor(PEOPLE.otherCommittee));

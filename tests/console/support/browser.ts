@@ -162,7 +162,8 @@ export class Page {
       const el = document.querySelector(${JSON.stringify(selector)});
       if (!el) return null;
       el.scrollIntoView({ block: 'center', inline: 'center' });
-      const r = el.getBoundingClientRect();
+      // The first line box: a link that wraps has a bounding box wider than any of its lines.
+      const r = el.getClientRects()[0] ?? el.getBoundingClientRect();
       const x = r.left + Math.min(r.width / 2, 8), y = r.top + r.height / 2;
       // What a person would hit at that point must be the element (or inside it).
       const hit = document.elementFromPoint(x, y);

@@ -21,6 +21,7 @@ const STATUS: Record<string, number> = {
   'ratings.unknown_target': 404,
   'ratings.target_other_community': 404,
   'ratings.unknown_comment': 404,
+  'codes.not_found': 404,
   'webconsole.disclosures.draft_gone': 410,
   'webconsole.link.unknown': 404,
   'webconsole.link.used': 410,

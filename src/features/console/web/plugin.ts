@@ -16,6 +16,7 @@ import { registerPolls } from '../routes/polls.ts';
 import { registerProposals } from '../routes/proposals.ts';
 import { registerDisclosures } from '../routes/disclosures.ts';
 import { registerRatings } from '../routes/ratings.ts';
+import { registerMembers } from '../routes/members.ts';
 import { registerSignIn } from '../routes/signin.ts';
 import { registerFormParsers } from './forms.ts';
 import { pageLocale } from './locale.ts';
@@ -129,6 +130,7 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
       registerProposals(scope, kit);
       registerRatings(scope, kit);
       registerDisclosures(scope, kit);
+      registerMembers(scope, kit);
       registerAudit(scope, kit);
     },
     { prefix: CONSOLE_PREFIX },
