@@ -260,6 +260,24 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await shot(page, '18-members');
   });
 
+  it('sends an announcement now and schedules another, then withdraws it', async () => {
+    await page.goto(`${world.origin}/console/c/badeng/announcements`);
+    await page.fill('textarea[name="text"]', '本周六上午9点在社区广场开展义诊活动，欢迎居民参加。');
+    await page.click('#announce');
+    expect(await page.text()).toContain('公告已排入发送队列');
+    await world.bot.flushOutbox();
+    expect(world.bot.fake.messagesTo(GROUP).some((m) => textOf(m).includes('【巴登社区公告】') && textOf(m).includes('义诊活动'))).toBe(true);
+    await page.fill('textarea[name="text"]', '下周一起东门临时封闭施工，请绕行北门。');
+    await page.fill('input[name="when"]', '明天 9:00');
+    await page.click('#announce');
+    expect(await page.text()).toContain('公告已预约');
+    await shot(page, '19-announcements');
+    const scheduled = await world.bot.db.announcement.findFirstOrThrow({ where: { status: 'scheduled' } });
+    await page.click(`#cancel-${scheduled.id}`);
+    expect(await page.text()).toContain('该公告已撤回');
+    expect((await world.bot.db.announcement.findUniqueOrThrow({ where: { id: scheduled.id } })).status).toBe('cancelled');
+  });
+
   it('keeps the people of one community out of another', async () => {
     const other = await browser.newContext();
     await other.goto(await world.linkFor(PEOPLE.otherCommittee));

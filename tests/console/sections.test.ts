@@ -10,7 +10,7 @@ import { issueCodes } from '../../src/domain/residents/verification.ts';
 import { listTargets } from '../../src/domain/ratings/targets.ts';
 import { OPERATOR } from '../support/fixtures.ts';
 import { buildWorld, PEOPLE, type World } from './support/world.ts';
-import { formFields, textOf, Visitor } from './support/visit.ts';
+import { formFields, multipart, textOf, Visitor } from './support/visit.ts';
 
 describe('console sections', () => {
   let world: World;
@@ -109,5 +109,25 @@ describe('console sections', () => {
     expect(done.headers.location).toBe('/console/c/badeng/proposals/1?done=shortlist');
     const events = await world.bot.db.proposalEvent.findMany({ where: { proposal: { communityId: world.community.id, number: 1 } }, orderBy: { at: 'asc' } });
     expect(events.map((e) => e.toStatus)).toEqual(['submitted', 'under_review', 'shortlisted']);
+  });
+
+  it('refuses an announcement for a past time, another community\'s group or a non-image, sending nothing', async () => {
+    const page = await committee.get('/console/c/badeng/announcements');
+    const form = formFields(page.body, '/announcements');
+    const before = await world.bot.db.outboxMessage.count({ where: { refType: 'announcement' } });
+    const past = await committee.post('/console/c/badeng/announcements', { ...form, text: '通知', when: '2020-01-01 09:00' });
+    expect(past.statusCode).toBe(400);
+    expect(textOf(past.body)).toContain('这个时间已经过去了');
+    expect(past.body).toContain('>通知</textarea>');
+    const otherGroup = await world.bot.db.chatGroup.findFirstOrThrow({ where: { communityId: world.other.id } });
+    const foreign = await committee.post('/console/c/badeng/announcements', { ...form, text: '通知', when: '现在', [`group_${otherGroup.id}`]: 'yes' });
+    expect(foreign.statusCode).toBe(400);
+    const body = multipart({ ...form, text: '通知', when: '现在' }, { field: 'image', name: 'notice.exe', type: 'application/octet-stream', data: Buffer.from('MZ') });
+    const exe = await committee.postRaw('/console/c/badeng/announcements', body.body, body.contentType);
+    expect(exe.statusCode).toBe(415);
+    expect(textOf(exe.body)).toContain('配图须为 JPG、PNG 或 WebP 图片');
+    expect(await world.bot.db.announcement.count()).toBe(0);
+    expect(await world.bot.db.outboxMessage.count({ where: { refType: 'announcement' } })).toBe(before);
+    expect((await staff.get('/console/c/badeng/announcements')).statusCode).toBe(403);
   });
 });

@@ -9,7 +9,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import { mayOpen } from '../access.ts';
 
 /** A section of the console. */
-export type Section = 'dashboard' | 'polls' | 'review' | 'ratings' | 'disclosures' | 'members' | 'audit';
+export type Section = 'dashboard' | 'polls' | 'review' | 'ratings' | 'disclosures' | 'announcements' | 'members' | 'audit';
 
 interface SectionDef {
   id: Section;
@@ -26,6 +26,7 @@ export const SECTIONS: readonly SectionDef[] = [
   { id: 'review', path: '/proposals', permissions: ['proposal.review'] },
   { id: 'ratings', path: '/ratings', permissions: ['rating.report'] },
   { id: 'disclosures', path: '/disclosures', permissions: ['disclosure.publish', 'export'] },
+  { id: 'announcements', path: '/announcements', permissions: ['announcement.create'] },
   { id: 'members', path: '/members', permissions: ['member.list'] },
   { id: 'audit', path: '/audit', permissions: ['audit.read'] },
 ];

@@ -22,6 +22,8 @@ const STATUS: Record<string, number> = {
   'ratings.target_other_community': 404,
   'ratings.unknown_comment': 404,
   'codes.not_found': 404,
+  'webconsole.announcements.not_found': 404,
+  'webconsole.errors.bad_image_type': 415,
   'webconsole.disclosures.draft_gone': 410,
   'webconsole.link.unknown': 404,
   'webconsole.link.used': 410,

@@ -17,6 +17,7 @@ import { registerProposals } from '../routes/proposals.ts';
 import { registerDisclosures } from '../routes/disclosures.ts';
 import { registerRatings } from '../routes/ratings.ts';
 import { registerMembers } from '../routes/members.ts';
+import { registerAnnouncements } from '../routes/announcements.ts';
 import { registerSignIn } from '../routes/signin.ts';
 import { registerFormParsers } from './forms.ts';
 import { pageLocale } from './locale.ts';
@@ -130,6 +131,7 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
       registerProposals(scope, kit);
       registerRatings(scope, kit);
       registerDisclosures(scope, kit);
+      registerAnnouncements(scope, kit);
       registerMembers(scope, kit);
       registerAudit(scope, kit);
     },
