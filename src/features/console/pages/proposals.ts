@@ -11,7 +11,7 @@ import type { ProposalDetail, ProposalWithSeconds } from '../../../domain/propos
 import { formatYuan } from '../../../i18n/format.ts';
 import { categoryLabel, statusLabel } from '../../proposals/render.ts';
 import type { ReviewMove } from '../actions/proposals.ts';
-import { html, type Html } from '../web/html.ts';
+import { html, type Html, type Part } from '../web/html.ts';
 import { communityPath, formGuard, page, type Frame } from './layout.ts';
 import { bar, chip, num, pct, when } from './parts.ts';
 
@@ -108,8 +108,6 @@ function moveForm(frame: Frame, action: string, move: ReviewMove, number: number
       return form(html`<label class="check"><input type="checkbox" name="confirm" value="yes" required> ${t('webconsole.review.complete_confirm', { number })}</label>${button()}`);
   }
 }
-
-type Part = Parameters<typeof html>[1];
 
 /** One proposal. */
 export function proposalPage(frame: Frame, community: Community, d: ProposalDetail, targets: { number: number; title: string }[], tz: string): string {
