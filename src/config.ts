@@ -61,6 +61,8 @@ const schema = z.object({
   HOST: z.string().min(1, 'must be a listen address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   /** Key of secret ballots' links (never stored in the database); unset: a key file beside the database. */
   LINLI_BALLOT_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters (e.g. from `openssl rand -base64 32`)').optional()),
+  /** The web console's address as people reach it (https://linli.example.org); links are absolute and cookies Secure on https. */
+  LINLI_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });
 
 /** The validated configuration. */

@@ -5,6 +5,7 @@
 import type { Feature } from './features/feature.ts';
 import { residentsFeature } from './features/residents/index.ts';
 import { registerFeature } from './features/register/index.ts';
+import { consoleFeature } from './features/console/index.ts';
 import { maintenanceFeature } from './features/core/maintenance.ts';
 import { demoFeature } from './features/demo/index.ts';
 import { exportsFeature } from './features/exports/index.ts';
@@ -29,6 +30,7 @@ export const FEATURES: Feature[] = [
   digestFeature,
   linkingFeature,
   exportsFeature,
+  consoleFeature,
   maintenanceFeature,
   demoFeature,
 ];

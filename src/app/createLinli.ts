@@ -18,6 +18,7 @@ import { SceneEngine } from '../engine/engine.ts';
 import { coreFeature } from '../features/core/index.ts';
 import type { Feature } from '../features/feature.ts';
 import { FEATURES } from '../features.ts';
+import { registerConsole } from '../features/console/index.ts';
 import { createHttpServer, type HttpServer } from '../http/server.ts';
 import { webhookRoutes } from '../http/webhook.ts';
 import { createTranslator } from '../i18n/i18n.ts';
@@ -53,6 +54,8 @@ export interface LinliOptions extends PlatformChoice {
   outboxLimits?: Partial<Record<string, Limits>>;
   /** Run the cron scheduler (tests and the CLI run jobs by hand). Default true. */
   schedule?: boolean;
+  /** Serve the web console on HOST:PORT (npm start does; tests and the CLI only when asked). */
+  web?: boolean;
 }
 
 /** A built bot. */
@@ -127,6 +130,7 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   }
   const http = createHttpServer({ host: config.HOST, port: config.PORT, log: log.child({ module: 'http' }) });
   for (const adapter of adapters.values()) if (adapter.webhook) http.register(webhookRoutes(adapter.webhook));
+  if (opts.web) http.register((scope) => registerConsole(scope, services));
 
   // /help lists the registry, and the registry holds /help: the lister reads it when asked.
   const core = coreFeature(

@@ -8,6 +8,7 @@ import { CONSOLE_GROUP, CONSOLE_USER, createConsoleAdapter } from '../adapters/c
 import type { Config } from '../config.ts';
 import { rememberChoices } from '../core/choiceMemory.ts';
 import { ensureDemoCommunity } from '../features/demo/demo.ts';
+import { demoConsoleLink } from '../features/console/index.ts';
 import { createLogger } from '../log.ts';
 import { createLinli, type AdapterSource } from './createLinli.ts';
 
@@ -40,11 +41,16 @@ export async function run(config: Config, io: RunIo): Promise<void> {
       }),
     );
   }
-  const linli = await createLinli({ config, log, adapters: extra, wechat: { qrInTerminal: true } });
+  const linli = await createLinli({ config, log, adapters: extra, wechat: { qrInTerminal: true }, web: true });
   if (consoleMode) {
     const t = linli.services.i18n.bind(config.LINLI_DEFAULT_LOCALE);
     const community = await ensureDemoCommunity(linli.db, t('console.demo_name'), { userId: CONSOLE_USER, groupChatId: CONSOLE_GROUP });
     io.output.write(`${t('console.banner', { db: linli.databaseFile, community: community?.name ?? '—', role: t('roles.verified') })}\n`);
+    // A newcomer sees the web console with the first command: a sign-in link for a demo clerk.
+    if (community) {
+      const link = await demoConsoleLink(linli.services, community.id, t('webconsole.demo.clerk'));
+      io.output.write(`${'url' in link ? t('webconsole.demo.link', { url: link.url }) : link.refused}\n`);
+    }
   }
   await linli.start();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, exitAfterStop);

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeBotApi } from '../support/fakeBotApi.ts';
 import { tempDir } from '../support/harness.ts';
+import { createServer, type AddressInfo } from 'node:net';
 
 const BIN = join(import.meta.dirname, '../../bin/linli.mjs');
 const dir = tempDir('linli-cli-');
@@ -83,8 +84,14 @@ describe('linli CLI', () => {
     expect(wrong.out).toContain('TELEGRAM_BOT_TOKEN');
   });
 
-  it('runs the console demo and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'start'], { env: { ...baseEnv, DATABASE_URL: `file:${join(dir, 'demo.db')}` }, stdio: ['pipe', 'pipe', 'pipe'] });
+  it('runs the console demo, serves the web console from its printed link, and stops cleanly on SIGTERM', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const child = spawn(process.execPath, [BIN, 'start'], { env: { ...baseEnv, PORT: String(port), DATABASE_URL: `file:${join(dir, 'demo.db')}` }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const waitFor = async (text: string) => {
@@ -94,6 +101,12 @@ describe('linli CLI', () => {
     await waitFor('巴登社区');
     child.stdin.write('/whoami\n');
     await waitFor('3栋-2单元-501');
+    // The newcomer's first command also prints a sign-in link to the web console it serves.
+    const link = /http:\/\/\S+\/console\/\S+/.exec(out)?.[0];
+    expect(link, out).toBeDefined();
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('管理后台');
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -18,6 +18,7 @@ import { disclosurePublishCommand, disclosureVerifyCommand, exportDisclosuresCom
 import { POLL_COMMANDS } from './polls.ts';
 import { digestPreviewCommand, digestSendCommand } from './digest.ts';
 import { REGISTER_COMMANDS } from './register.ts';
+import { CONSOLE_COMMANDS } from './console.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -40,4 +41,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   digestPreviewCommand,
   digestSendCommand,
   ...REGISTER_COMMANDS,
+  ...CONSOLE_COMMANDS,
 ];

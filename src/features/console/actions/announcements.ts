@@ -1,0 +1,39 @@
+/**
+ * 公告 from the console: the same parser for the send time as the chat ("现在", "明天 9:00"),
+ * the same domain record (permission, length, groups of this community, a time not past) and
+ * the same publishing — at once through the outbox, or by the scheduler's job at its time.
+ * Withdrawing works while it has not gone out.
+ */
+import type { Services } from '../../../core/services.ts';
+import { cancelAnnouncement } from '../../../domain/announcements/announcements.ts';
+import { parseSendTime } from '../../../domain/announcements/sendTime.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import type { Actor } from '../../../domain/residents/roles.ts';
+import type { Announcement } from '../../../generated/prisma/client.ts';
+import { createAnnouncement } from '../../announcements/publishing.ts';
+import type { UploadedFile } from '../web/forms.ts';
+
+/** Image types a group message can carry. */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+/** Records the announcement of a form and publishes it when its time is now. */
+export async function announceFromForm(services: Services, actor: Actor, communityId: string, fields: Record<string, string>, groupIds: string[], image: UploadedFile | undefined): Promise<Announcement> {
+  const when = parseSendTime(fields.when?.trim() || '现在', services.clock(), services.config.LINLI_TIMEZONE);
+  if (!when.ok) throw new DomainError(`announcements.time_${when.reason}`);
+  if (image && !IMAGE_TYPES.has(image.contentType)) throw new DomainError('webconsole.errors.bad_image_type');
+  return createAnnouncement(services, actor, 'console', {
+    communityId,
+    text: fields.text ?? '',
+    image: image ? { data: image.data, name: image.filename || 'announcement.jpg' } : null,
+    groupIds: groupIds.length ? groupIds : null,
+    pin: fields.pin === 'yes',
+    sendAt: when.at,
+  });
+}
+
+/** Withdraws a scheduled announcement of the community (another community's is not found). */
+export async function withdrawAnnouncement(services: Services, actor: Actor, communityId: string, id: string): Promise<void> {
+  const a = /^[a-z0-9]{10,40}$/.test(id) ? await services.db.announcement.findUnique({ where: { id }, select: { communityId: true } }) : null;
+  if (!a || a.communityId !== communityId) throw new DomainError('webconsole.announcements.not_found');
+  await cancelAnnouncement(services.db, actor, 'console', id);
+}

@@ -1,0 +1,77 @@
+/**
+ * 操作记录: the community's audit log with filters by person, action and dates, page by page,
+ * and the same selection as a CSV or XLSX file.
+ */
+import type { Community } from '../../../generated/prisma/client.ts';
+import type { Translator } from '../../../i18n/i18n.ts';
+import { detailPairs, type AuditFilter, type AuditRow } from '../data/audit.ts';
+import { html } from '../web/html.ts';
+import { communityPath, page, type Frame } from './layout.ts';
+import { when } from './parts.ts';
+
+/** An action's name in the reader's language, or its code when it has none yet. */
+export function actionLabel(i18n: Pick<Translator, 'has' | 't'>, locale: string, action: string): string {
+  const key = `webconsole.audit.actions.${action.replace(/[^a-z0-9_]/gi, '_')}`;
+  return i18n.has(locale, key) ? i18n.t(locale, key) : action;
+}
+
+/** Where an action came from, in the reader's language (its code for one we have no name for). */
+export function viaLabel(i18n: Pick<Translator, 'has' | 't'>, locale: string, via: string): string {
+  const key = `webconsole.audit.via.${via.replace(/[^a-z0-9_]/gi, '_')}`;
+  return i18n.has(locale, key) ? i18n.t(locale, key) : via;
+}
+
+function query(f: AuditFilter, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...f, ...extra })) if (v) params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The audit page. */
+export function auditPage(
+  frame: Frame,
+  i18n: Pick<Translator, 'has' | 't'>,
+  community: Community,
+  data: { rows: AuditRow[]; page: number; pages: number; total: number },
+  choices: { people: { id: string; name: string }[]; actions: string[] },
+  f: AuditFilter,
+  tz: string,
+): string {
+  const { t, locale, prefix } = frame;
+  const base = communityPath(prefix, community, '/audit');
+  const form = html`<form method="get" action="${base}" class="filters-form">
+    <label>${t('webconsole.audit.f_person')}<select name="person"><option value="">${t('webconsole.audit.anyone')}</option>${choices.people.map((p) => html`<option value="${p.id}"${p.id === f.person ? html` selected` : ''}>${p.name}</option>`)}</select></label>
+    <label>${t('webconsole.audit.f_action')}<select name="action"><option value="">${t('webconsole.audit.any_action')}</option>${choices.actions.map((a) => html`<option value="${a}"${a === f.action ? html` selected` : ''}>${actionLabel(i18n, locale, a)}</option>`)}</select></label>
+    <label>${t('webconsole.audit.f_from')}<input type="date" name="from" value="${f.from ?? ''}"></label>
+    <label>${t('webconsole.audit.f_to')}<input type="date" name="to" value="${f.to ?? ''}"></label>
+    <button type="submit" class="primary">${t('webconsole.audit.apply')}</button>
+    <a href="${base}">${t('webconsole.audit.reset')}</a>
+  </form>`;
+  const rows = data.rows.map(
+    (r) => html`<tr>
+      <td class="nowrap">${when(r.at, locale, tz)}</td>
+      <td>${r.actorName ?? (r.actorId ? r.actorId : html`<span class="muted">${t('webconsole.audit.system')}</span>`)}</td>
+      <td>${actionLabel(i18n, locale, r.action)}<div class="muted small code">${r.action}</div></td>
+      <td>${r.targetType ? html`<span class="code">${r.targetType}</span>` : ''}</td>
+      <td class="small">${detailPairs(r.details).map(([k, v]) => html`<span class="pair"><span class="muted">${k}</span> ${v}</span>`)}</td>
+      <td class="muted small">${viaLabel(i18n, locale, r.via)}</td>
+    </tr>`,
+  );
+  const pager =
+    data.pages > 1
+      ? html`<nav class="pager">${data.page > 0 ? html`<a href="${`${base}${query(f, { page: String(data.page) })}`}">${t('webconsole.pager.prev')}</a>` : ''}<span>${t('webconsole.pager.of', { page: data.page + 1, pages: data.pages })}</span>${data.page + 1 < data.pages ? html`<a href="${`${base}${query(f, { page: String(data.page + 2) })}`}">${t('webconsole.pager.next')}</a>` : ''}</nav>`
+      : '';
+  return page(
+    frame,
+    html`<h2 class="page-title">${t('webconsole.audit.title')}</h2>
+    <section class="card">${form}</section>
+    <section class="card">
+      <header class="card-head"><h2>${t('webconsole.audit.found', { n: data.total })}</h2>
+        <div class="actions"><a class="button" href="${`${base}.csv${query(f)}`}" download>${t('webconsole.audit.download_csv')}</a><a class="button" href="${`${base}.xlsx${query(f)}`}" download>${t('webconsole.audit.download_xlsx')}</a></div></header>
+      ${rows.length
+        ? html`<div class="table-wrap"><table class="list audit"><thead><tr><th>${t('webconsole.audit.h_at')}</th><th>${t('webconsole.audit.h_who')}</th><th>${t('webconsole.audit.h_action')}</th><th>${t('webconsole.audit.h_target')}</th><th>${t('webconsole.audit.h_details')}</th><th>${t('webconsole.audit.h_via')}</th></tr></thead><tbody>${rows}</tbody></table></div>${pager}`
+        : html`<p class="empty">${t('webconsole.audit.empty')}</p>`}
+    </section>`,
+  );
+}
