@@ -163,6 +163,9 @@ export async function forgetPerson(db: Db, personId: string, opts: ErasureOption
       await tx.choiceMemory.deleteMany({ where: { OR: opts.privateChats } });
     }
     const memberships = await tx.membership.deleteMany({ where: { personId } });
+    // Building-lead appointments and web-console sessions name the person: they go too.
+    await tx.buildingLead.deleteMany({ where: { personId } });
+    await tx.consoleSession.deleteMany({ where: { personId } });
     await tx.sceneSession.deleteMany({ where: { personId } });
     await tx.identityLinkCode.deleteMany({ where: { personId } });
     await tx.identity.deleteMany({ where: { personId } });

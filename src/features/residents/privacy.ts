@@ -94,6 +94,8 @@ async function forget(ctx: Ctx, issued: number): Promise<void> {
     placeholder: i18n.t(config.LINLI_DEFAULT_LOCALE, 'privacy.erased_name'),
     privateChats,
     now,
+    // Their own secret ballots lose their keyed link at once, not only when each poll closes.
+    unlinkSecretBallots: (tx, id) => ctx.services.polls.ballots.unlinkVoter(tx, id),
   });
   await ctx.toast('');
   await ctx.reply(ctx.t('privacy.forgotten'));
