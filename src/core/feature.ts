@@ -43,6 +43,11 @@ export interface CommandDef extends Guard {
    * person's next reply.
    */
   keepsScene?: boolean;
+  /**
+   * Its answer in a group is the same whoever asks (a public list): the same command typed again
+   * in that group within seconds is answered once.
+   */
+  sameForAll?: boolean;
   /** Offered as a button in the /start main menu. */
   menu?: boolean;
   /** Sort order in /help (lower first). */

@@ -26,6 +26,9 @@ import { SCENE_ACTION } from './sceneRunner.ts';
 import type { Incoming } from '../platform/messages.ts';
 import type { Services } from './services.ts';
 
+/** How long the same command in a group is answered only once. */
+const GROUP_ECHO_WINDOW_MS = 10_000;
+
 /** Commands, actions and deep-link handlers gathered from all features. */
 export interface Registry {
   commands: Map<string, CommandDef>;
@@ -191,9 +194,31 @@ export class Router {
       if (ctx.chat.kind === 'private' || ctx.incoming.mentioned) await ctx.reply(ctx.t('common.unknown_command', { command: name }));
       return;
     }
+    if (command.sameForAll && this.echoesRecent(ctx, command.name, args)) return;
     if (!(await this.guard(ctx, command))) return;
     if (!command.keepsScene && (await this.services.scenes.pause(ctx))) await ctx.reply(ctx.t('scene.paused'));
     await command.run(ctx, args.trim());
+  }
+
+  /** Group commands answered lately, by chat and text, with when (see `echoesRecent`). */
+  private readonly recentGroupCommands = new Map<string, number>();
+
+  /**
+   * True when the same public-list command with the same arguments was answered in this group
+   * moments ago (by anyone): thirty neighbours typing /polls at once get one answer, not thirty,
+   * and the group's message budget stays for what matters. Private chats are never deduplicated.
+   */
+  private echoesRecent(ctx: Ctx, name: string, args: string): boolean {
+    if (ctx.chat.kind !== 'group') return false;
+    const now = Date.now();
+    const key = `${ctx.chat.platform}\u0000${ctx.chat.chatId}\u0000${name.toLowerCase()}\u0000${args.trim()}`;
+    const last = this.recentGroupCommands.get(key);
+    if (last !== undefined && now - last < GROUP_ECHO_WINDOW_MS) return true;
+    this.recentGroupCommands.set(key, now);
+    if (this.recentGroupCommands.size > 1000) {
+      for (const [k, at] of this.recentGroupCommands) if (now - at >= GROUP_ECHO_WINDOW_MS) this.recentGroupCommands.delete(k);
+    }
+    return false;
   }
 
   /**

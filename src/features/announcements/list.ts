@@ -28,6 +28,7 @@ async function listText(ctx: Ctx): Promise<string> {
 /** The /announcements command. */
 export const announcementsCommand: CommandDef = {
   name: 'announcements',
+  sameForAll: true,
   description: 'announcements.cmd_list',
   order: 41,
   async run(ctx) {

@@ -108,6 +108,7 @@ async function query(ctx: Ctx, args: string): Promise<void> {
 /** The /disclosures command. */
 export const disclosuresCommand: CommandDef = {
   name: 'disclosures',
+  sameForAll: true,
   description: 'disclosures.command',
   menu: true,
   order: 30,

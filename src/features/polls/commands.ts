@@ -63,7 +63,7 @@ export const pollCommands: CommandDef[] = [
     permission: 'poll.create',
     run: (ctx, args) => ctx.services.scenes.start(ctx, 'newpoll', args),
   },
-  { name: 'polls', description: 'polls.cmd_polls', order: 31, menu: true, run: (ctx, args) => listPolls(ctx, args) },
+  { name: 'polls', description: 'polls.cmd_polls', order: 31, menu: true, sameForAll: true, run: (ctx, args) => listPolls(ctx, args) },
   {
     name: 'closepoll',
     description: 'polls.cmd_closepoll',

@@ -133,6 +133,7 @@ async function showMine(ctx: Ctx): Promise<void> {
 /** The /proposals command (offered where there is a community to list). */
 export const proposalsCommand: CommandDef = {
   name: 'proposals',
+  sameForAll: true,
   description: 'proposals.commands.proposals',
   menu: true,
   order: 21,
