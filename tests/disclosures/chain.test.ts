@@ -176,6 +176,10 @@ describe('publishing and the hash chain', () => {
       ['audit', 1, 1],
       ['audit', 2, 1],
       ['audit', 2, 2],
+      // …and the hashes the audit log recorded are no longer in the chain.
+      ['missing', 1, 1],
+      ['missing', 2, 1],
+      ['missing', 2, 2],
     ]);
   });
 });

@@ -74,7 +74,40 @@ describe('residents end to end', () => {
       await bot.say(stranger, '/bind', strangerGroup);
       expect(lastText(strangerGroup.id)).toContain('您没有办理此事项的权限');
       await bot.say(committee, '/bind nowhere', strangerGroup);
-      expect(lastText(strangerGroup.id)).toContain('未找到代码为“nowhere”的社区');
+      expect(lastText(strangerGroup.id)).toContain('您所在的居委会中没有社区代码「nowhere」');
+    });
+
+    it('is no loudspeaker: a stranger’s 3,000 characters get a short refusal that repeats none of them', async () => {
+      const shout = `快来买${'广告推广'.repeat(750)}`.slice(0, 3000);
+      const before = bot.fake.messagesTo(strangerGroup.id).length;
+      for (const text of [`/bind ${shout}`, '/bind badeng', '/bind nowhere', '/bind']) await bot.say(stranger, text, strangerGroup);
+      const answers = texts(strangerGroup.id).slice(before);
+      // The same refusal whatever was typed: nothing tells whether a community code exists.
+      expect(answers).toHaveLength(4);
+      expect(new Set(answers).size).toBe(1);
+      expect(answers[0]).toContain('您没有办理此事项的权限');
+      expect(answers[0]).not.toContain('广告');
+      expect(answers[0].length).toBeLessThan(100);
+    });
+
+    it('is no oracle: a committee member hears the same for an unknown code and another community’s, quoted short', async () => {
+      await makeCommunity(bot.db, 'xiangmihu', '香蜜湖社区');
+      const before = bot.fake.messagesTo(strangerGroup.id).length;
+      await bot.say(committee, '/bind xiangmihu', strangerGroup);
+      await bot.say(committee, '/bind nosuchplace', strangerGroup);
+      const [other, unknown] = texts(strangerGroup.id).slice(before);
+      expect(other.replace('xiangmihu', 'X')).toBe(unknown.replace('nosuchplace', 'X'));
+      expect(other).not.toContain('香蜜湖');
+      await bot.say(committee, `/bind ${'广告推广'.repeat(750)}`, strangerGroup);
+      const long = lastText(strangerGroup.id);
+      expect(long).toContain(`「${'广告推广'.repeat(5).slice(0, 19)}…」`);
+      expect([...(/「(.*)」/.exec(long)![1])].length).toBe(20);
+      expect(long.length).toBeLessThan(80);
+      const group = await bot.db.chatGroup.findUniqueOrThrow({ where: { platform_chatId: { platform: 'telegram', chatId: String(strangerGroup.id) } } });
+      expect(group.communityId).toBeNull();
+      // An administrator may bind anywhere, so for them an unknown code is simply unknown.
+      await bot.say(admin, '/bind nosuchplace', strangerGroup);
+      expect(lastText(strangerGroup.id)).toContain('未找到社区代码「nosuchplace」');
     });
   });
 
@@ -199,6 +232,32 @@ describe('residents end to end', () => {
       clock.advance(2 * 60_000);
       await bot.say(guesser, `/verify ${right}`);
       expect(lastText(guesser.id)).toContain('认证成功');
+    });
+
+    it('throttles wrong codes per community too, across several accounts', async () => {
+      // Out of every earlier window.
+      clock.advance(11 * 60_000);
+      const [right] = await issueCodes(bot.db, OPERATOR, 'cli', { communityId: community.id, unit: '9栋-9单元-910', role: 'verified', count: 1, expiresInMs: 86_400_000 }, clock());
+      const crowd = Array.from({ length: 4 }, (_, i) => ({ id: 9100 + i, first_name: `新号${i}`, language_code: 'zh-CN' }));
+      // Each account stays under its own limit of 5; together they make 20 wrong tries.
+      for (const [n, account] of crowd.entries()) {
+        for (let i = 0; i < 5; i++) await bot.say(account, `/verify BBBB-${String(2222 + n * 10 + i).replace(/[01]/g, '3')}`);
+        expect(texts(account.id).every((t) => t.includes('认证码无效'))).toBe(true);
+      }
+      const fresh = { id: 9110, first_name: '新号', language_code: 'zh-CN' };
+      // A fresh account, even with a right code, is held back — and hears nothing about the code.
+      await bot.say(fresh, `/verify ${right}`);
+      expect(lastText(fresh.id)).toContain('认证暂停受理，请10分钟后再试');
+      await bot.say(fresh, '/verify CCCC-2345');
+      expect(lastText(fresh.id)).toBe(texts(fresh.id)[0]);
+      expect((await bot.db.verificationCode.findFirstOrThrow({ where: { unit: '9栋-9单元-910' } })).redeemedAt).toBeNull();
+      // A resident of the community is counted in the community's own window, not the strangers'.
+      await bot.say(residentB, '/verify DDDD-2345');
+      expect(lastText(residentB.id)).toContain('认证码无效');
+      clock.advance(10 * 60_000 + 1000);
+      await bot.say(fresh, `/verify ${right}`);
+      expect(lastText(fresh.id)).toContain('认证成功');
+      clock.advance(11 * 60_000);
     });
   });
 

@@ -15,6 +15,7 @@ import { issueCodes } from '../../domain/residents/verification.ts';
 import { run } from '../../app/run.ts';
 import { parseDuration, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { outboxCounts } from '../../outbox/outbox.ts';
+import { deliveryReport } from './doctorDelivery.ts';
 
 /** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -89,7 +90,7 @@ export const restoreCommand: CliCommand = {
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   usage: 'linli doctor',
-  summary: 'Check configuration, database and platform reachability',
+  summary: 'Check configuration, database and platform reachability; list inactive groups and undelivered messages',
   async run(env) {
     let problems = 0;
     const ok = (msg: string) => env.out(`✔ ${msg}`);
@@ -106,8 +107,10 @@ export const doctorCommand: CliCommand = {
       const db = await env.db();
       const [communities, groups] = await Promise.all([db.community.count(), db.chatGroup.count({ where: { communityId: { not: null } } })]);
       ok(`${communities} communities, ${groups} bound groups`);
-      const failed = await db.outboxMessage.count({ where: { status: 'failed' } });
-      if (failed) bad(`${failed} outbox messages failed — see "linli outbox"`);
+      // Inactive groups and dropped messages are worth knowing; a failed message is a problem.
+      const delivery = await deliveryReport(db);
+      for (const line of delivery.lines) env.out(line);
+      if (delivery.failed) problems++;
     } catch (err) {
       bad(`database: ${(err as Error).message}`);
     }

@@ -4,10 +4,11 @@
  * access recomputes the hash chains, and staff export the record as CSV or XLSX.
  */
 import { readFile } from 'node:fs/promises';
+import type { Db } from '../../db/client.ts';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { requireCategory, communityCategories } from '../../domain/disclosures/categories.ts';
-import { fingerprint, verifyChain, type ChainProblem } from '../../domain/disclosures/chain.ts';
+import { checkPostedHead, fingerprint, headCode, parseHeadCode, verifyChain, type ChainProblem } from '../../domain/disclosures/chain.ts';
 import { checkPeriod, checkTitle, publishDisclosure } from '../../domain/disclosures/disclosures.ts';
 import { readDisclosureFile } from '../../domain/disclosures/files.ts';
 import { parsePeriodKey, periodYear } from '../../domain/disclosures/period.ts';
@@ -96,21 +97,43 @@ const PROBLEM_TEXT: Record<ChainProblem['kind'], string> = {
   latest: "the disclosure's current-version marker does not match its versions",
   orphan: 'the disclosure has no published version',
   audit: 'its hash is not the one recorded in the audit log at publication (chain rewritten?)',
+  missing: 'the audit log records its publication but the version is no longer in the chain (deleted?)',
 };
+
+/** `--head <码>`: whether a head code posted in a group is still in today's chain. */
+async function verifyPostedHead(env: CliEnv, db: Db, communityId: string, slug: string, raw: string): Promise<number> {
+  const code = parseHeadCode(raw);
+  if (!code) throw new UsageError('--head: give the 防篡改校验码 as posted, e.g. "3f9a 1c07 b2e4" (12 to 64 hex characters)');
+  const check = await checkPostedHead(db, communityId, code);
+  const shown = headCode(code);
+  if (check.status === 'absent') {
+    env.err(`TAMPERED ${slug}: head ${shown} was posted but no version of today's chain has it — the history residents saw was changed or removed`);
+    return 1;
+  }
+  const where = `disclosure #${check.disclosureNumber}, version ${check.version}, chain #${check.chainSeq}, published ${check.publishedAt!.toISOString()}`;
+  if (check.status === 'broken') {
+    env.err(`TAMPERED ${slug}: head ${shown} (${where}) is in the chain but a version at or before it does not verify — run without --head for details`);
+    return 1;
+  }
+  env.out(`ok ${slug}: head ${shown} is in today's chain (${where}); everything up to it verifies, ${check.later} version(s) published since`);
+  return 0;
+}
 
 export const disclosureVerifyCommand: CliCommand = {
   name: 'disclosure verify',
-  usage: 'linli disclosure verify [--community <slug>]',
-  summary: 'Recompute the disclosures hash chains; exit 1 naming every record changed behind the bot’s back',
-  options: { community: { type: 'string' } },
+  usage: 'linli disclosure verify [--community <slug> [--head <防篡改校验码>]]',
+  summary: 'Recompute the disclosures hash chains and check them against the audit log (or prove a posted head is still in the chain); exit 1 naming every record changed behind the bot’s back',
+  options: { community: { type: 'string' }, head: { type: 'string' } },
   async run(env, { values }) {
     const db = await env.db();
+    if (values.head !== undefined && !values.community) throw new UsageError('--head needs --community <slug>');
     const communityId = values.community ? (await communityBySlug(db, values.community as string)).id : undefined;
+    if (values.head !== undefined) return verifyPostedHead(env, db, communityId!, (values.community as string).trim().toLowerCase(), values.head as string);
     const reports = await verifyChain(db, communityId);
     let problems = 0;
     for (const r of reports) {
       if (!r.problems.length) {
-        if (r.links) env.out(`ok ${r.slug}: ${r.links} versions, head ${fingerprint(r.headHash ?? '')}`);
+        if (r.links) env.out(`ok ${r.slug}: ${r.links} versions, head ${fingerprint(r.headHash ?? '')} (防篡改校验码 ${headCode(r.headHash ?? '')})`);
         continue;
       }
       for (const p of r.problems) {
@@ -120,6 +143,7 @@ export const disclosureVerifyCommand: CliCommand = {
           p.version !== undefined ? `version ${p.version}` : null,
           p.chainSeq !== undefined ? `chain #${p.chainSeq}` : null,
           p.versionId ? `id ${p.versionId}` : null,
+          p.auditHash ? `audited hash ${headCode(p.auditHash)}` : null,
         ]
           .filter(Boolean)
           .join(', ');

@@ -277,3 +277,12 @@ export async function versionsPublishedBetween(db: Db, communityId: string, from
     orderBy: { publishedAt: 'asc' },
   });
 }
+
+/**
+ * The chain head as it stood at the end of a window (the digest's week): the newest link
+ * published before `to`, so a digest built late still names the head of its own week.
+ */
+export async function chainHead(db: Db, communityId: string, to: Date): Promise<{ hash: string; seq: number } | null> {
+  const last = await db.disclosureVersion.findFirst({ where: { communityId, publishedAt: { lt: to } }, orderBy: { chainSeq: 'desc' }, select: { hash: true, chainSeq: true } });
+  return last ? { hash: last.hash, seq: last.chainSeq } : null;
+}

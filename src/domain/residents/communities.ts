@@ -5,7 +5,7 @@ import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import { Prisma, type ChatGroup, type Community } from '../../generated/prisma/client.ts';
 import { recordAudit } from './audit.ts';
-import { requirePermission } from './permissions.ts';
+import { can, canAnywhere, requirePermission } from './permissions.ts';
 import type { Actor } from './roles.ts';
 
 /** A slug is what people type in `/bind <slug>`: short, ASCII, unambiguous. */
@@ -87,18 +87,35 @@ export async function groupWithCommunity(db: Db, chat: { platform: string; chatI
   return { group, community: group.communityId ? await communityById(db, group.communityId) : null };
 }
 
+/** Longest piece of what someone typed that a refusal in a group may quote back. */
+export const QUOTE_MAX = 20;
+
+/**
+ * A short, single-line fragment of user text for a refusal that a group will see: control and
+ * formatting characters removed, cut to QUOTE_MAX characters with an ellipsis. The locale puts
+ * it in 「…」, so the bot never repeats a stranger's message to a group.
+ */
+export function quoteFragment(text: string): string {
+  const clean = [...text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').replace(/\s+/g, ' ').trim()];
+  return clean.length <= QUOTE_MAX ? clean.join('') : `${clean.slice(0, QUOTE_MAX - 1).join('')}…`;
+}
+
 /**
  * Binds a group to a community. Allowed for admins and the community's committee members;
  * rebinding a group that belongs to another community needs that community's permission too.
+ *
+ * The permission comes before any lookup: someone who may bind nowhere gets the same refusal
+ * whatever they typed, and a committee member hears the same answer for a slug that does not
+ * exist and for one of a community that is not theirs — /bind is no oracle of community codes.
  */
 export async function bindGroup(db: Db, actor: Actor, via: string, group: ChatGroup, slug: string, now = new Date()): Promise<Community> {
-  if (!slug.trim()) {
-    // Explain the usage only to someone who could bind; everyone else hears the refusal.
-    if (!actor.isAdmin && !actor.grants.some((g) => g.role === 'committee')) throw new DomainError('errors.forbidden');
-    throw new DomainError('residents.bind_usage');
+  if (!canAnywhere(actor, 'community.bind')) throw new DomainError('errors.forbidden');
+  if (!slug.trim()) throw new DomainError('residents.bind_usage');
+  const found = SLUG_PATTERN.test(slug.trim().toLowerCase()) ? await db.community.findUnique({ where: { slug: slug.trim().toLowerCase() } }) : null;
+  if (!found || !can(actor, 'community.bind', found.id)) {
+    throw new DomainError(actor.isAdmin ? 'residents.bind_unknown' : 'residents.bind_not_yours', { slug: quoteFragment(slug) });
   }
-  const community = await communityBySlug(db, slug);
-  requirePermission(actor, 'community.bind', community.id);
+  const community = found;
   if (group.communityId && group.communityId !== community.id) requirePermission(actor, 'community.bind', group.communityId);
   await db.$transaction(async (tx) => {
     await tx.chatGroup.update({

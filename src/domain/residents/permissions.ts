@@ -77,6 +77,16 @@ export function can(actor: Actor, permission: Permission, communityId: string | 
   return MATRIX[permission].some((r) => roles.has(r));
 }
 
+/**
+ * Whether the actor may perform the action in at least one community. Commands that name a
+ * community (/bind <slug>) check this before looking the name up, so someone who may do it
+ * nowhere learns nothing from the answer.
+ */
+export function canAnywhere(actor: Actor, permission: Permission): boolean {
+  if (actor.isAdmin && !PARTICIPATION.has(permission)) return true;
+  return actor.grants.some((g) => MATRIX[permission].includes(g.role));
+}
+
 /** Throws a localized refusal unless the actor may perform the action in the community. */
 export function requirePermission(actor: Actor, permission: Permission, communityId: string | null | undefined): void {
   if (can(actor, permission, communityId)) return;

@@ -2,8 +2,9 @@
  * One-time verification codes: the committee hands a household (or a council member) a code;
  * redeeming it verifies the person for that community and unit, or grants the role.
  *
- * Only a hash of each code is stored, codes expire and work once, and redemption attempts are
- * throttled per platform account so guessing gets nowhere.
+ * Only a hash of each code is stored, codes expire and work once, and failed redemptions are
+ * throttled per platform account and per community, so guessing — from one account or from
+ * many — gets nowhere.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { DomainError } from '../errors.ts';
@@ -21,6 +22,15 @@ const CODE_LENGTH = 8;
 /** Failed redemptions allowed per account within the window before it is throttled. */
 export const MAX_FAILED_ATTEMPTS = 5;
 export const ATTEMPT_WINDOW_MS = 15 * 60_000;
+/**
+ * Failed redemptions allowed per community within its window, whichever accounts made them:
+ * many fresh accounts guessing together get no further than one. People in no community yet
+ * (the usual guesser) share one window of their own.
+ */
+export const MAX_COMMUNITY_FAILURES = 20;
+export const COMMUNITY_WINDOW_MS = 10 * 60_000;
+/** The community window of people who belong to none yet. */
+export const NO_COMMUNITY = '-';
 /** Longest unit label we accept (楼栋-单元-房号). */
 export const MAX_UNIT_LENGTH = 40;
 
@@ -174,6 +184,16 @@ export async function issueCodes(db: Db, actor: Actor, via: string, req: IssueRe
   return db.$transaction((tx) => writeCodes(tx, actor, via, req, unit, now));
 }
 
+/**
+ * The community window an attempt counts against: the community the person acts in (where a
+ * committee member or resident redeems a code for a new role), else the shared window of
+ * people who belong to no community yet.
+ */
+async function attemptCommunity(db: Db, personId: string): Promise<string> {
+  const person = await db.person.findUnique({ where: { id: personId }, select: { activeCommunityId: true } });
+  return person?.activeCommunityId ?? NO_COMMUNITY;
+}
+
 /** The outcome of a successful redemption. */
 export interface Redemption {
   community: Community;
@@ -212,8 +232,14 @@ export async function redeemCode(
   if (failures >= MAX_FAILED_ATTEMPTS) {
     throw new DomainError('codes.throttled', { minutes: Math.ceil(ATTEMPT_WINDOW_MS / 60_000) });
   }
+  // Checked before the code is looked up, so the refusal says nothing about the code typed.
+  const community = await attemptCommunity(db, person.id);
+  const communityFailures = await db.redemptionAttempt.count({ where: { community, success: false, at: { gte: new Date(now.getTime() - COMMUNITY_WINDOW_MS) } } });
+  if (communityFailures >= MAX_COMMUNITY_FAILURES) {
+    throw new DomainError('codes.community_throttled', { minutes: Math.ceil(COMMUNITY_WINDOW_MS / 60_000) });
+  }
   const fail = async (key: string, params: Record<string, unknown> = {}) => {
-    await db.redemptionAttempt.create({ data: { platform: account.platform, platformUserId: account.userId, success: false, at: now } });
+    await db.redemptionAttempt.create({ data: { platform: account.platform, platformUserId: account.userId, success: false, at: now, community } });
     return new DomainError(key, params);
   };
   const normalized = normalizeCode(code);
@@ -280,7 +306,7 @@ export async function redeemCode(
       });
     }
     await tx.person.update({ where: { id: person.id }, data: { activeCommunityId: row.communityId } });
-    await tx.redemptionAttempt.create({ data: { platform: account.platform, platformUserId: account.userId, success: true, at: now } });
+    await tx.redemptionAttempt.create({ data: { platform: account.platform, platformUserId: account.userId, success: true, at: now, community } });
     await recordAudit(tx, {
       actorId: person.id,
       via: account.platform,

@@ -6,7 +6,7 @@
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { categoryLabel } from '../../domain/disclosures/categories.ts';
-import { fingerprint } from '../../domain/disclosures/chain.ts';
+import { fingerprint, headCode } from '../../domain/disclosures/chain.ts';
 import type { DisclosureDraft, DisclosureWithVersions } from '../../domain/disclosures/disclosures.ts';
 import { statementOf } from '../../domain/disclosures/disclosures.ts';
 import type { LineItem, Statement } from '../../domain/disclosures/statement.ts';
@@ -161,8 +161,12 @@ export function renderPreview(t: TFn, locale: string, p: PreviewInput): string {
   return blocks.join('\n\n');
 }
 
-/** The short notice posted to the groups. */
+/**
+ * The short notice posted to the groups. It ends with the chain head right after this version
+ * was appended (the version's own hash), so every group's history keeps a copy of the head
+ * outside the database for `linli disclosure verify --head`.
+ */
 export function renderNotice(t: TFn, d: Disclosure, v: DisclosureVersion): string {
   const params = { category: categoryLabel(t, d.category), title: v.title, period: d.period, number: d.number, fingerprint: fingerprint(v.hash), reason: v.reason ?? '', version: v.version };
-  return t(v.version > 1 ? 'disclosures.notice_correction' : 'disclosures.notice_new', params);
+  return [t(v.version > 1 ? 'disclosures.notice_correction' : 'disclosures.notice_new', params), t('disclosures.head_code', { code: headCode(v.hash) })].join('\n');
 }
