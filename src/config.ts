@@ -51,6 +51,8 @@ const schema = z.object({
   LINLI_TIMEZONE: z.string().default('Asia/Shanghai').refine(isTimeZone, 'is not an IANA time zone such as Asia/Shanghai'),
   LINLI_DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
   LINLI_SCENE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  /** How long an update stays claimed by a process that stopped renewing it (it died) before another takes it over. */
+  LINLI_UPDATE_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
   LINLI_OUTBOX_GLOBAL_PER_SECOND: z.coerce.number().min(0.1).max(30).default(25),
   LINLI_WECHAT_MESSAGES_PER_MINUTE: z.coerce.number().min(1).max(120).default(20),
   WECHATY_PUPPET: z.string().default('wechaty-puppet-wechat4u'),

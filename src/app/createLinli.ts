@@ -138,7 +138,8 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
     (ctx, name) => router.runCommand(ctx, name, ''),
   );
   const { registry, jobs } = registerFeatures(services, scenes, [core, ...(opts.features ?? FEATURES)]);
-  const router = new Router(services, registry);
+  const leaseMs = config.LINLI_UPDATE_LEASE_SECONDS * 1000;
+  const router = new Router(services, registry, { leaseMs, renewMs: Math.max(250, Math.floor(leaseMs / 3)) });
   const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n });
   const scheduler = new Scheduler(services, jobs);
   let started = false;

@@ -44,8 +44,8 @@ export interface CommandDef extends Guard {
    */
   keepsScene?: boolean;
   /**
-   * Its answer in a group is the same whoever asks (a public list): the same command typed again
-   * in that group within seconds is answered once.
+   * Without arguments its answer in a group is the same whoever asks (a public list): typed again
+   * in that group within seconds, it is answered once.
    */
   sameForAll?: boolean;
   /** Offered as a button in the /start main menu. */

@@ -55,15 +55,19 @@ export class Router {
   async dispatch(adapter: Adapter, incoming: Incoming): Promise<void> {
     if (!this.accepting) return;
     const update = incoming.updateKey;
-    if (update && !(await this.claims.claim(adapter.platform, update))) {
-      this.services.log.debug({ platform: adapter.platform, update }, 'duplicate update ignored');
-      return;
-    }
     const key = `${incoming.chat.platform}:${incoming.chat.chatId}:${incoming.sender.userId}`;
-    await this.queue.run(key, () => this.handle(adapter, incoming));
-    // Only now is a redelivery a duplicate: a crash before this point hands the update to the
-    // next process (see updateClaims.ts). A failure was answered in `handle`, so it counts as done.
-    if (update) await this.claims.done(adapter.platform, update).catch((err) => this.services.log.error({ err, update }, 'could not mark an update done'));
+    // Claim, handling and done mark all wait in the person's queue: an update taken over from a
+    // process that died is handled before the same person's later ones, never after them.
+    await this.queue.run(key, async () => {
+      if (update && !(await this.claims.claim(adapter.platform, update))) {
+        this.services.log.debug({ platform: adapter.platform, update }, 'duplicate update ignored');
+        return;
+      }
+      await this.handle(adapter, incoming);
+      // Only now is a redelivery a duplicate: a crash before this point hands the update to the
+      // next process (see updateClaims.ts). A failure was answered in `handle`, so it counts as done.
+      if (update) await this.claims.done(adapter.platform, update).catch((err) => this.services.log.error({ err, update }, 'could not mark an update done'));
+    });
   }
 
   /** Stops taking new events and waits for the ones in flight (and their button answers). */
@@ -194,7 +198,8 @@ export class Router {
       if (ctx.chat.kind === 'private' || ctx.incoming.mentioned) await ctx.reply(ctx.t('common.unknown_command', { command: name }));
       return;
     }
-    if (command.sameForAll && this.echoesRecent(ctx, command.name, args)) return;
+    // Only the bare list is the same for everyone: with arguments ("投票 1 2") it is a person's act.
+    if (command.sameForAll && !args.trim() && this.echoesRecent(ctx, command.name)) return;
     if (!(await this.guard(ctx, command))) return;
     if (!command.keepsScene && (await this.services.scenes.pause(ctx))) await ctx.reply(ctx.t('scene.paused'));
     await command.run(ctx, args.trim());
@@ -204,14 +209,14 @@ export class Router {
   private readonly recentGroupCommands = new Map<string, number>();
 
   /**
-   * True when the same public-list command with the same arguments was answered in this group
+   * True when the same public-list command (without arguments) was answered in this group
    * moments ago (by anyone): thirty neighbours typing /polls at once get one answer, not thirty,
    * and the group's message budget stays for what matters. Private chats are never deduplicated.
    */
-  private echoesRecent(ctx: Ctx, name: string, args: string): boolean {
+  private echoesRecent(ctx: Ctx, name: string): boolean {
     if (ctx.chat.kind !== 'group') return false;
     const now = Date.now();
-    const key = `${ctx.chat.platform}\u0000${ctx.chat.chatId}\u0000${name.toLowerCase()}\u0000${args.trim()}`;
+    const key = `${ctx.chat.platform}\u0000${ctx.chat.chatId}\u0000${name.toLowerCase()}`;
     const last = this.recentGroupCommands.get(key);
     if (last !== undefined && now - last < GROUP_ECHO_WINDOW_MS) return true;
     this.recentGroupCommands.set(key, now);
