@@ -87,7 +87,8 @@ describe('the secret_ballots migration', () => {
       tallyBefore[pollId] = Object.fromEntries(rows.map((r) => [r.o, r.n]));
     }
     conn.close();
-    expect(applyMigrations(file).applied).toEqual([expect.stringMatching(/_secret_ballots$/)]);
+    // This migration first; the ones written after it apply too, as they would in the field.
+    expect(applyMigrations(file).applied[0]).toMatch(/_secret_ballots$/);
     db = await openDatabase(file);
   });
   afterAll(async () => {
