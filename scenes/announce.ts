@@ -153,9 +153,8 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
     async finish(ctx, state) {
       let image: { data: Buffer; name: string } | null = null;
       if (state.photo) {
-        const adapter = ctx.services.adapters.get(ctx.chat.platform);
         try {
-          image = { data: await adapter!.downloadFile(state.photo.fileId), name: 'announcement.jpg' };
+          image = { data: await ctx.downloadFile(state.photo.fileId), name: 'announcement.jpg' };
         } catch (err) {
           ctx.services.log.warn({ err }, 'announcement photo download failed');
           throw new DomainError('announcements.photo_failed');

@@ -55,11 +55,9 @@ type ReadFiles = WeakMap<object, FileContent>;
 
 /** Reads a file sent in a scene through the platform adapter, refusing with a reason. */
 async function readSentFile(ctx: Ctx, file: IncomingFile, year: number | null, readFiles: ReadFiles) {
-  const adapter = ctx.services.adapters.get(ctx.chat.platform);
-  if (!adapter) return invalid('disclosures.download_failed');
   let bytes: Buffer;
   try {
-    bytes = await adapter.downloadFile(file.fileId);
+    bytes = await ctx.downloadFile(file.fileId);
   } catch {
     return invalid('disclosures.download_failed');
   }

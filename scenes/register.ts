@@ -40,11 +40,9 @@ const readFiles = new WeakMap<object, Omit<RegisterImportState, 'communityId'>>(
 
 /** Downloads and reads a sent file, refusing with every problem named. */
 async function readSentFile(ctx: Ctx, file: IncomingFile, communityId: string): Promise<Invalid | void> {
-  const adapter = ctx.services.adapters.get(ctx.chat.platform);
-  if (!adapter) return invalid('disclosures.download_failed');
   let bytes: Buffer;
   try {
-    bytes = await adapter.downloadFile(file.fileId);
+    bytes = await ctx.downloadFile(file.fileId);
   } catch {
     return invalid('disclosures.download_failed');
   }

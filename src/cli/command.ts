@@ -2,6 +2,7 @@
  * The shape of a `linli` subcommand. Each lives in its own file under src/cli/commands and is
  * listed in src/cli/commands/index.ts; features add theirs there.
  */
+import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -48,6 +49,16 @@ export function parseDuration(raw: string): number {
   const unit = m[2].toLowerCase();
   const ms = unit.startsWith('m') ? 60_000 : unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : 7 * 86_400_000;
   return Math.round(n * ms);
+}
+
+/** The bytes of the file a required option names, or a UsageError naming the option. */
+export async function readFileOption(values: Record<string, unknown>, name: string): Promise<{ path: string; bytes: Buffer }> {
+  const path = requireOption(values, name);
+  try {
+    return { path, bytes: await readFile(path) };
+  } catch (err) {
+    throw new UsageError(`--${name}: cannot read ${path}: ${(err as Error).message}`);
+  }
 }
 
 /** A required string option or a UsageError naming it. */

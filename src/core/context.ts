@@ -41,6 +41,8 @@ export interface Ctx {
   toastInBackground(text: string, alert?: boolean): Promise<void>;
   /** Sends to the person's private chat. */
   replyPrivately(message: OutMessage | string): Promise<void>;
+  /** The bytes of a file the person sent here (scenes take photos and spreadsheets this way). */
+  downloadFile(fileId: string): Promise<Buffer>;
   /** A deep link into the private chat, where the platform has them. */
   deepLink(payload: string): string | undefined;
   /** The same person and event, answering in their private chat. */
@@ -125,6 +127,7 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
     async replyPrivately(message) {
       await services.sender.send(adapter, privateChat.chatId, asMessage(message));
     },
+    downloadFile: (fileId) => adapter.downloadFile(fileId),
     deepLink: (payload) => adapter.deepLink(payload),
     privateCtx() {
       return chat.kind === 'private' ? ctx : createCtx({ ...init, group: null }, privateChat);

@@ -3,7 +3,6 @@
  * from a file (preview first; `--yes` for scripts and CI, which have no stdin), anyone with shell
  * access recomputes the hash chains, and staff export the record as CSV or XLSX.
  */
-import { readFile } from 'node:fs/promises';
 import type { Db } from '../../db/client.ts';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -19,7 +18,7 @@ import { announceVersion } from '../../features/disclosures/publishing.ts';
 import { renderPreview } from '../../features/disclosures/render.ts';
 import { createTranslator } from '../../i18n/i18n.ts';
 import { Outbox } from '../../outbox/outbox.ts';
-import { CLI_LOCALE, LOCALE_USAGE, localeOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { CLI_LOCALE, LOCALE_USAGE, localeOption, readFileOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 
 /** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -59,13 +58,7 @@ export const disclosurePublishCommand: CliCommand = {
     const category = requireCategory(requireOption(values, 'category'), communityCategories(community), i18n, CLI_LOCALE);
     const period = checkPeriod(requireOption(values, 'period'));
     const title = checkTitle(requireOption(values, 'title'));
-    const path = requireOption(values, 'file');
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (err) {
-      throw new UsageError(`--file: cannot read ${path}: ${(err as Error).message}`);
-    }
+    const { path, bytes } = await readFileOption(values, 'file');
     const content = await readDisclosureFile({ name: basename(path), bytes }, periodYear(parsePeriodKey(period)));
     const body = content.format === 'text' ? content.body : ((values.note as string | undefined) ?? '').trim();
     const statement = content.format === 'statement' ? content.statement : null;

@@ -4,7 +4,7 @@
  * printable PDF of a building or the whole community; status prints the verification progress.
  * Texts are in the community's language (or --locale), like the chat.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { applyImport } from '../../domain/register/apply.ts';
 import { previewImport } from '../../domain/register/import.ts';
@@ -17,7 +17,7 @@ import { telegramSlipLink } from '../../domain/register/payload.ts';
 import { renderSlipsPdf, SLIPS_PER_PAGE } from '../../features/register/slipsPdf.ts';
 import { createTranslator, LOCALES } from '../../i18n/i18n.ts';
 import { planChangesSomething, renderBuilding, renderImported, renderPreview, renderProgress, renderRefusal } from '../../../scenes/registerText.ts';
-import { requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { readFileOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 
 /** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -35,13 +35,7 @@ export const registerImportCommand: CliCommand = {
   summary: 'Import the household register (prints the preview; --dry-run writes nothing)',
   options: { community: { type: 'string' }, file: { type: 'string' }, 'dry-run': { type: 'boolean' }, locale: { type: 'string' } },
   async run(env, { values }) {
-    const path = requireOption(values, 'file');
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (err) {
-      throw new UsageError(`--file: cannot read ${path}: ${(err as Error).message}`);
-    }
+    const { path, bytes } = await readFileOption(values, 'file');
     const db = await env.db();
     const community = await communityBySlug(db, requireOption(values, 'community'));
     const t = translate(env, (values.locale as string | undefined) ?? community.locale);

@@ -35,6 +35,7 @@ export function exportCtx(services: Services, person: Person, actor: Actor, loca
     toast: noChat,
     toastInBackground: noChat,
     replyPrivately: noChat,
+    downloadFile: noChat,
     deepLink: () => undefined,
     privateCtx: () => ctx,
     inPrivate: noChat,

@@ -5,7 +5,7 @@
  * row of tabs above the page.
  */
 import type { Community, Person } from '../../../generated/prisma/client.ts';
-import type { Locale, TFn } from '../../../i18n/i18n.ts';
+import { LOCALES, type Locale, type TFn } from '../../../i18n/i18n.ts';
 import type { Actor } from '../../../domain/residents/roles.ts';
 import { html, type Html, type Part } from '../web/html.ts';
 import { visibleSections, type Section } from './nav.ts';
@@ -49,8 +49,10 @@ export function formGuard(csrf: string, formId?: string): Html {
 function header(f: Frame): Html {
   const { t, prefix, visitor } = f;
   const langs = html`<nav class="langs" aria-label="${t('webconsole.frame.language')}">
-    ${f.locale === 'zh-CN' ? html`<strong>中文</strong>` : html`<a href="${withLang(f.path, 'zh-CN')}" lang="zh-CN">中文</a>`}
-    ${f.locale === 'en' ? html`<strong>English</strong>` : html`<a href="${withLang(f.path, 'en')}" lang="en">English</a>`}
+    ${LOCALES.map((l) => {
+      const name = t(`language.name_${l}`);
+      return f.locale === l ? html`<strong>${name}</strong>` : html`<a href="${withLang(f.path, l)}" lang="${l}">${name}</a>`;
+    })}
   </nav>`;
   const who = visitor
     ? html`<span class="who">${visitor.person.displayName}</span>
