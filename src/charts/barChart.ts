@@ -40,17 +40,16 @@ const FONT_PACKAGE = '@embedpdf/fonts-sc';
 /** Regular for body text and Bold for titles; both come from {@link FONT_PACKAGE}'s `fonts/`. */
 const FONT_FILES = ['NotoSansHans-Regular.otf', 'NotoSansHans-Bold.otf'] as const;
 
-let cachedFontFiles: string[] | undefined;
-
 /**
- * Absolute paths of the font files charts render with, looked up once and then cached.
+ * Absolute paths of the font files charts render with. Looked up on every call on purpose: a
+ * module resolution and two `existsSync` cost microseconds beside a render of tens of
+ * milliseconds, and no module-level cache means nothing to go stale between tests or installs.
  *
  * The package's `exports` map exposes only its JS entry point, so we resolve that and step from
  * its `dist/` folder to the sibling `fonts/` folder. Throws (a developer-facing error) when the
  * package or a file is missing, rather than silently drawing charts without any text.
  */
 export function chartFontFiles(): string[] {
-  if (cachedFontFiles) return cachedFontFiles;
   const require = createRequire(import.meta.url);
   let entry: string;
   try {
@@ -63,7 +62,6 @@ export function chartFontFiles(): string[] {
   for (const file of files) {
     if (!existsSync(file)) throw new Error(`Chart font file missing: ${file} (is ${FONT_PACKAGE} intact?)`);
   }
-  cachedFontFiles = files;
   return files;
 }
 
