@@ -19,6 +19,7 @@ import { POLL_COMMANDS } from './polls.ts';
 import { digestPreviewCommand, digestSendCommand } from './digest.ts';
 import { REGISTER_COMMANDS } from './register.ts';
 import { CONSOLE_COMMANDS } from './console.ts';
+import { LIST_COMMANDS } from './lists.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -38,6 +39,7 @@ export const CLI_COMMANDS: CliCommand[] = [
   disclosureVerifyCommand,
   exportDisclosuresCommand,
   ...POLL_COMMANDS,
+  ...LIST_COMMANDS,
   digestPreviewCommand,
   digestSendCommand,
   ...REGISTER_COMMANDS,

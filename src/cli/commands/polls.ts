@@ -1,20 +1,21 @@
 /**
  * Poll commands for staff with shell access: `linli poll create` (posts it, prints its id),
- * `linli poll close <id>` and `linli export poll <id>`. They act as the deployment's operator and
+ * `linli poll close` and `linli export poll` (a poll named by its number in a community, or its id). They act as the deployment's operator and
  * are audited with via "cli"; posts go into the outbox, which the running bot delivers.
  */
 import { createLinli } from '../../app/createLinli.ts';
 import type { Services } from '../../core/services.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import type { Db } from '../../db/client.ts';
-import { createPoll, requirePoll } from '../../domain/polls/polls.ts';
+import { createPoll } from '../../domain/polls/polls.ts';
 import { ELECTORATES, parseQuorum, PASS_RULES, type Electorate, type PassRule } from '../../domain/polls/rules.ts';
 import { recordAudit } from '../../domain/residents/audit.ts';
 import { communityBySlug } from '../../domain/residents/communities.ts';
 import { writeTable } from '../../export/table.ts';
 import { exportFileName, pollExportSheets } from '../../features/polls/export.ts';
 import { closeAndAnnounce, publishPoll } from '../../features/polls/lifecycle.ts';
-import { isDuration, parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { isDuration, LOCALE_USAGE, localeOption, parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { COMMUNITY_OPTION, pollFromArgs } from '../refs.ts';
 
 /** The actor the CLI acts as. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -112,12 +113,12 @@ export const pollCreateCommand: CliCommand = {
 
 export const pollCloseCommand: CliCommand = {
   name: 'poll close',
-  usage: 'linli poll close <id>',
+  usage: 'linli poll close <number> --community <slug>  (or: linli poll close <id>)',
   summary: 'Close a poll now and post its result',
-  async run(env, { positionals }) {
-    if (!positionals[0]) throw new UsageError('name the poll id');
+  options: { ...COMMUNITY_OPTION },
+  async run(env, { values, positionals }) {
     const services = await cliServices(env);
-    const poll = await asCli(services, () => requirePoll(services.db, positionals[0]));
+    const poll = await pollFromArgs(services.db, positionals[0], values);
     const closed = await asCli(services, () => closeAndAnnounce(services, poll.id, BY));
     if (!closed) throw new UsageError(`poll ${poll.id} is not open (${poll.status})`);
     const result = JSON.parse(closed.result ?? '{}');
@@ -128,17 +129,15 @@ export const pollCloseCommand: CliCommand = {
 
 export const exportPollCommand: CliCommand = {
   name: 'export poll',
-  usage: 'linli export poll <id> --format csv|xlsx --out <file> [--locale zh-CN|en]',
+  usage: `linli export poll <number> --community <slug> --format csv|xlsx [--out <file>] ${LOCALE_USAGE}  (or the poll id instead of number and --community)`,
   summary: 'Export a poll (metadata, tallies, named votes) as CSV or XLSX',
-  options: { format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
+  options: { ...COMMUNITY_OPTION, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values, positionals }) {
-    if (!positionals[0]) throw new UsageError('name the poll id');
     const format = (values.format as string | undefined) ?? 'csv';
     if (format !== 'csv' && format !== 'xlsx') throw new UsageError('--format must be csv or xlsx');
-    const locale = (values.locale as string | undefined) ?? env.config.LINLI_DEFAULT_LOCALE;
-    if (locale !== 'zh-CN' && locale !== 'en') throw new UsageError('--locale must be zh-CN or en');
+    const locale = localeOption(values) ?? env.config.LINLI_DEFAULT_LOCALE;
     const services = await cliServices(env);
-    const poll = await asCli(services, () => requirePoll(services.db, positionals[0]));
+    const poll = await pollFromArgs(services.db, positionals[0], values);
     const out = (values.out as string | undefined) ?? exportFileName(poll, format);
     const sheets = await pollExportSheets(services.db, poll, services.i18n.bind(locale), services.clock(), services.i18n.timeZone);
     const written = await writeTable({ format, out, sheets });

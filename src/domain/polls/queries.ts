@@ -120,3 +120,13 @@ export async function* namedBallotRows(db: Db, poll: Pick<PollWithOptions, 'id' 
     cursor = last;
   }
 }
+
+/** A community's polls for an operator's list, newest number first (a total order: numbers are unique per community). */
+export function listPolls(db: Db, communityId: string, filter: { status?: string; take?: number } = {}): Promise<PollWithOptions[]> {
+  return db.poll.findMany({
+    where: { communityId, ...(filter.status ? { status: filter.status } : {}) },
+    orderBy: { number: 'desc' },
+    take: filter.take ?? 100,
+    include: POLL_INCLUDE,
+  });
+}

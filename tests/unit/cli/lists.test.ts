@@ -1,0 +1,76 @@
+/**
+ * The operator's lists and public numbers: `linli poll list`, `linli proposal list` (lines and
+ * --json), and `export poll 3 --community <slug>` / `poll close 3 --community <slug>` addressing
+ * a poll the way residents see it. Misses name the community and the list command, never /polls.
+ */
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/db/client.ts';
+import { makeCommunity } from '../../support/fixtures.ts';
+import { freshDatabase, tempDir } from '../../support/harness.ts';
+import { linli } from '../../disclosures/cliRun.ts';
+
+describe('linli poll list / proposal list / poll numbers', () => {
+  const dir = tempDir('linli-cli-lists-');
+  let db: Db;
+  let file: string;
+
+  beforeAll(async () => {
+    ({ db, file } = await freshDatabase(join(dir, 'linli.db')));
+    const community = await makeCommunity(db);
+    await makeCommunity(db, 'other', '另一社区');
+    for (const question of ['是否同意加装电梯', '是否同意更换路灯']) {
+      const r = await linli(file, ['poll', 'create', '--community', community.slug, '--question', question, '--standard', '--closes', '2d']);
+      expect(r.code).toBe(0);
+    }
+    await db.proposal.create({ data: { communityId: community.id, number: 7, authorName: '李阿姨', title: '修缮3栋雨棚', category: 'facilities', description: '雨棚漏水', location: '3栋', status: 'under_review' } });
+    await db.proposal.create({ data: { communityId: community.id, number: 8, authorName: '李阿姨', title: '草稿', category: 'facilities', description: '-', location: '-', status: 'draft' } });
+  });
+
+  it('lists polls newest first with number, status and votes; --json gives machine rows', async () => {
+    const r = await linli(file, ['poll', 'list', '--community', 'badeng']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^#2\s+open\s.*\s0 votes\s+是否同意更换路灯$/);
+    expect(lines[1]).toMatch(/^#1\s+open\s/);
+    const j = await linli(file, ['poll', 'list', '--community', 'badeng', '--json']);
+    const rows = JSON.parse(j.out) as { number: number; status: string; id: string; votes: number }[];
+    expect(rows.map((x) => x.number)).toEqual([2, 1]);
+    expect(rows[0]).toMatchObject({ status: 'open', votes: 0 });
+    const none = await linli(file, ['poll', 'list', '--community', 'other']);
+    expect(none.out).toBe('');
+    expect(none.err).toContain('has no polls');
+    const bad = await linli(file, ['poll', 'list', '--community', 'badeng', '--status', 'finished']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('--status must be one of scheduled, open, closed, cancelled');
+  });
+
+  it('lists proposals by number (drafts never), with --status', async () => {
+    const r = await linli(file, ['proposal', 'list', '--community', 'badeng']);
+    expect(r.out).toMatch(/^#7\s+under_review\s.*\s0 seconds\s+修缮3栋雨棚\n$/);
+    const j = await linli(file, ['proposal', 'list', '--community', 'badeng', '--status', 'approved', '--json']);
+    expect(JSON.parse(j.out)).toEqual([]);
+  });
+
+  it('addresses a poll by its public number in a community, and explains a miss in operator terms', async () => {
+    const out = join(dir, 'poll2.csv');
+    const r = await linli(file, ['export', 'poll', '2', '--community', 'badeng', '--format', 'csv', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    const noCommunity = await linli(file, ['export', 'poll', '2', '--format', 'csv']);
+    expect(noCommunity.code).not.toBe(0);
+    expect(noCommunity.err).toContain('add --community <slug>');
+    const miss = await linli(file, ['poll', 'close', '9', '--community', 'badeng']);
+    expect(miss.code).not.toBe(0);
+    expect(miss.err).toContain('community badeng has no poll #9 (see linli poll list --community badeng)');
+    expect(miss.err).not.toContain('/polls');
+    const elsewhere = await linli(file, ['poll', 'close', '第1号', '--community', 'other']);
+    expect(elsewhere.err).toContain('community other has no poll #1');
+    const closed = await linli(file, ['poll', 'close', '第1号', '--community', 'badeng']);
+    expect(closed.code).toBe(0);
+    expect(closed.out).toContain('closed poll #1');
+    expect((await db.poll.findFirst({ where: { number: 1 } }))?.status).toBe('closed');
+  });
+});
