@@ -103,13 +103,13 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
 
   it('downloads the poll as CSV and XLSX, the same figures as the page', async () => {
     const csv = await page.download('a[href$="/polls/2/export.csv"]');
-    expect(csv.name).toBe('poll-2.csv');
+    expect(csv.name).toBe('投票-第2号-是否同意在3栋门前加装休闲座椅？.csv');
     const rows = parse(csv.data.toString('utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
     const yes = rows.find((r) => r[1] === '赞成');
     expect(yes?.slice(0, 5)).toEqual(['1', '赞成', '7', '0', '7']);
     expect(rows.find((r) => r[0] === '实际投票人数')?.[1]).toBe('11');
     const xlsx = await page.download('a[href$="/polls/2/export.xlsx"]');
-    expect(xlsx.name).toBe('poll-2.xlsx');
+    expect(xlsx.name).toBe('投票-第2号-是否同意在3栋门前加装休闲座椅？.xlsx');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.data as unknown as ArrayBuffer);
     const tally = book.worksheets[1];

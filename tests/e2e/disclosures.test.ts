@@ -254,7 +254,7 @@ describe('disclosures end to end', () => {
     await bot.say(committee, '/export');
     await bot.press(committee, bot.last(committee.id), '居务公开记录');
     const files = bot.fake.messagesTo(committee.id).slice(-2);
-    expect(files.map((m) => m.file?.fileName)).toEqual(['disclosures-badeng.csv', 'disclosures-badeng.xlsx']);
+    expect(files.map((m) => m.file?.fileName)).toEqual(['居务公开-巴登社区.csv', '居务公开-巴登社区.xlsx']);
     expect(files[0].file!.bytes!.toString('utf8')).toContain('路灯维修');
   });
 });

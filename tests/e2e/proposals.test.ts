@@ -280,7 +280,7 @@ describe('permissions and staff export', () => {
     await bot.say(committee, '/export');
     await bot.press(committee, bot.last(committee.id), '民生微实事提议');
     const files = fake.messagesTo(committee.id).filter((m) => m.method === 'sendDocument');
-    expect(files.map((f) => f.file?.fileName)).toEqual(['proposals-badeng.csv', 'proposals-badeng.xlsx']);
+    expect(files.map((f) => f.file?.fileName)).toEqual(['民生微实事-巴登社区.csv', '民生微实事-巴登社区.xlsx']);
     expect(String(files[0].file?.bytes?.toString('utf8'))).toContain('更换3栋楼道照明灯');
   });
 });

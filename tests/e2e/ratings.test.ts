@@ -254,9 +254,9 @@ describe('satisfaction ratings end to end', () => {
     await press(staff, '满意度评议');
     await press(staff, '2026Q4');
     const files = bot.fake.messagesTo(staff.id).filter((m) => m.method === 'sendDocument');
-    const csvFile = files.find((f) => f.file?.fileName === 'ratings-badeng-2026Q4.csv');
+    const csvFile = files.find((f) => f.file?.fileName === '满意度评议-巴登社区-2026Q4.csv');
     expect(csvFile).toBeDefined();
-    expect(files.some((f) => f.file?.fileName === 'ratings-badeng-2026Q4.xlsx')).toBe(true);
+    expect(files.some((f) => f.file?.fileName === '满意度评议-巴登社区-2026Q4.xlsx')).toBe(true);
     const csv = csvFile!.file!.bytes!.toString('utf8');
     expect(csv).toContain('评议汇总');
     expect(csv).toContain('万科物业');
@@ -264,6 +264,10 @@ describe('satisfaction ratings end to end', () => {
     expect(csv).not.toContain('没人值班');
     expect(csv).not.toContain('p:');
     expect(csv).not.toContain('住户');
+    // The satisfaction rate reads as a percentage a clerk can compute with, not 0.6667.
+    const header = csv.split('\n').find((l) => l.includes('满意率'))!.split(',');
+    const row = csv.split('\n').find((l) => l.includes('万科物业'))!.split(',');
+    expect(row[header.indexOf('满意率')]).toMatch(/^\d{1,3}(\.\d)?%$/);
 
     const out = join(tempDir(), 'ratings.csv');
     const code = await runCli(['export', 'ratings', '--community', 'badeng', '--period', '2026Q3', '--format', 'csv', '--out', out], {

@@ -47,7 +47,7 @@ describe('linli export proposals', () => {
     const csv = readFileSync(out, 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines[0]).toBe('编号,项目名称,类别,状态,预估费用（元）,核定预算（元）,附议人数,提交时间,决定时间,完成时间,办理结果/理由,提议人（公开称呼）');
-    expect(lines[1]).toContain('1,更换3栋楼道照明灯,设施维修,不予采纳,3000,,1,2026-11-03 10:00,2026-11-03 10:00,,已列入物业年度维修计划,王阿姨');
+    expect(lines[1]).toContain('1,更换3栋楼道照明灯,设施维修,不予采纳,3000,,1,2026-11-03 10:00:00,2026-11-03 10:00:00,,已列入物业年度维修计划,王阿姨');
     // Formula-looking text is neutralised; no unit numbers leak.
     expect(lines[2]).toContain("'=HYPERLINK");
     expect(csv).not.toMatch(/栋-1单元/);
@@ -64,6 +64,11 @@ describe('linli export proposals', () => {
     expect(sheet.getRow(1).getCell(4).value).toBe('Status');
     expect(sheet.getRow(2).getCell(4).value).toBe('not adopted');
     expect(sheet.getRow(2).getCell(5).value).toBe(3000);
+    // Submitted: an Excel date a clerk can sort by, reading 10:00 as in Shanghai (02:00 UTC).
+    const submitted = sheet.getRow(2).getCell(8);
+    expect(submitted.value).toBeInstanceOf(Date);
+    expect((submitted.value as Date).toISOString()).toBe('2026-11-03T10:00:00.000Z');
+    expect(submitted.numFmt).toMatch(/yyyy/);
   });
 
   it('refuses a bad format or an unknown community', async () => {

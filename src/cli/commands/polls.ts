@@ -138,7 +138,7 @@ export const exportPollCommand: CliCommand = {
     const locale = localeOption(values) ?? env.config.LINLI_DEFAULT_LOCALE;
     const services = await cliServices(env);
     const poll = await pollFromArgs(services.db, positionals[0], values);
-    const out = (values.out as string | undefined) ?? exportFileName(poll, format);
+    const out = (values.out as string | undefined) ?? exportFileName(services.i18n.bind(locale), poll, format);
     const sheets = await pollExportSheets(services.db, poll, services.i18n.bind(locale), services.clock(), services.i18n.timeZone);
     const written = await writeTable({ format, out, sheets });
     await recordAudit(services.db, { actorId: null, via: 'cli', action: 'export', communityId: poll.communityId, targetType: 'polls', targetId: poll.id, details: { format, rows: written.rows } });

@@ -25,7 +25,7 @@ export const exportProposalsCommand: CliCommand = {
     const community = await communityBySlug(db, slug);
     const i18n = createTranslator({ defaultLocale: env.config.LINLI_DEFAULT_LOCALE, timeZone: env.config.LINLI_TIMEZONE });
     const t = i18n.bind(locale ?? community.locale);
-    const result = await writeTable({ format, out, sheets: [proposalsSheet(db, t, community.id, env.config.LINLI_TIMEZONE)] });
+    const result = await writeTable({ format, out, timeZone: env.config.LINLI_TIMEZONE, sheets: [proposalsSheet(db, t, community.id)] });
     await recordAudit(db, { actorId: null, via: 'cli', action: 'export', communityId: community.id, targetType: 'proposals', details: { format, rows: result.rows } });
     env.out(`${result.rows} proposals written to ${out}`);
     return 0;

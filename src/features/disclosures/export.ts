@@ -2,6 +2,7 @@
  * The export of a community's disclosures (every version with its fingerprint and chain link,
  * and every line item), for /export in chat and `linli export disclosures`.
  */
+import { readableFileName } from '../../export/fileName.ts';
 import type { ExporterDef } from '../../core/feature.ts';
 import type { Db } from '../../db/client.ts';
 import type { Translator } from '../../i18n/i18n.ts';
@@ -76,6 +77,6 @@ export const disclosuresExporter: ExporterDef = {
   async build(ctx, communityId, _itemId, format) {
     const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: communityId } });
     const sheets = await disclosureSheets(ctx.services.db, ctx.services.i18n, ctx.locale, communityId);
-    return { name: `disclosures-${community.slug}.${format}`, data: await writeTableToBuffer({ format, sheets }) };
+    return { name: readableFileName(ctx.t('exports.file_disclosures', { community: community.name }), format), data: await writeTableToBuffer({ format, sheets }) };
   },
 };

@@ -5,6 +5,7 @@
  * read page by page, so a poll with 100,000 votes streams through with flat memory. Also the
  * /export entry of polls (`pollsExporter`).
  */
+import { readableFileName } from '../../export/fileName.ts';
 import type { Db } from '../../db/client.ts';
 import { currentResult, quorumOf, requirePoll, storedResult, type PollWithOptions } from '../../domain/polls/polls.ts';
 import { exportablePolls, namedBallotRows } from '../../domain/polls/queries.ts';
@@ -112,9 +113,9 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
   return sheets;
 }
 
-/** File name of a poll export. */
-export function exportFileName(poll: Pick<PollWithOptions, 'number'>, format: 'csv' | 'xlsx'): string {
-  return `poll-${poll.number}.${format}`;
+/** File name of a poll export: 投票-第3号-是否同意….xlsx in the reader's language. */
+export function exportFileName(t: TFn, poll: Pick<PollWithOptions, 'number' | 'question'>, format: 'csv' | 'xlsx'): string {
+  return readableFileName(t('exports.file_poll', { number: poll.number, question: [...poll.question].slice(0, 24).join('') }), format);
 }
 
 /** The polls export of /export: one poll at a time, chosen from the newest. */
@@ -129,6 +130,6 @@ export const pollsExporter: ExporterDef = {
     requirePermission(ctx.actor, 'export', communityId);
     const poll = await requirePoll(ctx.services.db, itemId ?? '', communityId);
     const sheets = await pollExportSheets(ctx.services.db, poll, ctx.t, ctx.services.clock(), ctx.services.i18n.timeZone);
-    return { name: exportFileName(poll, format), data: await writeTableToBuffer({ format, sheets }) };
+    return { name: exportFileName(ctx.t, poll, format), data: await writeTableToBuffer({ format, sheets }) };
   },
 };

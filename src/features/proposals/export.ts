@@ -2,6 +2,7 @@
  * The proposals export: every proposal of a community with status, category, cost, seconds,
  * dates and outcome. The only personal datum is the display name the author chose.
  */
+import { readableFileName } from '../../export/fileName.ts';
 import type { ExporterDef } from '../../core/feature.ts';
 import type { Db } from '../../db/client.ts';
 import { exportRows, type ProposalWithSeconds } from '../../domain/proposals/queries.ts';
@@ -10,15 +11,10 @@ import { writeTableToBuffer, type TableRow, type TableSheet } from '../../export
 import { categoryLabel } from '../../domain/proposals/rules.ts';
 import { statusLabel } from './render.ts';
 
-const COLUMNS = ['number', 'title', 'category', 'status', 'cost', 'budget', 'seconds', 'submitted', 'decided', 'completed', 'outcome', 'author'] as const;
+/** Dates a clerk sorts and filters by: Excel dates in the community's time zone. */
+const DATE_COLUMNS: ReadonlySet<string> = new Set(['submitted', 'decided', 'completed']);
 
-/** A local date-time for spreadsheets ("2026-11-22 09:00"), in the deployment's time zone. */
-function localTime(d: Date | null, timeZone: string): string | null {
-  if (!d) return null;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
+const COLUMNS = ['number', 'title', 'category', 'status', 'cost', 'budget', 'seconds', 'submitted', 'decided', 'completed', 'outcome', 'author'] as const;
 
 async function outcome(db: Db, t: TFn, p: ProposalWithSeconds): Promise<string> {
   if (p.status === 'merged' && p.mergedIntoId) {
@@ -30,7 +26,7 @@ async function outcome(db: Db, t: TFn, p: ProposalWithSeconds): Promise<string> 
 }
 
 /** The export as one sheet, with translated headers and labels. */
-export function proposalsSheet(db: Db, t: TFn, communityId: string, timeZone: string): TableSheet {
+export function proposalsSheet(db: Db, t: TFn, communityId: string): TableSheet {
   async function* rows(): AsyncGenerator<TableRow> {
     for await (const p of exportRows(db, communityId)) {
       yield {
@@ -41,20 +37,20 @@ export function proposalsSheet(db: Db, t: TFn, communityId: string, timeZone: st
         cost: p.costFen === null ? null : p.costFen / 100,
         budget: p.approvedBudgetFen === null ? null : p.approvedBudgetFen / 100,
         seconds: p.seconds,
-        submitted: localTime(p.submittedAt, timeZone),
-        decided: localTime(p.decidedAt, timeZone),
-        completed: localTime(p.completedAt, timeZone),
+        submitted: p.submittedAt,
+        decided: p.decidedAt,
+        completed: p.completedAt,
         outcome: await outcome(db, t, p),
         author: p.authorName,
       };
     }
   }
-  return { name: t('proposals.export.sheet'), columns: COLUMNS.map((key) => ({ key, header: t(`proposals.export.col_${key}`) })), rows: rows() };
+  return { name: t('proposals.export.sheet'), columns: COLUMNS.map((key) => ({ key, header: t(`proposals.export.col_${key}`), kind: DATE_COLUMNS.has(key) ? 'datetime' : undefined })), rows: rows() };
 }
 
-/** File name of an export. */
-export function exportFileName(slug: string, format: 'csv' | 'xlsx'): string {
-  return `proposals-${slug}.${format}`;
+/** File name of an export: 民生微实事-巴登社区.xlsx in the reader's language. */
+export function exportFileName(t: TFn, communityName: string, format: 'csv' | 'xlsx'): string {
+  return readableFileName(t('exports.file_proposals', { community: communityName }), format);
 }
 
 /** The /export entry. */
@@ -63,7 +59,7 @@ export const proposalsExporter: ExporterDef = {
   label: 'proposals.export.label',
   async build(ctx, communityId, _itemId, format) {
     const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: communityId } });
-    const data = await writeTableToBuffer({ format, sheets: [proposalsSheet(ctx.services.db, ctx.t, communityId, ctx.services.config.LINLI_TIMEZONE)] });
-    return { name: exportFileName(community.slug, format), data };
+    const data = await writeTableToBuffer({ format, timeZone: ctx.services.i18n.timeZone, sheets: [proposalsSheet(ctx.services.db, ctx.t, communityId)] });
+    return { name: exportFileName(ctx.t, community.name, format), data };
   },
 };

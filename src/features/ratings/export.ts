@@ -4,6 +4,7 @@
  * in chat and `linli export ratings`.
  */
 import type { ExporterDef } from '../../core/feature.ts';
+import { readableFileName } from '../../export/fileName.ts';
 import type { Db } from '../../db/client.ts';
 import { writeTableToBuffer, type TableColumn, type TableRow, type TableSheet } from '../../export/table.ts';
 import type { TFn } from '../../i18n/i18n.ts';
@@ -63,7 +64,7 @@ export async function ratingSheets(db: Db, t: TFn, communityId: string, period: 
       { key: 'kind', header: t('ratings.col_kind') },
       { key: 'answers', header: t('ratings.col_answers') },
       ...SCALE.map((s) => ({ key: `s${s}`, header: scoreLabel(t, s) })),
-      { key: 'rate', header: t('ratings.col_rate') },
+      { key: 'rate', header: t('ratings.col_rate'), kind: 'percent' },
       { key: 'mean', header: t('ratings.col_mean') },
       ...dimColumns,
       { key: 'verdict', header: t('ratings.col_verdict') },
@@ -96,9 +97,9 @@ export async function ratingSheets(db: Db, t: TFn, communityId: string, period: 
   return [summary, answers];
 }
 
-/** File name of an export. */
-export function exportFileName(slug: string, period: string | null, format: 'csv' | 'xlsx'): string {
-  return `ratings-${slug}${period ? `-${period}` : ''}.${format}`;
+/** File name of an export: 满意度评议-巴登社区-2026Q4.xlsx in the reader's language. */
+export function exportFileName(t: TFn, communityName: string, period: string | null, format: 'csv' | 'xlsx'): string {
+  return readableFileName(period ? t('exports.file_ratings', { community: communityName, period }) : t('exports.file_ratings_all', { community: communityName }), format);
 }
 
 /** The staff export in /export: all periods, or one of the last twelve. */
@@ -113,6 +114,6 @@ export const ratingsExporter: ExporterDef = {
     const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: communityId } });
     const period = itemId && itemId !== 'all' ? parsePeriod(itemId) : null;
     const sheets = await ratingSheets(ctx.services.db, ctx.t, communityId, period);
-    return { name: exportFileName(community.slug, period, format), data: await writeTableToBuffer({ format, sheets }) };
+    return { name: exportFileName(ctx.t, community.name, period, format), data: await writeTableToBuffer({ format, sheets }) };
   },
 };
