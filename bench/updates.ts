@@ -8,11 +8,32 @@
  */
 import { startBenchBot } from './support/benchBot.ts';
 import { rawInsertsPerSecond } from './support/rawInserts.ts';
+import { startPlainBot } from './support/plainBot.ts';
 import type { BenchResult } from './types.ts';
 
 const USERS = 200;
 const PER_USER = 15;
 
+
+type User = { id: number; first_name: string; language_code: string };
+
+/** The same messages against the plain telegraf bot (bench/support/plainBot.ts), after the same warm-up. */
+async function plainUpdatesPerSecond(users: User[]): Promise<number> {
+  const plain = await startPlainBot();
+  try {
+    await plain.fake.sendTexts(users.map((from) => ({ from, text: '/whoami' })));
+    await plain.fake.waitCount('sent', users.length, 120_000);
+    const items: { from: User; text: string }[] = [];
+    for (let k = 0; k < PER_USER; k++) for (const from of users) items.push({ from, text: '/whoami' });
+    const before = await plain.fake.count('sent');
+    const start = performance.now();
+    await plain.fake.sendTexts(items);
+    const handled = (await plain.fake.waitCount('sent', before + items.length, 120_000)) - before;
+    return handled / ((performance.now() - start) / 1000);
+  } finally {
+    await plain.close();
+  }
+}
 
 export async function run(): Promise<BenchResult[]> {
   const bench = await startBenchBot();
@@ -35,6 +56,7 @@ export async function run(): Promise<BenchResult[]> {
     const seconds = (performance.now() - start) / 1000;
     const perSecond = handled / seconds;
     const raw = rawInsertsPerSecond(20_000);
+    const plain = await plainUpdatesPerSecond(users);
     return [
       {
         name: 'updates handled end to end',
@@ -44,6 +66,15 @@ export async function run(): Promise<BenchResult[]> {
         ratio: perSecond / raw,
         target: '≥ 1000 updates/s',
         pass: perSecond >= 1000 && handled === total,
+      },
+      {
+        name: 'messages: Linli beside the plain telegraf + better-sqlite3 bot, same messages',
+        value: perSecond,
+        unit: 'updates/s',
+        baseline: { name: 'plain telegraf bot', value: plain, unit: 'updates/s' },
+        ratio: perSecond / plain,
+        target: '≥ 0.8× the plain bot (#19)',
+        pass: perSecond / plain >= 0.8,
       },
     ];
   } finally {

@@ -12,12 +12,34 @@ import { publishPoll } from '../src/features/polls/lifecycle.ts';
 import { bindTelegramGroup, makeCommunity, OPERATOR, telegramPerson } from '../tests/support/fixtures.ts';
 import { startBenchBot } from './support/benchBot.ts';
 import { rawInsertsPerSecond } from './support/rawInserts.ts';
+import { startPlainBot } from './support/plainBot.ts';
 import type { BenchResult } from './types.ts';
 
 const VOTERS = 300;
 const TAPS_PER_VOTER = 4;
 const GROUP = -100900;
 
+
+type Voter = { id: number; first_name: string; language_code: string };
+
+/** The same taps against the plain telegraf bot (bench/support/plainBot.ts): votes/s and whether it kept one ballot per person. */
+async function plainVotesPerSecond(users: Voter[]): Promise<{ perSecond: number; exact: boolean }> {
+  const plain = await startPlainBot();
+  try {
+    const { messageId, data } = await plain.postPoll(GROUP);
+    const presses = [];
+    for (let k = 0; k < TAPS_PER_VOTER; k++) for (const u of users) presses.push({ from: u, chat: { id: GROUP }, messageId, data: data[(u.id + k) % 3] });
+    const before = await plain.fake.count('answered');
+    const start = performance.now();
+    await plain.fake.pressButtons(presses);
+    const handled = (await plain.fake.waitCount('answered', before + presses.length, 120_000)) - before;
+    const perSecond = handled / ((performance.now() - start) / 1000);
+    const ballots = (plain.db.prepare('SELECT count(*) AS n FROM ballots').get() as { n: number }).n;
+    return { perSecond, exact: handled === presses.length && ballots === users.length };
+  } finally {
+    await plain.close();
+  }
+}
 
 export async function run(): Promise<BenchResult[]> {
   const bench = await startBenchBot();
@@ -67,6 +89,7 @@ export async function run(): Promise<BenchResult[]> {
     const perSecond = handled / seconds;
     const ballots = await db.ballot.count({ where: { pollId: poll.id } });
     const raw = rawInsertsPerSecond(20_000);
+    const plain = await plainVotesPerSecond(users);
     return [
       {
         name: `votes through the whole stack (${VOTERS} people × ${TAPS_PER_VOTER} taps)`,
@@ -76,6 +99,15 @@ export async function run(): Promise<BenchResult[]> {
         ratio: perSecond / raw,
         target: '≥ 1000 votes/s, exactly one ballot per person',
         pass: perSecond >= 1000 && handled === total && ballots === VOTERS,
+      },
+      {
+        name: 'votes: Linli beside the plain telegraf + better-sqlite3 bot, same taps',
+        value: perSecond,
+        unit: 'votes/s',
+        baseline: { name: `plain telegraf bot${plain.exact ? '' : ' (lost or duplicated ballots!)'}`, value: plain.perSecond, unit: 'votes/s' },
+        ratio: perSecond / plain.perSecond,
+        target: '≥ 0.5× the plain bot (#19)',
+        pass: perSecond / plain.perSecond >= 0.5,
       },
     ];
   } finally {
