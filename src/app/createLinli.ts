@@ -28,6 +28,7 @@ import { TELEGRAM_LIMITS, wechatLimits, type Limits } from '../outbox/rateLimite
 import { OutboxWorker } from '../outbox/worker.ts';
 import { PacedSender } from '../outbox/pacedSender.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import { Leadership, type LeaseTiming } from '../core/leadership.ts';
 import { createPollServices } from '../features/polls/services.ts';
 import { commandsInOrder, publishCommandMenu } from './commandMenu.ts';
 import { choosePlatforms, type PlatformChoice } from './platforms.ts';
@@ -54,6 +55,10 @@ export interface LinliOptions extends PlatformChoice {
   outboxLimits?: Partial<Record<string, Limits>>;
   /** Run the cron scheduler (tests and the CLI run jobs by hand). Default true. */
   schedule?: boolean;
+  /** Lease timing of the leadership among instances (tests shorten it). */
+  leadership?: LeaseTiming;
+  /** Called when this instance lost the lead to another (it stalled past its lease); run.ts exits so it restarts as a standby. */
+  onLeadershipLost?: () => void;
   /** Serve the web console on HOST:PORT (npm start does; tests and the CLI only when asked). */
   web?: boolean;
 }
@@ -68,6 +73,8 @@ export interface Linli {
   router: Router;
   outboxWorker: OutboxWorker;
   scheduler: Scheduler;
+  /** Whether this instance leads (runs the outbox, the scheduler and leader-only adapters). */
+  leadership: Leadership;
   registry: Registry;
   /** The one HTTP server (HOST:PORT): adapters' webhooks; the web console registers its routes here before `start`. */
   http: HttpServer;
@@ -142,6 +149,35 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const router = new Router(services, registry, { leaseMs, renewMs: Math.max(250, Math.floor(leaseMs / 3)) });
   const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n });
   const scheduler = new Scheduler(services, jobs);
+  const schedule = opts.schedule ?? true;
+  const everyInstance = [...adapters.values()].filter((a) => a.intake === 'any');
+  const leaderOnly = [...adapters.values()].filter((a) => a.intake !== 'any');
+  const running = new Set<Adapter>();
+  const startAdapter = async (adapter: Adapter) => {
+    running.add(adapter);
+    await adapter.start((incoming) => router.dispatch(adapter, incoming));
+    if (adapter.setCommands) await publishCommandMenu(adapter, registry, i18n).catch((err) => log.warn({ err }, 'could not publish the command menu'));
+  };
+  // What only one instance of a deployment does; a lone instance leads as soon as it starts.
+  const leadership = new Leadership(db, log, {
+    async lead() {
+      for (const adapter of everyInstance) await adapter.lead?.();
+      for (const adapter of leaderOnly) await startAdapter(adapter);
+      outboxWorker.start();
+      if (schedule) scheduler.start();
+    },
+    async stepDown(reason) {
+      if (reason === 'lost') {
+        for (const adapter of leaderOnly) {
+          running.delete(adapter);
+          await adapter.stop().catch((err) => log.warn({ err }, 'adapter stop failed'));
+        }
+      }
+      await scheduler.stop();
+      await outboxWorker.stop();
+      if (reason === 'lost') opts.onLeadershipLost?.();
+    },
+  }, opts.leadership);
   let started = false;
   let closed = false;
 
@@ -154,6 +190,7 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
     router,
     outboxWorker,
     scheduler,
+    leadership,
     registry,
     http,
     telegram: platforms.telegram,
@@ -165,21 +202,17 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
       started = true;
       // Listening before the adapters start: Telegram posts as soon as setWebhook returns.
       await http.start();
-      for (const adapter of adapters.values()) {
-        await adapter.start((incoming) => router.dispatch(adapter, incoming));
-        if (adapter.setCommands) await publishCommandMenu(adapter, registry, i18n).catch((err) => log.warn({ err }, 'could not publish the command menu'));
-      }
-      outboxWorker.start();
-      if (opts.schedule ?? true) scheduler.start();
-      log.info({ platforms: [...adapters.keys()] }, 'linli started');
+      for (const adapter of everyInstance) await startAdapter(adapter);
+      await leadership.start();
+      log.info({ platforms: [...adapters.keys()], leader: leadership.isLeader }, leadership.isLeader ? 'linli started' : 'linli started as a standby');
     },
     async stop() {
       if (started) {
         started = false;
-        for (const adapter of adapters.values()) await adapter.stop().catch((err) => log.warn({ err }, 'adapter stop failed'));
+        for (const adapter of running) await adapter.stop().catch((err) => log.warn({ err }, 'adapter stop failed'));
+        running.clear();
         await router.drain();
-        await scheduler.stop();
-        await outboxWorker.stop();
+        await leadership.stop();
         await http.close();
         log.info('linli stopped');
       }

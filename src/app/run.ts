@@ -41,7 +41,16 @@ export async function run(config: Config, io: RunIo): Promise<void> {
       }),
     );
   }
-  const linli = await createLinli({ config, log, adapters: extra, wechat: { qrInTerminal: true }, web: true });
+  const linli = await createLinli({
+    config,
+    log,
+    adapters: extra,
+    wechat: { qrInTerminal: true },
+    web: true,
+    // Leader-only work starts once per process: an instance that lost the lead exits with
+    // EX_TEMPFAIL, and its supervisor (systemd, compose, k8s) restarts it as a standby.
+    onLeadershipLost: () => void stop().then(() => process.exit(75)),
+  });
   if (consoleMode) {
     const t = linli.services.i18n.bind(config.LINLI_DEFAULT_LOCALE);
     const community = await ensureDemoCommunity(linli.db, t('console.demo_name'), { userId: CONSOLE_USER, groupChatId: CONSOLE_GROUP });

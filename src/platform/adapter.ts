@@ -25,6 +25,15 @@ export interface Adapter {
    * An adapter starts once: a second call rejects (a second sink would silently be ignored).
    */
   start(sink: (incoming: Incoming) => Promise<void>): Promise<void>;
+  /**
+   * Where the adapter runs when several instances share one database. `any`: every instance
+   * starts it (webhook intake), and the leader also calls {@link lead}. `leader` (the default):
+   * only the leader starts it — long polling (Telegram allows one getUpdates consumer) and
+   * WeChat (one login per account).
+   */
+  readonly intake?: 'any' | 'leader';
+  /** The leader's part of an `any` adapter (Telegram: registering the webhook). */
+  lead?(): Promise<void>;
   /** Stops receiving; resolves when no more events will be handed over. */
   stop(): Promise<void>;
   send(chatId: string, message: OutMessage): Promise<SentRef>;

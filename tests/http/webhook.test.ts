@@ -47,6 +47,8 @@ describe('the Telegram webhook on the HTTP server', () => {
       received.push(incoming);
       if (incoming.type === 'command') await adapter.send(incoming.chat.chatId, { text: `echo ${incoming.args}` });
     });
+    // Registering the URL is the leader's part (createLinli calls it once this instance leads).
+    await adapter.lead?.();
   });
 
   afterAll(async () => {

@@ -61,6 +61,9 @@ export function createTelegramAdapter(opts: TelegramOptions): TelegramAdapter {
       return username;
     },
     webhook,
+    // By webhook, any instance takes deliveries and only the leader registers the URL; long
+    // polling has one consumer, so the whole adapter runs on the leader.
+    intake: opts.webhookUrl ? 'any' : 'leader',
 
     async start(handler) {
       if (started) throw new Error('the Telegram adapter was started already');
@@ -71,14 +74,17 @@ export function createTelegramAdapter(opts: TelegramOptions): TelegramAdapter {
       botId = me.id;
       sink = handler;
       receiving = true;
-      if (opts.webhookUrl) {
-        // The HTTP server is listening already; Telegram starts posting once this returns.
-        await registerWebhook(bot.telegram, opts.webhookUrl, opts.webhookSecret);
-        log.info({ url: opts.webhookUrl }, 'telegram webhook set');
-      } else {
+      if (!opts.webhookUrl) {
         polling = await startPolling(bot, log);
         log.info({ username }, 'telegram long polling started');
       }
+    },
+
+    async lead() {
+      if (!opts.webhookUrl) return;
+      // The HTTP server is listening already; Telegram starts posting once this returns.
+      await registerWebhook(bot.telegram, opts.webhookUrl, opts.webhookSecret);
+      log.info({ url: opts.webhookUrl }, 'telegram webhook set');
     },
 
     async stop() {
