@@ -19,8 +19,8 @@ export const LIMITS = {
   reason: 200,
 } as const;
 
-/** How far ahead a meeting may be scheduled. */
-export const MAX_AHEAD_DAYS = 180;
+/** How far ahead a meeting may be scheduled (as far as the time parser of announcements reads). */
+export const MAX_AHEAD_DAYS = 90;
 
 /** Agenda item kinds: free text, or something Linli already keeps. */
 export const AGENDA_KINDS = ['text', 'proposal', 'poll', 'request'] as const;
