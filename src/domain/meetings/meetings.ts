@@ -178,11 +178,11 @@ export async function meetingByNumber(db: Db, communityId: string, number: numbe
   return m;
 }
 
-/** Upcoming meetings (not cancelled, starting after `now` less a day) and the latest past ones. */
+/** Upcoming meetings (starting after `now` less a day, so today's stays up) and the latest past ones; cancelled ones are left out. */
 export async function recentMeetings(db: Db, communityId: string, now: Date, take = 8) {
   const since = new Date(now.getTime() - 86_400_000);
   const [upcoming, past] = await Promise.all([
-    db.meeting.findMany({ where: { communityId, status: 'scheduled', startsAt: { gte: since } }, orderBy: { startsAt: 'asc' }, take, include: { body: true } }),
+    db.meeting.findMany({ where: { communityId, status: { not: 'cancelled' }, startsAt: { gte: since } }, orderBy: { startsAt: 'asc' }, take, include: { body: true } }),
     db.meeting.findMany({ where: { communityId, status: { not: 'cancelled' }, startsAt: { lt: since } }, orderBy: { startsAt: 'desc' }, take, include: { body: true } }),
   ]);
   return { upcoming, past };

@@ -11,7 +11,7 @@ import { correctMinutes, publishMinutes, recordDecision, recordMinutes, type Dec
 import { announceVersion } from '../disclosures/publishing.ts';
 import { publishPoll } from '../polls/lifecycle.ts';
 import { postNotice } from './notices.ts';
-import { bodyName, minutesRenderer } from './render.ts';
+import { minutesRenderer } from './render.ts';
 
 /** A meeting as scheduled from chat or the CLI: without a title, the body's name and the month. */
 export async function scheduleAndAnnounce(
@@ -21,7 +21,7 @@ export async function scheduleAndAnnounce(
 ): Promise<FullMeeting> {
   const community = await services.db.community.findUniqueOrThrow({ where: { id: input.communityId } });
   const t = services.i18n.bind(community.locale);
-  const title = input.title?.trim() || t('meetings.title_default', { body: bodyName(t, { kind: input.body }), when: input.startsAt });
+  const title = input.title?.trim() || t('meetings.title_default', { when: input.startsAt });
   const meeting = await scheduleMeeting(services.db, acting, { ...input, title });
   await postNotice(services, meeting);
   return meeting;
