@@ -10,11 +10,10 @@ import type { FullMeeting } from '../../domain/meetings/meetings.ts';
 import { votersOfDecision, type MinutesRenderer } from '../../domain/meetings/minutes.ts';
 import type { Meeting, MeetingAgendaItem, MeetingBody, MeetingDecision } from '../../generated/prisma/client.ts';
 
-const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五', '十六', '十七', '十八', '十九', '二十'];
-
-/** The ordinal of an agenda item: 一、二、… in Chinese, 1. 2. … otherwise. */
+/** The ordinal of an agenda item: 一、二、… in Chinese, 1. 2. … otherwise (the numerals are the locale's). */
 export function ordinal(t: TFn, position: number): string {
-  return t('meetings.ordinal', { n: position, cn: NUMERALS[position - 1] ?? String(position) });
+  const numerals = t('meetings.ordinal_numerals').split(' ');
+  return t('meetings.ordinal', { numeral: numerals[position - 1] ?? String(position) });
 }
 
 /** The agenda as lines. */
