@@ -13,7 +13,7 @@ import { addAgendaItem, agendaItemById, getMeeting, scheduleMeeting, type NewMee
 import { correctMinutes, publishMinutes, recordDecision, recordMinutes, type MinutesRenderer } from '../../../../src/domain/meetings/minutes.ts';
 import type { Actor } from '../../../../src/domain/residents/roles.ts';
 import type { Community, Person } from '../../../../src/generated/prisma/client.ts';
-import { grantRole, makeCommunity, telegramPerson } from '../../../support/fixtures.ts';
+import { grantRole, makeCommunity } from '../../../support/fixtures.ts';
 import { freshDatabase } from '../../../support/harness.ts';
 
 const TZ = 'Asia/Shanghai';
