@@ -63,6 +63,13 @@ describe('a year of meetings', () => {
     expect(String(bot.fake.callbackAnswers.at(-1)?.text)).toContain('签到成功');
     await bot.say(councillor, `/start mtg-${ids['三月例会']}`);
     expect(textOf(bot.last(councillor.id))).toContain('签到只在会议当天开放');
+    // Typed, as on a platform without deep links: the number is on the sign-in sheet.
+    await bot.say(councillor, '签到 1');
+    expect(textOf(bot.last(councillor.id))).toContain('无需重复签到');
+    await bot.say(councillor, '签到 第一');
+    expect(textOf(bot.last(councillor.id))).toContain('请在“签到”后面写上会议编号');
+    await bot.say(councillor, '签到 99');
+    expect(textOf(bot.last(councillor.id))).toContain('没有找到这次会议');
     expect(await bot.db.meetingAttendance.count()).toBe(1);
   });
 

@@ -67,9 +67,11 @@ export interface BodyMember {
  */
 export async function membersOf(db: Db, body: Pick<MeetingBody, 'id' | 'communityId' | 'kind'>): Promise<BodyMember[]> {
   const listed = await db.meetingBodyMember.findMany({ where: { bodyId: body.id }, orderBy: { addedAt: 'asc' } });
-  const ids = listed.length || body.kind !== 'council'
+  const source = listed.length || body.kind !== 'council'
     ? listed.map((m) => m.personId)
     : (await db.membership.findMany({ where: { communityId: body.communityId, role: 'council' }, orderBy: { grantedAt: 'asc' }, select: { personId: true } })).map((m) => m.personId);
+  // A person may hold the council role through two households: one member still.
+  const ids = [...new Set(source)];
   if (!ids.length) return [];
   const people = await db.person.findMany({ where: { id: { in: ids }, erasedAt: null }, select: { id: true, displayName: true } });
   const byId = new Map(people.map((p) => [p.id, p.displayName]));
