@@ -13,6 +13,7 @@ import type { BodyKind } from '../../src/domain/meetings/bodies.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { scheduleAndAnnounce } from '../../src/features/meetings/recording.ts';
 import { linli } from '../disclosures/cliRun.ts';
+import { inkShare, pdfText, renderPage } from '../register/pdf.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
 import { startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
 
@@ -131,8 +132,11 @@ describe('a year of meetings', () => {
     expect(decisions.rowCount).toBe(1);
 
     const pdf = join(dir, 'record.pdf');
-    expect((await linli(bot.dbFile, ['report', 'meetings', '--community', 'badeng', '--year', '2026', '--out', pdf])).code).toBe(0);
-    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await linli(bot.dbFile, ['report', 'meetings', '--community', 'badeng', '--year', '2026', '--out', pdf, '--as-of', '2026-12-31T12:00:00+08:00'])).code).toBe(0);
+    const text = pdfText(pdf).replace(/\s+/g, '');
+    expect(text).toContain('巴登社区2026年会议记录');
+    expect(text).toContain('居民议事会：要求全年6次、每季度1次；已开4次');
+    expect(text).toContain('第1号会议·居民议事会（二月例会）');
     const bad = await linli(bot.dbFile, ['report', 'meetings', '--community', 'badeng', '--year', '2026', '--out', join(dir, 'x.doc')]);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('.xlsx or .pdf');
@@ -150,7 +154,9 @@ describe('a year of meetings', () => {
     const sheet = join(dir, 'sheet.pdf');
     const printed = await linli(bot.dbFile, ['meeting', 'sheet', '1', '--community', 'badeng', '--bot', 'linli_bot', '--out', sheet]);
     expect(printed.out).toContain(`https://t.me/linli_bot?start=mtg-${ids['二月例会']}`);
-    expect(readFileSync(sheet).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfText(sheet).replace(/\s+/g, '')).toContain('会议签到');
+    // The QR code fills the middle of the page with ink.
+    expect(inkShare(renderPage(sheet), { x: 0.3, y: 0.25, w: 0.4, h: 0.3 })).toBeGreaterThan(0.25);
     const past = await linli(bot.dbFile, ['meeting', 'create', '--community', 'badeng', '--body', 'council', '--at', '2020-01-01T19:00+08:00', '--place', '会议室', '--agenda', '议题']);
     expect(past.code).not.toBe(0);
     expect(past.err).toContain('in the future');
