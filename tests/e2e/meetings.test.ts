@@ -198,7 +198,7 @@ describe('meetings end to end', () => {
 
     await bot.say(secretary, '/meetings');
     await press(secretary, /管理：第 1 号/);
-    expect(buttonsOf(bot.last(secretary.id))).toEqual(['更正纪要']);
+    expect(buttonsOf(bot.last(secretary.id))).toEqual(['更正纪要', '列席人员登记为成员']);
     await press(secretary, '更正纪要');
     expect(lastText(secretary.id)).toContain('只能更正');
     await press(secretary, /1\. 小区东门加装门禁/);
@@ -219,5 +219,24 @@ describe('meetings end to end', () => {
     await bot.flushOutbox();
     const digest = bot.fake.messagesTo(G1).filter((m) => textOf(m).includes('居民议事会') && textOf(m).includes('签到 4 人')).at(-1);
     expect(digest && textOf(digest)).toContain('纪要见居务公开第 1 号');
+  });
+
+  it('lets the committee list observers as members and set a body’s frequency in chat; not a resident', async () => {
+    await bot.say(secretary, '/meetings');
+    await press(secretary, /管理：第 1 号/);
+    await press(secretary, '列席人员登记为成员');
+    expect(lastText(secretary.id)).toContain('已将 1 位列席人员登记为居民议事会成员：周先生');
+    await bot.say(secretary, '/meetingbody council 每年 12 每季 3');
+    const listing = lastText(secretary.id);
+    expect(listing).toContain('居民议事会（council）：全年不少于 12 次，每季度不少于 3 次，签到成员超过 50% 为达到法定人数；成员 4 人：陈委员、刘委员、赵委员、周先生');
+    expect(listing).toContain('居民（代表）会议（assembly）：全年不少于 2 次');
+    await bot.say(secretary, '/meetingbody council 很多次');
+    expect(lastText(secretary.id)).toContain('请按“/meetingbody council 每年 6 每季 1 法定 0.5”的格式设置');
+    await bot.say(secretary, '/meetingbody council 每年 99');
+    expect(lastText(secretary.id)).toContain('0 至 52');
+    expect((await bot.db.meetingBody.findFirstOrThrow({ where: { kind: 'council' } })).perYear).toBe(12);
+    await bot.say(resident, '/meetingbody council 每年 1');
+    expect(lastText(resident.id)).toContain('您没有办理此事项的权限');
+    expect(await bot.db.auditEntry.count({ where: { action: 'meeting.body' } })).toBe(1);
   });
 });

@@ -18,3 +18,5 @@ export const publishYes = defineAction('mtg.py', { meeting: 'id' });
 export const signInSheet = defineAction('mtg.qr', { meeting: 'id' });
 /** The digest's "meetings" button. */
 export const showMeetings = defineAction('mtg.list', {});
+/** Lists the attendees signed in as observers (列席) as members of the meeting's body. */
+export const enrolAttendees = defineAction('mtg.en', { meeting: 'id' });

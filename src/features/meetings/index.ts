@@ -8,6 +8,7 @@
 import type { Feature } from '../feature.ts';
 import { createMeetingScene } from '../../../scenes/meeting.ts';
 import { createMinutesScene } from '../../../scenes/meetingMinutes.ts';
+import { bodyActions, meetingBodyCommand } from './bodies.ts';
 import { meetingCommand, meetingsCommand } from './commands.ts';
 import { meetingsDigest } from './digest.ts';
 import { manageActions, sendCard } from './manage.ts';
@@ -22,8 +23,8 @@ export const meetingsFeature: Feature = {
     createMeetingScene({ schedule: scheduleAndAnnounce }),
     createMinutesScene({ record: recordItem, correct: correctAndAnnounce, done: (ctx, meetingId) => sendCard(ctx, meetingId) }),
   ],
-  commands: [meetingCommand, meetingsCommand, signInCommand],
-  actions: [...signInActions, ...manageActions],
+  commands: [meetingCommand, meetingsCommand, signInCommand, meetingBodyCommand],
+  actions: [...signInActions, ...manageActions, ...bodyActions],
   startPayloads: [signInPayloadHandler],
   jobs: [meetingRemindersJob, meetingFrequencyJob],
   digest: meetingsDigest,

@@ -10,7 +10,7 @@ import { attendanceOf, tickAttendee } from '../../domain/meetings/attendance.ts'
 import { getMeeting, type FullMeeting } from '../../domain/meetings/meetings.ts';
 import { requirePermission } from '../../domain/residents/permissions.ts';
 import type { Button } from '../../platform/messages.ts';
-import { manageMeeting, publishAsk, publishYes, recordMinutesAction, rollCall, showMeetings, signInSheet, tickMember } from './actions.ts';
+import { enrolAttendees, manageMeeting, publishAsk, publishYes, recordMinutesAction, rollCall, showMeetings, signInSheet, tickMember } from './actions.ts';
 import { meetingsList } from './commands.ts';
 import { publishAndAnnounce } from './recording.ts';
 import { bodyName, meetingCard } from './render.ts';
@@ -27,7 +27,8 @@ async function managed(ctx: Ctx, id: string): Promise<FullMeeting> {
 function cardButtons(ctx: Ctx, m: FullMeeting): Button[][] {
   const id = { meeting: m.id };
   if (m.status === 'cancelled') return [];
-  if (m.status === 'published') return [[{ label: ctx.t('meetings.correct_button'), action: recordMinutesAction.pack(id) }]];
+  const enrol = m.attendance.some((a) => !a.member) ? [[{ label: ctx.t('meetings.enrol_button'), action: enrolAttendees.pack(id) }]] : [];
+  if (m.status === 'published') return [[{ label: ctx.t('meetings.correct_button'), action: recordMinutesAction.pack(id) }], ...enrol];
   return [
     [
       { label: ctx.t('meetings.rollcall_button'), action: rollCall.pack(id) },
@@ -37,6 +38,7 @@ function cardButtons(ctx: Ctx, m: FullMeeting): Button[][] {
       { label: ctx.t('meetings.minutes_button'), action: recordMinutesAction.pack(id) },
       { label: ctx.t('meetings.publish_button'), action: publishAsk.pack(id) },
     ],
+    ...enrol,
   ];
 }
 
