@@ -15,6 +15,7 @@ import { disclosuresFeature } from './features/disclosures/index.ts';
 import { linkingFeature } from './features/linking/index.ts';
 import { pollsFeature } from './features/polls/index.ts';
 import { announcementsFeature } from './features/announcements/index.ts';
+import { meetingsFeature } from './features/meetings/index.ts';
 import { digestFeature } from './features/digest/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
@@ -26,6 +27,7 @@ export const FEATURES: Feature[] = [
   proposalsFeature,
   ratingsFeature,
   disclosuresFeature,
+  meetingsFeature,
   announcementsFeature,
   digestFeature,
   linkingFeature,

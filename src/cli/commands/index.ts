@@ -20,6 +20,7 @@ import { digestPreviewCommand, digestSendCommand } from './digest.ts';
 import { REGISTER_COMMANDS } from './register.ts';
 import { CONSOLE_COMMANDS } from './console.ts';
 import { LIST_COMMANDS } from './lists.ts';
+import { MEETING_COMMANDS } from './meetings.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -44,4 +45,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   digestSendCommand,
   ...REGISTER_COMMANDS,
   ...CONSOLE_COMMANDS,
+  ...MEETING_COMMANDS,
 ];

@@ -24,6 +24,8 @@ export type Permission =
   | 'rating.report'
   | 'disclosure.publish'
   | 'announcement.create'
+  | 'meeting.manage'
+  | 'meeting.report'
   | 'export'
   | 'audit.read'
   | 'register.import'
@@ -51,6 +53,10 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'rating.report': ['committee', 'staff'],
   'disclosure.publish': ['committee'],
   'announcement.create': ['committee'],
+  // Meetings: committee members schedule them, keep the sign-in and the minutes and set the
+  // bodies' membership and frequency; staff of the 社区工作站 read the record too.
+  'meeting.manage': ['committee'],
+  'meeting.report': ['committee', 'staff'],
   export: ['committee', 'staff'],
   'audit.read': ['staff'],
   // The household register: committee members import it and see all of it (户主 names too);

@@ -52,8 +52,8 @@ function fitSize(doc: PDFKit.PDFDocument, font: string, text: string, width: num
   return min;
 }
 
-/** Draws a QR code of `text` as dark squares, one rectangle per horizontal run of modules. */
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+/** Draws a QR code of `text` as dark squares, one rectangle per horizontal run of modules (also the meeting sign-in sheet's). */
+export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;
