@@ -8,13 +8,14 @@
 import type { Feature } from '../feature.ts';
 import { registerImportScene } from '../../../scenes/register.ts';
 import { registerInPersonScene } from '../../../scenes/registerInPerson.ts';
+import { groupScopeCommand } from './groupScope.ts';
 import { registerAction, registerCommand } from './menu.ts';
 import { slipStartPayload } from './verify.ts';
 
 /** The register feature; listed in src/features.ts after the residents feature. */
 export const registerFeature: Feature = {
   name: 'register',
-  commands: [registerCommand],
+  commands: [registerCommand, groupScopeCommand],
   legacyActions: [registerAction],
   scenes: [registerImportScene, registerInPersonScene],
   startPayloads: [slipStartPayload],
