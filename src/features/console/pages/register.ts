@@ -30,7 +30,7 @@ export function buildingPage(frame: Frame, community: Community, d: BuildingDeta
   const base = communityPath(prefix, community, `/register/b/${d.buildingId}`);
   const pending = d.pending.map((h) => html`<li>${h.unit}${h.headName ? html` <span class="muted small">${h.headName}</span>` : ''}</li>`);
   const print = (which: 'all' | 'unverified', label: string) =>
-    html`<form method="post" action="${base}/slips" class="inline">${formGuard(visitor?.csrf ?? '')}<input type="hidden" name="which" value="${which}"><button type="submit">${label}</button></form>`;
+    html`<form method="post" action="${base}/slips" class="inline">${formGuard(visitor?.csrf ?? '')}<input type="hidden" name="which" value="${which}"><button type="submit" class="${which === 'all' ? 'primary' : 'button'}" id="${`print-${which}`}">${label}</button></form>`;
   const body = html`<p><a href="${communityPath(prefix, community, '/register')}">${t('webconsole.register.back')}</a></p>
     <section class="card"><header class="card-head"><h2>${t('webconsole.register.building_title', { building: d.name })}</h2></header>
     ${bar(d.share, t('webconsole.register.total', { n: num(d.verified, locale), size: num(d.households, locale), share: pct(d.share, locale) }), 'rate')}
