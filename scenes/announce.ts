@@ -13,8 +13,10 @@ import type { Announcement } from '../src/generated/prisma/client.ts';
 import { parseSendTime } from '../src/domain/announcements/sendTime.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
 import { defineScene, invalid } from '../src/engine/scene.ts';
+import { audienceOf } from '../src/domain/register/scope.ts';
+import { loadScopeRegister, scopeStep, withScope, type ScopedState } from './scopeStep.ts';
 
-interface AnnounceState {
+interface AnnounceState extends ScopedState {
   communityId: string;
   text?: string;
   photo?: IncomingFile | null;
@@ -43,10 +45,10 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
   defineScene<AnnounceState>({
     id: 'announce',
     private: true,
-    begin(ctx) {
+    async begin(ctx) {
       const community = ctx.requireCommunity();
       requirePermission(ctx.actor, 'announcement.create', community.id);
-      return { communityId: community.id };
+      return { communityId: community.id, scopeRegister: await loadScopeRegister(ctx, community.id) };
     },
     steps: [
       {
@@ -59,6 +61,8 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
         prompt: (ctx) => ({ kind: 'file', text: ctx.t('announcements.ask_photo'), accept: ['photo'], maxBytes: MAX_IMAGE_BYTES, optional: true, doneLabel: ctx.t('announcements.no_photo') }),
         apply: (state, answer) => ({ ...state, photo: (answer as IncomingFile | null) ?? null }),
       },
+      // Which buildings or groups it concerns: "all groups" below then means the groups that serve them.
+      scopeStep<AnnounceState>(),
       {
         id: 'target',
         prompt: (ctx) => ({
@@ -132,7 +136,12 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
         async prompt(ctx, state) {
           const groups = await groupsOf(ctx, state.communityId);
           const names = state.groupIds ? groups.filter((g) => state.groupIds!.includes(g.id)).map((g) => g.title ?? g.chatId) : [];
-          const target = state.groupIds ? ctx.t('announcements.preview_groups', { names: names.join('、'), count: names.length }) : ctx.t('announcements.preview_all', { count: groups.length });
+          const audience = state.scope ? await audienceOf(ctx.services.db, state.communityId, state.scope) : undefined;
+          const target = withScope(
+            ctx,
+            state.groupIds ? ctx.t('announcements.preview_groups', { names: names.join('、'), count: names.length }) : ctx.t('announcements.preview_all', { count: audience?.length ?? groups.length }),
+            state.scope,
+          );
           const when = state.sendAt ? ctx.t('announcements.preview_at', { when: new Date(state.sendAt) }) : ctx.t('announcements.preview_now');
           return {
             kind: 'confirm',
@@ -168,6 +177,7 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
         groupIds: state.groupIds?.length ? state.groupIds : null,
         pin: state.pin ?? false,
         sendAt,
+        scope: state.scope,
       });
       await ctx.reply(a.status === 'sent' ? ctx.t('announcements.sent') : ctx.t('announcements.scheduled', { when: a.sendAt }));
     },

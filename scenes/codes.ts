@@ -5,7 +5,7 @@
  */
 import { splitText } from '../src/outbox/split.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
-import { COMMITTEE_GRANTABLE, ROLES, isRole, type Role } from '../src/domain/residents/roles.ts';
+import { BUILDING_ROLES, COMMITTEE_GRANTABLE, ROLES, isRole, type Role } from '../src/domain/residents/roles.ts';
 import { issueCodes, MAX_UNIT_LENGTH, normalizeUnit } from '../src/domain/residents/verification.ts';
 import { defineScene, invalid } from '../src/engine/scene.ts';
 
@@ -22,6 +22,11 @@ const EXPIRY_DAYS = [7, 14, 30, 90] as const;
 /** Most codes one scene creates; bulk runs go through `linli invite`. */
 export const MAX_SCENE_CODES = 50;
 
+/** The roles /codes offers: the committee's grantable ones (all but 楼栋长 for an admin). */
+export function codeRoles(isAdmin: boolean): Role[] {
+  return ROLES.filter((r) => !BUILDING_ROLES.includes(r) && (isAdmin || COMMITTEE_GRANTABLE.includes(r)));
+}
+
 export const codesScene = defineScene<CodesState>({
   id: 'codes',
   private: true,
@@ -36,8 +41,10 @@ export const codesScene = defineScene<CodesState>({
       prompt: (ctx) => ({
         kind: 'choice',
         text: ctx.t('codes.ask_role'),
-        options: ROLES.filter((r) => ctx.actor.isAdmin || COMMITTEE_GRANTABLE.includes(r)).map((r) => ({ value: r, label: ctx.t(`roles.${r}`) })),
+        options: codeRoles(ctx.actor.isAdmin).map((r) => ({ value: r, label: ctx.t(`roles.${r}`) })),
       }),
+      // A 楼栋长 is appointed for one building from its page in /register, never with a plain code.
+      validate: (answer, ctx) => (codeRoles(ctx.actor.isAdmin).includes(String(answer) as Role) ? undefined : invalid('codes.building_role_from_register')),
       apply: (state, answer) => ({ ...state, role: isRole(String(answer)) ? (String(answer) as Role) : 'verified' }),
     },
     {

@@ -12,11 +12,12 @@ import { cleanText, LIMITS, parseQuorum, type Electorate, type PassRule, type Qu
 import type { Ctx } from '../src/core/context.ts';
 import type { Services } from '../src/core/services.ts';
 import { parseSendTime } from '../src/domain/announcements/sendTime.ts';
+import { loadScopeRegister, scopeStep, withScope, type ScopedState } from './scopeStep.ts';
 
 type Mode = 'standard' | 'custom' | 'proposals';
 type Ballot = 'anon-change' | 'anon-final' | 'named-change' | 'named-final';
 
-interface NewPollState {
+interface NewPollState extends ScopedState {
   communityId: string;
   shortlist: { id: string; label: string }[];
   question?: string;
@@ -70,7 +71,11 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
     async begin(ctx) {
       const community = ctx.requireCommunity();
       const shortlisted = await ballotShortlist(ctx.services.db, community.id, LIMITS.maxOptions);
-      return { communityId: community.id, shortlist: shortlisted.map((p) => ({ id: p.id, label: [...`#${p.number} ${p.title}`].slice(0, LIMITS.optionMax).join('') })) };
+      return {
+        communityId: community.id,
+        shortlist: shortlisted.map((p) => ({ id: p.id, label: [...`#${p.number} ${p.title}`].slice(0, LIMITS.optionMax).join('') })),
+        scopeRegister: await loadScopeRegister(ctx, community.id),
+      };
     },
     steps: [
       {
@@ -125,6 +130,8 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
         prompt: (ctx) => ({ kind: 'choice', text: ctx.t('polls.ask_electorate'), columns: 1, options: choices(ctx, 'polls.electorate_', ['council', 'residents', 'households']) }),
         apply: (s, a) => ({ ...s, electorate: a as Electorate }),
       },
+      // Residents' and household polls may be for some buildings or groups; the council's is the council's.
+      scopeStep<NewPollState>({ skip: (s) => s.electorate === 'council' }),
       {
         id: 'opens',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('polls.ask_opens'), max: 40 }),
@@ -180,7 +187,7 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
               question: s.question,
               options: options.map((o, i) => `${i + 1}. ${o}`).join('\n'),
               choice: (s.maxChoices ?? 1) === 1 ? ctx.t('polls.single') : ctx.t('polls.multi', { k: s.maxChoices }),
-              electorate: ctx.t(`polls.electorate_${s.electorate}`),
+              electorate: withScope(ctx, ctx.t(`polls.electorate_${s.electorate}`), s.electorate === 'council' ? undefined : s.scope),
               opens: s.opensAt ? ctx.t('polls.opens_at', { at: new Date(s.opensAt) }) : ctx.t('polls.opens_now'),
               when: new Date(opensAt(ctx, s).getTime() + (s.durationHours ?? 72) * 3_600_000),
               quorum,
@@ -192,7 +199,7 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
             noLabel: ctx.t('polls.confirm_restart'),
           };
         },
-        apply: (s, a) => (a ? { state: s } : { state: { communityId: s.communityId, shortlist: s.shortlist }, next: 'question' }),
+        apply: (s, a) => (a ? { state: s } : { state: { communityId: s.communityId, shortlist: s.shortlist, scopeRegister: s.scopeRegister }, next: 'question' }),
       },
     ],
     async finish(ctx, s) {
@@ -214,6 +221,7 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
           quorum: s.quorum ?? { kind: 'none' },
           rule: s.rule ?? 'majority',
           liveResults: s.live ?? false,
+          scope: s.electorate === 'council' ? undefined : s.scope,
         },
         now,
       );

@@ -11,8 +11,10 @@ import { periodOf } from '../src/domain/ratings/periods.ts';
 import { ensureDefaultTargets, listTargets, targetIn, targetLabel } from '../src/domain/ratings/targets.ts';
 import type { Services } from '../src/core/services.ts';
 import type { RatingCampaign, RatingTarget } from '../src/generated/prisma/client.ts';
+import { scopeLine } from '../src/domain/register/scope.ts';
+import { loadScopeRegister, scopeStep, type ScopedState } from './scopeStep.ts';
 
-interface CampaignState {
+interface CampaignState extends ScopedState {
   communityId: string;
   targetId?: string;
   targetName?: string;
@@ -37,9 +39,9 @@ export const createRatingCampaignScene = (deps: RatingCampaignSceneDeps) =>
       if (args.trim()) {
         const target = await targetIn(ctx.services.db, community.id, args.trim());
         if (!target.active) throw new DomainError('ratings.target_inactive');
-        return { communityId: community.id, targetId: target.id, targetName: targetLabel(ctx.t, target) };
+        return { communityId: community.id, targetId: target.id, targetName: targetLabel(ctx.t, target), scopeRegister: await loadScopeRegister(ctx, community.id) };
       }
-      return { communityId: community.id };
+      return { communityId: community.id, scopeRegister: await loadScopeRegister(ctx, community.id) };
     },
     steps: [
       {
@@ -62,15 +64,22 @@ export const createRatingCampaignScene = (deps: RatingCampaignSceneDeps) =>
         prompt: (ctx) => ({ kind: 'number', text: ctx.t('ratings.campaign_ask_days', { max: MAX_CAMPAIGN_DAYS }), min: 1, max: MAX_CAMPAIGN_DAYS, integer: true }),
         apply: (state, answer) => ({ ...state, days: Number(answer) }),
       },
+      // Whose groups hear the campaign: the whole community, or some buildings or groups.
+      scopeStep<CampaignState>(),
       {
         id: 'confirm',
         prompt: (ctx, state) => ({
           kind: 'confirm',
-          text: ctx.t('ratings.campaign_confirm', {
-            target: state.targetName,
-            period: periodOf(ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE),
-            when: new Date(ctx.services.clock().getTime() + state.days! * 86_400_000),
-          }),
+          text: [
+            ctx.t('ratings.campaign_confirm', {
+              target: state.targetName,
+              period: periodOf(ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE),
+              when: new Date(ctx.services.clock().getTime() + state.days! * 86_400_000),
+            }),
+            state.scope ? scopeLine(ctx.t, state.scope) : null,
+          ]
+            .filter(Boolean)
+            .join('\n'),
           yesLabel: ctx.t('ratings.campaign_launch'),
           noLabel: ctx.t('ratings.redo'),
         }),
@@ -82,7 +91,7 @@ export const createRatingCampaignScene = (deps: RatingCampaignSceneDeps) =>
       const campaign = await launchCampaign(
         services.db,
         { actor: ctx.actor, via: ctx.via },
-        { communityId: state.communityId, targetId: state.targetId!, days: state.days! },
+        { communityId: state.communityId, targetId: state.targetId!, days: state.days!, scope: state.scope },
         services.clock(),
         services.config.LINLI_TIMEZONE,
       );

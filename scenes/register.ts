@@ -32,8 +32,11 @@ interface RegisterImportState {
 /** The id other parts start this scene by. */
 export const REGISTER_IMPORT_SCENE = 'registerImport';
 
-/** Action of the button that leads back to the register overview (handled by the register feature). */
-export const REGISTER_HOME_ACTION = 'rg:h:0';
+/** What the import scene needs from the register feature. */
+export interface RegisterImportSceneDeps {
+  /** Button data of the way back to the register overview (the feature's codec). */
+  homeAction: string;
+}
 
 /** A file read in `validate`, handed to `apply` (the same answer object) without reading twice. */
 const readFiles = new WeakMap<object, Omit<RegisterImportState, 'communityId'>>();
@@ -65,56 +68,57 @@ async function readSentFile(ctx: Ctx, file: IncomingFile, communityId: string): 
   }
 }
 
-export const registerImportScene = defineScene<RegisterImportState>({
-  id: REGISTER_IMPORT_SCENE,
-  private: true,
-  ttlMinutes: 60,
-  begin(ctx) {
-    const community = ctx.requireCommunity();
-    requirePermission(ctx.actor, 'register.import', community.id);
-    return { communityId: community.id };
-  },
-  steps: [
-    {
-      id: 'file',
-      prompt: (ctx) => ({ kind: 'file', text: ctx.t('register.ask_file', { maxMb: MAX_REGISTER_BYTES / 1024 / 1024 }), accept: ['document'], maxBytes: MAX_REGISTER_BYTES }),
-      validate: (answer, ctx, state) => readSentFile(ctx, answer as IncomingFile, state.communityId),
-      apply: (state, answer) => {
-        const read = readFiles.get(answer as object);
-        if (!read) return { state, next: 'file' };
-        // A file that changes nothing needs no confirmation: the preview says so and the scene ends.
-        return { state: { ...state, ...read }, next: read.changes ? 'confirm' : 'done' };
+export const createRegisterImportScene = (deps: RegisterImportSceneDeps) =>
+  defineScene<RegisterImportState>({
+    id: REGISTER_IMPORT_SCENE,
+    private: true,
+    ttlMinutes: 60,
+    begin(ctx) {
+      const community = ctx.requireCommunity();
+      requirePermission(ctx.actor, 'register.import', community.id);
+      return { communityId: community.id };
+    },
+    steps: [
+      {
+        id: 'file',
+        prompt: (ctx) => ({ kind: 'file', text: ctx.t('register.ask_file', { maxMb: MAX_REGISTER_BYTES / 1024 / 1024 }), accept: ['document'], maxBytes: MAX_REGISTER_BYTES }),
+        validate: (answer, ctx, state) => readSentFile(ctx, answer as IncomingFile, state.communityId),
+        apply: (state, answer) => {
+          const read = readFiles.get(answer as object);
+          if (!read) return { state, next: 'file' };
+          // A file that changes nothing needs no confirmation: the preview says so and the scene ends.
+          return { state: { ...state, ...read }, next: read.changes ? 'confirm' : 'done' };
+        },
       },
-    },
-    {
-      id: 'confirm',
-      prompt: (ctx, state) => ({ kind: 'confirm', text: `${state.preview}\n\n${ctx.t('register.confirm_question')}`, yesLabel: ctx.t('register.confirm_yes'), noLabel: ctx.t('register.confirm_no') }),
-      apply: (state, answer) => (answer ? { state, next: 'done' } : { state: { communityId: state.communityId }, next: 'file' }),
-    },
-  ],
-  async finish(ctx, state) {
-    const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: state.communityId } });
-    if (!state.changes) {
-      for (const part of splitText(state.preview ?? '', ctx.capabilities.maxTextLength)) await ctx.reply(part);
-      return;
-    }
-    try {
-      const result = await applyImport(
-        ctx.services.db,
-        ctx.actor,
-        ctx.via,
-        state.communityId,
-        { rows: state.rows ?? [], facts: state.facts!, expectedFingerprint: state.fingerprint, fileName: state.fileName },
-        ctx.services.clock(),
-      );
-      await ctx.reply({ text: `${renderImported(ctx.t, community.name, result)}\n${ctx.t('register.imported_next')}`, buttons: [[{ label: ctx.t('register.back_button'), action: REGISTER_HOME_ACTION }]] });
-    } catch (err) {
-      // The stored register moved since the preview: say so and end, so the next file starts afresh.
-      if (isDomainError(err) && err.key === 'register.changed_since_preview') {
-        await ctx.reply(ctx.t(err.key));
+      {
+        id: 'confirm',
+        prompt: (ctx, state) => ({ kind: 'confirm', text: `${state.preview}\n\n${ctx.t('register.confirm_question')}`, yesLabel: ctx.t('register.confirm_yes'), noLabel: ctx.t('register.confirm_no') }),
+        apply: (state, answer) => (answer ? { state, next: 'done' } : { state: { communityId: state.communityId }, next: 'file' }),
+      },
+    ],
+    async finish(ctx, state) {
+      const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: state.communityId } });
+      if (!state.changes) {
+        for (const part of splitText(state.preview ?? '', ctx.capabilities.maxTextLength)) await ctx.reply(part);
         return;
       }
-      throw err;
-    }
-  },
-});
+      try {
+        const result = await applyImport(
+          ctx.services.db,
+          ctx.actor,
+          ctx.via,
+          state.communityId,
+          { rows: state.rows ?? [], facts: state.facts!, expectedFingerprint: state.fingerprint, fileName: state.fileName },
+          ctx.services.clock(),
+        );
+        await ctx.reply({ text: `${renderImported(ctx.t, community.name, result)}\n${ctx.t('register.imported_next')}`, buttons: [[{ label: ctx.t('register.back_button'), action: deps.homeAction }]] });
+      } catch (err) {
+        // The stored register moved since the preview: say so and end, so the next file starts afresh.
+        if (isDomainError(err) && err.key === 'register.changed_since_preview') {
+          await ctx.reply(ctx.t(err.key));
+          return;
+        }
+        throw err;
+      }
+    },
+  });

@@ -5,6 +5,7 @@
  * every end-to-end test and anyone embedding Linli build the bot here, so what the tests run is
  * what residents talk to. Nothing is connected until `start()`.
  */
+import { ChainCheckCache } from '../domain/disclosures/chainCache.ts';
 import type { Adapter } from '../platform/adapter.ts';
 import type { Platform } from '../platform/messages.ts';
 import type { WechatAdapter } from '../adapters/wechat/wechatAdapter.ts';
@@ -130,7 +131,7 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const sender = new PacedSender({ limits, log });
   // Stored platform names are plain strings: matched against the running adapters, never cast.
   const adapterFor = (platform: string) => [...adapters.values()].find((a) => a.platform === platform);
-  const services: Services = { config, db, log, i18n, clock, outbox, sender, events, scenes, adapters, adapterFor, startPayloads: [], digestContributors: [], exporters: [], polls };
+  const services: Services = { config, db, log, i18n, clock, outbox, sender, events, scenes, adapters, adapterFor, startPayloads: [], digestContributors: [], exporters: [], polls, chainChecks: new ChainCheckCache(db, clock) };
   for (const source of platforms.sources) {
     const adapter = typeof source === 'function' ? source(services) : source;
     adapters.set(adapter.platform, adapter);

@@ -23,10 +23,9 @@ export function registerFeatures(services: Services, scenes: SceneEngine, featur
       // Keywords without a slash (提议, 投票…), from locales/<language>/aliases.json.
       for (const locale of LOCALES) for (const alias of i18n.list(locale, `aliases.${c.name}`)) registry.aliases.set(alias.toLowerCase(), c);
     }
-    for (const a of [...(feature.actions ?? []), ...(feature.legacyActions ?? [])]) {
-      const prefix = 'codec' in a ? a.codec.prefix : a.prefix;
-      if (registry.actions.has(prefix)) throw new Error(`action prefix ${prefix} defined twice`);
-      registry.actions.set(prefix, a);
+    for (const a of feature.actions ?? []) {
+      if (registry.actions.has(a.codec.prefix)) throw new Error(`action prefix ${a.codec.prefix} defined twice`);
+      registry.actions.set(a.codec.prefix, a);
     }
     for (const s of feature.scenes ?? []) scenes.register(s);
     jobs.push(...(feature.jobs ?? []));

@@ -62,12 +62,6 @@ export interface ActionDef<V = any> extends Guard {
   run(ctx: Ctx, value: V): Promise<void>;
 }
 
-/** Transitional: a handler that splits its data on ":" itself. Being replaced by codecs. */
-export interface LegacyActionDef extends Guard {
-  prefix: string;
-  run(ctx: Ctx, parts: string[]): Promise<void>;
-}
-
 /** Declares a button handler for a codec (the value's type flows from the codec). */
 export function onAction<V>(codec: ActionCodec<V>, run: (ctx: Ctx, value: V) => Promise<void>, guard: Guard = {}): ActionDef<V> {
   return { codec, run, ...guard };

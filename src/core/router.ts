@@ -16,7 +16,7 @@ import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts
 import { resolveLocale } from '../i18n/i18n.ts';
 import { createCtx, rebuild, type Ctx } from './context.ts';
 import { isDomainError } from '../domain/errors.ts';
-import type { ActionDef, CommandDef, Guard, LegacyActionDef, StartPayloadHandler } from './feature.ts';
+import type { ActionDef, CommandDef, Guard, StartPayloadHandler } from './feature.ts';
 import { actionPrefix } from './actionCodec.ts';
 import { requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
@@ -33,7 +33,7 @@ const GROUP_ECHO_WINDOW_MS = 10_000;
 export interface Registry {
   commands: Map<string, CommandDef>;
   aliases: Map<string, CommandDef>;
-  actions: Map<string, ActionDef | LegacyActionDef>;
+  actions: Map<string, ActionDef>;
   startPayloads: StartPayloadHandler[];
 }
 
@@ -149,14 +149,10 @@ export class Router {
         if (await scenes.handle(ctx)) return;
         const handler = this.registry.actions.get(actionPrefix(incoming.data));
         if (!handler) return ctx.toast(ctx.t('errors.stale_button'));
-        if ('codec' in handler) {
-          const value = handler.codec.parse(incoming.data);
-          if (value === null) return ctx.toast(ctx.t('errors.stale_button'));
-          if (!(await this.guard(ctx, handler))) return;
-          return handler.run(ctx, value);
-        }
+        const value = handler.codec.parse(incoming.data);
+        if (value === null) return ctx.toast(ctx.t('errors.stale_button'));
         if (!(await this.guard(ctx, handler))) return;
-        return handler.run(ctx, incoming.data.split(':').slice(1));
+        return handler.run(ctx, value);
       }
       case 'text':
       case 'file': {

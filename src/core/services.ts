@@ -15,6 +15,7 @@ import type { EventBus } from './events.ts';
 import type { SceneRunner } from './sceneRunner.ts';
 import type { DigestContributor, ExporterDef, StartPayloadHandler } from './feature.ts';
 import type { PollServices } from '../domain/polls/services.ts';
+import type { ChainCheckCache } from '../domain/disclosures/chainCache.ts';
 
 /** Shared services. */
 export interface Services {
@@ -42,4 +43,6 @@ export interface Services {
   exporters: ExporterDef[];
   /** The ballot box, open-poll cache and card refresher of this bot. */
   polls: PollServices;
+  /** Kept disclosure-chain checks for the dashboard (recomputed when something was published). */
+  chainChecks: ChainCheckCache;
 }

@@ -4,7 +4,7 @@
  * reactions to other features' events. Each feature folder exports one `Feature`;
  * `src/features.ts` lists them. Nothing here knows about Telegram or WeChat.
  */
-import type { ActionDef, CommandDef, DigestContributor, ExporterDef, JobDef, LegacyActionDef, StartPayloadHandler } from '../core/feature.ts';
+import type { ActionDef, CommandDef, DigestContributor, ExporterDef, JobDef, StartPayloadHandler } from '../core/feature.ts';
 import type { Services } from '../core/services.ts';
 import type { DomainEvents } from '../domain/events.ts';
 import type { SceneDef } from '../engine/scene.ts';
@@ -14,8 +14,6 @@ export interface Feature {
   name: string;
   commands?: CommandDef[];
   actions?: ActionDef[];
-  /** Transitional: handlers not yet moved to codecs. */
-  legacyActions?: LegacyActionDef[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   scenes?: SceneDef<any>[];
   jobs?: JobDef[];

@@ -250,7 +250,7 @@ describe('the household register in chat', () => {
 
     it('cannot act for another building, even with a forged button', async () => {
       const other = await buildingId('2栋');
-      bot.fake.pressButton({ from: lead, messageId: bot.last(lead.id).messageId, data: `rg:s:${other}:a`, force: true });
+      bot.fake.pressButton({ from: lead, messageId: bot.last(lead.id).messageId, data: `rg.s:${other}:a`, force: true });
       await bot.settle();
       const answer = bot.fake.calls.filter((c) => c.method === 'answerCallbackQuery').at(-1)!;
       expect(String(answer.params.text)).toContain('您不是2栋的楼栋长');

@@ -127,12 +127,12 @@ export async function waitHandled(bot: TestBot, messageId: string | undefined): 
 }
 
 /** Starts a WeChat driver (the bot also runs Telegram on a fake, unused here). */
-export async function startWechatDriver(opts: { features?: Feature[]; clock?: TestClock; fake?: FakeBotApi } = {}): Promise<ScenarioDriver & { bot: TestBot; wx: MockWechat }> {
+export async function startWechatDriver(opts: { features?: Feature[]; clock?: TestClock; fake?: FakeBotApi; env?: Record<string, string> } = {}): Promise<ScenarioDriver & { bot: TestBot; wx: MockWechat }> {
   const fake = opts.fake ?? (await startFakeBotApi());
   const dbFile = join(tempDir(), 'linli.db');
   const wx = createMockWechat();
   const boot = async () => {
-    const b = await startTestBot({ fake, dbFile, features: opts.features, clock: opts.clock, wechat: { puppet: wx.newPuppet() } });
+    const b = await startTestBot({ fake, dbFile, features: opts.features, clock: opts.clock, env: opts.env, wechat: { puppet: wx.newPuppet() } });
     await loginMock(b, wx);
     return b;
   };

@@ -11,6 +11,7 @@ import type { Announcement } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import type { Actor } from '../residents/roles.ts';
+import { isWholeCommunity, requireScopeOfCommunity, serializeScope, WHOLE_COMMUNITY, type Scope } from '../register/scope.ts';
 
 /** Longest announcement text (characters); longer ones would be split into several messages. */
 export const MAX_ANNOUNCEMENT_CHARS = 3000;
@@ -26,6 +27,8 @@ export interface NewAnnouncement {
   groupIds: string[] | null;
   pin: boolean;
   sendAt: Date;
+  /** Buildings and groups it concerns (src/domain/register/scope.ts); default the whole community. */
+  scope?: Scope;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function recordAnnouncement(db: Db, now: Date, actor: Actor, via: s
   } else if (!(await db.chatGroup.count({ where: { communityId: input.communityId, active: true } }))) {
     throw new DomainError('announcements.no_groups');
   }
+  const scope = await requireScopeOfCommunity(db, input.communityId, input.scope ?? WHOLE_COMMUNITY);
   const sendNow = input.sendAt.getTime() <= now.getTime();
   const announcement = await db.$transaction(async (tx) => {
     const a = await tx.announcement.create({
@@ -57,6 +61,7 @@ export async function recordAnnouncement(db: Db, now: Date, actor: Actor, via: s
         imageName: input.image?.name ?? null,
         groupIds: input.groupIds ? JSON.stringify(input.groupIds) : null,
         pin: input.pin,
+        scope: serializeScope(scope),
         sendAt: sendNow ? now : input.sendAt,
         createdById: actor.personId,
         createdAt: now,
@@ -69,7 +74,7 @@ export async function recordAnnouncement(db: Db, now: Date, actor: Actor, via: s
       communityId: input.communityId,
       targetType: 'announcement',
       targetId: a.id,
-      details: { sendAt: a.sendAt.toISOString(), groups: input.groupIds?.length ?? 'all', pin: input.pin, image: Boolean(input.image), chars: [...text].length },
+      details: { sendAt: a.sendAt.toISOString(), groups: input.groupIds?.length ?? 'all', pin: input.pin, image: Boolean(input.image), chars: [...text].length, scope: isWholeCommunity(scope) ? 'all' : [...scope.buildings, ...scope.groups].map((r) => r.name) },
     });
     return a;
   });

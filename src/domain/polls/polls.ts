@@ -11,6 +11,7 @@ import type { Poll, PollOption } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import type { Actor } from '../residents/roles.ts';
+import { householdScopeWhere, isWholeCommunity, readScope, requireScopeOfCommunity, serializeScope, WHOLE_COMMUNITY, type Scope } from '../register/scope.ts';
 import { decide, validateDraft, type Electorate, type Outcome, type OptionKind, type PassRule, type PollDraft, type Quorum } from './rules.ts';
 
 /** A poll with its options in order. */
@@ -62,6 +63,9 @@ export async function createPoll(db: Db, by: ActorRef, communityId: string, draf
     const found = await db.proposal.count({ where: { id: { in: proposalIds }, communityId } });
     if (found !== proposalIds.length) throw new DomainError('polls.err_proposal_unknown');
   }
+  // Scoped to buildings or groups (src/domain/register/scope.ts); a council poll is the council's, whoever lives where.
+  const scope = await requireScopeOfCommunity(db, communityId, draft.scope ?? WHOLE_COMMUNITY);
+  if (valid.electorate === 'council' && !isWholeCommunity(scope)) throw new DomainError('scope.err_council');
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
@@ -83,6 +87,7 @@ export async function createPoll(db: Db, by: ActorRef, communityId: string, draf
             quorumValue: valid.quorum.kind === 'none' ? 0 : valid.quorum.value,
             rule: valid.rule,
             liveResults: valid.liveResults,
+            scope: serializeScope(scope),
             status: valid.opensAt.getTime() > now.getTime() ? 'scheduled' : 'open',
             createdById: by.actor.personId,
             createdAt: now,
@@ -97,7 +102,7 @@ export async function createPoll(db: Db, by: ActorRef, communityId: string, draf
           communityId,
           targetType: 'poll',
           targetId: poll.id,
-          details: { number: poll.number, electorate: poll.electorate, rule: poll.rule, options: poll.options.length, proposals: proposalIds.length },
+          details: { number: poll.number, electorate: poll.electorate, rule: poll.rule, options: poll.options.length, proposals: proposalIds.length, scope: poll.scope ? readScope(poll.scope) : 'all' },
         });
         return poll;
       });
@@ -141,17 +146,20 @@ export function isOpen(poll: Pick<Poll, 'status' | 'opensAt' | 'closesAt'>, now:
  * How many people (or households) may cast a counted ballot now. Taken live while a poll runs
  * and snapshotted at close.
  */
-export async function electorateSize(db: Db, communityId: string, electorate: Electorate | string): Promise<number> {
+export async function electorateSize(db: Db, communityId: string, electorate: Electorate | string, scope: Scope = WHOLE_COMMUNITY): Promise<number> {
+  // A scoped poll (src/domain/register/scope.ts): only members whose household is in scope count.
+  const inScope = householdScopeWhere(scope);
+  const scoped = inScope ? { household: inScope } : {};
   if (electorate === 'households') {
     const rows = await db.membership.findMany({
-      where: { communityId, role: 'verified', householdId: { not: null }, person: { erasedAt: null } },
+      where: { communityId, role: 'verified', householdId: { not: null }, person: { erasedAt: null }, ...scoped },
       distinct: ['householdId'],
       select: { householdId: true },
     });
     return rows.length;
   }
   const role = electorate === 'council' ? 'council' : 'verified';
-  return db.membership.count({ where: { communityId, role, person: { erasedAt: null } } });
+  return db.membership.count({ where: { communityId, role, person: { erasedAt: null }, ...scoped } });
 }
 
 /** Ballot and vote counts so far (or at close). */
@@ -219,7 +227,7 @@ export function resultOf(poll: PollWithOptions, counts: Counts, size: number): P
 
 /** The tally as it stands (live results, previews). */
 export async function currentResult(db: Db, poll: PollWithOptions): Promise<PollResult> {
-  const [counts, size] = await Promise.all([countVotes(db, poll), electorateSize(db, poll.communityId, poll.electorate)]);
+  const [counts, size] = await Promise.all([countVotes(db, poll), electorateSize(db, poll.communityId, poll.electorate, readScope(poll.scope))]);
   return resultOf(poll, counts, size);
 }
 

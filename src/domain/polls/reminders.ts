@@ -3,6 +3,7 @@
  * have not voted and have not opted out), marking the poll reminded, and the opt-out itself.
  * Participation says who has voted; no ballot is read.
  */
+import { householdScopeWhere, readScope } from '../register/scope.ts';
 import type { Db } from '../../db/client.ts';
 import type { PollWithOptions } from './polls.ts';
 
@@ -14,12 +15,14 @@ export interface Remindee {
 }
 
 /** Eligible people in a poll's electorate who have not voted (a household counts as voted when a member did). */
-export async function nonVoters(db: Db, poll: Pick<PollWithOptions, 'id' | 'communityId' | 'electorate'>): Promise<Remindee[]> {
+export async function nonVoters(db: Db, poll: Pick<PollWithOptions, 'id' | 'communityId' | 'electorate' | 'scope'>): Promise<Remindee[]> {
+  // Only members whose household is in a scoped poll's scope are reminded.
+  const inScope = householdScopeWhere(readScope(poll.scope));
   const role = poll.electorate === 'council' ? 'council' : 'verified';
   const households = poll.electorate === 'households';
   const [members, voted] = await Promise.all([
     db.membership.findMany({
-      where: { communityId: poll.communityId, role, person: { erasedAt: null, remindersOff: false }, ...(households ? { householdId: { not: null } } : {}) },
+      where: { communityId: poll.communityId, role, person: { erasedAt: null, remindersOff: false }, ...(households ? { householdId: { not: null } } : {}), ...(inScope ? { household: inScope } : {}) },
       select: { personId: true, householdId: true, person: { select: { locale: true, identities: { select: { platform: true, platformUserId: true } } } } },
     }),
     db.pollParticipation.findMany({ where: { pollId: poll.id, advisory: false }, select: { voterKey: true } }),

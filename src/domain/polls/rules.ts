@@ -3,6 +3,7 @@
  * and what the counted votes decide under each pass rule. No database, no clock: the callers
  * pass everything in, so the arithmetic is tested on its own.
  */
+import type { Scope } from '../register/scope.ts';
 import { DomainError } from '../errors.ts';
 
 /** Who may cast a counted ballot. */
@@ -52,6 +53,8 @@ export interface PollDraft {
   quorum: Quorum;
   rule: PassRule;
   liveResults: boolean;
+  /** Buildings and groups in scope (src/domain/register/scope.ts); default the whole community. */
+  scope?: Scope;
 }
 
 /** A validated poll ready to store. */

@@ -23,6 +23,7 @@ import {
   upsertParticipation,
   type Tap,
 } from './ballots.ts';
+import { requireHouseholdInScope, readScope } from '../register/scope.ts';
 import { isOpen, type PollWithOptions } from './polls.ts';
 import { ballotLink, type BallotSeal } from './secrecy.ts';
 import { TapCommitter } from './tapCommitter.ts';
@@ -119,6 +120,8 @@ export class BallotBox {
     if (!isOpen(poll, now)) throw new DomainError(poll.status === 'cancelled' ? 'polls.vote_cancelled' : poll.status === 'scheduled' || poll.opensAt > now ? 'polls.vote_not_yet' : 'polls.vote_closed');
     const slot = voterSlot(actor, poll);
     if ('ineligible' in slot) throw new DomainError(`polls.ineligible_${slot.ineligible}`);
+    // A scoped poll: a counted ballot only from a household in scope (an advisory one is not counted anyway).
+    if (poll.scope && !slot.advisory) await requireHouseholdInScope(this.db, readScope(poll.scope), householdIn(actor, poll.communityId));
 
     const link = ballotLink(poll);
     const tap: Tap = {

@@ -8,6 +8,7 @@ import { isUniqueViolation, type Db } from '../../db/client.ts';
 import type { RatingCampaign, RatingTarget } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
+import { requireScopeOfCommunity, serializeScope, WHOLE_COMMUNITY, type Scope } from '../register/scope.ts';
 import { periodOf } from './periods.ts';
 import { targetIn, type ActingAs } from './targets.ts';
 
@@ -18,7 +19,7 @@ export const MAX_CAMPAIGN_DAYS = 90;
 export async function launchCampaign(
   db: Db,
   by: ActingAs,
-  input: { communityId: string; targetId: string; days: number },
+  input: { communityId: string; targetId: string; days: number; scope?: Scope },
   now: Date,
   timeZone: string,
 ): Promise<RatingCampaign & { target: RatingTarget }> {
@@ -26,12 +27,13 @@ export async function launchCampaign(
   const target = await targetIn(db, input.communityId, input.targetId);
   if (!target.active) throw new DomainError('ratings.target_inactive');
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_CAMPAIGN_DAYS) throw new DomainError('ratings.bad_days', { max: MAX_CAMPAIGN_DAYS });
+  const scope = await requireScopeOfCommunity(db, input.communityId, input.scope ?? WHOLE_COMMUNITY);
   const period = periodOf(now, timeZone);
   const closesAt = new Date(now.getTime() + input.days * 86_400_000);
   try {
     return await db.$transaction(async (tx) => {
       const campaign = await tx.ratingCampaign.create({
-        data: { communityId: input.communityId, targetId: target.id, period, opensAt: now, closesAt, createdById: by.actor.personId },
+        data: { communityId: input.communityId, targetId: target.id, period, opensAt: now, closesAt, createdById: by.actor.personId, scope: serializeScope(scope) },
         include: { target: true },
       });
       await recordAudit(tx, {
@@ -41,7 +43,7 @@ export async function launchCampaign(
         communityId: input.communityId,
         targetType: 'ratingCampaign',
         targetId: campaign.id,
-        details: { targetId: target.id, period, closesAt: closesAt.toISOString() },
+        details: { targetId: target.id, period, closesAt: closesAt.toISOString(), scope: campaign.scope ? JSON.parse(campaign.scope) : 'all' },
       });
       return campaign;
     });

@@ -14,6 +14,16 @@ import {
 } from '../../domain/announcements/announcements.ts';
 import type { Actor } from '../../domain/residents/roles.ts';
 import type { Announcement } from '../../generated/prisma/client.ts';
+import { audienceOf, readScope, scopeLine, type Scope } from '../../domain/register/scope.ts';
+import type { TFn } from '../../i18n/i18n.ts';
+
+/** The notice with its scope line under the heading, so residents elsewhere see it is not theirs. */
+function withScopeLine(t: TFn, notice: string, scope: Scope): string {
+  const line = scopeLine(t, scope);
+  if (!line) return notice;
+  const [head, ...rest] = notice.split('\n');
+  return [head, line, ...rest].join('\n');
+}
 
 /** Records an announcement (audited) and, when its time has come, publishes it at once. */
 export async function createAnnouncement(services: Services, actor: Actor, via: string, input: NewAnnouncement): Promise<Announcement> {
@@ -24,12 +34,15 @@ export async function createAnnouncement(services: Services, actor: Actor, via: 
 /** Puts an announcement into the outbox for its groups (idempotent) and marks it sent. */
 export async function publishAnnouncement(services: Services, a: Announcement): Promise<Announcement> {
   const community = await services.db.community.findUniqueOrThrow({ where: { id: a.communityId } });
-  const groupIds = a.groupIds ? (JSON.parse(a.groupIds) as string[]) : undefined;
+  // Chosen groups are the committee's explicit choice; otherwise the audience follows the scope:
+  // community-wide groups and the 楼栋群 of the buildings in scope (see groupHearsScope).
+  const scope = readScope(a.scope);
+  const groupIds = a.groupIds ? (JSON.parse(a.groupIds) as string[]) : await audienceOf(services.db, a.communityId, scope);
   const image = a.image ? { data: new Uint8Array(a.image), name: a.imageName ?? 'announcement.jpg' } : undefined;
   await services.outbox.publishToCommunity(
     a.communityId,
     `announcement:${a.id}`,
-    (locale) => ({ text: services.i18n.t(locale, 'announcements.notice', { community: community.name, text: a.text }), ...(image ? { image } : {}) }),
+    (locale) => ({ text: withScopeLine(services.i18n.bind(locale), services.i18n.t(locale, 'announcements.notice', { community: community.name, text: a.text }), scope), ...(image ? { image } : {}) }),
     { refType: 'announcement', refId: a.id, pin: a.pin, groupIds },
   );
   return markAnnouncementSent(services.db, a.id, services.clock());

@@ -12,8 +12,8 @@ import { can, type Permission } from '../../domain/residents/permissions.ts';
 import { communitiesOf, type Actor } from '../../domain/residents/roles.ts';
 import type { Community, Person } from '../../generated/prisma/client.ts';
 
-/** The permissions behind the console's pages (see pages/nav.ts for which page needs which). */
-export const CONSOLE_PERMISSIONS: readonly Permission[] = [
+/** The permissions behind the community-wide pages (the dashboard needs one of them). */
+export const COMMUNITY_PERMISSIONS: readonly Permission[] = [
   'poll.manage',
   'export',
   'proposal.review',
@@ -24,6 +24,12 @@ export const CONSOLE_PERMISSIONS: readonly Permission[] = [
   'member.list',
   'audit.read',
 ];
+
+/**
+ * The permissions behind the console's pages (see pages/nav.ts for which page needs which):
+ * the community-wide ones, and the register's by building, which a 楼栋长 holds for their own.
+ */
+export const CONSOLE_PERMISSIONS: readonly Permission[] = [...COMMUNITY_PERMISSIONS, 'register.building'];
 
 /** Whether the actor may open the console of a community. */
 export function mayOpen(actor: Actor, communityId: string): boolean {

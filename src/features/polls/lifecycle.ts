@@ -10,17 +10,21 @@ import { cancelPoll, closePoll, openPoll } from '../../domain/polls/lifecycle.ts
 import { currentResult, proposalDecisions, storedResult, type ActorRef, type PollWithOptions } from '../../domain/polls/polls.ts';
 import { announced, markAnnounced, markPosted } from '../../domain/polls/publication.ts';
 import { duePolls, recentlyClosed, remindablePolls } from '../../domain/polls/queries.ts';
+import { audienceOf, readScope } from '../../domain/register/scope.ts';
 import { cardKey, CARD_REF, editCards, type CardDeps } from './cards.ts';
 import { remind } from './reminders.ts';
 import { cancelledMessage, closedCard, pollCard, resultMessage } from './render.ts';
 
 const cardDeps = (services: Services): CardDeps => ({ ...services, defaultLocale: services.config.LINLI_DEFAULT_LOCALE });
 
+/** The groups a scoped poll is posted in (src/domain/register/scope.ts, audienceOf); undefined: all of them. */
+const pollAudience = (services: Services, poll: PollWithOptions) => audienceOf(services.db, poll.communityId, readScope(poll.scope));
+
 /** Posts an open poll's card to every group of its community (idempotent) and announces it once. */
 export async function publishPoll(services: Services, poll: PollWithOptions): Promise<number> {
   const { db, outbox, i18n, events, clock } = services;
   const current = await currentResult(db, poll);
-  const created = await outbox.publishToCommunity(poll.communityId, cardKey(poll.id), (locale) => pollCard(i18n.bind(locale), poll, current), { refType: CARD_REF, refId: poll.id });
+  const created = await outbox.publishToCommunity(poll.communityId, cardKey(poll.id), (locale) => pollCard(i18n.bind(locale), poll, current), { refType: CARD_REF, refId: poll.id, groupIds: await pollAudience(services, poll) });
   if (!poll.postedAt && (await markPosted(db, poll.id, clock()))) {
     await events.emit('poll.created', {
       pollId: poll.id,
@@ -46,7 +50,7 @@ async function announceClose(services: Services, poll: PollWithOptions): Promise
       if (!charts.has(locale)) charts.set(locale, resultMessage(i18n.bind(locale), poll, result));
       return charts.get(locale)!;
     },
-    { refType: 'poll-result', refId: poll.id },
+    { refType: 'poll-result', refId: poll.id, groupIds: await pollAudience(services, poll) },
   );
   const { approved, rejected } = proposalDecisions(poll, result);
   await events.emit('poll.closed', { pollId: poll.id, communityId: poll.communityId, status: 'closed', passed: result.passed, approvedProposalIds: approved, rejectedProposalIds: rejected });
@@ -67,7 +71,7 @@ export async function cancelAndAnnounce(services: Services, by: ActorRef, pollId
   const { i18n, outbox, events } = services;
   await editCards(cardDeps(services), poll.id, (locale) => closedCard(i18n.bind(locale), poll));
   if (poll.postedAt) {
-    await outbox.publishToCommunity(poll.communityId, `${cardKey(poll.id)}:cancelled`, (locale) => cancelledMessage(i18n.bind(locale), poll), { refType: 'poll-result', refId: poll.id });
+    await outbox.publishToCommunity(poll.communityId, `${cardKey(poll.id)}:cancelled`, (locale) => cancelledMessage(i18n.bind(locale), poll), { refType: 'poll-result', refId: poll.id, groupIds: await pollAudience(services, poll) });
   }
   const linked = poll.options.map((o) => o.proposalId).filter((x): x is string => Boolean(x));
   await events.emit('poll.closed', { pollId: poll.id, communityId: poll.communityId, status: 'cancelled', passed: false, approvedProposalIds: [], rejectedProposalIds: linked });

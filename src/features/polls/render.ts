@@ -8,6 +8,7 @@ import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { PollOption } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { quorumOf, type PollResult, type PollWithOptions } from '../../domain/polls/polls.ts';
+import { readScope, scopeLine } from '../../domain/register/scope.ts';
 import { voteAction } from './actions.ts';
 
 /** An option's label in a locale (standard options are translated). */
@@ -25,8 +26,10 @@ function ruleLines(t: TFn, poll: PollWithOptions): string[] {
   const quorum = quorumOf(poll);
   const quorumText =
     quorum.kind === 'count' ? t('polls.quorum_count', { n: quorum.value }) : quorum.kind === 'share' ? t('polls.quorum_share', { share: quorum.value }) : t('polls.quorum_none');
+  const scope = scopeLine(t, readScope(poll.scope));
   return [
     t('polls.card_electorate', { electorate: t(`polls.electorate_${poll.electorate}`) }),
+    ...(scope ? [scope] : []),
     [
       poll.maxChoices === 1 ? t('polls.single') : t('polls.multi', { k: poll.maxChoices }),
       poll.anonymous ? t('polls.anonymous') : t('polls.named'),

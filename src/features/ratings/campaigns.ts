@@ -6,6 +6,7 @@
  * campaign (posting twice is a no-op), and only the run that flips the campaign to closed emits
  * the event. Summary first, then the flip, so a crash in between loses nothing.
  */
+import { audienceOf, readScope } from '../../domain/register/scope.ts';
 import type { Services } from '../../core/services.ts';
 import type { RatingCampaign, RatingTarget } from '../../generated/prisma/client.ts';
 import { dueCampaigns, markClosed } from '../../domain/ratings/campaigns.ts';
@@ -24,7 +25,8 @@ export async function announceCampaign(services: Services, campaign: RatingCampa
     campaign.communityId,
     announcementKey(campaign.id),
     (locale) => campaignAnnouncement(services.i18n.bind(locale), community, campaign, campaign.target),
-    { refType: 'ratingCampaign', refId: campaign.id },
+    // A campaign for some buildings is announced where they hear it (src/domain/register/scope.ts).
+    { refType: 'ratingCampaign', refId: campaign.id, groupIds: await audienceOf(services.db, campaign.communityId, readScope(campaign.scope)) },
   );
 }
 

@@ -2,6 +2,7 @@
  * Words and pictures of ratings: the summary block shared by /ratings, the public summary when a
  * campaign closes and the digest; the trend chart. Text only through i18n (ratings.json).
  */
+import { readScope, scopeLine } from '../../domain/register/scope.ts';
 import { renderLineChart } from '../../charts/lineChart.ts';
 import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { Community, RatingCampaign, RatingTarget } from '../../generated/prisma/client.ts';
@@ -74,7 +75,9 @@ export function trendChart(t: TFn, target: RatingTarget, points: TrendPoint[], r
 export function campaignAnnouncement(t: TFn, community: Community, campaign: RatingCampaign, target: RatingTarget): OutMessage {
   const buttons: Button[][] = [[{ label: t('ratings.rate_button'), action: rateAction(target.id) }]];
   return {
-    text: t('ratings.campaign_announcement', { community: community.name, target: targetLabel(t, target), period: campaign.period, when: campaign.closesAt }),
+    text: [t('ratings.campaign_announcement', { community: community.name, target: targetLabel(t, target), period: campaign.period, when: campaign.closesAt }), scopeLine(t, readScope(campaign.scope))]
+      .filter(Boolean)
+      .join('\n'),
     buttons,
   };
 }

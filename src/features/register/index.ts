@@ -6,16 +6,18 @@
  * live in src/domain/register.
  */
 import type { Feature } from '../feature.ts';
-import { registerImportScene } from '../../../scenes/register.ts';
+import { createRegisterImportScene } from '../../../scenes/register.ts';
+import { registerHome } from './actions.ts';
 import { registerInPersonScene } from '../../../scenes/registerInPerson.ts';
-import { registerAction, registerCommand } from './menu.ts';
+import { groupScopeCommand } from './groupScope.ts';
+import { registerActions, registerCommand } from './menu.ts';
 import { slipStartPayload } from './verify.ts';
 
 /** The register feature; listed in src/features.ts after the residents feature. */
 export const registerFeature: Feature = {
   name: 'register',
-  commands: [registerCommand],
-  legacyActions: [registerAction],
-  scenes: [registerImportScene, registerInPersonScene],
+  commands: [registerCommand, groupScopeCommand],
+  actions: registerActions,
+  scenes: [createRegisterImportScene({ homeAction: registerHome.pack({ page: 0 }) }), registerInPersonScene],
   startPayloads: [slipStartPayload],
 };

@@ -5,7 +5,7 @@
  * 楼栋长. A 楼栋长 sees only their own buildings. Every button re-checks permission in the domain.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { CommandDef, LegacyActionDef } from '../../core/feature.ts';
+import { onAction, type ActionDef, type CommandDef } from '../../core/feature.ts';
 import { buildingById, issueLeadCode, leadsOf, removeLead, requireBuildingAccess } from '../../domain/register/leads.ts';
 import { buildingDetail, registerProgress } from '../../domain/register/progress.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
@@ -14,11 +14,22 @@ import type { Button, OutMessage } from '../../platform/messages.ts';
 import { REGISTER_IMPORT_SCENE } from '../../../scenes/register.ts';
 import { REGISTER_IN_PERSON_SCENE } from '../../../scenes/registerInPerson.ts';
 import { renderBuilding, renderProgress } from '../../../scenes/registerText.ts';
+import {
+  registerBuilding,
+  registerHome,
+  registerImport,
+  registerInPerson,
+  registerLeadCode,
+  registerLeadRemove,
+  registerLeadRemoveYes,
+  registerSlips,
+  registerSlipsAll,
+  slipKeep,
+  slipMove,
+} from './actions.ts';
 import { sendSlips } from './slips.ts';
 import { confirmMove, keepHousehold } from './verify.ts';
 
-/** Button prefix of the register. */
-export const PREFIX = 'rg';
 /** Building buttons per page of the overview (four to a row). */
 const BUILDINGS_PER_PAGE = 24;
 
@@ -52,15 +63,15 @@ async function showHome(ctx: Ctx, page: number): Promise<void> {
   const shown = progress.buildings.slice(current * BUILDINGS_PER_PAGE, (current + 1) * BUILDINGS_PER_PAGE);
   shown.forEach((b, i) => {
     if (i % 4 === 0) rows.push([]);
-    rows[rows.length - 1].push({ label: ctx.t('register.building_button', { name: b.name, share: b.share }), action: `${PREFIX}:b:${b.buildingId}` });
+    rows[rows.length - 1].push({ label: ctx.t('register.building_button', { name: b.name, share: b.share }), action: registerBuilding.pack({ building: b.buildingId }) });
   });
   const nav: Button[] = [];
-  if (current > 0) nav.push({ label: ctx.t('register.prev_page'), action: `${PREFIX}:h:${current - 1}` });
-  if (current < pages - 1) nav.push({ label: ctx.t('register.next_page'), action: `${PREFIX}:h:${current + 1}` });
+  if (current > 0) nav.push({ label: ctx.t('register.prev_page'), action: registerHome.pack({ page: current - 1 }) });
+  if (current < pages - 1) nav.push({ label: ctx.t('register.next_page'), action: registerHome.pack({ page: current + 1 }) });
   if (nav.length) rows.push(nav);
   const manage: Button[] = [];
-  if (can(ctx.actor, 'register.import', community.id)) manage.push({ label: ctx.t('register.import_button'), action: `${PREFIX}:imp` });
-  if (progress.scope === 'all' && progress.households > 0) manage.push({ label: ctx.t('register.slips_all_button'), action: `${PREFIX}:s:all:a` });
+  if (can(ctx.actor, 'register.import', community.id)) manage.push({ label: ctx.t('register.import_button'), action: registerImport.pack({}) });
+  if (progress.scope === 'all' && progress.households > 0) manage.push({ label: ctx.t('register.slips_all_button'), action: registerSlipsAll.pack({}) });
   if (manage.length) rows.push(manage);
   let text = renderProgress(ctx.t, community.name, progress);
   if (shown.length) text += `\n\n${ctx.t('register.status_pick')}`;
@@ -76,16 +87,16 @@ async function showBuilding(ctx: Ctx, buildingId: string): Promise<void> {
   const leads = managesLeads ? await leadsOf(db, ctx.actor, buildingId) : null;
   const rows: Button[][] = [
     [
-      { label: ctx.t('register.slips_button'), action: `${PREFIX}:s:${buildingId}:a` },
-      ...(detail.pending.length && detail.verified ? [{ label: ctx.t('register.slips_unverified_button'), action: `${PREFIX}:s:${buildingId}:u` }] : []),
+      { label: ctx.t('register.slips_button'), action: registerSlips.pack({ building: buildingId, which: 'a' }) },
+      ...(detail.pending.length && detail.verified ? [{ label: ctx.t('register.slips_unverified_button'), action: registerSlips.pack({ building: buildingId, which: 'u' }) }] : []),
     ],
   ];
-  if (can(ctx.actor, 'register.verify', building.communityId) && detail.pending.length) rows.push([{ label: ctx.t('register.in_person_button'), action: `${PREFIX}:ip:${buildingId}` }]);
+  if (can(ctx.actor, 'register.verify', building.communityId) && detail.pending.length) rows.push([{ label: ctx.t('register.in_person_button'), action: registerInPerson.pack({ building: buildingId }) }]);
   if (managesLeads) {
-    rows.push([{ label: ctx.t('register.lead_button'), action: `${PREFIX}:l:${buildingId}` }]);
-    for (const lead of leads ?? []) rows.push([{ label: ctx.t('register.lead_remove_button', { name: lead.displayName }), action: `${PREFIX}:lr:${buildingId}:${lead.personId}` }]);
+    rows.push([{ label: ctx.t('register.lead_button'), action: registerLeadCode.pack({ building: buildingId }) }]);
+    for (const lead of leads ?? []) rows.push([{ label: ctx.t('register.lead_remove_button', { name: lead.displayName }), action: registerLeadRemove.pack({ building: buildingId, person: lead.personId }) }]);
   }
-  rows.push([{ label: ctx.t('register.back_button'), action: `${PREFIX}:h:0` }]);
+  rows.push([{ label: ctx.t('register.back_button'), action: registerHome.pack({ page: 0 }) }]);
   await replyLong(ctx, renderBuilding(ctx.t, detail, leads ? leads.map((l) => l.displayName) : null), rows);
 }
 
@@ -103,70 +114,111 @@ export const registerCommand: CommandDef = {
   },
 };
 
-/** Buttons of the register. */
-export const registerAction: LegacyActionDef = {
-  prefix: PREFIX,
-  async run(ctx, [verb, a, b]) {
-    if (!(await ensurePrivate(ctx))) return;
-    const { db, clock } = ctx.services;
-    // Permission is checked before the button is answered, so a refusal shows as the button's alert.
-    switch (verb) {
-      case 'h':
-        requirePermission(ctx.actor, 'register.building', ctx.requireCommunity().id);
-        await ctx.toast('');
-        return showHome(ctx, Number(a));
-      case 'b':
-        await requireBuildingAccess(db, ctx.actor, 'register.building', a);
-        await ctx.toast('');
-        return showBuilding(ctx, a);
-      case 'imp':
-        requirePermission(ctx.actor, 'register.import', ctx.requireCommunity().id);
-        await ctx.toast('');
-        return ctx.services.scenes.start(ctx, REGISTER_IMPORT_SCENE);
-      case 's':
-        if (a === 'all') requirePermission(ctx.actor, 'register.view', ctx.requireCommunity().id);
-        else await requireBuildingAccess(db, ctx.actor, 'register.building', a);
-        await ctx.toast('');
-        return sendSlips(ctx, a === 'all' ? null : a, b === 'u');
-      case 'ip':
-        await requireBuildingAccess(db, ctx.actor, 'register.verify', a);
-        await ctx.toast('');
-        return ctx.services.scenes.start(ctx, REGISTER_IN_PERSON_SCENE, a);
-      case 'l': {
-        const { code, expiresAt, building } = await issueLeadCode(db, ctx.actor, ctx.via, a, clock());
-        await ctx.toast('');
-        const link = ctx.deepLink(code);
-        await ctx.reply(ctx.t('register.lead_code', { building: building.name, code: link ? `${code}  ${link}` : code, when: expiresAt }));
+/** Refuses with the button's alert before anything is shown (the router declared the guard, the domain decides the building). */
+const inPrivate = { chat: 'private', privateReason: 'residents.private_only' } as const;
+const building = { ...inPrivate, permission: 'register.building' } as const;
+
+/** The register's buttons; every one re-checks its building in the domain before it answers. */
+export const registerActions: ActionDef[] = [
+  onAction(
+    registerHome,
+    async (ctx, { page }) => {
+      await ctx.toast('');
+      await showHome(ctx, page);
+    },
+    building,
+  ),
+  onAction(
+    registerBuilding,
+    async (ctx, v) => {
+      await requireBuildingAccess(ctx.services.db, ctx.actor, 'register.building', v.building);
+      await ctx.toast('');
+      await showBuilding(ctx, v.building);
+    },
+    building,
+  ),
+  onAction(
+    registerImport,
+    async (ctx) => {
+      requirePermission(ctx.actor, 'register.import', ctx.requireCommunity().id);
+      await ctx.toast('');
+      await ctx.services.scenes.start(ctx, REGISTER_IMPORT_SCENE);
+    },
+    { ...inPrivate, permission: 'register.import' },
+  ),
+  onAction(
+    registerSlipsAll,
+    async (ctx) => {
+      requirePermission(ctx.actor, 'register.view', ctx.requireCommunity().id);
+      await ctx.toast('');
+      await sendSlips(ctx, null, false);
+    },
+    { ...inPrivate, permission: 'register.view' },
+  ),
+  onAction(
+    registerSlips,
+    async (ctx, v) => {
+      await requireBuildingAccess(ctx.services.db, ctx.actor, 'register.building', v.building);
+      await ctx.toast('');
+      await sendSlips(ctx, v.building, v.which === 'u');
+    },
+    building,
+  ),
+  onAction(
+    registerInPerson,
+    async (ctx, v) => {
+      await requireBuildingAccess(ctx.services.db, ctx.actor, 'register.verify', v.building);
+      await ctx.toast('');
+      await ctx.services.scenes.start(ctx, REGISTER_IN_PERSON_SCENE, v.building);
+    },
+    { ...inPrivate, permission: 'register.verify' },
+  ),
+  onAction(
+    registerLeadCode,
+    async (ctx, v) => {
+      const { code, expiresAt, building: b } = await issueLeadCode(ctx.services.db, ctx.actor, ctx.via, v.building, ctx.services.clock());
+      await ctx.toast('');
+      const link = ctx.deepLink(code);
+      await ctx.reply(ctx.t('register.lead_code', { building: b.name, code: link ? `${code}  ${link}` : code, when: expiresAt }));
+    },
+    { ...inPrivate, permission: 'register.lead' },
+  ),
+  onAction(
+    registerLeadRemove,
+    async (ctx, v) => {
+      const { db } = ctx.services;
+      const b = await buildingById(db, v.building);
+      const lead = (await leadsOf(db, ctx.actor, v.building)).find((l) => l.personId === v.person);
+      if (!lead) {
+        await ctx.toast(ctx.t('register.not_a_lead'), true);
         return;
       }
-      case 'lr': {
-        const building = await buildingById(db, a);
-        const lead = (await leadsOf(db, ctx.actor, a)).find((l) => l.personId === b);
-        if (!lead) {
-          await ctx.toast(ctx.t('register.not_a_lead'), true);
-          return;
-        }
-        await ctx.toast('');
-        await ctx.reply({
-          text: ctx.t('register.lead_remove_confirm', { name: lead.displayName, building: building.name }),
-          buttons: [[{ label: ctx.t('register.lead_remove_yes'), action: `${PREFIX}:lry:${a}:${b}` }, { label: ctx.t('register.back_button'), action: `${PREFIX}:b:${a}` }]],
-        });
-        return;
-      }
-      case 'lry': {
-        const building = await buildingById(db, a);
-        const lead = (await leadsOf(db, ctx.actor, a)).find((l) => l.personId === b);
-        await removeLead(db, ctx.actor, ctx.via, a, b);
-        await ctx.toast('');
-        await ctx.reply(ctx.t('register.lead_removed', { name: lead?.displayName ?? '', building: building.name }));
-        return;
-      }
-      case 'mv':
-        return confirmMove(ctx, a);
-      case 'mk':
-        return keepHousehold(ctx, a);
-      default:
-        await ctx.toast(ctx.t('errors.stale_button'));
-    }
-  },
-};
+      await ctx.toast('');
+      await ctx.reply({
+        text: ctx.t('register.lead_remove_confirm', { name: lead.displayName, building: b.name }),
+        buttons: [
+          [
+            { label: ctx.t('register.lead_remove_yes'), action: registerLeadRemoveYes.pack(v) },
+            { label: ctx.t('register.back_button'), action: registerBuilding.pack({ building: v.building }) },
+          ],
+        ],
+      });
+    },
+    { ...inPrivate, permission: 'register.lead' },
+  ),
+  onAction(
+    registerLeadRemoveYes,
+    async (ctx, v) => {
+      const { db } = ctx.services;
+      const b = await buildingById(db, v.building);
+      const lead = (await leadsOf(db, ctx.actor, v.building)).find((l) => l.personId === v.person);
+      await removeLead(db, ctx.actor, ctx.via, v.building, v.person);
+      await ctx.toast('');
+      await ctx.reply(ctx.t('register.lead_removed', { name: lead?.displayName ?? '', building: b.name }));
+    },
+    { ...inPrivate, permission: 'register.lead' },
+  ),
+  // A slip's code may be of a community the person is not in yet: no permission, the code decides.
+  onAction(slipMove, (ctx, v) => confirmMove(ctx, v.code), inPrivate),
+  onAction(slipKeep, (ctx, v) => keepHousehold(ctx, v.code), inPrivate),
+];

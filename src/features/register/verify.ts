@@ -9,9 +9,8 @@ import type { StartPayloadHandler } from '../../core/feature.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import { codeOfSlipPayload } from '../../domain/register/payload.ts';
 import { hashCode, redeemCode } from '../../domain/residents/verification.ts';
+import { slipKeep, slipMove } from './actions.ts';
 
-/** Button prefix shared with the register menu (src/features/register/menu.ts). */
-const PREFIX = 'rg';
 
 /** Redeems a slip code, asking first when it would move the person to another household. */
 async function redeemSlip(ctx: Ctx, code: string, move: boolean): Promise<void> {
@@ -24,7 +23,7 @@ async function redeemSlip(ctx: Ctx, code: string, move: boolean): Promise<void> 
     const { to } = err.params as { to: string };
     await ctx.reply({
       text: ctx.t(err.key, err.params),
-      buttons: [[{ label: ctx.t('register.move_yes', { unit: to }), action: `${PREFIX}:mv:${code}` }], [{ label: ctx.t('register.move_no'), action: `${PREFIX}:mk:${code}` }]],
+      buttons: [[{ label: ctx.t('register.move_yes', { unit: to }), action: slipMove.pack({ code }) }], [{ label: ctx.t('register.move_no'), action: slipKeep.pack({ code }) }]],
     });
   }
 }

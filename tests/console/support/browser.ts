@@ -213,9 +213,11 @@ export class Page {
   /** Clicks a download link and returns the file's suggested name and bytes. */
   async download(selector: string): Promise<{ name: string; data: Buffer }> {
     const begin = this.cdp.waitFor('Browser.downloadWillBegin');
+    // Listening before the click: a small file can complete in the same batch of events as it begins.
+    const completed = this.cdp.waitFor('Browser.downloadProgress', (p) => p.state === 'completed');
     await this.press(selector);
     const { guid, suggestedFilename } = (await begin) as { guid: string; suggestedFilename: string };
-    await this.cdp.waitFor('Browser.downloadProgress', (p) => p.guid === guid && p.state === 'completed');
+    if ((await completed).guid !== guid) throw new Error('another download completed first');
     const file = join(this.downloads, guid);
     for (let i = 0; i < 50 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
     return { name: suggestedFilename, data: readFileSync(file) };

@@ -5,7 +5,10 @@
  * the chain check (verifyChain), and how the outbox is doing for the community's groups.
  */
 import type { Db } from '../../../db/client.ts';
-import { verifyChain } from '../../../domain/disclosures/chain.ts';
+import type { ChainCheckCache } from '../../../domain/disclosures/chainCache.ts';
+import { registerProgress, type RegisterProgress } from '../../../domain/register/progress.ts';
+import { can } from '../../../domain/residents/permissions.ts';
+import type { Actor } from '../../../domain/residents/roles.ts';
 import { currentResult, type PollResult, type PollWithOptions } from '../../../domain/polls/polls.ts';
 import { REVIEW_QUEUE_STATUSES, STATUSES, type ProposalStatus } from '../../../domain/proposals/states.ts';
 import { periodOf } from '../../../domain/ratings/periods.ts';
@@ -41,13 +44,15 @@ export interface Dashboard {
   outbox: { pending: number; failed: number; sentToday: number; oldestPending: Date | null };
   groups: { active: number; inactive: number };
   register: { verifiedPeople: number; verifiedHouseholds: number; households: number };
+  /** The register's verified share (registerProgress, as /register shows it), or null without a register or the permission. */
+  registerProgress: RegisterProgress | null;
 }
 
 const withOptions = { options: { orderBy: { position: 'asc' as const } } };
 const DAY = 86_400_000;
 
-/** Reads the dashboard of a community. */
-export async function readDashboard(db: Db, community: Community, now: Date, timeZone: string): Promise<Dashboard> {
+/** Reads the dashboard of a community, as the actor may see it; the chain check comes from the bot's cache. */
+export async function readDashboard(db: Db, community: Community, now: Date, timeZone: string, actor: Actor, chainChecks: ChainCheckCache): Promise<Dashboard> {
   const polls = await db.poll.findMany({ where: { communityId: community.id, status: { in: ['open', 'scheduled'] } }, orderBy: { closesAt: 'asc' }, take: 10, include: withOptions });
   const open = await Promise.all(polls.map(async (poll) => ({ poll, current: poll.status === 'open' ? await currentResult(db, poll) : null })));
 
@@ -67,7 +72,8 @@ export async function readDashboard(db: Db, community: Community, now: Date, tim
   );
 
   const disclosures = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: { publishedAt: 'desc' }, take: 5, include: { disclosure: true } });
-  const [report] = await verifyChain(db, community.id);
+  const report = await chainChecks.check(community.id);
+  const progress = can(actor, 'register.building', community.id) ? await registerProgress(db, actor, community.id) : null;
 
   const outboxRows = await db.outboxMessage.groupBy({ by: ['status'], where: { communityId: community.id }, _count: { _all: true } });
   const outboxCount = (s: string) => outboxRows.find((r) => r.status === s)?._count._all ?? 0;
@@ -91,5 +97,6 @@ export async function readDashboard(db: Db, community: Community, now: Date, tim
     outbox: { pending: outboxCount('pending'), failed: outboxCount('failed'), sentToday, oldestPending: oldest?.createdAt ?? null },
     groups: { active: groups.find((g) => g.active)?._count._all ?? 0, inactive: groups.find((g) => !g.active)?._count._all ?? 0 },
     register: { verifiedPeople, verifiedHouseholds: verifiedHouseholds.length, households },
+    registerProgress: progress && progress.households > 0 ? progress : null,
   };
 }

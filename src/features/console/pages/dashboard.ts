@@ -94,6 +94,17 @@ function deliveryCard({ frame, d, tz }: Ctx): Html {
 function registerCard({ frame, d }: Ctx): Html {
   const { t, locale } = frame;
   const r = d.register;
+  const p = d.registerProgress;
+  if (p) {
+    // The register is the base once imported: the same figures as /register.
+    return html`<section class="card"><header class="card-head"><h2>${t('webconsole.dashboard.register_title')}</h2></header>
+    <dl class="figures">
+      <div><dt>${t('webconsole.dashboard.register_households')}</dt><dd>${num(p.households, locale)}</dd></div>
+      <div><dt>${t('webconsole.dashboard.verified_households')}</dt><dd>${num(p.verified, locale)}</dd></div>
+    </dl>
+    ${bar(p.share, t('webconsole.dashboard.register_share', { n: num(p.verified, locale), size: num(p.households, locale), share: pct(p.share, locale) }), 'rate')}
+    <p class="muted small">${t('webconsole.dashboard.register_based', { buildings: num(p.buildings.length, locale) })}</p></section>`;
+  }
   const share = r.households ? r.verifiedHouseholds / r.households : 0;
   return html`<section class="card"><header class="card-head"><h2>${t('webconsole.dashboard.register_title')}</h2></header>
     <dl class="figures">

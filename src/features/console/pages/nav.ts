@@ -6,10 +6,10 @@
 import { can, type Permission } from '../../../domain/residents/permissions.ts';
 import type { Actor } from '../../../domain/residents/roles.ts';
 import { DomainError } from '../../../domain/errors.ts';
-import { mayOpen } from '../access.ts';
+import { COMMUNITY_PERMISSIONS, mayOpen } from '../access.ts';
 
 /** A section of the console. */
-export type Section = 'dashboard' | 'polls' | 'review' | 'ratings' | 'disclosures' | 'announcements' | 'members' | 'audit';
+export type Section = 'dashboard' | 'polls' | 'review' | 'ratings' | 'disclosures' | 'announcements' | 'members' | 'register' | 'audit';
 
 interface SectionDef {
   id: Section;
@@ -21,13 +21,15 @@ interface SectionDef {
 
 /** In the order of the menu: what needs the committee first. */
 export const SECTIONS: readonly SectionDef[] = [
-  { id: 'dashboard', path: '', permissions: null },
+  // The whole community at a glance: not for a 楼栋长, who sees their own buildings only (register).
+  { id: 'dashboard', path: '', permissions: COMMUNITY_PERMISSIONS },
   { id: 'polls', path: '/polls', permissions: ['poll.manage', 'export'] },
   { id: 'review', path: '/proposals', permissions: ['proposal.review'] },
   { id: 'ratings', path: '/ratings', permissions: ['rating.report'] },
   { id: 'disclosures', path: '/disclosures', permissions: ['disclosure.publish', 'export'] },
   { id: 'announcements', path: '/announcements', permissions: ['announcement.create'] },
   { id: 'members', path: '/members', permissions: ['member.list'] },
+  { id: 'register', path: '/register', permissions: ['register.building'] },
   { id: 'audit', path: '/audit', permissions: ['audit.read'] },
 ];
 

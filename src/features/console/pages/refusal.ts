@@ -22,6 +22,8 @@ const STATUS: Record<string, number> = {
   'ratings.target_other_community': 404,
   'ratings.unknown_comment': 404,
   'codes.not_found': 404,
+  'register.not_your_building': 403,
+  'register.unknown_building': 404,
   'webconsole.announcements.not_found': 404,
   'webconsole.errors.bad_image_type': 415,
   'webconsole.disclosures.draft_gone': 410,

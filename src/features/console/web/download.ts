@@ -1,9 +1,10 @@
-/** Sends a spreadsheet as a download, with a file name every browser keeps (RFC 6266). */
+/** Sends a spreadsheet (or a PDF of slips) as a download, with a file name every browser keeps (RFC 6266). */
 import type { FastifyReply } from 'fastify';
 
 const MIME = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
 } as const;
 
 export function sendDownload(reply: FastifyReply, name: string, format: keyof typeof MIME, data: Buffer): FastifyReply {

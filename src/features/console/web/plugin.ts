@@ -19,6 +19,7 @@ import { registerRatings } from '../routes/ratings.ts';
 import { registerMembers } from '../routes/members.ts';
 import { registerAnnouncements } from '../routes/announcements.ts';
 import { registerSignIn } from '../routes/signin.ts';
+import { registerRegister } from '../routes/register.ts';
 import { registerFormParsers } from './forms.ts';
 import { pageLocale } from './locale.ts';
 import { browserPrefix, CONSOLE_PREFIX } from './paths.ts';
@@ -133,6 +134,7 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
       registerDisclosures(scope, kit);
       registerAnnouncements(scope, kit);
       registerMembers(scope, kit);
+      registerRegister(scope, kit);
       registerAudit(scope, kit);
     },
     { prefix: CONSOLE_PREFIX },
