@@ -51,6 +51,7 @@ const EXPECTED: Record<Permission, string> = {
   'rating.report':        '  -    -       -       -       Y       Y     Y     -',
   'disclosure.publish':   '  -    -       -       -       Y       -     Y     -',
   'announcement.create':  '  -    -       -       -       Y       -     Y     -',
+  'request.handle':       '  -    -       -       -       Y       -     Y     -',
   'export':               '  -    -       -       -       Y       Y     Y     -',
   'audit.read':           '  -    -       -       -       -       Y     Y     -',
   // A 楼栋长's register permissions (and which building they cover) are tested in tests/register.

@@ -24,6 +24,7 @@ export type Permission =
   | 'rating.report'
   | 'disclosure.publish'
   | 'announcement.create'
+  | 'request.handle'
   | 'export'
   | 'audit.read'
   | 'register.import'
@@ -51,6 +52,10 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'rating.report': ['committee', 'staff'],
   'disclosure.publish': ['committee'],
   'announcement.create': ['committee'],
+  // Residents' requests: anyone raises one (no role needed); the committee passes them on,
+  // answers and closes them. An assignee's rights on the one request are checked in
+  // src/domain/requests/access.ts.
+  'request.handle': ['committee'],
   export: ['committee', 'staff'],
   'audit.read': ['staff'],
   // The household register: committee members import it and see all of it (户主 names too);
