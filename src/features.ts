@@ -16,6 +16,7 @@ import { linkingFeature } from './features/linking/index.ts';
 import { pollsFeature } from './features/polls/index.ts';
 import { announcementsFeature } from './features/announcements/index.ts';
 import { digestFeature } from './features/digest/index.ts';
+import { requestsFeature } from './features/requests/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
@@ -26,6 +27,7 @@ export const FEATURES: Feature[] = [
   proposalsFeature,
   ratingsFeature,
   disclosuresFeature,
+  requestsFeature,
   announcementsFeature,
   digestFeature,
   linkingFeature,

@@ -67,12 +67,13 @@ export interface AgendaPort {
 }
 
 /** The committee puts a request on a meeting's agenda (through the meetings domain's port). */
-export async function putOnAgenda(db: Db, acting: Acting, requestId: string, meetingId: string, port: AgendaPort): Promise<void> {
+export async function putOnAgenda(db: Db, acting: Acting, requestId: string, meetingId: string, title: string, port: AgendaPort): Promise<void> {
   const r = await loadRequest(db, requestId);
   requireHandle(acting.actor, r);
   if (r.meetingId === meetingId) throw new DomainError('requests.errors.already_on_agenda', { number: r.number });
-  // The agenda is seen by the meeting's attendees: its title names the matter, not the resident's words.
-  await port.addAgendaItem(meetingId, { kind: 'request', refId: r.id, title: `#${r.number}` }, acting);
+  // The agenda is seen by the meeting's attendees: the caller's title names the matter
+  // (诉求第12号 · 设施维修), never the resident's words.
+  await port.addAgendaItem(meetingId, { kind: 'request', refId: r.id, title }, acting);
   await db.residentRequest.update({ where: { id: r.id }, data: { meetingId } });
   await db.residentRequestEvent.create({ data: { requestId: r.id, fromStatus: r.status, toStatus: r.status, kind: 'agenda', actorId: acting.actor.personId, note: meetingId, at: acting.now } });
   await recordAudit(db, { actorId: acting.actor.personId, via: acting.via, action: 'request.agenda', communityId: r.communityId, targetType: 'request', targetId: r.id, details: { number: r.number, meetingId } });

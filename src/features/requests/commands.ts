@@ -1,0 +1,75 @@
+/**
+ * The commands of requests: /report (any resident), /myreports (the resident's progress view)
+ * and /requests (the committee's queue, plus what is assigned to the person asking). All three
+ * work in the private chat only; in a group the router points there (ctx.inPrivate), because a
+ * request's words are never shown in a group.
+ */
+import type { Ctx } from '../../core/context.ts';
+import type { CommandDef } from '../../core/feature.ts';
+import { REPORT_SCENE } from '../../../scenes/report.ts';
+import { assignedTo, committeeQueue, myRequests, PAGE_SIZE } from '../../domain/requests/queries.ts';
+import { can } from '../../domain/residents/permissions.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Button } from '../../platform/messages.ts';
+import { privateCommand } from '../privateCommand.ts';
+import { myRequestsPage, viewRequest } from './actions.ts';
+import { listLine } from './render.ts';
+
+const REASON = 'requests.private_only';
+
+/** The resident's requests, a page at a time. */
+export async function showMine(ctx: Ctx, page: number): Promise<void> {
+  const { items, total } = await myRequests(ctx.services.db, ctx.person.id, page);
+  if (!total) return void (await ctx.reply(ctx.t('requests.mine.empty')));
+  const now = ctx.services.clock();
+  const rows: Button[][] = items.map((r) => [{ label: ctx.t('requests.list.open', { number: r.number }), action: viewRequest.pack({ request: r.id }) }]);
+  const nav: Button[] = [];
+  if (page > 0) nav.push({ label: ctx.t('requests.list.prev'), action: myRequestsPage.pack({ page: page - 1 }) });
+  if ((page + 1) * PAGE_SIZE < total) nav.push({ label: ctx.t('requests.list.next'), action: myRequestsPage.pack({ page: page + 1 }) });
+  if (nav.length) rows.push(nav);
+  await ctx.reply({ text: [ctx.t('requests.mine.title', { n: total }), ...items.map((r) => listLine(ctx.t, r, now))].join('\n'), buttons: rows });
+}
+
+/** The committee's queue and the requests assigned to the person asking. */
+export async function showQueue(ctx: Ctx): Promise<void> {
+  const community = ctx.community;
+  const committee = community && can(ctx.actor, 'request.handle', community.id);
+  const mine = await assignedTo(ctx.services.db, ctx.person.id);
+  if (!committee && !mine.length) {
+    // Neither on the committee nor holding a request: the same refusal as any committee command.
+    if (!community) throw new DomainError('errors.no_community');
+    throw new DomainError('errors.forbidden');
+  }
+  const now = ctx.services.clock();
+  const queue = committee ? await committeeQueue(ctx.services.db, ctx.actor, community.id) : [];
+  const shown = [...queue, ...mine.filter((m) => !queue.some((q) => q.id === m.id))];
+  if (!shown.length) return void (await ctx.reply(ctx.t('requests.queue.empty')));
+  const lines = [committee ? ctx.t('requests.queue.title', { n: queue.length }) : ctx.t('requests.queue.assigned_title', { n: mine.length }), ...shown.map((r) => listLine(ctx.t, r, now))];
+  await ctx.reply({ text: lines.join('\n'), buttons: shown.slice(0, 20).map((r) => [{ label: ctx.t('requests.list.open', { number: r.number }), action: viewRequest.pack({ request: r.id }) }]) });
+}
+
+export const reportCommand: CommandDef = privateCommand(REASON, {
+  name: 'report',
+  description: 'requests.commands.report',
+  menu: true,
+  order: 24,
+  async run(ctx) {
+    ctx.requireCommunity();
+    await ctx.services.scenes.start(ctx, REPORT_SCENE);
+  },
+});
+
+export const myReportsCommand: CommandDef = privateCommand(REASON, {
+  name: 'myreports',
+  description: 'requests.commands.myreports',
+  order: 25,
+  run: (ctx) => showMine(ctx, 0),
+});
+
+export const requestsCommand: CommandDef = privateCommand(REASON, {
+  name: 'requests',
+  description: 'requests.commands.requests',
+  order: 45,
+  // No permission on the guard: an assignee who is a 楼栋长 uses it for their own requests.
+  run: showQueue,
+});
