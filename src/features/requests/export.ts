@@ -55,8 +55,8 @@ export function requestSheets(db: Db, t: TFn, communityId: string, timeZone: str
   }
   const time = new Set(['received', 'due', 'assigned', 'replied', 'closed', 'escalated']);
   return [
-    { name: t('requests.export.stats_sheet'), columns: STATS_COLUMNS.map((key) => ({ key, header: t(`requests.export.col_${key}`), ...(key === 'rate' ? { kind: 'percent' as const } : {}) })), rows: stats() },
-    { name: t('requests.export.list_sheet'), columns: LIST_COLUMNS.map((key) => ({ key, header: t(`requests.export.col_${key}`), ...(time.has(key) ? { kind: 'datetime' as const } : {}) })), rows: list() },
+    { name: t('requests.export.stats_sheet'), columns: STATS_COLUMNS.map((key) => ({ key, header: t(`requests.export.stats_col_${key}`), ...(key === 'rate' ? { kind: 'percent' as const } : {}) })), rows: stats() },
+    { name: t('requests.export.list_sheet'), columns: LIST_COLUMNS.map((key) => ({ key, header: t(`requests.export.list_col_${key}`), ...(time.has(key) ? { kind: 'datetime' as const } : {}) })), rows: list() },
   ];
 }
 
