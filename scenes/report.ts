@@ -94,9 +94,12 @@ export const createReportScene = (deps: ReportSceneDeps) =>
     id: REPORT_SCENE,
     private: true,
     ttlMinutes: 24 * 60,
-    begin(ctx) {
-      // No role needed: every resident may raise a request, verified or not.
-      return { communityId: ctx.requireCommunity().id };
+    async begin(ctx, args) {
+      // No role needed: every resident may raise a request, verified or not. The community comes
+      // from the command (the group's, or the one the person acts in).
+      const communityId = args || ctx.requireCommunity().id;
+      if (!(await ctx.services.db.community.findUnique({ where: { id: communityId }, select: { id: true } }))) throw new DomainError('errors.no_community');
+      return { communityId };
     },
     steps,
     async finish(ctx, s) {

@@ -5,7 +5,7 @@
  * request's words are never shown in a group.
  */
 import type { Ctx } from '../../core/context.ts';
-import type { CommandDef } from '../../core/feature.ts';
+import type { CommandDef, StartPayloadHandler } from '../../core/feature.ts';
 import { REPORT_SCENE } from '../../../scenes/report.ts';
 import { assignedTo, committeeQueue, myRequests, PAGE_SIZE } from '../../domain/requests/queries.ts';
 import { can } from '../../domain/residents/permissions.ts';
@@ -48,16 +48,50 @@ export async function showQueue(ctx: Ctx): Promise<void> {
   await ctx.reply({ text: lines.join('\n'), buttons: shown.slice(0, 20).map((r) => [{ label: ctx.t('requests.list.open', { number: r.number }), action: viewRequest.pack({ request: r.id }) }]) });
 }
 
-export const reportCommand: CommandDef = privateCommand(REASON, {
+/** Deep links into the /report form of one community: `rq-<community id>`. */
+const REPORT_PAYLOAD = /^rq-([a-z0-9]{10,40})$/;
+
+/**
+ * The community a private /report is for: the one the person acts in, else the one of their
+ * last request. A resident who is not verified has no community in a private chat, which is
+ * why the group's /report hands its community over in the deep link.
+ */
+async function reportCommunity(ctx: Ctx): Promise<string> {
+  if (ctx.community) return ctx.community.id;
+  const last = await ctx.services.db.residentRequest.findFirst({ where: { requesterId: ctx.person.id }, orderBy: { createdAt: 'desc' }, select: { communityId: true } });
+  if (last) return last.communityId;
+  throw new DomainError('requests.errors.no_community');
+}
+
+/**
+ * /report. In a group it shows nothing of the request: a button opens the private chat on the
+ * form for the group's community (where the platform has no deep links, the form starts in the
+ * private chat at once).
+ */
+export const reportCommand: CommandDef = {
   name: 'report',
   description: 'requests.commands.report',
   menu: true,
   order: 24,
   async run(ctx) {
-    ctx.requireCommunity();
-    await ctx.services.scenes.start(ctx, REPORT_SCENE);
+    if (ctx.chat.kind === 'group') {
+      const community = ctx.requireCommunity();
+      const link = ctx.deepLink(`rq-${community.id}`);
+      if (link) return void (await ctx.reply({ text: ctx.t(REASON), buttons: [[{ label: ctx.t('requests.report.open_private'), url: link }]] }));
+      await ctx.reply(ctx.t('scene.continued_private'));
+      return ctx.services.scenes.start(ctx.privateCtx(), REPORT_SCENE, community.id);
+    }
+    await ctx.services.scenes.start(ctx, REPORT_SCENE, await reportCommunity(ctx));
   },
-});
+};
+
+/** The deep link from a group's /report. */
+export const reportPayload: StartPayloadHandler = async (ctx, payload) => {
+  const m = REPORT_PAYLOAD.exec(payload);
+  if (!m) return false;
+  await ctx.services.scenes.start(ctx, REPORT_SCENE, m[1]);
+  return true;
+};
 
 export const myReportsCommand: CommandDef = privateCommand(REASON, {
   name: 'myreports',

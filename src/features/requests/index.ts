@@ -4,7 +4,7 @@
  * src/domain/requests; the files here only connect chat and domain.
  */
 import type { Feature } from '../feature.ts';
-import { myReportsCommand, reportCommand, requestsCommand } from './commands.ts';
+import { myReportsCommand, reportCommand, reportPayload, requestsCommand } from './commands.ts';
 import { deadlinesJob } from './deadlines.ts';
 import { requestsDigest } from './digest.ts';
 import { requestsExporter } from './export.ts';
@@ -16,6 +16,7 @@ export const requestsFeature: Feature = {
   scenes: [reportScene, replyScene, referScene],
   commands: [reportCommand, myReportsCommand, requestsCommand],
   actions: requestActions,
+  startPayloads: [reportPayload],
   jobs: [deadlinesJob],
   digest: requestsDigest,
   exporters: [requestsExporter],
