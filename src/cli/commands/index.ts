@@ -19,6 +19,7 @@ import { POLL_COMMANDS } from './polls.ts';
 import { digestPreviewCommand, digestSendCommand } from './digest.ts';
 import { REGISTER_COMMANDS } from './register.ts';
 import { CONSOLE_COMMANDS } from './console.ts';
+import { REQUEST_COMMANDS } from './requests.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -42,4 +43,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   digestSendCommand,
   ...REGISTER_COMMANDS,
   ...CONSOLE_COMMANDS,
+  ...REQUEST_COMMANDS,
 ];
