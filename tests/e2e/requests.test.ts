@@ -20,6 +20,8 @@ import { requestsDigest } from '../../src/features/requests/digest.ts';
 import { requestSheets } from '../../src/features/requests/export.ts';
 import { setHead } from '../../src/domain/requests/rules.ts';
 import { writeTableToBuffer } from '../../src/export/table.ts';
+import { sendDigest } from '../../src/features/digest/digest.ts';
+import { parseIsoWeek } from '../../src/domain/digest/isoWeek.ts';
 
 const GROUP = { id: -100777, type: 'supergroup' as const, title: '巴登社区居民群' };
 const resident = { id: 3001, first_name: '王阿姨', language_code: 'zh-CN' };
@@ -272,6 +274,14 @@ describe("the month's figures", () => {
     expect(mean).toBeGreaterThan(1.4);
     expect(mean).toBeLessThan(1.6);
     expect(text).not.toContain('垃圾桶');
+    // The same section in the digest the group receives, with numbers only.
+    // The week #2 was answered in (a week with nothing new is a quiet digest without sections).
+    await sendDigest(bot.linli.services, community.id, parseIsoWeek('2026-W46')!);
+    await bot.flushOutbox();
+    const digest = fake.messagesTo(GROUP.id).map(textOf).find((m) => m.includes('本周受理诉求'))!;
+    expect(digest).toContain('本周受理诉求0件，答复1件');
+    expect(digest).toContain('受理3件，已答复2件，其中按时答复1件');
+    expect(digest).not.toMatch(/垃圾桶|井盖|楼道灯/);
 
     await bot.say(head, '/ratings 2026Q4');
     expect(allTo(head.id)).toContain('民意诉求办理情况');

@@ -9,6 +9,7 @@ import type { CommandDef, StartPayloadHandler } from '../../core/feature.ts';
 import { REPORT_SCENE } from '../../../scenes/report.ts';
 import { assignedTo, committeeQueue, myRequests, PAGE_SIZE } from '../../domain/requests/queries.ts';
 import { can } from '../../domain/residents/permissions.ts';
+import { rolesIn } from '../../domain/residents/roles.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Button } from '../../platform/messages.ts';
 import { privateCommand } from '../privateCommand.ts';
@@ -105,5 +106,7 @@ export const requestsCommand: CommandDef = privateCommand(REASON, {
   description: 'requests.commands.requests',
   order: 45,
   // No permission on the guard: an assignee who is a 楼栋长 uses it for their own requests.
+  // /help offers it to those who can use it; the handler decides again.
+  visible: (ctx) => Boolean(ctx.community && (can(ctx.actor, 'request.handle', ctx.community.id) || rolesIn(ctx.actor, ctx.community.id).has('building_lead'))),
   run: showQueue,
 });
