@@ -123,7 +123,7 @@ export async function raiseRequest(db: Db, acting: Acting, communityId: string, 
 }
 
 /** Assigns a request to a committee member or 楼栋长 of its community (or reassigns it). */
-export function assignRequest(db: Db, acting: Acting, id: string, personId: string): Promise<ResidentRequest> {
+export async function assignRequest(db: Db, acting: Acting, id: string, personId: string): Promise<ResidentRequest> {
   return withRequest(db, id, async (tx, r) => {
     requireHandle(acting.actor, r);
     if (r.assigneeKind === 'person' && r.assigneeId === personId && r.status === 'assigned') throw new DomainError('requests.errors.already_assigned', { number: r.number });
@@ -133,7 +133,7 @@ export function assignRequest(db: Db, acting: Acting, id: string, personId: stri
 }
 
 /** Refers a request to an outside unit (物业服务中心, 12345热线…), named as the committee knows it. */
-export function referRequest(db: Db, acting: Acting, id: string, unitName: string): Promise<ResidentRequest> {
+export async function referRequest(db: Db, acting: Acting, id: string, unitName: string): Promise<ResidentRequest> {
   const unit = cleanText(unitName, 'unit', MIN_UNIT, MAX_UNIT);
   return withRequest(db, id, async (tx, r) => {
     requireHandle(acting.actor, r);
@@ -143,7 +143,7 @@ export function referRequest(db: Db, acting: Acting, id: string, unitName: strin
 }
 
 /** Answers a request (the committee, or the person it was assigned to). */
-export function replyRequest(db: Db, acting: Acting, id: string, reply: string): Promise<ResidentRequest> {
+export async function replyRequest(db: Db, acting: Acting, id: string, reply: string): Promise<ResidentRequest> {
   const text = cleanText(reply, 'reply', 2, MAX_REPLY);
   return withRequest(db, id, async (tx, r) => {
     requireAnswer(acting.actor, r);
@@ -152,7 +152,7 @@ export function replyRequest(db: Db, acting: Acting, id: string, reply: string):
 }
 
 /** Closes an answered request without waiting for the resident's rating (the committee). */
-export function closeRequest(db: Db, acting: Acting, id: string): Promise<ResidentRequest> {
+export async function closeRequest(db: Db, acting: Acting, id: string): Promise<ResidentRequest> {
   return withRequest(db, id, async (tx, r) => {
     requireHandle(acting.actor, r);
     return step(tx, r, 'close', acting, { closedAt: acting.now }, null);
@@ -163,7 +163,7 @@ export function closeRequest(db: Db, acting: Acting, id: string): Promise<Reside
  * The resident rates the answer with one tap; an answered request closes with it. A request the
  * committee closed before the rating can still be rated once; a second tap is refused.
  */
-export function rateRequest(db: Db, acting: Acting, id: string, satisfaction: string): Promise<ResidentRequest> {
+export async function rateRequest(db: Db, acting: Acting, id: string, satisfaction: string): Promise<ResidentRequest> {
   if (!isSatisfaction(satisfaction)) throw new DomainError('requests.errors.bad_rating');
   return withRequest(db, id, async (tx, r) => {
     if (!isRequester(acting.actor, r)) throw new DomainError('requests.errors.not_your_request');
