@@ -17,6 +17,7 @@ import { pollsFeature } from './features/polls/index.ts';
 import { announcementsFeature } from './features/announcements/index.ts';
 import { meetingsFeature } from './features/meetings/index.ts';
 import { digestFeature } from './features/digest/index.ts';
+import { requestsFeature } from './features/requests/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
@@ -28,6 +29,7 @@ export const FEATURES: Feature[] = [
   ratingsFeature,
   disclosuresFeature,
   meetingsFeature,
+  requestsFeature,
   announcementsFeature,
   digestFeature,
   linkingFeature,

@@ -53,6 +53,7 @@ const EXPECTED: Record<Permission, string> = {
   'announcement.create':  '  -    -       -       -       Y       -     Y     -',
   'meeting.manage':       '  -    -       -       -       Y       -     Y     -',
   'meeting.report':       '  -    -       -       -       Y       Y     Y     -',
+  'request.handle':       '  -    -       -       -       Y       -     Y     -',
   'export':               '  -    -       -       -       Y       Y     Y     -',
   'audit.read':           '  -    -       -       -       -       Y     Y     -',
   // A 楼栋长's register permissions (and which building they cover) are tested in tests/register.

@@ -21,6 +21,7 @@ import { REGISTER_COMMANDS } from './register.ts';
 import { CONSOLE_COMMANDS } from './console.ts';
 import { LIST_COMMANDS } from './lists.ts';
 import { MEETING_COMMANDS } from './meetings.ts';
+import { REQUEST_COMMANDS } from './requests.ts';
 
 export const CLI_COMMANDS: CliCommand[] = [
   startCommand,
@@ -46,4 +47,5 @@ export const CLI_COMMANDS: CliCommand[] = [
   ...REGISTER_COMMANDS,
   ...CONSOLE_COMMANDS,
   ...MEETING_COMMANDS,
+  ...REQUEST_COMMANDS,
 ];

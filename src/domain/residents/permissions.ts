@@ -26,6 +26,7 @@ export type Permission =
   | 'announcement.create'
   | 'meeting.manage'
   | 'meeting.report'
+  | 'request.handle'
   | 'export'
   | 'audit.read'
   | 'register.import'
@@ -57,6 +58,10 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   // bodies' membership and frequency; staff of the 社区工作站 read the record too.
   'meeting.manage': ['committee'],
   'meeting.report': ['committee', 'staff'],
+  // Residents' requests: anyone raises one (no role needed); the committee passes them on,
+  // answers and closes them. An assignee's rights on the one request are checked in
+  // src/domain/requests/access.ts.
+  'request.handle': ['committee'],
   export: ['committee', 'staff'],
   'audit.read': ['staff'],
   // The household register: committee members import it and see all of it (户主 names too);

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Prisma } from '../../db/client.ts';
 import { recordAudit } from './audit.ts';
+import { eraseRequester, personalRequests, type PersonalRequest } from '../requests/privacy.ts';
 
 // Kept on purpose after erasure (see README): audit actor ids as opaque ids (official acts stay
 // accountable; the Person row they point to no longer holds anything personal), actor ids of
@@ -25,6 +26,8 @@ export interface PersonalData {
   /** Polls the person voted in; `choices` only for named polls (a secret ballot names nobody). */
   ballots: { community: string; pollNumber: number; question: string; anonymous: boolean; choices: string[]; advisory: boolean; castAt: Date }[];
   ratings: { target: string; period: string; overall: number; comment: string | null; createdAt: Date }[];
+  /** Residents' requests (民意诉求) the person raised, with their words. */
+  requests: PersonalRequest[];
   codesRedeemed: { community: string; role: string; unit: string | null; redeemedAt: Date | null }[];
   codesIssued: number;
   redemptionAttempts: { at: Date; success: boolean }[];
@@ -56,7 +59,7 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
   const key = personalKey(personId);
   const person = await db.person.findUniqueOrThrow({ where: { id: personId }, include: { identities: true, sceneSessions: true } });
   const accounts = person.identities.map((i) => ({ platform: i.platform, platformUserId: i.platformUserId }));
-  const [memberships, proposals, seconds, ballots, ratings, codes, codesIssued, attempts, audit] = await Promise.all([
+  const [memberships, proposals, seconds, ballots, ratings, codes, codesIssued, attempts, audit, requests] = await Promise.all([
     db.membership.findMany({ where: { personId }, include: { community: true, household: true }, orderBy: { grantedAt: 'asc' } }),
     db.proposal.findMany({ where: { authorId: personId }, include: { community: true }, orderBy: { createdAt: 'asc' } }),
     db.proposalSecond.findMany({ where: { OR: [{ personId }, { voterKey: key }] }, include: { proposal: { include: { community: true } } }, orderBy: { createdAt: 'asc' } }),
@@ -71,6 +74,7 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
     db.verificationCode.count({ where: { createdById: personId } }),
     accounts.length ? db.redemptionAttempt.findMany({ where: { OR: accounts }, orderBy: { at: 'asc' } }) : [],
     db.auditEntry.findMany({ where: { actorId: personId }, orderBy: { at: 'asc' }, take: 5000 }),
+    personalRequests(db, personId),
   ]);
   return {
     person: { id: person.id, displayName: person.displayName, locale: person.locale, isAdmin: person.isAdmin, remindersOff: person.remindersOff, createdAt: person.createdAt },
@@ -88,6 +92,7 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
       castAt: b.castAt,
     })),
     ratings: ratings.map((r) => ({ target: r.target.name ?? r.target.kind, period: r.period, overall: r.overall, comment: r.comment, createdAt: r.createdAt })),
+    requests,
     codesRedeemed: codes.map((c) => ({ community: c.community.name, role: c.role, unit: c.unit, redeemedAt: c.redeemedAt })),
     codesIssued,
     redemptionAttempts: attempts.map((a) => ({ at: a.at, success: a.success })),
@@ -104,6 +109,7 @@ export interface ErasureSummary {
   seconds: number;
   ratings: number;
   proposals: number;
+  requests: number;
 }
 
 /** How to erase: the placeholder name, the person's private chats, the time. */
@@ -156,6 +162,9 @@ export async function forgetPerson(db: Db, personId: string, opts: ErasureOption
       await tx.proposal.updateMany({ where: { id: { in: authoredIds } }, data: { authorId: null, authorName: opts.placeholder } });
     }
 
+    // Requests stay counted in the monthly figures; the resident's words, photo and place go.
+    const requests = await eraseRequester(tx, personId, opts.now);
+
     await tx.verificationCode.updateMany({ where: { redeemedById: personId }, data: { redeemedById: null } });
     if (accounts.length) await tx.redemptionAttempt.deleteMany({ where: { OR: accounts } });
     if (opts.privateChats.length) {
@@ -180,6 +189,7 @@ export async function forgetPerson(db: Db, personId: string, opts: ErasureOption
       seconds: seconds.length,
       ratings: ratings.length,
       proposals: authoredIds.length,
+      requests,
     };
     await recordAudit(tx, { actorId: personId, via: opts.via, action: 'person.forget', targetType: 'person', targetId: personId, details: { ...summary } });
     return summary;

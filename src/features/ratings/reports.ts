@@ -12,6 +12,7 @@ import { ruleOf, targetSummary, trend, verdict } from '../../domain/ratings/repo
 import { ensureDefaultTargets, listTargets, targetIn, targetLabel } from '../../domain/ratings/targets.ts';
 import { privateCommand } from '../privateCommand.ts';
 import { reportDetail } from './actions.ts';
+import { requestsQuarterLines } from '../requests/ratingsSection.ts';
 import { changeLine, summaryLines, trendChart, verdictLine } from './render.ts';
 
 /** Most targets with a detail button (one row each). */
@@ -40,6 +41,8 @@ async function overview(ctx: Ctx, args: string): Promise<void> {
     );
     buttons.push([{ label: ctx.t('ratings.report_detail', { target: targetLabel(ctx.t, target) }), action: reportDetail.pack({ target: target.id, period }) }]);
   }
+  // Residents' requests are judged with the services (seed 002: 系统考评): their monthly figures.
+  lines.push(...(await requestsQuarterLines(ctx.services, ctx.t, community.id, period)));
   const pending = await countPendingComments(db, community.id);
   if (pending) lines.push('', ctx.t('ratings.report_pending_comments', { n: pending }));
   await ctx.reply({ text: lines.join('\n'), buttons: buttons.slice(0, MAX_DETAIL_BUTTONS) });

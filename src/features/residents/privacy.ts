@@ -35,6 +35,7 @@ export function renderPersonalData(ctx: Ctx, d: PersonalData): string {
     ...section(ctx, 'seconds', d.seconds, (s) => t('privacy.second_line', { number: s.proposalNumber, title: s.proposalTitle })),
     ...section(ctx, 'ballots', d.ballots, (b) => t('privacy.ballot_line', { number: b.pollNumber, question: b.question, choices: b.choices.join('、') || '—' })),
     ...section(ctx, 'ratings', d.ratings, (r) => t('privacy.rating_line', { target: r.target, period: r.period, overall: r.overall })),
+    ...section(ctx, 'requests', d.requests, (r) => t('privacy.request_line', { number: r.number, category: t(`requests.category.${r.category}`), status: t(`requests.status.${r.status}`) })),
     t('privacy.codes', { redeemed: d.codesRedeemed.length, issued: d.codesIssued }),
     t('privacy.attempts', { count: d.redemptionAttempts.length }),
     t('privacy.scenes', { count: d.scenes.length }),
