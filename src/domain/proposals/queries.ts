@@ -140,7 +140,9 @@ export async function* exportRows(db: Db, communityId: string, batch = 500): Asy
 export interface WeekSummary {
   created: ProposalWithSeconds[];
   moves: (ProposalEvent & { proposal: Pick<Proposal, 'id' | 'number' | 'title'> })[];
+  /** The first proposals still collecting seconds; `waitingTotal` counts all of them. */
   waiting: ProposalWithSeconds[];
+  waitingTotal: number;
   threshold: number;
 }
 
@@ -163,5 +165,6 @@ export async function weekSummary(db: Db, communityId: string, from: Date, to: D
     take: 5,
     include: { _count: { select: { seconds: true } } },
   });
-  return { created: created.map(withSeconds), moves, waiting: waiting.map(withSeconds), threshold: community?.secondsThreshold ?? 0 };
+  const waitingTotal = await db.proposal.count({ where: { communityId, status: 'submitted' } });
+  return { created: created.map(withSeconds), moves, waiting: waiting.map(withSeconds), waitingTotal, threshold: community?.secondsThreshold ?? 0 };
 }
