@@ -340,12 +340,12 @@ describe('residents end to end', () => {
       const summary = textOf(msgs[0]);
       expect(summary).toContain('张 伟');
       expect(summary).toContain(`巴登社区｜已认证居民｜房号：${UNIT_A}`);
-      expect(summary).toContain(`telegram ${residentA.id}`);
+      expect(summary).toContain(`Telegram账号 ${residentA.id}`);
       expect(summary).toContain('我的提议（1项）');
       expect(summary).toContain('#1 修缮单车棚');
       expect(summary).toContain('我的附议（1次）');
       expect(summary).toContain('我的投票（2次）');
-      expect(summary).toContain('#1 是否加装电梯：同意');
+      expect(summary).toContain('第1号“是否加装电梯”：同意');
       expect(summary).toMatch(/我的操作记录（审计日志）：[1-9]/);
       expect(msgs[1].method).toBe('sendDocument');
       const json = JSON.parse(msgs[1].file!.bytes!.toString('utf8'));
