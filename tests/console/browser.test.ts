@@ -225,7 +225,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     const text = await page.text();
     expect(text).toContain('满意度测评（2026Q4）');
     expect(text).toContain('75%');
-    expect(text).toContain('较上期（2026Q3，62.5%）上升12.5个百分点');
+    expect(text).toContain('较上期（2026年第三季度，62.5%）上升12.5个百分点');
     expect(text).toContain('参评人数不足30人');
     expect(text).toContain('待审核的意见（2条）');
     expect(await page.evaluate(`document.querySelector('figure.chart img').naturalWidth > 0`)).toBe(true);
