@@ -237,7 +237,7 @@ describe('disclosures end to end', () => {
     expect(section!.lines[2]).toContain('已更正为第2版');
     expect(section!.buttons!.map((b) => b.action)).toHaveLength(2);
     const newest = await bot.db.disclosureVersion.findFirstOrThrow({ where: { communityId: community.id, publishedAt: { lt: new Date('2026-10-26T16:00:00Z') } }, orderBy: { chainSeq: 'desc' } });
-    expect(section!.lines.at(-1)).toBe(`本周防篡改校验码：${newest.hash.slice(0, 4)} ${newest.hash.slice(4, 8)} ${newest.hash.slice(8, 12)}（共${newest.chainSeq}个公开版本，请留存以便日后核对）`);
+    expect(section!.lines.at(-1)).toBe(`截至周末的防篡改校验码：${newest.hash.slice(0, 4)} ${newest.hash.slice(4, 8)} ${newest.hash.slice(8, 12)}（共${newest.chainSeq}个公开版本，请留存以便日后核对）`);
     expect(await contributor.build(bot.linli.services, { communityId: community.id, from: new Date('2026-09-01T00:00:00Z'), to: new Date('2026-09-08T00:00:00Z'), locale: 'zh-CN' })).toBeNull();
 
     const out = join(tempDir(), 'disclosures.csv');
