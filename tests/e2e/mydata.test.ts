@@ -12,7 +12,7 @@ import { grantRole, makeCommunity } from '../support/fixtures.ts';
 import { startTestBot, testClock, textOf, type TestBot } from '../support/harness.ts';
 
 const zhUser = { id: 9311, first_name: '张', last_name: '伟', language_code: 'zh-CN' };
-const enUser = { id: 9312, first_name: 'Anna', language_code: 'en' };
+const enUser = { id: 9312, first_name: 'Anna', last_name: 'Smith', language_code: 'en' };
 
 describe('/mydata in words', () => {
   let bot: TestBot;

@@ -5,7 +5,7 @@
 import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Proposal, ProposalEvent, ProposalProgress } from '../../generated/prisma/client.ts';
-import { isStatus, REVIEW_QUEUE_STATUSES } from './states.ts';
+import { isStatus, REVIEW_QUEUE_STATUSES, type ProposalStatus } from './states.ts';
 
 /** Proposals shown per page of /proposals. */
 export const PAGE_SIZE = 8;
@@ -96,15 +96,16 @@ export async function myProposals(db: Db, personId: string, take = 20): Promise<
   return rows.map(withSeconds);
 }
 
-/** The committee's queue: proposals under review first, then those still collecting seconds. */
+/** The committee's queue: every proposal waiting for a committee move (see REVIEW_QUEUE_STATUSES). */
 export async function reviewQueue(db: Db, communityId: string, take = 20): Promise<ProposalWithSeconds[]> {
   const rows = await db.proposal.findMany({
     where: { communityId, status: { in: [...REVIEW_QUEUE_STATUSES] } },
-    orderBy: [{ status: 'desc' }, { number: 'asc' }],
-    take,
+    orderBy: { number: 'asc' },
     include: { _count: { select: { seconds: true } } },
   });
-  return rows.map(withSeconds);
+  // In the order the statuses need the committee (REVIEW_QUEUE_STATUSES), oldest first within.
+  const rank = (status: string) => REVIEW_QUEUE_STATUSES.indexOf(status as ProposalStatus);
+  return rows.sort((a, b) => rank(a.status) - rank(b.status) || a.number - b.number).slice(0, take).map(withSeconds);
 }
 
 /** Proposals a merge can point at: alive ones of the same community. */
