@@ -70,19 +70,28 @@ async function readSentFile(ctx: Ctx, file: IncomingFile, year: number | null, r
 }
 
 /** Steps that collect the content: typed text, or a file, and a note for a statement. */
-function contentSteps<S extends ContentState>(periodOf: (s: S, ctx: Ctx) => Promise<string | undefined> | string | undefined, readFiles: ReadFiles): SceneStep<S>[] {
+function contentSteps<S extends ContentState>(
+  periodOf: (s: S, ctx: Ctx) => Promise<string | undefined> | string | undefined,
+  readFiles: ReadFiles,
+  /** True when only a statement will do: the correction of a statement. */
+  statementOnly: (s: S, ctx: Ctx) => Promise<boolean> | boolean = () => false,
+): SceneStep<S>[] {
   return [
     {
       id: 'mode',
-      prompt: (ctx) => ({
-        kind: 'choice',
-        text: ctx.t('disclosures.ask_mode'),
-        columns: 1,
-        options: [
-          { value: 'text', label: ctx.t('disclosures.mode_text') },
-          { value: 'file', label: ctx.t('disclosures.mode_file') },
-        ],
-      }),
+      async prompt(ctx, s) {
+        // A statement is corrected by a statement: typed text is not offered (the domain refuses it too).
+        if (await statementOnly(s, ctx)) return { kind: 'choice', text: ctx.t('disclosures.ask_mode_statement'), columns: 1, options: [{ value: 'file', label: ctx.t('disclosures.mode_file') }] };
+        return {
+          kind: 'choice',
+          text: ctx.t('disclosures.ask_mode'),
+          columns: 1,
+          options: [
+            { value: 'text', label: ctx.t('disclosures.mode_text') },
+            { value: 'file', label: ctx.t('disclosures.mode_file') },
+          ],
+        };
+      },
       apply: (s, a) => ({ ...s, mode: a as 'text' | 'file', body: undefined, statement: null, fileName: undefined }),
     },
     {
@@ -103,7 +112,11 @@ function contentSteps<S extends ContentState>(periodOf: (s: S, ctx: Ctx) => Prom
       id: 'file',
       skip: (s) => s.mode !== 'file',
       prompt: (ctx) => ({ kind: 'file', text: ctx.t('disclosures.ask_file', { maxMb: MAX_FILE_BYTES / 1024 / 1024 }), accept: ['document'], maxBytes: MAX_FILE_BYTES }),
-      validate: async (a, ctx, s) => readSentFile(ctx, a as IncomingFile, periodYear(parsePeriodKey((await periodOf(s, ctx)) ?? '')), readFiles),
+      validate: async (a, ctx, s) => {
+        const refused = await readSentFile(ctx, a as IncomingFile, periodYear(parsePeriodKey((await periodOf(s, ctx)) ?? '')), readFiles);
+        if (refused) return refused;
+        if (readFiles.get(a as object)?.format === 'text' && (await statementOnly(s, ctx))) return invalid('disclosures.correction_file_not_statement');
+      },
       apply: (s, a) => {
         const content = readFiles.get(a as object);
         if (!content) return { state: s, next: 'file' };
@@ -238,7 +251,11 @@ export const createCorrectionScene = (deps: DisclosureSceneDeps) =>
         },
         apply: (s, a) => ({ ...s, disclosureId: String(a) }),
       },
-      ...contentSteps<CorrectionState>(async (s, ctx) => (s.disclosureId ? (await ctx.services.db.disclosure.findUnique({ where: { id: s.disclosureId } }))?.period : undefined), new WeakMap()),
+      ...contentSteps<CorrectionState>(
+        async (s, ctx) => (s.disclosureId ? (await ctx.services.db.disclosure.findUnique({ where: { id: s.disclosureId } }))?.period : undefined),
+        new WeakMap(),
+        async (s, ctx) => !!s.disclosureId && !!latestOf(await getDisclosure(ctx.services.db, s.disclosureId)).statement,
+      ),
       {
         id: 'reason',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_reason', { max: REASON_MAX }), max: REASON_MAX, min: 2 }),

@@ -10,7 +10,7 @@ import type { IncomingFile } from '../src/platform/messages.ts';
 import { defineScene } from '../src/engine/scene.ts';
 import { loadProposal, type MoveResult } from '../src/domain/proposals/lifecycle.ts';
 import { postProgress, rejectProposal, setBudget } from '../src/domain/proposals/proposals.ts';
-import { MAX_IMPLEMENTER, MAX_PHOTO_BYTES, MAX_REASON, PHOTO_MIME_TYPES } from '../src/domain/proposals/rules.ts';
+import { MAX_IMPLEMENTER, MAX_PHOTO_BYTES, MAX_REASON, parsePercent, PHOTO_MIME_TYPES } from '../src/domain/proposals/rules.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
 import type { Services } from '../src/core/services.ts';
 
@@ -119,9 +119,14 @@ export const createProgressScene = (deps: CommitteeSceneDeps) =>
     steps: [
       {
         id: 'percent',
-        prompt: (ctx, s) => ({ kind: 'number', text: ctx.t('proposals.review.ask_percent', { number: s.number, current: s.current }), min: 0, max: 100, integer: true }),
-        validate: (a, _ctx, s) => (Number(a) < s.current ? { invalid: 'proposals.progress_backwards', params: { current: s.current } } : undefined),
-        apply: (s, a) => ({ ...s, percent: Number(a) }),
+        // A text prompt read by parsePercent: "50%" and "５０％" are how people write progress.
+        prompt: (ctx, s) => ({ kind: 'text', text: ctx.t('proposals.review.ask_percent', { number: s.number, current: s.current }), max: 20 }),
+        validate: (a, _ctx, s) => {
+          const percent = parsePercent(String(a));
+          if (percent === null) return { invalid: 'proposals.bad_percent' };
+          return percent < s.current ? { invalid: 'proposals.progress_backwards', params: { current: s.current } } : undefined;
+        },
+        apply: (s, a) => ({ ...s, percent: parsePercent(String(a))! }),
       },
       {
         id: 'note',

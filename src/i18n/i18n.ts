@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n as I18nInstance } from 'i18next';
 import { formatDate, formatDateTime, formatNumber, formatPercent, formatYuan } from './format.ts';
+import { formatPeriod, formatWeek, type WeekSpan } from './periods.ts';
 
 /** Languages Linli ships. zh-CN is the primary one. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -70,6 +71,9 @@ export function createTranslator(opts: { defaultLocale: string; timeZone: string
   f.add('yuan', (v, lng) => formatYuan(Number(v), lng ?? 'zh-CN'));
   f.add('number', (v, lng) => formatNumber(Number(v), lng ?? 'zh-CN'));
   f.add('percent', (v, lng) => formatPercent(Number(v), lng ?? 'zh-CN'));
+  // Periods and weeks read as words (2026年第四季度, 11月23日—29日): see periods.ts.
+  f.add('period', (v, lng) => formatPeriod(String(v), lng ?? 'zh-CN'));
+  f.add('week', (v, lng) => formatWeek(v as WeekSpan, lng ?? 'zh-CN', tz));
 
   // Texts without parameters never change once loaded: remember them (a bounded set — keys
   // come from the code, locales from LOCALES, unknown ones fall back).

@@ -158,7 +158,8 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await page.goto(`${world.origin}/console/c/badeng`);
     await page.click('a[href="/console/c/badeng/proposals"]');
     const queue = await page.text();
-    expect(queue).toContain('待审议（2项）');
+    // The shortlisted #3 waits for the committee too (to put it to the vote).
+    expect(queue).toContain('待居委会办理（3项）');
     expect(queue).toContain('3栋楼道加装感应灯');
     await shot(page, '11-review-queue');
     await page.click('a[href="/console/c/badeng/proposals/2"]');
@@ -225,7 +226,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     const text = await page.text();
     expect(text).toContain('满意度测评（2026Q4）');
     expect(text).toContain('75%');
-    expect(text).toContain('较上期（2026Q3，62.5%）上升12.5个百分点');
+    expect(text).toContain('较上期（2026年第三季度，62.5%）上升12.5个百分点');
     expect(text).toContain('参评人数不足30人');
     expect(text).toContain('待审核的意见（2条）');
     expect(await page.evaluate(`document.querySelector('figure.chart img').naturalWidth > 0`)).toBe(true);

@@ -88,7 +88,9 @@ describe('weekly digest end to end', () => {
     expect(zh[0].method).toBe('sendPhoto');
     const text = textOf(zh[0]);
     expect(text).toContain('【巴登社区·社区周报】');
-    expect(text).toContain('第47周');
+    // Read on the Wednesday after it, the week is 上周, named by its dates; no key, no week number.
+    expect(text).toContain('上周（11月16日—22日）');
+    expect(text).not.toMatch(/第\d+周|W47/);
     expect(text).toContain('3号楼加装扶手');
     expect(text).toContain('周日晚间停水通知');
     expect(text).not.toContain('周一凌晨的公告');
@@ -96,6 +98,7 @@ describe('weekly digest end to end', () => {
     const en = fake.messagesTo(G_EN);
     expect(en).toHaveLength(1);
     expect(textOf(en[0])).toContain('巴登社区 weekly digest');
+    expect(textOf(en[0])).toContain('Last week (16–22 Nov)');
     expect(textOf(en[0])).toContain('Handrails for building 3');
     expect(buttonsOf(en[0])).toEqual(['Announcements', 'Second']);
     const keys = (await bot.db.outboxMessage.findMany({ where: { refType: 'digest' } })).map((r) => r.key).sort();
@@ -133,7 +136,7 @@ describe('weekly digest end to end', () => {
     const quiet = fake.messagesTo(QUIET_SHORT);
     expect(quiet).toHaveLength(1);
     expect(quiet[0].method).toBe('sendMessage');
-    expect(textOf(quiet[0])).toContain('本周社区平稳');
+    expect(textOf(quiet[0])).toContain('这一周社区平稳');
   });
 
   it('previews exactly what is sent and sends by hand only once (CLI)', async () => {
@@ -143,6 +146,8 @@ describe('weekly digest end to end', () => {
     const out = lines.join('\n');
     expect(out).toContain('2026-W47 · zh-CN · 1 group(s)');
     expect(out).toContain('周日晚间停水通知');
+    // The CLI previews an old week on the real clock: its dates, not 上周.
+    expect(out).toContain('【巴登社区·社区周报】\n11月16日—22日');
     expect(out).toContain(`[查看公告 → ${showAnnouncements.pack({})}]`);
     expect(out).toContain('2026-W47 · en · 1 group(s)');
     expect(out).toMatch(/\[image digest-2026-W47\.png, \d+ bytes\]/);

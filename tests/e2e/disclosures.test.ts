@@ -145,10 +145,10 @@ describe('disclosures end to end', () => {
     await bot.say(resident, '/disclosures 路灯', GROUP);
     expect(textOf(bot.last(GROUP.id))).toContain('检索“路灯”，找到1条');
     await bot.say(resident, '/disclosures 财务 本季度', GROUP);
-    expect(textOf(bot.last(GROUP.id))).toContain('（2026Q4）');
+    expect(textOf(bot.last(GROUP.id))).toContain('（2026年第四季度）');
     expect(buttonsOf(bot.last(GROUP.id))).toHaveLength(2);
     await bot.say(resident, '/disclosures 财务 2026年第三季度', GROUP);
-    expect(textOf(bot.last(GROUP.id))).toContain('暂无财务公开信息（2026Q3）');
+    expect(textOf(bot.last(GROUP.id))).toContain('暂无财务公开信息（2026年第三季度）');
     await bot.say(resident, '/disclosures 垃圾站', GROUP);
     expect(textOf(bot.last(GROUP.id))).toContain('未找到包含“垃圾站”');
 
@@ -233,11 +233,11 @@ describe('disclosures end to end', () => {
     const contributor = bot.linli.services.digestContributors.find((c) => c.feature === 'disclosures')!;
     const section = await contributor.build(bot.linli.services, { communityId: community.id, from: new Date('2026-10-19T16:00:00Z'), to: new Date('2026-10-26T16:00:00Z'), locale: 'zh-CN' });
     expect(section!.items).toBe(3);
-    expect(section!.lines[0]).toBe('· 【财务】2026年第四季度社区经费收支情况（2026年第四季度）');
+    expect(section!.lines[0]).toBe('【财务】2026年第四季度社区经费收支情况（2026年第四季度）');
     expect(section!.lines[2]).toContain('已更正为第2版');
     expect(section!.buttons!.map((b) => b.action)).toHaveLength(2);
     const newest = await bot.db.disclosureVersion.findFirstOrThrow({ where: { communityId: community.id, publishedAt: { lt: new Date('2026-10-26T16:00:00Z') } }, orderBy: { chainSeq: 'desc' } });
-    expect(section!.lines.at(-1)).toBe(`本周防篡改校验码：${newest.hash.slice(0, 4)} ${newest.hash.slice(4, 8)} ${newest.hash.slice(8, 12)}（共${newest.chainSeq}个公开版本，请留存以便日后核对）`);
+    expect(section!.lines.at(-1)).toBe(`截至周末的防篡改校验码：${newest.hash.slice(0, 4)} ${newest.hash.slice(4, 8)} ${newest.hash.slice(8, 12)}（共${newest.chainSeq}个公开版本，请留存以便日后核对）`);
     expect(await contributor.build(bot.linli.services, { communityId: community.id, from: new Date('2026-09-01T00:00:00Z'), to: new Date('2026-09-08T00:00:00Z'), locale: 'zh-CN' })).toBeNull();
 
     const out = join(tempDir(), 'disclosures.csv');

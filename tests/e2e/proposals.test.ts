@@ -159,7 +159,7 @@ describe('a full round of 民生微实事', () => {
     await bot.say(residents[0], '/review');
     expect(textOf(bot.last(residents[0].id))).toContain('没有办理此事项的权限');
     await bot.say(committee, '/review');
-    expect(textOf(bot.last(committee.id))).toContain('待审议提议');
+    expect(textOf(bot.last(committee.id))).toContain('需要居委会办理的提议');
     await bot.press(committee, bot.last(committee.id), /#1 /);
     await bot.press(committee, withButton(committee.id, '列入候选'), '列入候选');
     expect(lastToast()).toContain('列入候选项目');

@@ -73,7 +73,7 @@ describe('satisfaction ratings end to end', () => {
     expect(confirm).toContain('办事效率：不满意');
     expect(confirm).not.toContain('环境设施');
     await press(resA, '确认提交');
-    expect(lastText(resA.id)).toContain('感谢您参加2026Q4对“党群服务中心”的满意度评议');
+    expect(lastText(resA.id)).toContain('感谢您参加2026年第四季度对“党群服务中心”的满意度评议');
 
     const rows = await bot.db.rating.findMany();
     expect(rows).toHaveLength(1);
@@ -107,7 +107,7 @@ describe('satisfaction ratings end to end', () => {
     await press(resA, '跳过');
     expect(lastText(resA.id)).toContain('提交后将替换您本期的原评价');
     await press(resA, '确认提交');
-    expect(lastText(resA.id)).toContain('已将您2026Q4对“党群服务中心”的评价更新');
+    expect(lastText(resA.id)).toContain('已将您2026年第四季度对“党群服务中心”的评价更新');
     const rows = await bot.db.rating.findMany();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ overall: 4, dimensions: null, comment: null, commentStatus: 'none' });
@@ -139,7 +139,7 @@ describe('satisfaction ratings end to end', () => {
     await bot.say(committee, '14');
     expect(lastText(committee.id)).toContain('社区工作站');
     await press(committee, '确认发起');
-    expect(lastText(committee.id)).toContain('已发起对“社区工作站”的满意度评议（2026Q4）');
+    expect(lastText(committee.id)).toContain('已发起对“社区工作站”的满意度评议（2026年第四季度）');
     await bot.flushOutbox();
     const announcement = bot.last(GROUP);
     expect(textOf(announcement)).toContain('【满意度评议通知】');
@@ -224,7 +224,7 @@ describe('satisfaction ratings end to end', () => {
 
     await bot.say(staff, '/ratings 2026q4');
     const overview = lastText(staff.id);
-    expect(overview).toContain('【巴登社区满意度评议情况】2026Q4');
+    expect(overview).toContain('【巴登社区满意度评议情况】2026年第四季度');
     expect(overview).toContain('参评30人，满意率56.7%');
     expect(overview).toContain('⚠ 满意率低于本社区设定的60%');
     expect(overview).toContain('参评人数不足30人'); // 党群服务中心 with 1 answer
@@ -236,7 +236,7 @@ describe('satisfaction ratings end to end', () => {
     const text = textOf(report);
     expect(text).toContain('满意率：56.7%（非常满意与满意合计17人）');
     expect(text).toContain('评价分布：非常满意 9｜满意 8｜基本满意 7｜不满意 4｜非常不满意 2');
-    expect(text).toContain('较上期（2026Q3，83.3%）下降26.7个百分点');
+    expect(text).toContain('较上期（2026年第三季度，83.3%）下降26.7个百分点');
 
     // One more satisfied answer makes 18 of 31 = 58.1%: still below. Exactly 60% is not flagged.
     await bot.db.rating.updateMany({ where: { targetId: property.id, period: '2026Q4', overall: 3 }, data: { overall: 4 } });
@@ -252,7 +252,7 @@ describe('satisfaction ratings end to end', () => {
   it('exports summaries and anonymous answers in chat and on the CLI', async () => {
     await bot.say(staff, '/export');
     await press(staff, '满意度评议');
-    await press(staff, '2026Q4');
+    await press(staff, '2026年第四季度');
     const files = bot.fake.messagesTo(staff.id).filter((m) => m.method === 'sendDocument');
     const csvFile = files.find((f) => f.file?.fileName === '满意度评议-巴登社区-2026Q4.csv');
     expect(csvFile).toBeDefined();
@@ -277,8 +277,8 @@ describe('satisfaction ratings end to end', () => {
     expect(code).toBe(0);
     const cli = readFileSync(out, 'utf8');
     expect(cli.charCodeAt(0)).toBe(0xfeff);
-    expect(cli).toContain('2026Q3');
-    expect(cli).not.toContain('2026Q4');
+    expect(cli).toContain('2026年第三季度');
+    expect(cli).not.toContain('2026年第四季度');
     expect(await runCli(['export', 'ratings', '--community', 'badeng', '--format', 'pdf', '--out', out], { DATABASE_URL: `file:${bot.dbFile}`, LOG_LEVEL: 'silent' })).toBe(1);
   });
 
@@ -298,12 +298,19 @@ describe('satisfaction ratings end to end', () => {
     await bot.say(committee, '/ratingtargets');
     const list = lastText(committee.id);
     expect(list.match(/5栋楼道照明改造/g)).toHaveLength(1);
+    // A default target is named once (not 党群服务中心（党群服务中心）); a named one keeps its kind.
+    expect(list).toMatch(/\d\. 党群服务中心\n/);
+    expect(list).not.toContain('党群服务中心（党群服务中心）');
+    expect(list).toContain('5栋楼道照明改造（民生微实事项目）');
+    // Buttons name their target: WeChat's own numbering would turn "1 改名" into "3. 1 改名".
+    expect(buttonsOf(bot.last(committee.id)).filter((b) => /^\d/.test(b))).toEqual([]);
+    expect(buttonsOf(bot.last(committee.id))).toContain('改名：党群服务中心');
     await press(committee, '新增评议对象');
     await press(committee, '市政服务单位');
     await bot.say(committee, '南园供电所');
     expect(lastText(committee.id)).toContain('已新增评议对象“南园供电所”');
     await bot.say(committee, '/ratingtargets');
-    await press(committee, /停评$/);
+    await press(committee, /^停评：党群服务中心/);
     expect(lastText(committee.id)).toContain('已停止评议');
 
     await bot.say(resA, '/rate');
@@ -318,7 +325,7 @@ describe('satisfaction ratings end to end', () => {
     const digest = bot.linli.services.digestContributors.find((d) => d.feature === 'ratings')!;
     const now = clock();
     const section = await digest.build(bot.linli.services, { communityId: badeng.id, from: new Date(now.getTime() - 7 * 86_400_000), to: new Date(now.getTime() + 86_400_000), locale: 'zh-CN' });
-    expect(section?.lines.join('\n')).toContain('“社区工作站”2026Q4评议已结束：参评2人，满意率50%');
+    expect(section?.lines.join('\n')).toContain('“社区工作站”2026年第四季度评议已结束：参评2人，满意率50%');
     expect(section?.items).toBe(1);
     const quiet = await digest.build(bot.linli.services, { communityId: badeng.id, from: new Date(now.getTime() + 86_400_000), to: new Date(now.getTime() + 8 * 86_400_000), locale: 'zh-CN' });
     expect(quiet).toBeNull();
@@ -328,7 +335,7 @@ describe('satisfaction ratings end to end', () => {
     const committeeActor = { personId: 'x', isAdmin: false, grants: [{ communityId: badeng.id, role: 'committee' as const, householdId: null }] };
     await launchCampaign(bot.db, { actor: committeeActor, via: 'test' }, { communityId: badeng.id, targetId: property.id, days: 7 }, now, 'Asia/Shanghai');
     const open = await digest.build(bot.linli.services, { communityId: badeng.id, from: new Date(now.getTime() + 86_400_000), to: new Date(now.getTime() + 8 * 86_400_000), locale: 'zh-CN' });
-    expect(open?.lines.join('\n')).toContain('“万科物业”2026Q4满意度评议进行中');
+    expect(open?.lines.join('\n')).toContain('“万科物业”2026年第四季度满意度评议进行中');
     expect(open?.buttons).toEqual([{ label: '评议：万科物业', action: rateTarget.pack({ target: property.id }) }]);
   });
 });

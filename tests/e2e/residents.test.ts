@@ -268,8 +268,9 @@ describe('residents end to end', () => {
       const text = textOf(list);
       expect(text).toContain('张 伟｜已认证居民｜5栋-1单元-302');
       expect(text).toContain('居民9002｜居委会成员');
-      const n = /(\d+)\. 王 强/.exec(text)![1];
-      await bot.press(committee, list, n);
+      // Buttons name the member (a bare number would read "1. 1" in WeChat's numbered options).
+      expect(buttonsOf(list).filter((b) => /^\d+$/.test(b))).toEqual([]);
+      await bot.press(committee, list, '王 强');
       const detail = bot.last(committee.id);
       expect(textOf(detail)).toContain('9栋-9单元-909');
       expect(buttonsOf(detail)).toContain('撤销居民认证');
@@ -340,12 +341,12 @@ describe('residents end to end', () => {
       const summary = textOf(msgs[0]);
       expect(summary).toContain('张 伟');
       expect(summary).toContain(`巴登社区｜已认证居民｜房号：${UNIT_A}`);
-      expect(summary).toContain(`telegram ${residentA.id}`);
+      expect(summary).toContain(`Telegram账号 ${residentA.id}`);
       expect(summary).toContain('我的提议（1项）');
       expect(summary).toContain('#1 修缮单车棚');
       expect(summary).toContain('我的附议（1次）');
       expect(summary).toContain('我的投票（2次）');
-      expect(summary).toContain('#1 是否加装电梯：同意');
+      expect(summary).toContain('第1号“是否加装电梯”：同意');
       expect(summary).toMatch(/我的操作记录（审计日志）：[1-9]/);
       expect(msgs[1].method).toBe('sendDocument');
       const json = JSON.parse(msgs[1].file!.bytes!.toString('utf8'));

@@ -84,14 +84,15 @@ describe('digest section', () => {
     const section = await proposalsDigest(services, { communityId: community.id, from: new Date('2026-11-02T00:00:00Z'), to: new Date('2026-11-09T00:00:00Z'), locale: 'zh-CN' });
     expect(section).not.toBeNull();
     const text = section!.lines.join('\n');
-    expect(text).toContain('本周新提议2项');
+    expect(section!.lines.filter((l) => l.startsWith('新提议：'))).toHaveLength(2);
     expect(text).toContain('#1 更换3栋楼道照明灯：不予采纳');
-    expect(text).toContain('正在征集附议');
+    expect(text).toContain('征集附议中（已附议');
     const waiting = await db.proposal.findFirstOrThrow({ where: { number: 2 } });
     expect(section!.buttons).toEqual([{ label: '附议 #2', action: second.pack({ proposal: waiting.id }) }]);
-    expect(section!.items).toBe(3);
+    // It counts what it lists: two new, one move, one still collecting seconds.
+    expect(section!.items).toBe(4);
     const quiet = await proposalsDigest(services, { communityId: community.id, from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z'), locale: 'en' });
-    expect(quiet!.items).toBe(0);
-    expect(quiet!.lines.join('\n')).toContain('Collecting seconds');
+    expect(quiet!.items).toBe(1);
+    expect(quiet!.lines).toEqual([expect.stringContaining('collecting seconds')]);
   });
 });

@@ -111,7 +111,7 @@ export const proposalScenarios: Scenario[] = [
       { say: '/review', as: neighbours[0] },
       { expect: neighbours[0], contains: '没有办理此事项的权限' },
       { say: '/review', as: committee },
-      { expect: committee, contains: '待审议提议' },
+      { expect: committee, contains: '需要居委会办理的提议' },
       { choose: /#1 /, as: committee },
       { expect: committee, contains: '更换3栋楼道照明灯' },
       { choose: '列入候选', as: committee },

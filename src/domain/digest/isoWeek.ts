@@ -99,3 +99,9 @@ export function previousWeek(w: IsoWeek): IsoWeek {
   const prev = new Date(monday.getTime() - WEEK_MS);
   return isoWeekOfCalendarDate(prev.getUTCFullYear(), prev.getUTCMonth() + 1, prev.getUTCDate());
 }
+
+/** The week after `w`. */
+export function nextWeek(w: IsoWeek): IsoWeek {
+  const next = new Date(mondayOf(w).getTime() + WEEK_MS);
+  return isoWeekOfCalendarDate(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
+}

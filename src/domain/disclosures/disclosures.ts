@@ -177,6 +177,9 @@ export async function correctDisclosure(
     db.$transaction(async (tx) => {
       const disclosure = await tx.disclosure.findUniqueOrThrow({ where: { id: disclosureId } });
       const previous = await tx.disclosureVersion.findFirstOrThrow({ where: { disclosureId }, orderBy: { version: 'desc' } });
+      // A ledger is corrected by a ledger: line items whose arithmetic is checked again, never a
+      // sentence that replaces the figures residents could check.
+      if (previous.statement && !draft.statement) throw new DomainError('disclosures.correction_needs_statement', { number: disclosure.number });
       const title = draft.title ? checkTitle(draft.title) : previous.title;
       const statement = draft.statement ? JSON.stringify(draft.statement) : null;
       if (title === previous.title && body === previous.body && statement === previous.statement) throw new DomainError('disclosures.correction_unchanged');

@@ -9,7 +9,7 @@ import type { Proposal } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { can, requirePermission } from '../residents/permissions.ts';
 import type { Actor } from '../residents/roles.ts';
-import { findTransition, TRANSITIONS, type Mover, type ProposalStatus } from './states.ts';
+import { findTransition, RECUSED_MOVES, TRANSITIONS, type Mover, type ProposalStatus } from './states.ts';
 
 /** A transaction client. */
 export type Tx = Prisma.TransactionClient;
@@ -57,6 +57,7 @@ export async function move(
   const from = proposal.status as ProposalStatus;
   const mover = moverFor(by, proposal, to);
   findTransition(from, to, mover, opts.reason);
+  if (by.kind === 'person' && mover !== 'author' && isRecused(by.actor, proposal, to)) throw new DomainError('proposals.recused', { number: proposal.number });
   const reason = opts.reason?.trim() || null;
   const { count } = await tx.proposal.updateMany({
     where: { id: proposal.id, status: from },
@@ -77,6 +78,11 @@ export async function move(
   });
   const updated = await tx.proposal.findUniqueOrThrow({ where: { id: proposal.id } });
   return { proposal: updated, from, to };
+}
+
+/** True when the person wrote the proposal and the move is one of the committee's deliberation. */
+export function isRecused(actor: Actor, proposal: Pick<Proposal, 'authorId'>, to: ProposalStatus): boolean {
+  return RECUSED_MOVES.has(to) && !!proposal.authorId && proposal.authorId === actor.personId;
 }
 
 /** Loads a proposal or refuses with "no such proposal". */

@@ -4,7 +4,7 @@
  * function checks permissions itself (a button is only an offer) and returns what changed, so
  * the chat layer can publish and notify after the transaction committed.
  */
-import { DomainError } from '../errors.ts';
+import { DomainError, isDomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/client.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
@@ -169,25 +169,57 @@ export async function secondProposal(db: Db, acting: Acting, proposalId: string)
   }
 }
 
+/**
+ * Runs a committee deliberation move. A refusal because the member wrote the proposal (回避) is
+ * audited after the refused transaction rolled back, so the attempt stays on record.
+ */
+async function deliberation(db: Db, acting: Acting, proposalId: string, to: ProposalStatus, run: () => Promise<MoveResult>): Promise<MoveResult> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isDomainError(err) && err.key === 'proposals.recused') {
+      const p = await db.proposal.findUnique({ where: { id: proposalId }, select: { communityId: true, number: true } });
+      await recordAudit(db, {
+        actorId: acting.actor.personId,
+        via: acting.via,
+        action: 'proposal.recused',
+        communityId: p?.communityId ?? null,
+        targetType: 'proposal',
+        targetId: proposalId,
+        details: { number: p?.number, attempted: to },
+      });
+    }
+    throw err;
+  }
+}
+
 /** The committee takes a proposal into review before it has all its seconds. */
 export function startReview(db: Db, acting: Acting, proposalId: string): Promise<MoveResult> {
-  return withProposal(db, proposalId, (tx, p) => move(tx, p, 'under_review', person(acting), { now: acting.now }));
+  return deliberation(db, acting, proposalId, 'under_review', () => withProposal(db, proposalId, (tx, p) => move(tx, p, 'under_review', person(acting), { now: acting.now })));
 }
 
 /** The committees put a proposal on the shortlist for the residents' decision. */
 export function shortlistProposal(db: Db, acting: Acting, proposalId: string, note?: string): Promise<MoveResult> {
   const reason = note ? cleanText(note, 'reason', 1, MAX_REASON) : null;
-  return withProposal(db, proposalId, (tx, p) => move(tx, p, 'shortlisted', person(acting), { now: acting.now, reason, data: { decidedAt: acting.now } }));
+  return deliberation(db, acting, proposalId, 'shortlisted', () =>
+    withProposal(db, proposalId, (tx, p) => move(tx, p, 'shortlisted', person(acting), { now: acting.now, reason, data: { decidedAt: acting.now } })),
+  );
 }
 
 /** The committees reject a proposal with a public reason. */
 export function rejectProposal(db: Db, acting: Acting, proposalId: string, reason: string): Promise<MoveResult> {
   const clean = reason?.trim() ? cleanText(reason, 'reason', 2, MAX_REASON) : '';
-  return withProposal(db, proposalId, (tx, p) => move(tx, p, 'rejected', person(acting), { now: acting.now, reason: clean, data: { decidedAt: acting.now } }));
+  return deliberation(db, acting, proposalId, 'rejected', () =>
+    withProposal(db, proposalId, (tx, p) => move(tx, p, 'rejected', person(acting), { now: acting.now, reason: clean, data: { decidedAt: acting.now } })),
+  );
 }
 
 /** Merges a proposal into another one of the same community (duplicates of one idea). */
 export function mergeProposal(db: Db, acting: Acting, proposalId: string, targetId: string): Promise<MoveResult> {
+  return deliberation(db, acting, proposalId, 'merged', () => mergeInto(db, acting, proposalId, targetId));
+}
+
+function mergeInto(db: Db, acting: Acting, proposalId: string, targetId: string): Promise<MoveResult> {
   return withProposal(db, proposalId, async (tx, p) => {
     if (targetId === p.id) throw new DomainError('proposals.merge_self');
     const target = await tx.proposal.findUnique({ where: { id: targetId } });

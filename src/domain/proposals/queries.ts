@@ -5,7 +5,7 @@
 import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Proposal, ProposalEvent, ProposalProgress } from '../../generated/prisma/client.ts';
-import { isStatus, REVIEW_QUEUE_STATUSES } from './states.ts';
+import { isStatus, REVIEW_QUEUE_STATUSES, type ProposalStatus } from './states.ts';
 
 /** Proposals shown per page of /proposals. */
 export const PAGE_SIZE = 8;
@@ -96,15 +96,16 @@ export async function myProposals(db: Db, personId: string, take = 20): Promise<
   return rows.map(withSeconds);
 }
 
-/** The committee's queue: proposals under review first, then those still collecting seconds. */
+/** The committee's queue: every proposal waiting for a committee move (see REVIEW_QUEUE_STATUSES). */
 export async function reviewQueue(db: Db, communityId: string, take = 20): Promise<ProposalWithSeconds[]> {
   const rows = await db.proposal.findMany({
     where: { communityId, status: { in: [...REVIEW_QUEUE_STATUSES] } },
-    orderBy: [{ status: 'desc' }, { number: 'asc' }],
-    take,
+    orderBy: { number: 'asc' },
     include: { _count: { select: { seconds: true } } },
   });
-  return rows.map(withSeconds);
+  // In the order the statuses need the committee (REVIEW_QUEUE_STATUSES), oldest first within.
+  const rank = (status: string) => REVIEW_QUEUE_STATUSES.indexOf(status as ProposalStatus);
+  return rows.sort((a, b) => rank(a.status) - rank(b.status) || a.number - b.number).slice(0, take).map(withSeconds);
 }
 
 /** Proposals a merge can point at: alive ones of the same community. */
@@ -140,7 +141,9 @@ export async function* exportRows(db: Db, communityId: string, batch = 500): Asy
 export interface WeekSummary {
   created: ProposalWithSeconds[];
   moves: (ProposalEvent & { proposal: Pick<Proposal, 'id' | 'number' | 'title'> })[];
+  /** The first proposals still collecting seconds; `waitingTotal` counts all of them. */
   waiting: ProposalWithSeconds[];
+  waitingTotal: number;
   threshold: number;
 }
 
@@ -163,5 +166,6 @@ export async function weekSummary(db: Db, communityId: string, from: Date, to: D
     take: 5,
     include: { _count: { select: { seconds: true } } },
   });
-  return { created: created.map(withSeconds), moves, waiting: waiting.map(withSeconds), threshold: community?.secondsThreshold ?? 0 };
+  const waitingTotal = await db.proposal.count({ where: { communityId, status: 'submitted' } });
+  return { created: created.map(withSeconds), moves, waiting: waiting.map(withSeconds), waitingTotal, threshold: community?.secondsThreshold ?? 0 };
 }

@@ -87,3 +87,14 @@ export function cleanText(value: string, field: string, min: number, max: number
   if (n < min) throw new DomainError('proposals.field_too_short', { field: field, min });
   return cleaned;
 }
+
+/**
+ * Reads a progress percentage as a committee member types it: 50, 50%, ５０％, "50 %".
+ * Returns the whole number 0..100, or null for anything else (55.5, 120, "一半").
+ */
+export function parsePercent(raw: string): number | null {
+  const s = raw.normalize('NFKC').replace(/\s+/g, '').replace(/(%|percent)$/i, '');
+  if (!/^\d{1,3}$/.test(s)) return null;
+  const n = Number(s);
+  return n <= 100 ? n : null;
+}

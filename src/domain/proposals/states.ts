@@ -81,8 +81,18 @@ export const FINAL_STATUSES: ReadonlySet<ProposalStatus> = new Set(['rejected', 
 /** Statuses in which residents may still second (附议) a proposal. */
 export const SECONDABLE_STATUSES: ReadonlySet<ProposalStatus> = new Set(['submitted', 'under_review']);
 
-/** Statuses the committee's review queue shows. */
-export const REVIEW_QUEUE_STATUSES: readonly ProposalStatus[] = ['under_review', 'submitted'];
+/**
+ * Statuses the committee's /review queue shows: every one that waits for a committee move, in
+ * the order they need it — deliberation first, then the vote to organise, then the build to
+ * follow (budget, progress, completion).
+ */
+export const REVIEW_QUEUE_STATUSES: readonly ProposalStatus[] = ['under_review', 'submitted', 'shortlisted', 'approved', 'in_progress'];
+
+/**
+ * The committee's deliberation moves (两委/议事会商议). A committee member who wrote the proposal
+ * is recused (回避): they may not make these moves on it; another member does.
+ */
+export const RECUSED_MOVES: ReadonlySet<ProposalStatus> = new Set(['under_review', 'shortlisted', 'rejected', 'merged']);
 
 /**
  * The row that allows `from → to` by `mover`, or a localized refusal saying why not: the move

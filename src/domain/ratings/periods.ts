@@ -16,9 +16,18 @@ export function periodOf(at: Date, timeZone: string): string {
   return `${year}Q${Math.floor((month - 1) / 3) + 1}`;
 }
 
-/** Reads a period typed by a person ("2026q4", "2026 Q4"); throws a localized refusal otherwise. */
+const ZH_QUARTER: Record<string, string> = { 一: '1', 二: '2', 三: '3', 四: '4', '1': '1', '2': '2', '3': '3', '4': '4' };
+
+/**
+ * Reads a period typed by a person: the key ("2026q4", "2026 Q4") or the words residents see
+ * (2026年第四季度, 2026年四季度, 2026年第4季度, Q4 2026); throws a localized refusal otherwise.
+ */
 export function parsePeriod(raw: string): string {
   const cleaned = raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+  const words = /^(\d{4})年第?([一二三四1-4])季度?$/.exec(cleaned);
+  if (words) return `${words[1]}Q${ZH_QUARTER[words[2]]}`;
+  const english = /^Q([1-4])(\d{4})$/.exec(cleaned);
+  if (english) return `${english[2]}Q${english[1]}`;
   if (!PERIOD_PATTERN.test(cleaned)) throw new DomainError('ratings.bad_period', { period: raw.slice(0, 20) });
   return cleaned;
 }

@@ -16,7 +16,13 @@ import { eraseRequester, personalRequests, type PersonalRequest } from '../reque
 // accountable; the Person row they point to no longer holds anything personal), actor ids of
 // committee acts on other people's records, household keys on household ballots.
 
-/** Everything Linli stores about one person, as sent by /mydata. */
+/** A chosen option as stored: standard options (赞成/反对/弃权) keep an empty label and their kind. */
+export interface BallotChoiceData {
+  label: string;
+  kind: string;
+}
+
+/** Everything Linli stores about one person, as collected for /mydata (which puts it into words). */
 export interface PersonalData {
   person: { id: string; displayName: string; locale: string | null; isAdmin: boolean; remindersOff: boolean; createdAt: Date };
   identities: { platform: string; platformUserId: string; username: string | null; createdAt: Date }[];
@@ -24,8 +30,9 @@ export interface PersonalData {
   proposals: { community: string; number: number; title: string; status: string; createdAt: Date }[];
   seconds: { community: string; proposalNumber: number; proposalTitle: string; createdAt: Date }[];
   /** Polls the person voted in; `choices` only for named polls (a secret ballot names nobody). */
-  ballots: { community: string; pollNumber: number; question: string; anonymous: boolean; choices: string[]; advisory: boolean; castAt: Date }[];
-  ratings: { target: string; period: string; overall: number; comment: string | null; createdAt: Date }[];
+  ballots: { community: string; pollNumber: number; question: string; anonymous: boolean; choices: BallotChoiceData[]; advisory: boolean; castAt: Date }[];
+  /** `target` as stored: a default target has no name of its own until renamed (its kind names it). */
+  ratings: { target: { name: string | null; kind: string }; period: string; overall: number; comment: string | null; createdAt: Date }[];
   /** Residents' requests (民意诉求) the person raised, with their words. */
   requests: PersonalRequest[];
   codesRedeemed: { community: string; role: string; unit: string | null; redeemedAt: Date | null }[];
@@ -87,11 +94,11 @@ export async function collectPersonalData(db: Db, personId: string): Promise<Per
       pollNumber: b.poll.number,
       question: b.poll.question,
       anonymous: b.poll.anonymous,
-      choices: b.poll.anonymous ? [] : (b.ballot?.choices.map((c) => c.option.label) ?? []),
+      choices: b.poll.anonymous ? [] : (b.ballot?.choices.map((c) => ({ label: c.option.label, kind: c.option.kind })) ?? []),
       advisory: b.advisory,
       castAt: b.castAt,
     })),
-    ratings: ratings.map((r) => ({ target: r.target.name ?? r.target.kind, period: r.period, overall: r.overall, comment: r.comment, createdAt: r.createdAt })),
+    ratings: ratings.map((r) => ({ target: { name: r.target.name, kind: r.target.kind }, period: r.period, overall: r.overall, comment: r.comment, createdAt: r.createdAt })),
     requests,
     codesRedeemed: codes.map((c) => ({ community: c.community.name, role: c.role, unit: c.unit, redeemedAt: c.redeemedAt })),
     codesIssued,

@@ -7,3 +7,5 @@ export const cancelAsk = defineAction('annc', { announcement: 'id' });
 export const cancelYes = defineAction('annc.y', { announcement: 'id' });
 /** The digest's "announcements" button. */
 export const showAnnouncements = defineAction('ann.list', {});
+/** Opens one announcement in full (the list shows only first lines). */
+export const readAnnouncement = defineAction('ann.v', { announcement: 'id' });

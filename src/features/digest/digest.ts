@@ -12,7 +12,7 @@ import type { Button, OutMessage } from '../../platform/messages.ts';
 import type { Services } from '../../core/services.ts';
 import { isUniqueViolation } from '../../db/client.ts';
 import type { Community } from '../../generated/prisma/client.ts';
-import { formatIsoWeek, isoWeekOf, previousWeek, weekRange, type IsoWeek } from '../../domain/digest/isoWeek.ts';
+import { formatIsoWeek, isoWeekOf, nextWeek, previousWeek, weekRange, type IsoWeek } from '../../domain/digest/isoWeek.ts';
 
 /** The schedule used when a community's own cron expression is broken. */
 export const DEFAULT_DIGEST_CRON = '0 9 * * 1';
@@ -66,8 +66,11 @@ export async function buildDigest(
   const label = formatIsoWeek(week);
   if (quiet && community.digestQuietMode === 'none') return { week: label, locale, sections, quiet, message: null };
 
-  const range = { from, last: new Date(to.getTime() - 1), week: week.week };
-  const lines = [t('digest.title', { community: community.name, ...range })];
+  const span = { from, last: new Date(to.getTime() - 1) };
+  // Read the week after it (the usual Monday digest, or a catch-up later that week) it is 上周;
+  // a digest previewed or sent by hand for an older week names only its dates.
+  const readNextWeek = formatIsoWeek(isoWeekOf(services.clock(), services.config.LINLI_TIMEZONE)) === formatIsoWeek(nextWeek(week));
+  const lines = [t(readNextWeek ? 'digest.title_last_week' : 'digest.title', { community: community.name, span })];
   if (quiet) {
     lines.push('', t('digest.quiet'));
   } else {
@@ -82,7 +85,7 @@ export async function buildDigest(
   if (!quiet && opts.chart !== false) {
     const data = renderBarChart({
       title: t('digest.chart_title'),
-      subtitle: t('digest.chart_subtitle', range),
+      subtitle: t('digest.chart_subtitle', { span }),
       bars: sections.map((s) => ({ label: s.title, value: s.items })),
     });
     message.image = { data, name: `digest-${label}.png` };

@@ -13,6 +13,8 @@ export const showCategories = defineAction('dsc.c', {});
 export const listPage = defineAction('dsc.l', { category: [ALL_CATEGORIES, ...CATEGORY_KEYS], page: 'int', period: 'str?' });
 /** Opens a disclosure for the person who taps it (notices, lists, search, the digest). */
 export const readDisclosure = defineAction('dsc.v', { disclosure: 'id' });
+/** Opens one version (an earlier one, as it was published, with its reason). */
+export const readVersion = defineAction('dsc.o', { disclosure: 'id', version: 'int' });
 /** Recomputes the community's hash chain for the person. */
 export const verifyChainAction = defineAction('dsc.k', {});
 /** Starts the correction scene for a disclosure (committee). */

@@ -36,6 +36,8 @@ export async function disclosureSheets(db: Db, i18n: Translator, locale: string,
       income: s ? s.incomeFen / 100 : null,
       expense: s ? s.expenseFen / 100 : null,
       closing: s ? s.closingFen / 100 : null,
+      // The line items of this very version are on the second sheet, under its number and version.
+      items: s ? s.items.length : null,
       body: v.body,
       fingerprint: fingerprint(v.hash),
       chainSeq: v.chainSeq,
@@ -59,7 +61,7 @@ export async function disclosureSheets(db: Db, i18n: Translator, locale: string,
   return [
     {
       name: t('disclosures.export_sheet_versions'),
-      columns: ['number', 'version', 'category', 'period', 'periodKey', 'title', 'publishedAt', 'current', 'reason', 'income', 'expense', 'closing', 'body', 'fingerprint', 'chainSeq', 'hash', 'prevHash'].map((key) => ({ key, header: h(key) })),
+      columns: ['number', 'version', 'category', 'period', 'periodKey', 'title', 'publishedAt', 'current', 'reason', 'income', 'expense', 'closing', 'items', 'body', 'fingerprint', 'chainSeq', 'hash', 'prevHash'].map((key) => ({ key, header: h(key) })),
       rows: versionRows,
     },
     {

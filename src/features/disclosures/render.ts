@@ -116,7 +116,7 @@ export function renderFull(t: TFn, locale: string, d: DisclosureWithVersions): s
     blocks.push(renderItems(t, locale, s).join('\n'));
     blocks.push(renderTotals(t, locale, s).join('\n'));
   }
-  const history = [t('disclosures.history_title')];
+  const history = [t(d.versions.length > 1 ? 'disclosures.history_title_open' : 'disclosures.history_title')];
   for (const old of [...d.versions].reverse()) {
     history.push(
       old.reason
@@ -125,6 +125,31 @@ export function renderFull(t: TFn, locale: string, d: DisclosureWithVersions): s
     );
   }
   blocks.push(history.join('\n'));
+  return blocks.join('\n\n');
+}
+
+/**
+ * One version as it was published: an earlier one says which version replaced it and why it was
+ * corrected, then its own text, line items and totals — a correction never hides what was first
+ * published.
+ */
+export function renderVersion(t: TFn, locale: string, d: DisclosureWithVersions, version: number): string {
+  const v = d.versions.find((x) => x.version === version);
+  if (!v) return renderFull(t, locale, d);
+  const current = d.versions[d.versions.length - 1];
+  const blocks: string[] = [];
+  if (v.version < current.version) {
+    const next = d.versions.find((x) => x.version === v.version + 1)!;
+    blocks.push(t('disclosures.version_superseded', { version: v.version, current: current.version, next: next.version, reason: next.reason ?? '' }));
+  }
+  blocks.push(heading(t, d, v).join('\n'));
+  if (v.reason) blocks.push(t('disclosures.version_reason', { reason: v.reason }));
+  if (v.body) blocks.push(v.body);
+  const s = statementOf(v);
+  if (s) {
+    blocks.push(renderItems(t, locale, s).join('\n'));
+    blocks.push(renderTotals(t, locale, s).join('\n'));
+  }
   return blocks.join('\n\n');
 }
 

@@ -9,7 +9,7 @@ import type { Ctx } from '../../core/context.ts';
 import type { ActionCodec } from '../../core/actionCodec.ts';
 import { onAction, type ActionDef, type CommandDef, type StartPayloadHandler } from '../../core/feature.ts';
 import type { Button } from '../../platform/messages.ts';
-import { loadProposal } from '../../domain/proposals/lifecycle.ts';
+import { isRecused, loadProposal } from '../../domain/proposals/lifecycle.ts';
 import { completeProposal, mergeProposal, shortlistProposal, startReview } from '../../domain/proposals/proposals.ts';
 import { mergeTargets, proposalByNumber, proposalDetail, reviewQueue } from '../../domain/proposals/queries.ts';
 import { requirePermission } from '../../domain/residents/permissions.ts';
@@ -31,15 +31,33 @@ import { listLine, proposalPage } from './render.ts';
 
 const acting = (ctx: Ctx) => ({ actor: ctx.actor, via: ctx.via, now: ctx.services.clock() });
 
-/** /review: the queue of proposals waiting for the committee. */
+/** The panel's deliberation buttons, left out for the proposal's own author. */
+const DELIBERATION_ACTIONS: ActionCodec<{ proposal: string }>[] = [reviewStart, reviewShortlist, reviewReject, reviewMerge];
+/** Statuses in which a deliberation move is still to come. */
+const RECUSED_STATUSES: ReadonlySet<string> = new Set(['submitted', 'under_review', 'shortlisted']);
+
+/** Proposals listed in /review at most (one button each). */
+const QUEUE_SHOWN = 20;
+
+/**
+ * /review: every proposal waiting for a committee move — to deliberate, to put to the vote, to
+ * follow through — each with what it needs next; the member's own ones marked as recused.
+ */
 async function showQueue(ctx: Ctx): Promise<void> {
   const community = ctx.requireCommunity();
   requirePermission(ctx.actor, 'proposal.review', community.id);
-  const queue = await reviewQueue(ctx.services.db, community.id);
+  const queue = await reviewQueue(ctx.services.db, community.id, QUEUE_SHOWN + 1);
   if (!queue.length) return void (await ctx.reply(ctx.t('proposals.review.queue_empty')));
+  const shown = queue.slice(0, QUEUE_SHOWN);
+  const lines = [ctx.t('proposals.review.queue_title', { n: shown.length })];
+  for (const p of shown) {
+    const own = isRecused(ctx.actor, p, 'shortlisted');
+    lines.push(`${listLine(ctx.t, p)}\n  ${ctx.t(own ? 'proposals.review.queue_recused' : `proposals.review.next.${p.status}`, { percent: p.progressPercent })}`);
+  }
+  if (queue.length > QUEUE_SHOWN) lines.push(ctx.t('proposals.review.queue_more'));
   await ctx.reply({
-    text: [ctx.t('proposals.review.queue_title', { n: queue.length }), ...queue.map((p) => listLine(ctx.t, p))].join('\n'),
-    buttons: queue.map((p) => [{ label: ctx.t('proposals.list.open', { number: p.number, title: p.title }), action: reviewOpen.pack({ proposal: p.id }) }]),
+    text: lines.join('\n'),
+    buttons: shown.map((p) => [{ label: ctx.t('proposals.list.open', { number: p.number, title: p.title }), action: reviewOpen.pack({ proposal: p.id }) }]),
   });
 }
 
@@ -62,12 +80,15 @@ function panelButtons(ctx: Ctx, id: string, status: string): Button[][] {
   }
 }
 
-/** A proposal's committee panel. */
+/** A proposal's committee panel. Its author, if a committee member, is offered no deliberation. */
 async function showPanel(ctx: Ctx, id: string): Promise<void> {
   const d = await proposalDetail(ctx.services.db, id);
   requirePermission(ctx.actor, 'proposal.review', d.proposal.communityId);
-  const rows = panelButtons(ctx, id, d.proposal.status);
-  const hint = d.proposal.status === 'shortlisted' ? `\n\n${ctx.t('proposals.review.vote_hint')}` : '';
+  const own = isRecused(ctx.actor, d.proposal, 'shortlisted');
+  const all = panelButtons(ctx, id, d.proposal.status);
+  // The domain refuses them anyway; offering them would invite a refusal.
+  const rows = own ? all.map((r) => r.filter((b) => !DELIBERATION_ACTIONS.some((c) => c.parse(b.action ?? '')))).filter((r) => r.length) : all;
+  const hint = own && RECUSED_STATUSES.has(d.proposal.status) ? `\n\n${ctx.t('proposals.review.recused_hint')}` : d.proposal.status === 'shortlisted' ? `\n\n${ctx.t('proposals.review.vote_hint')}` : '';
   await ctx.reply({ text: proposalPage(ctx.t, d) + hint, buttons: rows.length ? rows : undefined });
 }
 

@@ -43,7 +43,7 @@ export async function ratingSheets(db: Db, t: TFn, communityId: string, period: 
     const target = byId.get(targetId)!;
     const s = summarize(rows, keys);
     const row: TableRow = {
-      period: p,
+      period: t('ratings.period_label', { period: p }),
       target: targetLabel(t, target),
       kind: t(`ratings.kind.${target.kind}`),
       answers: s.answers,
@@ -84,7 +84,7 @@ export async function ratingSheets(db: Db, t: TFn, communityId: string, period: 
     rows: ratings.map((r) => {
       const dims = parseDimensions(r.dimensions);
       const row: TableRow = {
-        period: r.period,
+        period: t('ratings.period_label', { period: r.period }),
         target: targetLabel(t, byId.get(r.targetId)!),
         score: r.overall,
         answer: scoreLabel(t, r.overall),
@@ -108,7 +108,7 @@ export const ratingsExporter: ExporterDef = {
   label: 'ratings.export_label',
   async items(ctx, communityId) {
     const periods = await ratedPeriods(ctx.services.db, communityId);
-    return [{ id: 'all', label: ctx.t('ratings.export_all_periods') }, ...periods.slice(0, 12).map((p) => ({ id: p, label: p }))];
+    return [{ id: 'all', label: ctx.t('ratings.export_all_periods') }, ...periods.slice(0, 12).map((p) => ({ id: p, label: ctx.t('ratings.period_label', { period: p }) }))];
   },
   async build(ctx, communityId, itemId, format) {
     const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: communityId } });

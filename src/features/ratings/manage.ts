@@ -16,6 +16,13 @@ import { activateTarget, addTarget, approveComment, campaignFor, deactivateTarge
 const MAX_TARGETS = 15;
 /** Comments shown per /ratingcomments (one message each). */
 const QUEUE_SHOWN = 5;
+/** Characters of a target's name on a button (three buttons share a row). */
+const BUTTON_NAME_CHARS = 8;
+
+function shortLabel(name: string): string {
+  const c = [...name];
+  return c.length <= BUTTON_NAME_CHARS ? name : `${c.slice(0, BUTTON_NAME_CHARS - 1).join('')}…`;
+}
 
 /** /ratingtargets: the community's targets with their management buttons. */
 async function targetsList(ctx: Ctx): Promise<void> {
@@ -27,13 +34,19 @@ async function targetsList(ctx: Ctx): Promise<void> {
   const buttons: Button[][] = [];
   targets.slice(0, MAX_TARGETS).forEach((target, i) => {
     const label = targetLabel(ctx.t, target);
-    lines.push(ctx.t(target.active ? 'ratings.targets_line' : 'ratings.targets_line_inactive', { i: i + 1, target: label, kind: ctx.t(`ratings.kind.${target.kind}`) }));
+    const kindName = ctx.t(`ratings.kind.${target.kind}`);
+    // An unnamed default target is called by its kind: say it once, not 党群服务中心（党群服务中心）.
+    const kind = kindName === label ? '' : ctx.t('ratings.targets_kind', { kind: kindName });
+    lines.push(ctx.t(target.active ? 'ratings.targets_line' : 'ratings.targets_line_inactive', { i: i + 1, target: label, kind }));
+    // Buttons name the target, not its list number: WeChat numbers the options itself, and
+    // "3. 1 改名" would make a resident reply 3 to rename target 1.
+    const short = shortLabel(label);
     buttons.push([
-      { label: ctx.t('ratings.btn_rename', { i: i + 1 }), action: renameTarget.pack({ target: target.id }) },
+      { label: ctx.t('ratings.btn_rename', { target: short }), action: renameTarget.pack({ target: target.id }) },
       target.active
-        ? { label: ctx.t('ratings.btn_deactivate', { i: i + 1 }), action: deactivateTarget.pack({ target: target.id }) }
-        : { label: ctx.t('ratings.btn_activate', { i: i + 1 }), action: activateTarget.pack({ target: target.id }) },
-      ...(target.active ? [{ label: ctx.t('ratings.btn_campaign', { i: i + 1 }), action: campaignFor.pack({ target: target.id }) }] : []),
+        ? { label: ctx.t('ratings.btn_deactivate', { target: short }), action: deactivateTarget.pack({ target: target.id }) }
+        : { label: ctx.t('ratings.btn_activate', { target: short }), action: activateTarget.pack({ target: target.id }) },
+      ...(target.active ? [{ label: ctx.t('ratings.btn_campaign', { target: short }), action: campaignFor.pack({ target: target.id }) }] : []),
     ]);
   });
   buttons.push([{ label: ctx.t('ratings.btn_add'), action: addTarget.pack({}) }]);

@@ -62,7 +62,7 @@ export function trendChart(t: TFn, target: RatingTarget, points: TrendPoint[], r
   const data = renderLineChart({
     title: t('ratings.chart_title', { target: targetLabel(t, target) }),
     subtitle: t('ratings.chart_subtitle'),
-    points: points.map((p) => ({ label: p.period, value: p.rate === null ? Number.NaN : p.rate * 100 })),
+    points: points.map((p) => ({ label: t('ratings.period_label', { period: p.period }), value: p.rate === null ? Number.NaN : p.rate * 100 })),
     min: 0,
     max: 100,
     valueFormat: (n) => `${Math.round(n * 10) / 10}%`,

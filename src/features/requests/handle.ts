@@ -114,16 +114,13 @@ export const requestActions: ActionDef[] = [
   }, privateChat),
   onAction(agendaAction, async (ctx, { request }) => {
     const r = await committeeRequest(ctx, request);
-    const port = agendaPort(ctx.services);
-    if (!port) throw new DomainError('requests.errors.no_meetings');
     await ctx.toast('');
-    const meetings = await port.upcoming(r.communityId);
+    const meetings = await agendaPort(ctx.services).upcoming(r.communityId);
     if (!meetings.length) return void (await ctx.reply(ctx.t('requests.agenda.none')));
     await ctx.reply({ text: ctx.t('requests.agenda.choose', { number: r.number }), buttons: meetings.slice(0, 10).map((m) => [{ label: m.label, action: agendaPick.pack({ request: r.id, meeting: m.id }) }]) });
   }, privateChat),
   onAction(agendaPick, async (ctx, { request, meeting }) => {
     const port = agendaPort(ctx.services);
-    if (!port) throw new DomainError('requests.errors.no_meetings');
     const r = await loadRequest(ctx.services.db, request);
     const title = ctx.services.i18n.t(ctx.services.config.LINLI_DEFAULT_LOCALE, 'requests.agenda.item_title', { number: r.number, category: categoryLabel(ctx.services.i18n.bind(ctx.services.config.LINLI_DEFAULT_LOCALE), r.category) });
     await putOnAgenda(ctx.services.db, acting(ctx), request, meeting, title, port);

@@ -10,7 +10,6 @@ import { canHandle, isAssignee, isRequester } from '../../domain/requests/access
 import { requestDetail } from '../../domain/requests/queries.ts';
 import { can } from '../../domain/residents/permissions.ts';
 import { agendaAction, chooseAssignee, closeAction, proposeFromRequest, referAction, replyAction, requestPhoto, requestQueue } from './actions.ts';
-import { agendaPort } from './agenda.ts';
 import { ratingButtons } from './notices.ts';
 import { requestPage } from './render.ts';
 
@@ -26,7 +25,7 @@ export async function showRequest(ctx: Ctx, id: string): Promise<void> {
   }
   if ((committee || isAssignee(ctx.actor, r)) && (r.status === 'received' || r.status === 'assigned')) rows.push([b('reply', replyAction.pack({ request: r.id }))]);
   if (committee && r.status === 'replied') rows.push([b('close', closeAction.pack({ request: r.id }))]);
-  if (committee && !r.meetingId && r.status !== 'closed' && agendaPort(ctx.services)) rows.push([b('agenda', agendaAction.pack({ request: r.id }))]);
+  if (committee && !r.meetingId && r.status !== 'closed') rows.push([b('agenda', agendaAction.pack({ request: r.id }))]);
   if (isRequester(ctx.actor, r)) {
     if (!r.satisfaction && (r.status === 'replied' || r.status === 'closed')) rows.push(...ratingButtons(ctx.t, r));
     if (!r.proposalId && can(ctx.actor, 'proposal.create', r.communityId)) rows.push([b('to_proposal', proposeFromRequest.pack({ request: r.id }))]);

@@ -23,10 +23,14 @@ async function showList(ctx: Ctx, page: number): Promise<void> {
   const lines = [ctx.t('members.list_title', { community: community.name, page: result.page + 1, pages: result.pages, total: result.total })];
   if (!result.members.length) lines.push(ctx.t('members.list_empty'));
   const manage: Button[] = [];
+  const names = result.members.map((m) => m.displayName);
   result.members.forEach((m, i) => {
     const n = result.page * MEMBERS_PAGE_SIZE + i + 1;
     lines.push(ctx.t('members.list_line', { n, name: m.displayName, roles: roleNames(ctx, m.roles), unit: m.unit ? ctx.t('members.unit', { unit: m.unit }) : '' }));
-    manage.push({ label: String(n), action: memberShow.pack({ person: m.personId }) });
+    // A button names the member, not the list number: WeChat numbers options itself, so a
+    // label "1" read "1. 1" (and "11. 1" on a second page). Two of the same name get their number.
+    const twin = names.filter((x) => x === m.displayName).length > 1;
+    manage.push({ label: twin ? ctx.t('members.manage_twin', { name: m.displayName, n }) : m.displayName, action: memberShow.pack({ person: m.personId }) });
   });
   const rows: Button[][] = [];
   for (let i = 0; i < manage.length; i += 5) rows.push(manage.slice(i, i + 5));

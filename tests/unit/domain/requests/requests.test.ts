@@ -14,6 +14,10 @@ import { raiseToProposal } from '../../../../src/domain/requests/links.ts';
 import { requestForProposal } from '../../../../src/domain/requests/queries.ts';
 import { assignRequest, closeRequest, markDeadlineStep, raiseRequest, rateRequest, replyRequest } from '../../../../src/domain/requests/requests.ts';
 import { freshDatabase } from '../../../support/harness.ts';
+import { putOnAgenda } from '../../../../src/domain/requests/links.ts';
+import { scheduleMeeting } from '../../../../src/domain/meetings/meetings.ts';
+import { agendaPort } from '../../../../src/features/requests/agenda.ts';
+import type { Services } from '../../../../src/core/services.ts';
 import { grantRole, makeCommunity, telegramPerson } from '../../../support/fixtures.ts';
 
 const TZ = 'Asia/Shanghai';
@@ -100,5 +104,19 @@ describe('requests in the domain', () => {
     expect(await markDeadlineStep(db, r.id, 'remind', NOW)).toBeNull();
     await replyRequest(db, at(committee), r.id, '已安排维修。');
     expect(await markDeadlineStep(db, r.id, 'escalate', NOW)).toBeNull();
+  });
+
+  it('puts a request on an upcoming meeting through the meetings domain, once, by the committee only', async () => {
+    const r = await raise(resident, '2栋楼道灯坏了一个月，老人晚上出行不便。');
+    const port = agendaPort({ db, clock: () => NOW } as unknown as Services);
+    expect(await port.upcoming(community.id)).toEqual([]);
+    const meeting = await scheduleMeeting(db, at(committee), { communityId: community.id, body: 'council', title: '十一月议事会', startsAt: new Date('2026-11-10T11:00:00Z'), place: '党群服务中心', agenda: [{ kind: 'text', title: '加装电梯' }] });
+    const offered = await port.upcoming(community.id);
+    expect(offered).toEqual([{ id: meeting.id, label: `#${meeting.number} 十一月议事会` }]);
+    await expect(putOnAgenda(db, at(lead), r.id, meeting.id, '诉求第1号', port)).rejects.toMatchObject({ key: 'errors.forbidden' });
+    await putOnAgenda(db, at(committee), r.id, meeting.id, `诉求第${r.number}号 · 设施维修`, port);
+    const items = await db.meetingAgendaItem.findMany({ where: { meetingId: meeting.id }, orderBy: { position: 'asc' } });
+    expect(items.map((i) => [i.kind, i.refId, i.title])).toEqual([['text', null, '加装电梯'], ['request', r.id, `诉求第${r.number}号 · 设施维修`]]);
+    await expect(putOnAgenda(db, at(committee), r.id, meeting.id, '再列一次', port)).rejects.toMatchObject({ key: 'requests.errors.already_on_agenda' });
   });
 });
