@@ -5,7 +5,6 @@
  */
 import type { Ctx } from '../../core/context.ts';
 import { onAction, type ActionDef } from '../../core/feature.ts';
-import { DomainError } from '../../domain/errors.ts';
 import { requireHandle } from '../../domain/requests/access.ts';
 import { putOnAgenda, raiseToProposal } from '../../domain/requests/links.ts';
 import { assignees } from '../../domain/requests/queries.ts';
