@@ -14,6 +14,7 @@ import { communityBySlug } from '../../domain/residents/communities.ts';
 import { writeTable } from '../../export/table.ts';
 import { exportFileName, pollExportSheets } from '../../features/polls/export.ts';
 import { closeAndAnnounce, publishPoll } from '../../features/polls/lifecycle.ts';
+import { pollBallotsCommand, pollPaperCommand } from './pollPaper.ts';
 import { isDuration, parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 
 /** The actor the CLI acts as. */
@@ -148,4 +149,4 @@ export const exportPollCommand: CliCommand = {
   },
 };
 
-export const POLL_COMMANDS = [pollCreateCommand, pollCloseCommand, exportPollCommand];
+export const POLL_COMMANDS = [pollCreateCommand, pollCloseCommand, pollBallotsCommand, pollPaperCommand, exportPollCommand];
