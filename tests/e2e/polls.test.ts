@@ -297,7 +297,7 @@ describe('polls end to end', () => {
     const text = textOf(groupSends().at(-1)!);
     expect(text).toContain('赞成：6票');
     expect(text).toContain('含现场表决5票');
-    expect(text).toContain('其中现场表决6人');
+    expect(text).toContain('其中网上投票1人，现场表决6人');
     const audit = await bot.db.auditEntry.findMany({ where: { targetId: poll.id } });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['poll.create', 'poll.in_person', 'poll.close_early']));
   });

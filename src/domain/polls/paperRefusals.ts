@@ -8,5 +8,5 @@ import { DomainError } from '../errors.ts';
 /** "1栋-1单元-101 已于12月1日 10:00 以纸质选票投票". */
 export function alreadyVotedByHand(existing: { source: string; castAt: Date; voterKey: string }, unit?: string): DomainError {
   const how = existing.source === 'paper' || existing.source === 'inperson' ? existing.source : 'online';
-  return new DomainError(unit ? 'ballots.household_already_voted' : 'ballots.you_already_voted', { unit: unit ?? '', when: existing.castAt, how: `$t(ballots.how_${how})` });
+  return new DomainError(`ballots.${unit ? 'household' : 'you'}_already_voted_${how}`, { unit: unit ?? '', when: existing.castAt });
 }

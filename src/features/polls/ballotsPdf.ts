@@ -43,7 +43,7 @@ const CUT = '#8a8a8a';
 
 /** The largest font size (down to `min`) at which `text` fits `width` on one line. */
 function fitSize(doc: PDFKit.PDFDocument, font: string, text: string, width: number, max: number, min: number): number {
-  for (let size = max; size > min; size -= 0.5) if (doc.font(font).fontSize(size).widthOfString(text) <= width) return size;
+  for (let size = max; size > min; size -= 1) if (doc.font(font).fontSize(size).widthOfString(text) <= width) return size;
   return min;
 }
 

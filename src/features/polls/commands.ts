@@ -8,6 +8,7 @@ import type { Ctx } from '../../core/context.ts';
 import { onAction, type ActionDef, type CommandDef } from '../../core/feature.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { enterInPersonCounts } from '../../domain/polls/inPerson.ts';
+import { canonicalUnit } from '../../domain/register/units.ts';
 import { currentResult, pollByShortId, requirePoll, type PollWithOptions } from '../../domain/polls/polls.ts';
 import { runningPolls } from '../../domain/polls/queries.ts';
 import { setRemindersOff } from '../../domain/polls/reminders.ts';
@@ -106,8 +107,9 @@ export const pollCommands: CommandDef[] = [
         if (named) voters = Number(named[1]);
         else if (/^\d{1,6}$/.test(token)) counts.push(Number(token));
         else if (/^(替换|replace)$/i.test(token)) replace = true;
-        // Anything else names attending households: "出席:1-1-101,1-1-102" or the units themselves.
-        else attendees.push(...token.replace(/^(出席|attendees)[:：]/i, '').split(/[,，、;；]/).filter(Boolean));
+        // Attending households: "出席:1-1-101,1-1-102" or the units themselves.
+        else if (/^(出席|attendees)[:：]/i.test(token) || canonicalUnit(token.split(/[,，、;；]/)[0] ?? '')) attendees.push(...token.replace(/^(出席|attendees)[:：]/i, '').split(/[,，、;；]/).filter(Boolean));
+        else throw new DomainError('polls.inperson_usage', { labels: poll.options.map((o) => optionLabel(ctx.t, o)).join(' ') });
       }
       if (!counts.length) throw new DomainError('polls.inperson_usage', { labels: poll.options.map((o) => optionLabel(ctx.t, o)).join(' ') });
       const saved = await enterInPersonCounts(ctx.services.db, by(ctx), poll.id, { counts, voters, attendees, replace }, ctx.services.clock());
