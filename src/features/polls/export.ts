@@ -6,7 +6,7 @@
  * /export entry of polls (`pollsExporter`).
  */
 import type { Db } from '../../db/client.ts';
-import { currentResult, quorumOf, requirePoll, storedResult, type PollWithOptions } from '../../domain/polls/polls.ts';
+import { currentResult, requirePoll, storedResult, type PollWithOptions } from '../../domain/polls/polls.ts';
 import { exportablePolls, namedBallotRows } from '../../domain/polls/queries.ts';
 import { requirePermission } from '../../domain/residents/permissions.ts';
 import type { ExporterDef } from '../../core/feature.ts';
@@ -14,7 +14,7 @@ import { writeTableToBuffer } from '../../export/table.ts';
 import type { TableRow, TableSheet } from '../../export/table.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { validShare } from '../../domain/polls/rules.ts';
-import { baseLine, optionLabel, outcomeLine, voterUnit } from './render.ts';
+import { baseLine, optionLabel, outcomeLine, quorumText, voterUnit } from './render.ts';
 
 /** A named poll's ballots as export rows, in the reader's language. */
 async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn, format: (d: Date) => string): AsyncIterable<TableRow> {
@@ -41,7 +41,6 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
   // One formatter for every row: local time, sortable, what a spreadsheet reads as a time.
   const local = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   const fmt = (d: Date | null) => (d ? local.format(d) : '');
-  const quorum = quorumOf(poll);
   const status = t(`polls.status_${poll.status}`);
   const unit = voterUnit(poll, result);
   const turnoutShare = validShare(result.turnout, result.electorateSize);
@@ -61,7 +60,7 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
     [t('ballots.export_f_paper'), result.paperBallots ?? 0],
     [t('polls.export_f_in_person'), result.inPersonVoters],
     [t('polls.export_f_advisory'), result.advisoryBallots],
-    [t('polls.export_f_quorum'), quorum.kind === 'count' ? t('polls.quorum_count', { n: quorum.value }) : quorum.kind === 'share' ? t('polls.quorum_share', { share: quorum.value }) : t('polls.quorum_none')],
+    [t('polls.export_f_quorum'), quorumText(t, poll)],
     [t('polls.export_f_quorum_met'), result.quorumMet ? t('polls.export_yes') : t('polls.export_no')],
     [t('polls.export_f_rule'), t(`polls.rule_${poll.rule}`)],
     [t('polls.export_f_status'), status],

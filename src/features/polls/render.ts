@@ -49,11 +49,20 @@ function turnoutLine(t: TFn, poll: PollWithOptions, result: PollResult): string 
   return t(`ballots.result_turnout_${unit}`, { n: result.turnout, size: result.electorateSize, share });
 }
 
+/** A quorum word in 户 for household polls, in 人 otherwise. */
+function quorumWord(t: TFn, poll: Pick<PollWithOptions, 'electorate'>, name: string, params: Record<string, unknown> = {}): string {
+  return poll.electorate === 'households' ? t(`ballots.${name}_households`, params) : t(`polls.${name}`, params);
+}
+
+/** The quorum as the card, the result and the export state it. */
+export function quorumText(t: TFn, poll: PollWithOptions): string {
+  const quorum = quorumOf(poll);
+  return quorum.kind === 'count' ? quorumWord(t, poll, 'quorum_count', { n: quorum.value }) : quorum.kind === 'share' ? quorumWord(t, poll, 'quorum_share', { share: quorum.value }) : quorumWord(t, poll, 'quorum_none');
+}
+
 /** The rule lines shared by the card and the result. */
 function ruleLines(t: TFn, poll: PollWithOptions): string[] {
-  const quorum = quorumOf(poll);
-  const quorumText =
-    quorum.kind === 'count' ? t('polls.quorum_count', { n: quorum.value }) : quorum.kind === 'share' ? t('polls.quorum_share', { share: quorum.value }) : t('polls.quorum_none');
+  const quorumText_ = quorumText(t, poll);
   return [
     t('polls.card_electorate', { electorate: t(`polls.electorate_${poll.electorate}`) }),
     [
@@ -61,7 +70,7 @@ function ruleLines(t: TFn, poll: PollWithOptions): string[] {
       poll.anonymous ? t('polls.anonymous') : t('polls.named'),
       poll.allowChange ? t('polls.change_allowed') : t('polls.change_not_allowed'),
     ].join(' · '),
-    t('polls.card_rule', { rule: t(`polls.rule_${poll.rule}`), quorum: quorumText }),
+    t('polls.card_rule', { rule: t(`polls.rule_${poll.rule}`), quorum: quorumText_ }),
   ];
 }
 
@@ -118,7 +127,7 @@ export function resultMessage(t: TFn, poll: PollWithOptions, result: PollResult,
   lines.push('', turnoutLine(t, poll, result), baseLine(t, poll, result));
   const sources = sourcesLine(t, poll, result);
   if (sources) lines.push(sources);
-  lines.push(result.quorumRequired ? (result.quorumMet ? t('polls.quorum_met', { needed: result.quorumRequired }) : t('polls.quorum_not_met', { needed: result.quorumRequired })) : t('polls.quorum_none'));
+  lines.push(result.quorumRequired ? quorumWord(t, poll, result.quorumMet ? 'quorum_met' : 'quorum_not_met', { needed: result.quorumRequired }) : quorumWord(t, poll, 'quorum_none'));
   lines.push(t('polls.result_rule', { rule: t(`polls.rule_${poll.rule}`), needed: result.needed }));
   lines.push(outcomeLine(t, poll, result));
   if (result.advisoryBallots) {
