@@ -18,7 +18,6 @@ import { BallotBox } from '../../../../src/domain/polls/voting.ts';
 import { applyImport } from '../../../../src/domain/register/apply.ts';
 import { previewImport } from '../../../../src/domain/register/import.ts';
 import { loadActor } from '../../../../src/domain/residents/people.ts';
-import type { Actor } from '../../../../src/domain/residents/roles.ts';
 import { resultMessage } from '../../../../src/features/polls/render.ts';
 import type { Community } from '../../../../src/generated/prisma/client.ts';
 import { createTranslator } from '../../../../src/i18n/i18n.ts';
