@@ -157,6 +157,20 @@ describe('a household poll with paper ballots, counted against the register', ()
     expect(paper.filter((p) => p.ballot?.choices.length === 1)).toHaveLength(30);
   });
 
+  it('corrects a paper ballot only with a reason, audited; never an online one', async () => {
+    const noReason = await cli(['poll', 'paper', '1', '--community', 'badeng', '--unit', units[41], '--option', '2', '--correct']);
+    expect(noReason.code).not.toBe(0);
+    expect(noReason.err + noReason.out).toContain('needs a reason');
+    const online = await cli(['poll', 'paper', '1', '--community', 'badeng', '--unit', units[1], '--option', '2', '--correct', '--reason', '录入错误']);
+    expect(online.err + online.out).toContain('(online)'.slice(1, -1));
+    const fixed = await cli(['poll', 'paper', '1', '--community', 'badeng', '--unit', units[41], '--option', '2', '--correct', '--reason', '录入时勾错选项']);
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toContain(`corrected the paper ballot of ${units[41]} (option 2)`);
+    const audit = await bot.db.auditEntry.findFirstOrThrow({ where: { targetId: pollId, action: 'poll.paper_correct' } });
+    expect(JSON.parse(audit.details!)).toMatchObject({ unit: units[41], reason: '录入时勾错选项', from: [1], to: [2] });
+    expect(await bot.db.pollParticipation.count({ where: { pollId } })).toBe(70);
+  });
+
   it('closes with exactly 70 of 150 households, online and paper apart and together', async () => {
     const closed = await cli(['poll', 'close', pollId]);
     expect(closed.out).toContain(`turnout 70/${REGISTER_SIZE}`);
