@@ -287,17 +287,23 @@ describe('polls end to end', () => {
     expect(textOf(bot.last(committee.id))).toContain('用法');
     await bot.say(committee, `/inperson ${poll.number} 1 1`);
     expect(textOf(bot.last(committee.id))).toContain('票数有误');
+    // A council of 3, one voted online: 6 more in person cannot be true (issue 14, item 2).
     await bot.say(committee, `/inperson ${poll.number} 5 1 0`);
+    expect(textOf(bot.last(committee.id))).toContain('超过了应投的3人');
+    await bot.say(committee, `/inperson ${poll.number} 1 1 0`);
     expect(textOf(bot.last(committee.id))).toContain('现场表决票数已录入');
+    // Entered again: asked before replacing.
+    await bot.say(committee, `/inperson ${poll.number} 2 0 0`);
+    expect(textOf(bot.last(committee.id))).toContain('如确需替换');
     await bot.say(residents[0], `/closepoll ${poll.number}`);
     expect(textOf(bot.last(residents[0].id))).toContain('权限');
     await bot.say(committee, `/closepoll ${poll.number}`);
     expect(textOf(bot.last(committee.id))).toContain('已截止');
     await bot.flushOutbox();
     const text = textOf(groupSends().at(-1)!);
-    expect(text).toContain('赞成：6票');
-    expect(text).toContain('含现场表决5票');
-    expect(text).toContain('其中现场表决6人');
+    expect(text).toContain('赞成：2票');
+    expect(text).toContain('含现场表决1票');
+    expect(text).toContain('其中网上投票1人，现场表决2人');
     const audit = await bot.db.auditEntry.findMany({ where: { targetId: poll.id } });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['poll.create', 'poll.in_person', 'poll.close_early']));
   });

@@ -111,7 +111,7 @@ describe('secret ballots in the database', () => {
   it('keeps no person next to a choice: the ballot tables name nobody and carry no time', async () => {
     const conn = raw();
     try {
-      expect(columns(conn, 'Ballot').sort()).toEqual(['advisory', 'id', 'participationId', 'pollId', 'voterHash']);
+      expect(columns(conn, 'Ballot').sort()).toEqual(['advisory', 'id', 'participationId', 'pollId', 'source', 'voterHash']);
       expect(columns(conn, 'BallotChoice').sort()).toEqual(['ballotId', 'optionId']);
       const ballots = conn.prepare('SELECT * FROM "Ballot" WHERE "pollId" = ?').all(poll.id) as Row[];
       const choices = conn.prepare('SELECT c.* FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId" WHERE b."pollId" = ?').all(poll.id) as Row[];

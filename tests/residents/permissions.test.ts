@@ -46,6 +46,7 @@ const EXPECTED: Record<Permission, string> = {
   'proposal.review':      '  -    -       -       -       Y       -     Y     -',
   'poll.create':          '  -    -       -       -       Y       -     Y     -',
   'poll.manage':          '  -    -       -       -       Y       -     Y     -',
+  'poll.paper':           '  -    -       -       -       Y       -     Y     -',
   'rating.submit':        '  -    Y       -       -       -       -     -     -',
   'rating.manage':        '  -    -       -       -       Y       -     Y     -',
   'rating.report':        '  -    -       -       -       Y       Y     Y     -',

@@ -16,6 +16,7 @@ import { exportFileName, pollExportSheets } from '../../features/polls/export.ts
 import { closeAndAnnounce, publishPoll } from '../../features/polls/lifecycle.ts';
 import { isDuration, LOCALE_USAGE, localeOption, parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 import { COMMUNITY_OPTION, pollFromArgs } from '../refs.ts';
+import { pollBallotsCommand, pollPaperCommand } from './pollPaper.ts';
 
 /** The actor the CLI acts as. */
 const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
@@ -147,4 +148,4 @@ export const exportPollCommand: CliCommand = {
   },
 };
 
-export const POLL_COMMANDS = [pollCreateCommand, pollCloseCommand, exportPollCommand];
+export const POLL_COMMANDS = [pollCreateCommand, pollCloseCommand, pollBallotsCommand, pollPaperCommand, exportPollCommand];

@@ -27,6 +27,8 @@ export interface Tap {
   /** The keyed hash of a sealed ballot (secrecy.ts); null otherwise. */
   hash: string | null;
   now: Date;
+  /** A returned paper ballot (paper.ts); a tap otherwise. */
+  source?: 'online' | 'paper';
 }
 
 /** Ids of a first ballot and its participation: random, so that they carry no time. */
@@ -44,6 +46,13 @@ export function newBallotIds(): { participation: string; ballot: string } {
  * inserts there too.
  */
 const RANDOM_ROWID = Prisma.sql`random()`;
+
+/**
+ * True while the voter's participation, if any, came from a tap: a paper ballot or a meeting
+ * attendance of the household is never changed by a tap (paper.ts answers who entered it, when).
+ */
+const notEnteredByHand = (tap: Tap) =>
+  Prisma.sql`NOT EXISTS (SELECT 1 FROM "PollParticipation" x WHERE x."pollId" = ${tap.pollId} AND x."voterKey" = ${tap.voterKey} AND x."source" <> 'online')`;
 
 const pollIsOpen = (pollId: string) => Prisma.sql`EXISTS (SELECT 1 FROM "Poll" WHERE "id" = ${pollId} AND "status" = 'open')`;
 
@@ -79,15 +88,15 @@ export function upsertParticipation(db: Store, tap: Tap, id: string): Prisma.Pri
       : ballotOfVoter(tap);
   return db.$queryRaw<{ id: string }[]>`INSERT INTO "PollParticipation" ${PARTICIPATION_COLUMNS} ${participationValues(tap, id)}
     ON CONFLICT ("pollId", "voterKey") DO UPDATE SET "updatedAt" = excluded."updatedAt", "personId" = excluded."personId", "voterName" = excluded."voterName"
-    WHERE EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = ${ballot} AND c."optionId" <> ${tap.optionId})
+    WHERE "PollParticipation"."source" = 'online' AND EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = ${ballot} AND c."optionId" <> ${tap.optionId})
     RETURNING "id"`;
 }
 
 /** The ballot of a participation just inserted (nothing when `participationId` was not inserted). */
 export function insertBallot(db: Store, tap: Tap, ids: { participation: string; ballot: string }): Prisma.PrismaPromise<number> {
   const owner = tap.link === 'named' ? ids.participation : null;
-  return db.$executeRaw`INSERT INTO "Ballot" ("rowid", "id", "pollId", "advisory", "voterHash", "participationId")
-    SELECT ${RANDOM_ROWID}, ${ids.ballot}, ${tap.pollId}, ${tap.advisory}, ${tap.hash}, ${owner}
+  return db.$executeRaw`INSERT INTO "Ballot" ("rowid", "id", "pollId", "advisory", "source", "voterHash", "participationId")
+    SELECT ${RANDOM_ROWID}, ${ids.ballot}, ${tap.pollId}, ${tap.advisory}, ${tap.source ?? 'online'}, ${tap.hash}, ${owner}
     WHERE EXISTS (SELECT 1 FROM "PollParticipation" WHERE "id" = ${ids.participation})`;
 }
 
@@ -100,7 +109,7 @@ export function insertChoice(db: Store, ballotId: string, optionId: string): Pri
 /** Moves a single-choice ballot to the tapped option, where it holds another one and the poll is open. */
 export function moveChoice(db: Store, tap: Tap): Prisma.PrismaPromise<number> {
   return db.$executeRaw`UPDATE "BallotChoice" SET "optionId" = ${tap.optionId}
-    WHERE "ballotId" = ${ballotOfVoter(tap)} AND "optionId" <> ${tap.optionId} AND ${pollIsOpen(tap.pollId)}`;
+    WHERE "ballotId" = ${ballotOfVoter(tap)} AND "optionId" <> ${tap.optionId} AND ${pollIsOpen(tap.pollId)} AND ${notEnteredByHand(tap)}`;
 }
 
 /** Replaces a single-choice ballot's option (inside the caller's transaction). */
@@ -116,7 +125,7 @@ export function sameChoice(db: Store, tap: Tap): Prisma.PrismaPromise<{ personId
   const holds = tap.link === 'none' ? Prisma.sql`1 = 1` : Prisma.sql`EXISTS (SELECT 1 FROM "BallotChoice" c WHERE c."ballotId" = ${ballotOfVoter(tap)} AND c."optionId" = ${tap.optionId})`;
   return db.$queryRaw`SELECT p."personId" AS "personId", p."advisory" AS "advisory" FROM "PollParticipation" p
     JOIN "Poll" q ON q."id" = p."pollId" AND q."status" = 'open'
-    WHERE p."pollId" = ${tap.pollId} AND p."voterKey" = ${tap.voterKey} AND ${holds}`;
+    WHERE p."pollId" = ${tap.pollId} AND p."voterKey" = ${tap.voterKey} AND p."source" = 'online' AND ${holds}`;
 }
 
 /** A ballot with the ids of its options. */

@@ -11,8 +11,8 @@ import type { Poll, Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import { dropSecretLinks } from './ballots.ts';
-import { readScope } from '../register/scope.ts';
-import { countVotes, electorateSize, POLL_INCLUDE, resultOf, type ActorRef, type PollResult, type PollWithOptions } from './polls.ts';
+import { pollElectorate } from './electorate.ts';
+import { countVotes, POLL_INCLUDE, resultOf, type ActorRef, type PollResult, type PollWithOptions } from './polls.ts';
 import { findTransition, RUNNING_STATUSES, type PollStatus } from './states.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -77,10 +77,10 @@ export async function closePoll(db: Db, pollId: string, now: Date, by: ActorRef 
       data: { closedAt: now },
       details: async () => {
         const txDb = tx as unknown as Db;
-        const [counts, size] = await Promise.all([countVotes(txDb, poll), electorateSize(txDb, poll.communityId, poll.electorate, readScope(poll.scope))]);
-        const result = (computed.result = resultOf(poll, counts, size));
-        await tx.poll.update({ where: { id: pollId }, data: { electorateSize: size, result: JSON.stringify(result) } });
-        return { turnout: result.turnout, electorate: size, quorumMet: result.quorumMet, passed: result.passed };
+        const [counts, electorate] = await Promise.all([countVotes(txDb, poll), pollElectorate(txDb, poll)]);
+        const result = (computed.result = resultOf(poll, counts, electorate));
+        await tx.poll.update({ where: { id: pollId }, data: { electorateSize: electorate.size, result: JSON.stringify(result) } });
+        return { turnout: result.turnout, electorate: electorate.size, base: electorate.base, online: counts.onlineBallots, paper: counts.paperBallots, inPerson: counts.inPersonVoters, quorumMet: result.quorumMet, passed: result.passed };
       },
     });
     if (!moved || !computed.result) return null;

@@ -11,7 +11,8 @@ import type { Poll, PollOption } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import type { Actor } from '../residents/roles.ts';
-import { householdScopeWhere, isWholeCommunity, readScope, requireScopeOfCommunity, serializeScope, WHOLE_COMMUNITY, type Scope } from '../register/scope.ts';
+import { isWholeCommunity, readScope, requireScopeOfCommunity, serializeScope, WHOLE_COMMUNITY, type Scope } from '../register/scope.ts';
+import { pollElectorate, type ElectorateBase, type PollElectorate } from './electorate.ts';
 import { decide, validateDraft, type Electorate, type Outcome, type OptionKind, type PassRule, type PollDraft, type Quorum } from './rules.ts';
 
 /** A poll with its options in order. */
@@ -29,8 +30,18 @@ export interface ActorRef {
 /** The stored result of a closed poll (Poll.result). */
 export interface PollResult extends Outcome {
   electorateSize: number;
-  /** Counted votes per option id: online, in person, and advisory (never counted). */
+  /**
+   * What electorateSize was counted from and what a voter is (户 or 人); with a register, how
+   * much of it a residents' poll covers. Absent from results stored before the register.
+   */
+  base?: ElectorateBase;
+  unit?: PollElectorate['unit'];
+  coverage?: PollElectorate['coverage'];
+  /** Counted votes per option id: online, on paper, in person, and advisory (never counted). */
   online: Record<string, number>;
+  /** Returned paper ballots (household polls); absent from results stored before paper ballots. */
+  paper?: Record<string, number>;
+  paperBallots?: number;
   inPerson: Record<string, number>;
   votes: Record<string, number>;
   advisory: Record<string, number>;
@@ -143,30 +154,21 @@ export function isOpen(poll: Pick<Poll, 'status' | 'opensAt' | 'closesAt'>, now:
 }
 
 /**
- * How many people (or households) may cast a counted ballot now. Taken live while a poll runs
- * and snapshotted at close.
+ * How many people (or households) may cast a counted ballot now — for a household poll the
+ * register's active households (electorate.ts). Taken live while a poll runs and snapshotted at
+ * close.
  */
 export async function electorateSize(db: Db, communityId: string, electorate: Electorate | string, scope: Scope = WHOLE_COMMUNITY): Promise<number> {
-  // A scoped poll (src/domain/register/scope.ts): only members whose household is in scope count.
-  const inScope = householdScopeWhere(scope);
-  const scoped = inScope ? { household: inScope } : {};
-  if (electorate === 'households') {
-    const rows = await db.membership.findMany({
-      where: { communityId, role: 'verified', householdId: { not: null }, person: { erasedAt: null }, ...scoped },
-      distinct: ['householdId'],
-      select: { householdId: true },
-    });
-    return rows.length;
-  }
-  const role = electorate === 'council' ? 'council' : 'verified';
-  return db.membership.count({ where: { communityId, role, person: { erasedAt: null }, ...scoped } });
+  return (await pollElectorate(db, { communityId, electorate, scope: serializeScope(scope) })).size;
 }
 
 /** Ballot and vote counts so far (or at close). */
 export interface Counts {
   online: Record<string, number>;
+  paper: Record<string, number>;
   advisory: Record<string, number>;
   onlineBallots: number;
+  paperBallots: number;
   advisoryBallots: number;
   inPerson: Record<string, number>;
   inPersonVoters: number;
@@ -176,37 +178,46 @@ export interface Counts {
 export async function countVotes(db: Db, poll: Pick<Poll, 'id' | 'inPersonVoters'>): Promise<Counts> {
   const [byOption, ballots, inPersonRows] = await Promise.all([
     // Quoted identifiers: PostgreSQL folds unquoted ones to lower case.
-    db.$queryRaw<{ optionId: string; advisory: number | bigint | boolean; n: number | bigint }[]>`
-      SELECT c."optionId" AS "optionId", b."advisory" AS "advisory", COUNT(*) AS "n"
+    db.$queryRaw<{ optionId: string; advisory: number | bigint | boolean; source: string; n: number | bigint }[]>`
+      SELECT c."optionId" AS "optionId", b."advisory" AS "advisory", b."source" AS "source", COUNT(*) AS "n"
       FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId"
       WHERE b."pollId" = ${poll.id}
-      GROUP BY c."optionId", b."advisory"`,
-    db.ballot.groupBy({ by: ['advisory'], where: { pollId: poll.id }, _count: { _all: true } }),
+      GROUP BY c."optionId", b."advisory", b."source"`,
+    db.ballot.groupBy({ by: ['advisory', 'source'], where: { pollId: poll.id }, _count: { _all: true } }),
     db.inPersonCount.findMany({ where: { pollId: poll.id } }),
   ]);
   const online: Record<string, number> = {};
+  const paper: Record<string, number> = {};
   const advisory: Record<string, number> = {};
-  for (const row of byOption) (Number(row.advisory) ? advisory : online)[row.optionId] = Number(row.n);
+  for (const row of byOption) {
+    const into = Number(row.advisory) ? advisory : row.source === 'paper' ? paper : online;
+    into[row.optionId] = (into[row.optionId] ?? 0) + Number(row.n);
+  }
   const inPerson: Record<string, number> = {};
   for (const row of inPersonRows) inPerson[row.optionId] = row.count;
+  const ballotsOf = (advisory: boolean, source?: string) => ballots.filter((b) => b.advisory === advisory && (!source || b.source === source)).reduce((n, b) => n + b._count._all, 0);
   return {
     online,
+    paper,
     advisory,
-    onlineBallots: ballots.find((b) => !b.advisory)?._count._all ?? 0,
-    advisoryBallots: ballots.find((b) => b.advisory)?._count._all ?? 0,
+    onlineBallots: ballotsOf(false, 'online'),
+    paperBallots: ballotsOf(false, 'paper'),
+    advisoryBallots: ballotsOf(true),
     inPerson,
     inPersonVoters: poll.inPersonVoters ?? 0,
   };
 }
 
-/** Merges counts into a result under the poll's rule. */
-export function resultOf(poll: PollWithOptions, counts: Counts, size: number): PollResult {
+/** Merges counts into a result under the poll's rule, against the electorate (a size: a base of unknown kind). */
+export function resultOf(poll: PollWithOptions, counts: Counts, electorate: PollElectorate | number): PollResult {
+  const base: PollElectorate = typeof electorate === 'number' ? { base: poll.electorate === 'council' ? 'council' : 'verified', unit: poll.electorate === 'households' ? 'households' : 'people', size: electorate } : electorate;
+  const size = base.size;
   const votes: Record<string, number> = {};
-  for (const o of poll.options) votes[o.id] = (counts.online[o.id] ?? 0) + (counts.inPerson[o.id] ?? 0);
+  for (const o of poll.options) votes[o.id] = (counts.online[o.id] ?? 0) + (counts.paper[o.id] ?? 0) + (counts.inPerson[o.id] ?? 0);
   const outcome = decide({
     options: poll.options.map((o) => ({ id: o.id, position: o.position, kind: o.kind as OptionKind, proposalId: o.proposalId })),
     votes,
-    turnout: counts.onlineBallots + counts.inPersonVoters,
+    turnout: counts.onlineBallots + counts.paperBallots + counts.inPersonVoters,
     electorateSize: size,
     maxChoices: poll.maxChoices,
     rule: poll.rule as PassRule,
@@ -215,7 +226,12 @@ export function resultOf(poll: PollWithOptions, counts: Counts, size: number): P
   return {
     ...outcome,
     electorateSize: size,
+    base: base.base,
+    unit: base.unit,
+    ...(base.coverage ? { coverage: base.coverage } : {}),
     online: counts.online,
+    paper: counts.paper,
+    paperBallots: counts.paperBallots,
     inPerson: counts.inPerson,
     votes,
     advisory: counts.advisory,
@@ -227,44 +243,13 @@ export function resultOf(poll: PollWithOptions, counts: Counts, size: number): P
 
 /** The tally as it stands (live results, previews). */
 export async function currentResult(db: Db, poll: PollWithOptions): Promise<PollResult> {
-  const [counts, size] = await Promise.all([countVotes(db, poll), electorateSize(db, poll.communityId, poll.electorate, readScope(poll.scope))]);
-  return resultOf(poll, counts, size);
+  const [counts, electorate] = await Promise.all([countVotes(db, poll), pollElectorate(db, poll)]);
+  return resultOf(poll, counts, electorate);
 }
 
 /** The stored result of a closed poll. */
 export function storedResult(poll: Pick<Poll, 'result'>): PollResult | null {
   return poll.result ? (JSON.parse(poll.result) as PollResult) : null;
-}
-
-/**
- * Enters the counts of an in-person council meeting (committee): votes per option in position
- * order and the number of people who voted. Entering again replaces the earlier entry.
- */
-export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, counts: number[], voters: number | null, note: string | null, now: Date): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const poll = await tx.poll.findUnique({ where: { id: pollId }, include: POLL_INCLUDE });
-    if (!poll) throw new DomainError('polls.not_found', { ref: '' });
-    requirePermission(by.actor, 'poll.manage', poll.communityId);
-    if (poll.status !== 'open' && poll.status !== 'scheduled') throw new DomainError('polls.not_open_now');
-    if (counts.length !== poll.options.length || counts.some((n) => !Number.isInteger(n) || n < 0 || n > 100_000)) {
-      throw new DomainError('polls.inperson_bad_counts', { n: poll.options.length });
-    }
-    const total = counts.reduce((a, b) => a + b, 0);
-    // Single choice: everyone who voted picked exactly one option. Multiple choice: state it.
-    const people = poll.maxChoices === 1 ? total : voters;
-    if (people === null || !Number.isInteger(people) || people < 0 || people > 100_000) throw new DomainError('polls.inperson_voters_needed');
-    if (poll.maxChoices === 1 && voters !== null && voters !== total) throw new DomainError('polls.inperson_bad_counts', { n: poll.options.length });
-    if (counts.some((n) => n > people) || total > people * poll.maxChoices) throw new DomainError('polls.inperson_bad_counts', { n: poll.options.length });
-    for (const [i, option] of poll.options.entries()) {
-      await tx.inPersonCount.upsert({
-        where: { pollId_optionId: { pollId, optionId: option.id } },
-        create: { pollId, optionId: option.id, count: counts[i], note, enteredById: by.actor.personId, at: now },
-        update: { count: counts[i], note, enteredById: by.actor.personId, at: now },
-      });
-    }
-    await tx.poll.update({ where: { id: pollId }, data: { inPersonVoters: people, firstVoteAt: poll.firstVoteAt ?? now } });
-    await recordAudit(tx, { actorId: by.actor.personId, via: by.via, action: 'poll.in_person', communityId: poll.communityId, targetType: 'poll', targetId: pollId, details: { counts, voters: people } });
-  });
 }
 
 /** Linked proposals decided by a result: approved (passed options) and not approved. */

@@ -82,6 +82,8 @@ export interface NamedBallotRow {
   /** Null after the voter used /forgetme. */
   voterName: string | null;
   advisory: boolean;
+  /** online | paper | inperson (a meeting attendee: no options, the counts are the meeting's). */
+  source: string;
   castAt: Date;
   updatedAt: Date;
   /** The options chosen, by id. */
@@ -98,8 +100,8 @@ export async function* namedBallotRows(db: Db, poll: Pick<PollWithOptions, 'id' 
   if (poll.anonymous) throw new DomainError('polls.export_secret');
   let cursor = '';
   for (;;) {
-    const rows = await db.$queryRaw<{ id: string; voterName: string | null; advisory: number | bigint | boolean; castAt: Date | number | string; updatedAt: Date | number | string; optionId: string | null }[]>`
-      SELECT p."id" AS "id", p."voterName" AS "voterName", p."advisory" AS "advisory", p."castAt" AS "castAt", p."updatedAt" AS "updatedAt", c."optionId" AS "optionId"
+    const rows = await db.$queryRaw<{ id: string; voterName: string | null; advisory: number | bigint | boolean; source: string; castAt: Date | number | string; updatedAt: Date | number | string; optionId: string | null }[]>`
+      SELECT p."id" AS "id", p."voterName" AS "voterName", p."advisory" AS "advisory", p."source" AS "source", p."castAt" AS "castAt", p."updatedAt" AS "updatedAt", c."optionId" AS "optionId"
       FROM "PollParticipation" p
       LEFT JOIN "Ballot" b ON b."participationId" = p."id"
       LEFT JOIN "BallotChoice" c ON c."ballotId" = b."id"
@@ -110,7 +112,7 @@ export async function* namedBallotRows(db: Db, poll: Pick<PollWithOptions, 'id' 
     let last = '';
     for (const r of rows) {
       if (r.id !== last) {
-        page.push({ voterName: r.voterName, advisory: Boolean(Number(r.advisory)), castAt: new Date(r.castAt), updatedAt: new Date(r.updatedAt), optionIds: [] });
+        page.push({ voterName: r.voterName, advisory: Boolean(Number(r.advisory)), source: r.source, castAt: new Date(r.castAt), updatedAt: new Date(r.updatedAt), optionIds: [] });
         last = r.id;
       }
       if (r.optionId) page[page.length - 1].optionIds.push(r.optionId);

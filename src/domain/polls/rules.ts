@@ -249,3 +249,13 @@ export function decide(input: TallyInput): Outcome {
   const tie = qualifying.length > input.maxChoices && count(qualifying[input.maxChoices].id) === count(chosen[chosen.length - 1].id);
   return { ...base, passedOptionIds: chosen.map((o) => o.id), passed: chosen.length > 0, tie };
 }
+
+/**
+ * A share that can be true: `part` of `whole` in [0, 1], or null when it cannot be (no whole,
+ * a part above the whole). Every percentage shown or exported goes through here, so a count
+ * that slipped past validation reads as "unchecked", never as 120%.
+ */
+export function validShare(part: number, whole: number): number | null {
+  if (!Number.isFinite(part) || !Number.isFinite(whole) || whole <= 0 || part < 0 || part > whole) return null;
+  return part / whole;
+}

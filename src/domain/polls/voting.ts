@@ -24,7 +24,9 @@ import {
   type Tap,
 } from './ballots.ts';
 import { requireHouseholdInScope, readScope } from '../register/scope.ts';
-import { isOpen, type PollWithOptions } from './polls.ts';
+import { correctPaperBallot, enterPaperBallot, type BallotRef, type PaperOutcome } from './paper.ts';
+import { isOpen, type ActorRef, type PollWithOptions } from './polls.ts';
+import { alreadyVotedByHand } from './paperRefusals.ts';
 import { ballotLink, type BallotSeal } from './secrecy.ts';
 import { TapCommitter } from './tapCommitter.ts';
 
@@ -153,6 +155,16 @@ export class BallotBox {
     throw new DomainError('polls.vote_retry');
   }
 
+  /** Enters a returned paper ballot of a household (paper.ts), with this bot's ballot key. */
+  enterPaper(by: ActorRef, pollId: string, ref: BallotRef, positions: number[], now: Date): Promise<PaperOutcome> {
+    return enterPaperBallot(this.db, this.seal, by, pollId, ref, positions, now);
+  }
+
+  /** Corrects a paper ballot entered wrongly, with a reason (paper.ts). */
+  correctPaper(by: ActorRef, pollId: string, ref: BallotRef, positions: number[], reason: string, now: Date): Promise<PaperOutcome> {
+    return correctPaperBallot(this.db, this.seal, by, pollId, ref, positions, reason, now);
+  }
+
   /** Replaces the secret_ballots migration's temporary links by keyed hashes (see ballots.ts). */
   async sealLegacyLinks(): Promise<number> {
     return sealLegacyLinks(this.db, this.seal);
@@ -237,6 +249,8 @@ export class BallotBox {
     const fresh = await tx.poll.findUnique({ where: { id: poll.id }, select: { status: true, closesAt: true, opensAt: true } });
     if (!fresh || !isOpen(fresh, now)) throw new DomainError(fresh?.status === 'cancelled' ? 'polls.vote_cancelled' : 'polls.vote_closed');
     const existing = await tx.pollParticipation.findUnique({ where: { pollId_voterKey: { pollId: poll.id, voterKey: tap.voterKey } } });
+    // The household voted on paper or at a meeting: one ballot per household, and a tap never changes that one.
+    if (existing && existing.source !== 'online') throw alreadyVotedByHand(existing);
     const positionOf = (id: string) => poll.options.find((o) => o.id === id)!.position;
     if (!existing) {
       const ids = newBallotIds();

@@ -19,6 +19,7 @@ export type Permission =
   | 'proposal.review'
   | 'poll.create'
   | 'poll.manage'
+  | 'poll.paper'
   | 'rating.submit'
   | 'rating.manage'
   | 'rating.report'
@@ -49,6 +50,8 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'proposal.review': ['committee'],
   'poll.create': ['committee'],
   'poll.manage': ['committee'],
+  // Entering returned paper ballots: a 楼栋长 for their own buildings (checked in paper.ts).
+  'poll.paper': ['committee', 'building_lead'],
   'rating.submit': ['verified'],
   'rating.manage': ['committee'],
   'rating.report': ['committee', 'staff'],

@@ -7,7 +7,9 @@
 import type { Ctx } from '../../core/context.ts';
 import { onAction, type ActionDef, type CommandDef } from '../../core/feature.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { currentResult, enterInPersonCounts, pollByShortId, requirePoll, type PollWithOptions } from '../../domain/polls/polls.ts';
+import { enterInPersonCounts } from '../../domain/polls/inPerson.ts';
+import { canonicalUnit } from '../../domain/register/units.ts';
+import { currentResult, pollByShortId, requirePoll, type PollWithOptions } from '../../domain/polls/polls.ts';
 import { runningPolls } from '../../domain/polls/queries.ts';
 import { setRemindersOff } from '../../domain/polls/reminders.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
@@ -94,19 +96,25 @@ export const pollCommands: CommandDef[] = [
     order: 34,
     permission: 'poll.manage',
     async run(ctx, args) {
-      const [ref, ...rest] = args.split(/\s+/).filter(Boolean);
+      const [ref, ...rest] = args.normalize('NFKC').split(/\s+/).filter(Boolean);
       const poll = await namedPoll(ctx, ref ?? '');
       let voters: number | null = null;
+      let replace = false;
       const counts: number[] = [];
+      const attendees: string[] = [];
       for (const token of rest) {
         const named = /^\S+=(\d{1,6})$/.exec(token);
         if (named) voters = Number(named[1]);
         else if (/^\d{1,6}$/.test(token)) counts.push(Number(token));
+        else if (/^(替换|replace)$/i.test(token)) replace = true;
+        // Attending households: "出席:1-1-101,1-1-102" or the units themselves.
+        else if (/^(出席|attendees)[:：]/i.test(token) || canonicalUnit(token.split(/[,，、;；]/)[0] ?? '')) attendees.push(...token.replace(/^(出席|attendees)[:：]/i, '').split(/[,，、;；]/).filter(Boolean));
         else throw new DomainError('polls.inperson_usage', { labels: poll.options.map((o) => optionLabel(ctx.t, o)).join(' ') });
       }
       if (!counts.length) throw new DomainError('polls.inperson_usage', { labels: poll.options.map((o) => optionLabel(ctx.t, o)).join(' ') });
-      await enterInPersonCounts(ctx.services.db, by(ctx), poll.id, counts, voters, null, ctx.services.clock());
+      const saved = await enterInPersonCounts(ctx.services.db, by(ctx), poll.id, { counts, voters, attendees, replace }, ctx.services.clock());
       ctx.services.polls.cards.schedule(poll.id);
+      if (saved.attendees) await ctx.reply(ctx.t('ballots.inperson_attendees_saved', { number: poll.number, attendees: saved.attendees, voters: saved.voters }));
       await ctx.reply(ctx.t('polls.inperson_saved', { number: poll.number, counts: poll.options.map((o, i) => `${optionLabel(ctx.t, o)} ${counts[i]}`).join('，') }));
     },
   },

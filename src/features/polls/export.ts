@@ -7,14 +7,15 @@
  */
 import { readableFileName } from '../../export/fileName.ts';
 import type { Db } from '../../db/client.ts';
-import { currentResult, quorumOf, requirePoll, storedResult, type PollWithOptions } from '../../domain/polls/polls.ts';
+import { currentResult, requirePoll, storedResult, type PollWithOptions } from '../../domain/polls/polls.ts';
 import { exportablePolls, namedBallotRows } from '../../domain/polls/queries.ts';
 import { requirePermission } from '../../domain/residents/permissions.ts';
 import type { ExporterDef } from '../../core/feature.ts';
 import { writeTableToBuffer } from '../../export/table.ts';
 import type { TableRow, TableSheet } from '../../export/table.ts';
 import type { TFn } from '../../i18n/i18n.ts';
-import { optionLabel, outcomeLine } from './render.ts';
+import { validShare } from '../../domain/polls/rules.ts';
+import { baseLine, optionLabel, outcomeLine, quorumText, voterUnit } from './render.ts';
 
 /** A named poll's ballots as export rows, in the reader's language. */
 async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn, format: (d: Date) => string): AsyncIterable<TableRow> {
@@ -28,6 +29,7 @@ async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn, format: (d: Da
       voter: b.voterName ?? erased,
       choice: choices.map((id) => labels.get(id) ?? '').join('; '),
       advisory: b.advisory ? yes : '',
+      source: t(`ballots.source_${b.source === 'paper' || b.source === 'inperson' ? b.source : 'online'}`),
       castAt: format(b.castAt),
       updatedAt: format(b.updatedAt),
     };
@@ -40,8 +42,9 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
   // One formatter for every row: local time, sortable, what a spreadsheet reads as a time.
   const local = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   const fmt = (d: Date | null) => (d ? local.format(d) : '');
-  const quorum = quorumOf(poll);
   const status = t(`polls.status_${poll.status}`);
+  const unit = voterUnit(poll, result);
+  const turnoutShare = validShare(result.turnout, result.electorateSize);
   const meta: [string, string | number][] = [
     [t('polls.export_f_number'), poll.number],
     [t('polls.export_f_question'), poll.question],
@@ -50,11 +53,15 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
     [t('polls.export_f_choice'), poll.maxChoices === 1 ? t('polls.single') : t('polls.multi', { k: poll.maxChoices })],
     [t('polls.export_f_electorate'), t(`polls.electorate_${poll.electorate}`)],
     [t('polls.export_f_ballot'), poll.anonymous ? t('polls.anonymous') : t('polls.named')],
-    [t('polls.export_f_electorate_size'), result.electorateSize],
-    [t('polls.export_f_turnout'), result.turnout],
+    [t(`ballots.export_f_electorate_size_${unit}`), result.electorateSize],
+    [t('ballots.export_f_base'), baseLine(t, poll, result)],
+    [t(`ballots.export_f_turnout_${unit}`), result.turnout],
+    [t('ballots.export_f_turnout_share'), turnoutShare === null ? t('ballots.export_unchecked') : turnoutShare],
+    [t('ballots.export_f_online'), result.onlineBallots],
+    [t('ballots.export_f_paper'), result.paperBallots ?? 0],
     [t('polls.export_f_in_person'), result.inPersonVoters],
     [t('polls.export_f_advisory'), result.advisoryBallots],
-    [t('polls.export_f_quorum'), quorum.kind === 'count' ? t('polls.quorum_count', { n: quorum.value }) : quorum.kind === 'share' ? t('polls.quorum_share', { share: quorum.value }) : t('polls.quorum_none')],
+    [t('polls.export_f_quorum'), quorumText(t, poll)],
     [t('polls.export_f_quorum_met'), result.quorumMet ? t('polls.export_yes') : t('polls.export_no')],
     [t('polls.export_f_rule'), t(`polls.rule_${poll.rule}`)],
     [t('polls.export_f_status'), status],
@@ -79,6 +86,7 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
         { key: 'position', header: t('polls.export_h_position') },
         { key: 'option', header: t('polls.export_h_option') },
         { key: 'online', header: t('polls.export_h_online') },
+        { key: 'paper', header: t('ballots.export_h_paper') },
         { key: 'inPerson', header: t('polls.export_h_in_person') },
         { key: 'total', header: t('polls.export_h_total') },
         { key: 'share', header: t('polls.export_h_share') },
@@ -89,9 +97,10 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
         position: o.position,
         option: optionLabel(t, o),
         online: result.online[o.id] ?? 0,
+        paper: result.paper?.[o.id] ?? 0,
         inPerson: result.inPerson[o.id] ?? 0,
         total: result.votes[o.id] ?? 0,
-        share: result.turnout ? Math.round(((result.votes[o.id] ?? 0) / result.turnout) * 10000) / 10000 : 0,
+        share: Math.round((validShare(result.votes[o.id] ?? 0, result.turnout) ?? 0) * 10000) / 10000,
         passed: poll.status === 'closed' ? (result.passedOptionIds.includes(o.id) ? t('polls.export_yes') : t('polls.export_no')) : '',
         advisory: result.advisory[o.id] ?? 0,
       })),
@@ -104,6 +113,7 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
         { key: 'voter', header: t('polls.export_h_voter') },
         { key: 'choice', header: t('polls.export_h_choice') },
         { key: 'advisory', header: t('polls.export_h_is_advisory') },
+        { key: 'source', header: t('ballots.export_h_source') },
         { key: 'castAt', header: t('polls.export_h_cast_at') },
         { key: 'updatedAt', header: t('polls.export_h_updated_at') },
       ],

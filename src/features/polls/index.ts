@@ -6,6 +6,7 @@
 import type { Feature } from '../feature.ts';
 import { createNewPollScene } from '../../../scenes/newpoll.ts';
 import { pollActions, pollCommands } from './commands.ts';
+import { paperCommand, paperScene } from './paper.ts';
 import { pollsDigest } from './digest.ts';
 import { pollsExporter } from './export.ts';
 import { pollsTick, publishPoll } from './lifecycle.ts';
@@ -13,8 +14,8 @@ import { pollsTick, publishPoll } from './lifecycle.ts';
 /** The polls feature. */
 export const pollsFeature: Feature = {
   name: 'polls',
-  scenes: [createNewPollScene({ publish: publishPoll })],
-  commands: pollCommands,
+  scenes: [createNewPollScene({ publish: publishPoll }), paperScene],
+  commands: [...pollCommands, paperCommand],
   actions: pollActions,
   jobs: [{ name: 'polls-tick', cron: '* * * * *', run: (services, now) => pollsTick(services, now) }],
   digest: pollsDigest,

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { Community } from '../../../generated/prisma/client.ts';
 import { quorumOf, type PollResult, type PollWithOptions } from '../../../domain/polls/polls.ts';
 import { can } from '../../../domain/residents/permissions.ts';
-import { optionLabel, outcomeLine } from '../../polls/render.ts';
+import { validShare } from '../../../domain/polls/rules.ts';
+import { baseLine, optionLabel, outcomeLine } from '../../polls/render.ts';
 import { POLL_STATUSES, type ListedPoll, type NoticeStatus } from '../data/polls.ts';
 import { html, type Html } from '../web/html.ts';
 import { communityPath, formGuard, page, type Frame } from './layout.ts';
@@ -22,8 +23,8 @@ function statusChip(frame: Frame, status: string): Html {
 function turnoutBar(frame: Frame, result: PollResult | null): Html | string {
   if (!result) return '';
   const { t, locale } = frame;
-  const share = result.electorateSize ? result.turnout / result.electorateSize : 0;
-  return bar(share, t('webconsole.polls.turnout_line', { n: num(result.turnout, locale), size: num(result.electorateSize, locale), share: pct(share, locale) }));
+  const share = validShare(result.turnout, result.electorateSize);
+  return bar(share ?? 0, t('webconsole.polls.turnout_line', { n: num(result.turnout, locale), size: num(result.electorateSize, locale), share: share === null ? t('ballots.export_unchecked') : pct(share, locale) }));
 }
 
 /** The list page. */
@@ -81,17 +82,18 @@ function tally(frame: Frame, poll: PollWithOptions, result: PollResult): Html {
   const closed = poll.status === 'closed';
   const rows = poll.options.map((o) => {
     const votes = result.votes[o.id] ?? 0;
-    const share = result.turnout ? votes / result.turnout : 0;
+    const share = validShare(votes, result.turnout) ?? 0;
     const passed = closed && result.passedOptionIds.includes(o.id);
     return html`<tr${passed ? html` class="passed"` : ''}>
       <th scope="row">${o.position}. ${optionLabel(t, o)}${passed ? html` ${chip('ok', t('webconsole.polls.passed'))}` : ''}</th>
       <td class="n split">${num(result.online[o.id] ?? 0, locale)}</td>
+      <td class="n split">${num(result.paper?.[o.id] ?? 0, locale)}</td>
       <td class="n split">${num(result.inPerson[o.id] ?? 0, locale)}</td>
       <td class="n strong">${num(votes, locale)}</td>
       <td class="barcell wide">${bar(share, pct(share, locale), 'votes')}</td>
     </tr>`;
   });
-  return html`<div class="table-wrap"><table class="list tally"><thead><tr><th>${t('polls.export_h_option')}</th><th class="n split">${t('polls.export_h_online')}</th><th class="n split">${t('polls.export_h_in_person')}</th><th class="n">${t('polls.export_h_total')}</th><th>${t('polls.export_h_share')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="table-wrap"><table class="list tally"><thead><tr><th>${t('polls.export_h_option')}</th><th class="n split">${t('polls.export_h_online')}</th><th class="n split">${t('ballots.export_h_paper')}</th><th class="n split">${t('polls.export_h_in_person')}</th><th class="n">${t('polls.export_h_total')}</th><th>${t('polls.export_h_share')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function advisory(frame: Frame, poll: PollWithOptions, result: PollResult): Html | '' {
@@ -117,9 +119,13 @@ export function pollPage(frame: Frame, community: Community, poll: PollWithOptio
   const base = communityPath(prefix, community, `/polls/${poll.number}`);
   const mayExport = visitor && can(visitor.actor, 'export', community.id);
   const mayClose = visitor && poll.status === 'open' && can(visitor.actor, 'poll.manage', community.id);
-  const downloads = mayExport
-    ? html`<div class="actions"><a class="button" href="${`${base}/export.csv`}" download>${t('webconsole.polls.download_csv')}</a><a class="button" href="${`${base}/export.xlsx`}" download>${t('webconsole.polls.download_xlsx')}</a></div>`
-    : '';
+  // Paper ballots: household polls still taking votes, for whoever the domain lets print them.
+  const mayPrint = visitor && poll.electorate === 'households' && (poll.status === 'open' || poll.status === 'scheduled') && can(visitor.actor, 'poll.manage', community.id);
+  const print = mayPrint ? html`<a class="button" id="print-ballots" href="${`${base}/ballots.pdf`}" download title="${t('ballots.console_print_hint')}">${t('ballots.console_print')}</a>` : '';
+  const downloads =
+    mayExport || mayPrint
+      ? html`<div class="actions">${mayExport ? html`<a class="button" href="${`${base}/export.csv`}" download>${t('webconsole.polls.download_csv')}</a><a class="button" href="${`${base}/export.xlsx`}" download>${t('webconsole.polls.download_xlsx')}</a>` : ''}${print}</div>`
+      : '';
   const close = mayClose
     ? html`<section class="card danger-zone"><header class="card-head"><h2>${t('webconsole.polls.close_title')}</h2></header>
       <p>${t('webconsole.polls.close_lead')}</p>
@@ -132,6 +138,7 @@ export function pollPage(frame: Frame, community: Community, poll: PollWithOptio
   const figures = result
     ? html`<section class="card span-2"><header class="card-head"><h2>${t(poll.status === 'closed' ? 'webconsole.polls.result_title' : 'webconsole.polls.live_title')}</h2>${quorumChip(t, result)}</header>
         ${turnoutBar(frame, result)}
+        <p class="muted small" id="electorate-base">${baseLine(t, poll, result)}</p>
         ${result.inPersonVoters ? html`<p class="muted small">${t('polls.result_in_person', { n: result.inPersonVoters })}</p>` : ''}
         ${tally(frame, poll, result)}
         ${poll.status === 'closed' ? html`<p class="muted small">${t('polls.result_rule', { rule: t(`polls.rule_${poll.rule}`), needed: result.needed })}</p>` : html`<p class="muted small">${t('webconsole.polls.live_note')}</p>`}

@@ -7,6 +7,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import { recordAudit } from '../../../domain/residents/audit.ts';
 import { requirePermission } from '../../../domain/residents/permissions.ts';
 import { resultMessage } from '../../polls/render.ts';
+import { ballotsPdfOf } from '../../polls/ballots.ts';
 import { closePollEarly } from '../actions/polls.ts';
 import { exportCtx } from '../data/exportCtx.ts';
 import { listPolls, pollNotices, pollOf, resultOf } from '../data/polls.ts';
@@ -66,6 +67,21 @@ export function registerPolls(scope: FastifyInstance, kit: RouteKit): void {
     const file = await exporter.build(exportCtx(services, v.person, v.actor, v.locale), community.id, poll.id, format);
     await recordAudit(services.db, { actorId: v.person.id, via: 'console', action: 'export', communityId: community.id, targetType: exporter.id, targetId: poll.id });
     return sendDownload(reply, file.name, format, file.data);
+  });
+
+  // The paper ballots of a household poll: the domain decides who may print them (poll.manage).
+  scope.get('/c/:slug/polls/:number/ballots.pdf', async (req, reply) => {
+    const { v, community } = await kit.community(req, reply);
+    requireSection(v.actor, 'polls', community.id);
+    const poll = await pollOf(services.db, community.id, (req.params as PollParams).number);
+    // Printed in the community's language: the residents read it.
+    const printed = await ballotsPdfOf(services.db, { actor: v.actor, via: 'console' }, poll.id, services.i18n.bind(community.locale), services.clock());
+    const ascii = `poll-${printed.number}-ballots.pdf`;
+    return reply
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(printed.name)}`)
+      .header('cache-control', 'private, no-store')
+      .type('application/pdf')
+      .send(printed.pdf);
   });
 
   scope.post('/c/:slug/polls/:number/close', async (req, reply) => {

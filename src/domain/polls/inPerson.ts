@@ -1,0 +1,139 @@
+/**
+ * Counts from a meeting held in person (/inperson), merged into the result. Counts that cannot
+ * be true are refused (issue 14, item 2): more voters than the meeting's named attendees, more
+ * than the electorate once the online and paper ballots are added, an option above the voters.
+ * The attendees are named from the register (units), so nobody is counted twice: in a household
+ * poll each attending household gets its participation (source `inperson`), and the unique
+ * (pollId, voterKey) refuses a household that voted online or on paper — and later taps of it;
+ * in other polls a unit whose verified members already voted online is refused. A second entry
+ * never silently replaces the first: the caller must say `replace`.
+ */
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../errors.ts';
+import { isUniqueViolation, type Db } from '../../db/client.ts';
+import { recordAudit } from '../residents/audit.ts';
+import { requirePermission } from '../residents/permissions.ts';
+import { electorateOf } from '../register/electorate.ts';
+import { canonicalUnit } from '../register/units.ts';
+import { pollElectorate } from './electorate.ts';
+import { alreadyVotedByHand } from './paperRefusals.ts';
+import { countVotes, POLL_INCLUDE, type ActorRef } from './polls.ts';
+
+/** The most attendees one entry names. */
+export const MAX_ATTENDEES = 2000;
+
+/** An in-person entry as the committee gives it. */
+export interface InPersonEntry {
+  /** Votes per option, in position order. */
+  counts: number[];
+  /** People (households) who voted; single choice: the sum of the counts. */
+  voters: number | null;
+  /** Units of the attending households as typed; required once the community has a register. */
+  attendees: string[];
+  /** Replace an earlier entry (asked for explicitly). */
+  replace: boolean;
+  note?: string | null;
+}
+
+/** Enters (or, asked to, replaces) the in-person counts of a poll (committee). */
+export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, entry: InPersonEntry, now: Date): Promise<{ voters: number; attendees: number; replaced: boolean }> {
+  const poll = await db.poll.findUnique({ where: { id: pollId }, include: POLL_INCLUDE });
+  if (!poll) throw new DomainError('polls.not_found', { ref: '' });
+  requirePermission(by.actor, 'poll.manage', poll.communityId);
+  if (poll.status !== 'open' && poll.status !== 'scheduled') throw new DomainError('polls.not_open_now');
+  const { counts } = entry;
+  const n = poll.options.length;
+  if (counts.length !== n || counts.some((c) => !Number.isInteger(c) || c < 0 || c > 100_000)) throw new DomainError('polls.inperson_bad_counts', { n });
+  const total = counts.reduce((a, b) => a + b, 0);
+  // Single choice: everyone who voted picked exactly one option. Multiple choice: state it.
+  const people = poll.maxChoices === 1 ? total : entry.voters;
+  if (people === null || !Number.isInteger(people) || people < 0 || people > 100_000) throw new DomainError('polls.inperson_voters_needed');
+  if (poll.maxChoices === 1 && entry.voters !== null && entry.voters !== total) throw new DomainError('polls.inperson_bad_counts', { n });
+  if (counts.some((c) => c > people) || total > people * poll.maxChoices) throw new DomainError('polls.inperson_bad_counts', { n });
+
+  const earlier = await db.inPersonCount.findMany({ where: { pollId } });
+  if (earlier.length && !entry.replace) {
+    const at = earlier.reduce((a, r) => (r.at > a ? r.at : a), earlier[0].at);
+    const byOption = new Map(earlier.map((r) => [r.optionId, r.count]));
+    throw new DomainError('ballots.inperson_exists', { number: poll.number, when: at, counts: poll.options.map((o) => byOption.get(o.id) ?? 0).join(' '), voters: poll.inPersonVoters ?? 0 });
+  }
+
+  // The attendees, from the register.
+  const register = await electorateOf(db, poll.communityId);
+  const attendees: { id: string; unit: string }[] = [];
+  if (register.base === 'register') {
+    if (!entry.attendees.length) throw new DomainError('ballots.inperson_attendees_needed', { number: poll.number });
+    if (entry.attendees.length > MAX_ATTENDEES) throw new DomainError('ballots.inperson_too_many_attendees', { max: MAX_ATTENDEES });
+    const byUnit = new Map(register.households.map((h) => [h.unit, h]));
+    const seen = new Set<string>();
+    for (const typed of entry.attendees) {
+      const unit = canonicalUnit(typed);
+      const household = unit ? byUnit.get(unit) : undefined;
+      if (!household) throw new DomainError('ballots.inperson_unknown_unit', { unit: typed.slice(0, 40) });
+      if (seen.has(household.id)) throw new DomainError('ballots.inperson_unit_twice', { unit: household.unit });
+      seen.add(household.id);
+      attendees.push({ id: household.id, unit: household.unit });
+    }
+    if (people > attendees.length) throw new DomainError('ballots.inperson_more_than_attendees', { voters: people, attendees: attendees.length });
+  }
+
+  // Never more ballots than the electorate, online, paper and meeting together.
+  const [electorate, current] = await Promise.all([pollElectorate(db, poll), countVotes(db, { id: poll.id, inPersonVoters: 0 })]);
+  const elsewhere = current.onlineBallots + current.paperBallots;
+  if (elsewhere + people > electorate.size) {
+    throw new DomainError(electorate.unit === 'households' ? 'ballots.inperson_over_electorate_households' : 'ballots.inperson_over_electorate_people', { voters: people, elsewhere, size: electorate.size });
+  }
+
+  // Outside household polls, a unit whose verified members voted online already is refused.
+  if (poll.electorate !== 'households' && attendees.length) {
+    const members = await db.membership.findMany({ where: { communityId: poll.communityId, role: 'verified', householdId: { in: attendees.map((a) => a.id) } }, select: { personId: true, householdId: true } });
+    const voted = members.length
+      ? await db.pollParticipation.findMany({ where: { pollId, advisory: false, voterKey: { in: members.map((m) => `p:${m.personId}`) } } })
+      : [];
+    if (voted.length) {
+      const householdOf = new Map(members.map((m) => [`p:${m.personId}`, m.householdId]));
+      const unit = attendees.find((a) => a.id === householdOf.get(voted[0].voterKey))?.unit ?? '';
+      throw alreadyVotedByHand(voted[0], unit);
+    }
+  }
+
+  try {
+    await db.$transaction(async (tx) => {
+      if (entry.replace) {
+        await tx.inPersonAttendee.deleteMany({ where: { pollId } });
+        await tx.pollParticipation.deleteMany({ where: { pollId, source: 'inperson' } });
+      }
+      for (const a of attendees) {
+        await tx.inPersonAttendee.create({ data: { pollId, householdId: a.id, unit: a.unit, enteredById: by.actor.personId, at: now } });
+        if (poll.electorate === 'households') {
+          await tx.pollParticipation.create({ data: { id: randomUUID(), pollId, voterKey: `h:${a.id}`, personId: null, voterName: poll.anonymous ? null : a.unit, source: 'inperson', enteredById: by.actor.personId, castAt: now, updatedAt: now } });
+        }
+      }
+      for (const [i, option] of poll.options.entries()) {
+        await tx.inPersonCount.upsert({
+          where: { pollId_optionId: { pollId, optionId: option.id } },
+          create: { pollId, optionId: option.id, count: counts[i], note: entry.note ?? null, enteredById: by.actor.personId, at: now },
+          update: { count: counts[i], note: entry.note ?? null, enteredById: by.actor.personId, at: now },
+        });
+      }
+      await tx.poll.update({ where: { id: pollId }, data: { inPersonVoters: people, firstVoteAt: poll.firstVoteAt ?? now } });
+      await recordAudit(tx, {
+        actorId: by.actor.personId,
+        via: by.via,
+        action: 'poll.in_person',
+        communityId: poll.communityId,
+        targetType: 'poll',
+        targetId: pollId,
+        details: { counts, voters: people, attendees: attendees.map((a) => a.unit), ...(earlier.length ? { replaced: { counts: poll.options.map((o) => earlier.find((r) => r.optionId === o.id)?.count ?? 0), voters: poll.inPersonVoters } } : {}) },
+      });
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    // An attending household that voted online or on paper (or named by a concurrent entry).
+    const taken = await db.pollParticipation.findMany({ where: { pollId, voterKey: { in: attendees.map((a) => `h:${a.id}`) } } });
+    const first = taken[0];
+    if (!first) throw err;
+    throw alreadyVotedByHand(first, attendees.find((a) => `h:${a.id}` === first.voterKey)?.unit ?? '');
+  }
+  return { voters: people, attendees: attendees.length, replaced: earlier.length > 0 };
+}
