@@ -161,12 +161,13 @@ export class Router {
       case 'text':
       case 'file': {
         if (incoming.type === 'text') {
-          // "2" on a text-only platform: the second option of the last message with options —
+          // "2" (or "弃权") on a text-only platform: that option of the last message with options —
           // the one the person just read, even while a scene is open (its own options are
           // remembered the same way and go to the scene below).
           const remembered = await recallChoice(this.services.db, ctx.chat.platform, ctx.chat.chatId, incoming.text);
-          if (remembered && !remembered.startsWith(`${SCENE_ACTION}:`)) {
-            const chosen = rebuild(ctx, { ...incoming, type: 'action', data: remembered });
+          if (remembered && 'ambiguous' in remembered) return void (await ctx.reply(ctx.t('scene.ambiguous_label', { label: remembered.ambiguous })));
+          if (remembered && !remembered.action.startsWith(`${SCENE_ACTION}:`)) {
+            const chosen = rebuild(ctx, { ...incoming, type: 'action', data: remembered.action });
             try {
               return await this.route(chosen);
             } catch (err) {

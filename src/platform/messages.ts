@@ -67,9 +67,15 @@ export interface Button {
   url?: string;
 }
 
-/** The actions of a message's buttons, in the order a text-only platform numbers them. */
-export function numberedActions(buttons: Button[][] | undefined): string[] {
-  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => b.action!);
+/** One option of a message as a text-only platform numbers it: its action and the label shown. */
+export interface NumberedChoice {
+  action: string;
+  label: string;
+}
+
+/** The buttons of a message that carry an action, numbered in order, with their labels. */
+export function numberedChoices(buttons: Button[][] | undefined): NumberedChoice[] {
+  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => ({ action: b.action!, label: b.label }));
 }
 
 /** A message to render on a platform. Text is plain (no markup), so nothing needs escaping. */
