@@ -43,6 +43,11 @@ export async function forgetChoices(db: Db, platform: string, chatId: string): P
   await db.choiceMemory.deleteMany({ where: { platform, chatId } });
 }
 
+/** True when a chat has numbered options a reply could answer. */
+export async function hasChoices(db: Db, platform: string, chatId: string): Promise<boolean> {
+  return (await db.choiceMemory.count({ where: { platform, chatId } })) > 0;
+}
+
 /** Rows written before labels were kept hold bare action strings. */
 function parseStored(json: string): StoredChoice[] {
   const raw = JSON.parse(json) as (string | StoredChoice)[];

@@ -36,6 +36,12 @@ export interface IncomingFile {
   size?: number;
 }
 
+/**
+ * What a person sent that Linli cannot read: a voice message, a sticker, a video, a location,
+ * a contact card… Reported rather than dropped, so a private chat gets told what to do instead.
+ */
+export type UnreadableKind = 'voice' | 'sticker' | 'video' | 'location' | 'other';
+
 interface IncomingBase {
   /** Platform-unique id used to ignore redelivered updates; absent where the platform has none. */
   updateKey?: string;
@@ -51,6 +57,7 @@ export type Incoming =
   | (IncomingBase & { type: 'command'; command: string; args: string })
   | (IncomingBase & { type: 'action'; data: string; actionId?: string; messageId?: string })
   | (IncomingBase & { type: 'file'; file: IncomingFile; caption?: string })
+  | (IncomingBase & { type: 'unreadable'; kind: UnreadableKind })
   | (IncomingBase & { type: 'member_joined' | 'bot_added' | 'bot_removed' })
   /**
    * A group got a new id (a Telegram group upgraded to a supergroup). `chat` is the group under
