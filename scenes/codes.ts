@@ -100,12 +100,14 @@ export const codesScene = defineScene<CodesState>({
       now,
     );
     const expiresAt = new Date(now.getTime() + state.days! * 86_400_000);
+    let linked = false;
     const lines = codes.map((code) => {
       const link = ctx.deepLink(code);
+      if (link) linked = true;
       return link ? `${code}  ${link}` : code;
     });
     const header = ctx.t('codes.created', { count: codes.length, role: ctx.t(`roles.${state.role}`), unit: state.unit ?? ctx.t('codes.no_unit'), when: expiresAt });
-    const text = [header, '', ...lines, '', ctx.t('codes.created_footer')].join('\n');
+    const text = [header, '', ...lines, '', ctx.t(linked ? 'codes.created_footer_link' : 'codes.created_footer')].join('\n');
     for (const part of splitText(text, ctx.capabilities.maxTextLength)) await ctx.reply(part);
   },
 });

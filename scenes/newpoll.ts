@@ -204,6 +204,9 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
     ],
     async finish(ctx, s) {
       const now = ctx.services.clock();
+      // One instant for "now": read the clock twice and a poll the preview said starts at once
+      // would be a few milliseconds in the future, i.e. "scheduled" — and announced as such.
+      const opens = s.opensAt ? new Date(s.opensAt) : now;
       const poll = await createPoll(
         ctx.services.db,
         { actor: ctx.actor, via: ctx.via },
@@ -216,8 +219,8 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
           electorate: s.electorate ?? 'residents',
           anonymous: (s.ballot ?? 'anon-change').startsWith('anon'),
           allowChange: (s.ballot ?? 'anon-change').endsWith('change'),
-          opensAt: opensAt(ctx, s),
-          closesAt: new Date(opensAt(ctx, s).getTime() + (s.durationHours ?? 72) * 3_600_000),
+          opensAt: opens,
+          closesAt: new Date(opens.getTime() + (s.durationHours ?? 72) * 3_600_000),
           quorum: s.quorum ?? { kind: 'none' },
           rule: s.rule ?? 'majority',
           liveResults: s.live ?? false,

@@ -81,7 +81,7 @@ export async function choosePlatforms(config: Config, log: Logger, databaseFile:
         name: join(dirname(databaseFile), `linli-${config.WECHATY_PUPPET.replace(/[^a-z0-9-]/gi, '')}`),
         log: log.child({ platform: 'wechat' }),
         replyHint: (chatId, items) => wechatReplyHint(services, chatId, items),
-        remember: (chatId, actions) => rememberChoices(services.db, 'wechat', chatId, actions),
+        remember: (chatId, choices) => rememberChoices(services.db, 'wechat', chatId, choices),
         onAlert: (alert) => alertAdmins(services, alert),
         reconnectDelayMs: wx.reconnectDelayMs,
         sendGapMs: wx.sendGapMs ?? 500,

@@ -14,7 +14,7 @@ import { LOCALES } from '../i18n/i18n.ts';
 /** Registers every feature; returns the router's registry and the scheduler's jobs. */
 export function registerFeatures(services: Services, scenes: SceneEngine, features: Feature[]): { registry: Registry; jobs: JobDef[] } {
   const { i18n, events } = services;
-  const registry: Registry = { commands: new Map(), aliases: new Map(), actions: new Map(), startPayloads: services.startPayloads };
+  const registry: Registry = { commands: new Map(), aliases: new Map(), actions: new Map(), startPayloads: services.startPayloads, plainTexts: [] };
   const jobs: JobDef[] = [];
   for (const feature of features) {
     for (const c of feature.commands ?? []) {
@@ -30,6 +30,7 @@ export function registerFeatures(services: Services, scenes: SceneEngine, featur
     for (const s of feature.scenes ?? []) scenes.register(s);
     jobs.push(...(feature.jobs ?? []));
     services.startPayloads.push(...(feature.startPayloads ?? []));
+    registry.plainTexts.push(...(feature.plainTexts ?? []));
     if (feature.digest) services.digestContributors.push({ feature: feature.name, build: feature.digest });
     services.exporters.push(...(feature.exporters ?? []));
     for (const [name, handler] of Object.entries(feature.on ?? {})) {

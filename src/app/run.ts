@@ -36,7 +36,7 @@ export async function run(config: Config, io: RunIo): Promise<void> {
         output: io.output,
         t: services.i18n.bind(config.LINLI_DEFAULT_LOCALE),
         languageCode: config.LINLI_DEFAULT_LOCALE,
-        remember: (chatId, actions) => rememberChoices(services.db, 'console', chatId, actions),
+        remember: (chatId, choices) => rememberChoices(services.db, 'console', chatId, choices),
         onClose: exitAfterStop,
       }),
     );

@@ -77,6 +77,12 @@ export interface JobDef {
 /** Handles `/start <payload>` (deep links) for payloads it recognises; returns false otherwise. */
 export type StartPayloadHandler = (ctx: Ctx, payload: string) => Promise<boolean>;
 
+/**
+ * Handles a plain message in a private chat that no scene, menu or keyword took (a verification
+ * code typed on its own); returns false when the text is not one it recognises.
+ */
+export type PlainTextHandler = (ctx: Ctx, text: string) => Promise<boolean>;
+
 /** What a feature contributes to a community's weekly digest. */
 export interface DigestSection {
   /** Section heading, translated. */

@@ -16,14 +16,14 @@ import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts
 import { resolveLocale } from '../i18n/i18n.ts';
 import { createCtx, rebuild, type Ctx } from './context.ts';
 import { isDomainError } from '../domain/errors.ts';
-import type { ActionDef, CommandDef, Guard, StartPayloadHandler } from './feature.ts';
+import type { ActionDef, CommandDef, Guard, PlainTextHandler, StartPayloadHandler } from './feature.ts';
 import { actionPrefix } from './actionCodec.ts';
 import { requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
 import { UpdateClaims, type ClaimTiming } from './updateClaims.ts';
-import { recallChoice } from './choiceMemory.ts';
+import { hasChoices, recallChoice } from './choiceMemory.ts';
 import { SCENE_ACTION } from './sceneRunner.ts';
-import type { Incoming } from '../platform/messages.ts';
+import type { Incoming, UnreadableKind } from '../platform/messages.ts';
 import type { Services } from './services.ts';
 
 /** How long the same command in a group is answered only once. */
@@ -35,6 +35,8 @@ export interface Registry {
   aliases: Map<string, CommandDef>;
   actions: Map<string, ActionDef>;
   startPayloads: StartPayloadHandler[];
+  /** Recognisers of plain private messages (a bare verification code), tried before "not understood". */
+  plainTexts: PlainTextHandler[];
 }
 
 /** Dispatches incoming events. One per bot. */
@@ -145,6 +147,12 @@ export class Router {
         return;
       case 'command':
         return this.runCommand(ctx, incoming.command, incoming.args);
+      case 'unreadable':
+        // A sticker in a group is conversation among neighbours, not a question to the bot.
+        if (ctx.chat.kind === 'group') return;
+        // An open scene says what its question takes ("请以文字回复", "请回复选项前的序号") and asks again.
+        if (await scenes.handle(ctx)) return;
+        return this.unreadable(ctx, incoming.kind);
       case 'action': {
         if (await scenes.handle(ctx)) return;
         const handler = this.registry.actions.get(actionPrefix(incoming.data));
@@ -157,12 +165,13 @@ export class Router {
       case 'text':
       case 'file': {
         if (incoming.type === 'text') {
-          // "2" on a text-only platform: the second option of the last message with options —
+          // "2" (or "弃权") on a text-only platform: that option of the last message with options —
           // the one the person just read, even while a scene is open (its own options are
           // remembered the same way and go to the scene below).
           const remembered = await recallChoice(this.services.db, ctx.chat.platform, ctx.chat.chatId, incoming.text);
-          if (remembered && !remembered.startsWith(`${SCENE_ACTION}:`)) {
-            const chosen = rebuild(ctx, { ...incoming, type: 'action', data: remembered });
+          if (remembered && 'ambiguous' in remembered) return void (await ctx.reply(ctx.t('scene.ambiguous_label', { label: remembered.ambiguous })));
+          if (remembered && !remembered.action.startsWith(`${SCENE_ACTION}:`)) {
+            const chosen = rebuild(ctx, { ...incoming, type: 'action', data: remembered.action });
             try {
               return await this.route(chosen);
             } catch (err) {
@@ -177,7 +186,9 @@ export class Router {
           const [word, ...rest] = incoming.text.trim().split(/\s+/);
           const aliased = this.registry.aliases.get(word.toLowerCase());
           if (aliased && (ctx.chat.kind === 'private' || incoming.mentioned)) return this.runCommand(ctx, aliased.name, rest.join(' '));
+          if (ctx.chat.kind === 'private') for (const recognise of this.registry.plainTexts) if (await recognise(ctx, incoming.text)) return;
         }
+        if (incoming.type === 'file' && ctx.chat.kind === 'private') return this.unreadable(ctx, incoming.file.kind === 'photo' ? 'photo' : 'file');
         if (ctx.chat.kind === 'private' || incoming.mentioned) {
           const paused = await this.services.scenes.hasPaused(ctx);
           await ctx.reply(paused ? `${ctx.t('common.not_understood')}\n${ctx.t('scene.paused_hint')}` : ctx.t('common.not_understood'));
@@ -185,6 +196,18 @@ export class Router {
         return;
       }
     }
+  }
+
+  /**
+   * Answers, in a private chat, something the bot cannot read (voice, a sticker, a photo nobody
+   * asked for) with what to do instead: reply with the number when a numbered menu was just
+   * shown, else tap a button or type — never silence.
+   */
+  private async unreadable(ctx: Ctx, kind: UnreadableKind | 'photo' | 'file'): Promise<void> {
+    const what = ctx.t(`common.unreadable_kind.${kind}`);
+    const numbered = !ctx.capabilities.buttons && (await hasChoices(this.services.db, ctx.chat.platform, ctx.chat.chatId));
+    const how = numbered ? 'common.unreadable_numbered' : ctx.capabilities.buttons ? 'common.unreadable_buttons' : 'common.unreadable_text';
+    await ctx.reply(ctx.t(how, { what }));
   }
 
   /** Runs a command by name; unknown ones get a pointer to /help (in groups only when addressed). */

@@ -3,6 +3,7 @@
  * button, "2" for the second option on a text-only platform, "是" for yes — or into the
  * reason it does not fit. Pure functions, so every rule is unit-tested.
  */
+import { normalizeLabel } from '../core/choiceMemory.ts';
 import type { Incoming } from '../platform/messages.ts';
 import type { Answer, Prompt } from './scene.ts';
 
@@ -32,12 +33,29 @@ export function charLength(s: string): number {
   return [...s].length;
 }
 
-/** Parses an incoming event against a prompt. `buttonIndex` is set when a scene button was tapped. */
-export function parseAnswer(prompt: Prompt, incoming: Incoming, words: AnswerWords, buttonIndex?: number | 'skip'): Parsed {
+/**
+ * The labels the buttons of a prompt were shown with, in the person's language, so that typing
+ * a button's words ("提交", "不配图") answers like tapping it: the confirm pair and the skip button.
+ */
+export interface ShownLabels {
+  yes: string;
+  no: string;
+  skip: string;
+}
+
+/**
+ * Parses an incoming event against a prompt. `buttonIndex` is set when a scene button was
+ * tapped; `shown` gives the labels the person saw, so typing one works like a tap.
+ */
+export function parseAnswer(prompt: Prompt, incoming: Incoming, words: AnswerWords, buttonIndex?: number | 'skip', shown?: ShownLabels): Parsed {
   const optional = 'optional' in prompt && prompt.optional;
   if (buttonIndex === 'skip') return optional ? { ok: true, answer: null } : { ok: false, reason: 'scene.not_optional' };
   const text = incoming.type === 'text' ? incoming.text.trim() : undefined;
-  if (text !== undefined && optional && words.skip.has(text.toLowerCase())) return { ok: true, answer: null };
+  const typed = text === undefined ? undefined : normalizeLabel(text);
+  if (typed !== undefined && optional) {
+    const skipLabel = prompt.kind === 'file' && prompt.doneLabel ? prompt.doneLabel : shown?.skip;
+    if (words.skip.has(typed) || (skipLabel !== undefined && normalizeLabel(skipLabel) === typed)) return { ok: true, answer: null };
+  }
 
   switch (prompt.kind) {
     case 'text': {
@@ -67,16 +85,23 @@ export function parseAnswer(prompt: Prompt, incoming: Incoming, words: AnswerWor
       if (byNumber !== null && Number.isInteger(byNumber) && byNumber >= 1 && byNumber <= prompt.options.length) {
         return { ok: true, answer: prompt.options[byNumber - 1].value };
       }
-      const lower = text.toLowerCase();
-      const byLabel = prompt.options.find((o) => o.label.toLowerCase() === lower || o.value.toLowerCase() === lower);
-      return byLabel ? { ok: true, answer: byLabel.value } : { ok: false, reason: 'scene.pick_an_option' };
+      // The label as shown (any case or width); two options with that label need the number.
+      const byLabel = prompt.options.filter((o) => normalizeLabel(o.label) === typed);
+      if (byLabel.length > 1) return { ok: false, reason: 'scene.ambiguous_label', params: { label: text } };
+      if (byLabel.length === 1) return { ok: true, answer: byLabel[0].value };
+      const byValue = prompt.options.find((o) => normalizeLabel(o.value) === typed);
+      return byValue ? { ok: true, answer: byValue.value } : { ok: false, reason: 'scene.pick_an_option' };
     }
     case 'confirm': {
       if (typeof buttonIndex === 'number') return { ok: true, answer: buttonIndex === 0 };
-      if (text === undefined) return { ok: false, reason: 'scene.yes_or_no' };
-      const lower = text.toLowerCase();
-      if (words.yes.has(lower) || lower === '1') return { ok: true, answer: true };
-      if (words.no.has(lower) || lower === '2') return { ok: true, answer: false };
+      if (typed === undefined) return { ok: false, reason: 'scene.yes_or_no' };
+      const yesLabel = normalizeLabel(prompt.yesLabel ?? shown?.yes ?? '');
+      const noLabel = normalizeLabel(prompt.noLabel ?? shown?.no ?? '');
+      // A custom pair ("提交" / "修改") is read by its labels before the general yes/no words.
+      if (yesLabel && typed === yesLabel && typed !== noLabel) return { ok: true, answer: true };
+      if (noLabel && typed === noLabel && typed !== yesLabel) return { ok: true, answer: false };
+      if (words.yes.has(typed) || typed === '1') return { ok: true, answer: true };
+      if (words.no.has(typed) || typed === '2') return { ok: true, answer: false };
       return { ok: false, reason: 'scene.yes_or_no' };
     }
     case 'file': {

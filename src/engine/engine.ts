@@ -145,8 +145,9 @@ export class SceneEngine implements SceneRunner {
 
     let state = JSON.parse(session.state);
     const prompt = await step.prompt(ctx, state);
-    const parsed = parseAnswer(prompt, incoming, this.words(ctx), buttonIndex);
-    if (!parsed.ok) return this.reask(ctx, session, step, state, ctx.t(parsed.reason, parsed.params));
+    const shown = { yes: ctx.t('scene.yes'), no: ctx.t('scene.no'), skip: ctx.t('scene.skip') };
+    const parsed = parseAnswer(prompt, incoming, this.words(ctx), buttonIndex, shown);
+    if (!parsed.ok) return this.reask(ctx, session, step, state, ctx.t(forPlatform(ctx, parsed.reason), parsed.params));
     const verdict = await step.validate?.(parsed.answer, ctx, state);
     if (isInvalid(verdict)) return this.reask(ctx, session, step, state, ctx.t(verdict.invalid, verdict.params));
 
@@ -278,6 +279,15 @@ export class SceneEngine implements SceneRunner {
     if (!ctx.capabilities.buttons && prompt.kind !== 'choice' && prompt.kind !== 'confirm') await forgetChoices(this.opts.db, ctx.chat.platform, ctx.chat.chatId);
     await ctx.reply(renderPrompt(ctx, prompt, version, first));
   }
+}
+
+/**
+ * A reason that tells the person how to answer, in the platform's terms: "点击下方按钮" only
+ * where there are buttons, "回复序号" where options are numbered (WeChat, the console).
+ */
+const NUMBERED_VARIANT = new Set(['scene.pick_an_option', 'scene.yes_or_no']);
+function forPlatform(ctx: Ctx, reason: string): string {
+  return !ctx.capabilities.buttons && NUMBERED_VARIANT.has(reason) ? `${reason}_numbered` : reason;
 }
 
 /** Renders a prompt as a message: buttons where the platform has them, hints otherwise. */

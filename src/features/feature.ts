@@ -4,7 +4,7 @@
  * reactions to other features' events. Each feature folder exports one `Feature`;
  * `src/features.ts` lists them. Nothing here knows about Telegram or WeChat.
  */
-import type { ActionDef, CommandDef, DigestContributor, ExporterDef, JobDef, StartPayloadHandler } from '../core/feature.ts';
+import type { ActionDef, CommandDef, DigestContributor, ExporterDef, JobDef, PlainTextHandler, StartPayloadHandler } from '../core/feature.ts';
 import type { Services } from '../core/services.ts';
 import type { DomainEvents } from '../domain/events.ts';
 import type { SceneDef } from '../engine/scene.ts';
@@ -18,6 +18,8 @@ export interface Feature {
   scenes?: SceneDef<any>[];
   jobs?: JobDef[];
   startPayloads?: StartPayloadHandler[];
+  /** Plain private messages it recognises when nothing else took them (see PlainTextHandler). */
+  plainTexts?: PlainTextHandler[];
   /** Its part of the weekly digest, in the order features are listed. */
   digest?: DigestContributor;
   /** Its staff exports. */

@@ -36,6 +36,12 @@ export interface IncomingFile {
   size?: number;
 }
 
+/**
+ * What a person sent that Linli cannot read: a voice message, a sticker, a video, a location,
+ * a contact card… Reported rather than dropped, so a private chat gets told what to do instead.
+ */
+export type UnreadableKind = 'voice' | 'sticker' | 'video' | 'location' | 'other';
+
 interface IncomingBase {
   /** Platform-unique id used to ignore redelivered updates; absent where the platform has none. */
   updateKey?: string;
@@ -51,6 +57,7 @@ export type Incoming =
   | (IncomingBase & { type: 'command'; command: string; args: string })
   | (IncomingBase & { type: 'action'; data: string; actionId?: string; messageId?: string })
   | (IncomingBase & { type: 'file'; file: IncomingFile; caption?: string })
+  | (IncomingBase & { type: 'unreadable'; kind: UnreadableKind })
   | (IncomingBase & { type: 'member_joined' | 'bot_added' | 'bot_removed' })
   /**
    * A group got a new id (a Telegram group upgraded to a supergroup). `chat` is the group under
@@ -67,9 +74,15 @@ export interface Button {
   url?: string;
 }
 
-/** The actions of a message's buttons, in the order a text-only platform numbers them. */
-export function numberedActions(buttons: Button[][] | undefined): string[] {
-  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => b.action!);
+/** One option of a message as a text-only platform numbers it: its action and the label shown. */
+export interface NumberedChoice {
+  action: string;
+  label: string;
+}
+
+/** The buttons of a message that carry an action, numbered in order, with their labels. */
+export function numberedChoices(buttons: Button[][] | undefined): NumberedChoice[] {
+  return (buttons ?? []).flat().filter((b) => b.action && !b.url).map((b) => ({ action: b.action!, label: b.label }));
 }
 
 /** A message to render on a platform. Text is plain (no markup), so nothing needs escaping. */

@@ -49,6 +49,8 @@ export interface ScenarioDriver {
   feedbackTo(user: ScenarioUser): string[];
   /** Names of files (charts, exports) the bot sent to a chat. */
   filesTo(target: Target): string[];
+  /** Sends something the bot cannot read as text (a voice message, a sticker, a photo, a location) and waits until handled. */
+  sendUnreadable(user: ScenarioUser, kind: UnreadableSample, opts?: { group?: ScenarioGroup }): Promise<void>;
   /** After a scene moved from a group to the private chat: whatever the person does to get there. */
   followHandoff(user: ScenarioUser, group: ScenarioGroup): Promise<void>;
   /** Stops and starts the bot on the same database. */
@@ -63,6 +65,9 @@ export interface ScenarioDriver {
   accountId(user: ScenarioUser): string;
   close(): Promise<void>;
 }
+
+/** Kinds of non-text messages a driver can send. */
+export type UnreadableSample = 'voice' | 'sticker' | 'photo' | 'location';
 
 /** Values a scenario's steps share (codes issued in one step, typed in the next). */
 export interface World {
@@ -79,6 +84,8 @@ export type Match = string | RegExp;
 export type Step =
   /** A person types. */
   | { say: Text; as: ScenarioUser; in?: ScenarioGroup; mention?: boolean }
+  /** A person sends something that is not text (voice, sticker, photo, location). */
+  | { sendUnreadable: UnreadableSample; as: ScenarioUser; in?: ScenarioGroup }
   /** A person picks an option (button / number), from the last message matching `on` when given. */
   | { choose: Match; as: ScenarioUser; in?: ScenarioGroup; on?: Match }
   /** What the person was told privately about their last choice (toast / private message). */
@@ -128,6 +135,9 @@ export async function runScenario(driver: ScenarioDriver, scenario: Scenario): P
       if ('say' in step) {
         remember([...targets]);
         await driver.say(step.as, typeof step.say === 'function' ? step.say(world) : step.say, { group: step.in, mention: step.mention });
+      } else if ('sendUnreadable' in step) {
+        remember([...targets]);
+        await driver.sendUnreadable(step.as, step.sendUnreadable, { group: step.in });
       } else if ('choose' in step) {
         remember([...targets]);
         await driver.choose(step.as, step.choose, { group: step.in, on: step.on });

@@ -125,7 +125,9 @@ export const foundationScenarios: Scenario[] = [
     steps: [
       { run: issue('code', 'verified', '3栋-2单元-501') },
       { say: '/verify', as: resident },
-      { expect: resident, contains: '/verify' },
+      { expect: resident, contains: '请发送居委会发给您的认证码' },
+      { say: 'ABCD-EFGH', as: resident },
+      { expect: resident, contains: ['无效', '直接发送'] },
       { say: '/verify ABCD-EFGH', as: resident },
       { expect: resident, contains: '无效' },
       { say: (w) => `/verify ${w.vars.code}`, as: resident },

@@ -6,7 +6,7 @@ import type { Feature } from '../../src/features/feature.ts';
 import type { FakeUserInput, SentMessage } from '../support/fakeBotApi.ts';
 import { startFakeBotApi } from '../support/fakeBotApi.ts';
 import { buttonsOf, startTestBot, tempDir, textOf, type TestBot, type TestClock } from '../support/harness.ts';
-import { matches, type ScenarioDriver, type ScenarioGroup, type ScenarioUser, type Target } from './driver.ts';
+import { matches, type UnreadableSample, type ScenarioDriver, type ScenarioGroup, type ScenarioUser, type Target } from './driver.ts';
 import { join } from 'node:path';
 
 const BOT_USERNAME = 'linli_test_bot';
@@ -52,6 +52,23 @@ export async function startTelegramDriver(opts: { features?: Feature[]; clock?: 
       const withButton = [...messages(target)].reverse().find((m) => buttonsOf(m).some(fits) && (!o.on || matches(textOf(m), o.on)));
       if (!withButton) throw new Error(`no button "${String(label)}" in ${JSON.stringify(messages(target).slice(-3).map(textOf))}`);
       await step(user, () => bot.press(tgUser(user), withButton, label));
+    },
+    async sendUnreadable(user, kind: UnreadableSample, o = {}) {
+      const chat = o.group ? { id: telegramGroupId(o.group), type: 'supergroup' as const, title: o.group.title } : { id: user.id, type: 'private' as const, first_name: user.name };
+      const from = { id: user.id, is_bot: false, first_name: user.name, language_code: 'zh-CN' };
+      await step(user, async () => {
+        if (kind === 'photo') fake.sendPhoto({ from: tgUser(user), chat: o.group ? chat : undefined });
+        else {
+          const body =
+            kind === 'voice'
+              ? { voice: { file_id: `voice-${user.id}`, file_unique_id: `v${user.id}`, duration: 3, mime_type: 'audio/ogg' } }
+              : kind === 'sticker'
+                ? { sticker: { file_id: `sticker-${user.id}`, file_unique_id: `s${user.id}`, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' } }
+                : { location: { latitude: 22.54, longitude: 114.05 } };
+          fake.pushUpdate({ message: { message_id: 900_000 + Math.floor(Math.random() * 99_999), from, chat, date: Math.floor(Date.now() / 1000), ...body } });
+        }
+        await bot.settle();
+      });
     },
     feedbackTo: (u) => feedback.get(u.id) ?? [],
     textsTo: (t) => messages(t).map(textOf),

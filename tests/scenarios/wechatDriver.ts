@@ -4,10 +4,12 @@
  * @mention; choosing an option replies with its number, read from the hint the bot printed.
  */
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { FileBox } from 'file-box';
+import { types } from 'wechaty';
 import type { Feature } from '../../src/features/feature.ts';
 import { startFakeBotApi, type FakeBotApi } from '../support/fakeBotApi.ts';
 import { startTestBot, tempDir, type TestBot, type TestClock } from '../support/harness.ts';
-import { matches, type ScenarioDriver, type ScenarioGroup, type ScenarioUser, type Target } from './driver.ts';
+import { matches, type UnreadableSample, type ScenarioDriver, type ScenarioGroup, type ScenarioUser, type Target } from './driver.ts';
 import { join } from 'node:path';
 
 /** The bot's own WeChat account in the mock. */
@@ -176,6 +178,21 @@ export async function startWechatDriver(opts: { features?: Feature[]; clock?: Te
       if (!option && SKIP_HINT.test(texts(target).at(-1) ?? '')) return say(user, '跳过', { group: o.group });
       if (!option) throw new Error(`no option "${String(label)}" in ${JSON.stringify(texts(target).slice(-3))}`);
       await say(user, String(option.n), { group: o.group });
+    },
+    async sendUnreadable(user, kind: UnreadableSample, o = {}) {
+      const contact = wx.contact(user);
+      const room = o.group ? wx.room(o.group) : undefined;
+      if (room && !room.payload.memberIdList.includes(contact.id)) room.payload.memberIdList.push(contact.id);
+      if (kind === 'photo') {
+        contact.say(FileBox.fromBase64(Buffer.from('fake jpeg').toString('base64'), 'photo.jpg')).to(room ?? wx.botContact);
+      } else {
+        // The mock makes voice, stickers and locations from no file box: the message is made as contact.say makes one.
+        const type = kind === 'voice' ? types.Message.Audio : kind === 'sticker' ? types.Message.Emoticon : types.Message.Location;
+        const where = room ? { roomId: room.id, mentionIdList: [] } : { listenerId: BOT_CONTACT_ID };
+        const msg = wx.mocker.MessageMock.create({ id: `m-${kind}-${user.id}-${Date.now()}`, talkerId: contact.id, timestamp: Date.now(), type, ...where } as never);
+        (wx.mocker as unknown as { puppet: PuppetMock }).puppet.emit('message', { messageId: msg.id });
+      }
+      await waitHandled(bot, wx.lastIncomingId());
     },
     // WeChat has no toasts: answers to a choice arrive in the private chat.
     feedbackTo: (u) => texts(u),

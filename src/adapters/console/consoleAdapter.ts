@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Adapter } from '../../platform/adapter.ts';
 import type { Incoming, OutMessage, SentRef } from '../../platform/messages.ts';
 import { renderText } from '../text/renderText.ts';
-import { numberedActions } from '../../platform/messages.ts';
+import { numberedChoices, type NumberedChoice } from '../../platform/messages.ts';
 
 /** The console user's platform id and private chat id. */
 export const CONSOLE_USER = 'local';
@@ -22,7 +22,7 @@ export interface ConsoleOptions {
   /** Translations for the console's own labels (bot name, group marker, attachments). */
   t: (key: string, params?: Record<string, unknown>) => string;
   /** Called with the actions of each message with options (to map a reply "2" back). */
-  remember: (chatId: string, actions: string[]) => Promise<void>;
+  remember: (chatId: string, choices: NumberedChoice[]) => Promise<void>;
   displayName?: string;
   languageCode?: string;
   /** Called when the input ends (Ctrl-D). */
@@ -64,7 +64,7 @@ export function createConsoleAdapter(opts: ConsoleOptions): Adapter {
     },
 
     async send(chatId: string, message: OutMessage): Promise<SentRef> {
-      await opts.remember(chatId, numberedActions(message.buttons));
+      await opts.remember(chatId, numberedChoices(message.buttons));
       const t = opts.t;
       const speaker = chatId === CONSOLE_GROUP ? t('console.group_speaker') : t('console.speaker');
       const attachments = [

@@ -8,7 +8,7 @@
  * old id, so whichever arrives first moves the group and the second finds nothing left to move.
  */
 import type { Update, Message, User, Chat } from 'telegraf/types';
-import type { ChatRef, Incoming, Sender } from '../../platform/messages.ts';
+import type { ChatRef, Incoming, Sender, UnreadableKind } from '../../platform/messages.ts';
 
 function sender(user: User): Sender {
   return {
@@ -39,6 +39,15 @@ function migration(msg: Message): { fromChatId: string; toChatId: string } | nul
   if ('migrate_to_chat_id' in msg && msg.migrate_to_chat_id) return { fromChatId: String(msg.chat.id), toChatId: String(msg.migrate_to_chat_id) };
   if ('migrate_from_chat_id' in msg && msg.migrate_from_chat_id) return { fromChatId: String(msg.migrate_from_chat_id), toChatId: String(msg.chat.id) };
   return null;
+}
+
+/** What kind of message Linli cannot read this is. */
+function unreadableKind(msg: Message): UnreadableKind {
+  if ('voice' in msg || 'audio' in msg || 'video_note' in msg) return 'voice';
+  if ('sticker' in msg || 'animation' in msg || 'dice' in msg) return 'sticker';
+  if ('video' in msg) return 'video';
+  if ('location' in msg || 'venue' in msg) return 'location';
+  return 'other';
 }
 
 /** Converts an update; returns null for updates Linli ignores. */
@@ -92,6 +101,6 @@ export function toIncoming(update: Update, botUsername: string, botId: number): 
     const d = msg.document;
     return { ...base, type: 'file', file: { kind: 'document', fileId: d.file_id, name: d.file_name, mimeType: d.mime_type, size: d.file_size }, caption: msg.caption };
   }
-  // Stickers, voice, locations…: answered with "not understood" in private chats.
-  return { ...base, type: 'text', text: '' };
+  // Stickers, voice, locations…: core tells a private chat what to do instead (groups stay quiet).
+  return { ...base, type: 'unreadable', kind: unreadableKind(msg) };
 }

@@ -2,15 +2,15 @@
  * A message as WeChat shows it: buttons become numbered options with a hint in the chat's
  * language ("回复 1 赞成，2 反对"); images and files follow the text as attachments.
  */
-import { numberedActions, type OutMessage } from '../../platform/messages.ts';
+import { numberedChoices, type NumberedChoice, type OutMessage } from '../../platform/messages.ts';
 import { renderText, type NumberedOption } from '../text/renderText.ts';
 
 const HINT_PLACEHOLDER = '\u0000hint\u0000';
 
-/** The text to say, and the actions its numbers stand for (in order). */
+/** The text to say, and the options its numbers stand for (in order). */
 export interface WechatText {
   body: string;
-  actions: string[];
+  choices: NumberedChoice[];
 }
 
 /** Lays out a message; `replyHint` gives the localized hint for the options (it takes a lookup). */
@@ -23,5 +23,5 @@ export async function renderForWechat(message: OutMessage, replyHint: (items: Nu
     return HINT_PLACEHOLDER;
   });
   const body = items.length ? text.replace(HINT_PLACEHOLDER, await replyHint(items)) : text;
-  return { body, actions: numberedActions(message.buttons) };
+  return { body, choices: numberedChoices(message.buttons) };
 }

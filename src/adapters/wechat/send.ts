@@ -4,7 +4,7 @@
  */
 import { FileBox } from 'file-box';
 import type { Contact, Room, Wechaty } from 'wechaty';
-import type { OutMessage } from '../../platform/messages.ts';
+import type { NumberedChoice, OutMessage } from '../../platform/messages.ts';
 import type { NumberedOption } from '../text/renderText.ts';
 import { renderForWechat } from './render.ts';
 
@@ -31,14 +31,14 @@ export function createConversations(bot: Wechaty, rooms: Set<string>): Conversat
 /** What saying a message needs from the adapter's options. */
 export interface SayOptions {
   replyHint(chatId: string, items: NumberedOption[]): Promise<string>;
-  remember(chatId: string, actions: string[]): Promise<void>;
+  remember(chatId: string, choices: NumberedChoice[]): Promise<void>;
 }
 
 /** Says `message` in `chatId`; resolves with the text's message id (undefined when only files went out). */
 export async function sayMessage(conversations: Conversations, chatId: string, message: OutMessage, opts: SayOptions): Promise<string | undefined> {
-  const { body, actions } = await renderForWechat(message, (items) => opts.replyHint(chatId, items));
+  const { body, choices } = await renderForWechat(message, (items) => opts.replyHint(chatId, items));
   const target = await conversations.find(chatId);
-  if (actions.length) await opts.remember(chatId, actions);
+  if (choices.length) await opts.remember(chatId, choices);
   const sent = body.trim() ? await target.say(body) : undefined;
   if (message.image) await attachFile(target, message.image.data, message.image.name);
   if (message.document) await attachFile(target, message.document.data, message.document.name);

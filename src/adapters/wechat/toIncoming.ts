@@ -15,7 +15,7 @@ const COMMAND = /^[/／]([A-Za-z0-9_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/;
  */
 export const MAX_MESSAGE_AGE_SEC = 5 * 60;
 
-/** The neutral event for a message, or null for what Linli ignores (own or replayed messages, stickers…). */
+/** The neutral event for a message, or null for what Linli ignores (own or replayed messages, system notices…). */
 export async function messageToIncoming(message: Message): Promise<Incoming | null> {
   if (message.self() || message.age() > MAX_MESSAGE_AGE_SEC) return null;
   const talker = message.talker();
@@ -41,6 +41,19 @@ export async function messageToIncoming(message: Message): Promise<Incoming | nu
       return { ...base, type: 'file', file: { kind: 'photo', fileId: message.id } };
     case types.Message.Attachment:
       return { ...base, type: 'file', file: { kind: 'document', fileId: message.id, name: message.text() || undefined } };
+    // What Linli cannot read is reported, so core can tell a private chat what to do instead.
+    case types.Message.Audio:
+      return { ...base, type: 'unreadable', kind: 'voice' };
+    case types.Message.Emoticon:
+      return { ...base, type: 'unreadable', kind: 'sticker' };
+    case types.Message.Video:
+      return { ...base, type: 'unreadable', kind: 'video' };
+    case types.Message.Location:
+      return { ...base, type: 'unreadable', kind: 'location' };
+    case types.Message.Contact:
+    case types.Message.Url:
+    case types.Message.MiniProgram:
+      return { ...base, type: 'unreadable', kind: 'other' };
     default:
       return null;
   }

@@ -13,7 +13,7 @@
  */
 import { WechatyBuilder, type Wechaty, type WechatyOptions } from 'wechaty';
 import type { Adapter, AdapterLog } from '../../platform/adapter.ts';
-import type { OutMessage, SentRef } from '../../platform/messages.ts';
+import type { NumberedChoice, OutMessage, SentRef } from '../../platform/messages.ts';
 import type { NumberedOption } from '../text/renderText.ts';
 import { toDeliveryError } from './deliveryErrors.ts';
 import { attachEvents } from './events.ts';
@@ -39,8 +39,8 @@ export interface WechatOptions {
   log: AdapterLog;
   /** The localized line under numbered options, for the language of the chat. */
   replyHint(chatId: string, items: NumberedOption[]): Promise<string>;
-  /** Remembers what each number stood for in a chat (see src/core/choiceMemory.ts). */
-  remember(chatId: string, actions: string[]): Promise<void>;
+  /** Remembers what each number (and label) stood for in a chat (see src/core/choiceMemory.ts). */
+  remember(chatId: string, choices: NumberedChoice[]): Promise<void>;
   /** Told when the account logs out (and when it is back), to alert the admins. */
   onAlert?(alert: WechatAlert): Promise<void> | void;
   /** Wait before restarting wechaty after a logout (default 10 s). */

@@ -34,12 +34,25 @@ export const NO_COMMUNITY = '-';
 /** Longest unit label we accept (楼栋-单元-房号). */
 export const MAX_UNIT_LENGTH = 40;
 
-/** Normalises what a person typed: case, spaces, dashes, full-width characters. */
+/** Normalises what a person typed: case, spaces, dashes (any kind), full-width characters. */
 export function normalizeCode(input: string): string {
   return input
     .normalize('NFKC')
     .toUpperCase()
-    .replace(/[\s\-_]/g, '');
+    .replace(/[\s\-_\u2010-\u2015]/g, '');
+}
+
+/**
+ * True when a message is a verification code: eight letters and digits, in any case or width,
+ * with or without the dash or spaces ("cfty day7", "ＣＦＴＹ－ＤＡＹ７"). `unprompted` is for a
+ * message nobody asked for: then words ("thank you", "whatever") are not taken for a code —
+ * it must hold a digit, be written in capitals as the slips print it, or keep the 4+4 split.
+ */
+export function looksLikeCode(input: string, unprompted = false): boolean {
+  const text = input.normalize('NFKC').trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9\s\-_\u2010-\u2015]*$/.test(text)) return false;
+  if (!/^[A-Z0-9]{8}$/.test(normalizeCode(text))) return false;
+  return !unprompted || /\d/.test(text) || text === text.toUpperCase() || /^[A-Za-z0-9]{4}[\s\-_\u2010-\u2015]+[A-Za-z0-9]{4}$/.test(text);
 }
 
 /** The stored form of a code. */

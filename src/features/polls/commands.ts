@@ -39,18 +39,22 @@ async function listPolls(ctx: Ctx, args = ''): Promise<void> {
   const polls = await runningPolls(db, community.id);
   if (!polls.length) return void (await ctx.reply(ctx.t('polls.list_empty')));
   const manage = ctx.chat.kind === 'private' && can(ctx.actor, 'poll.manage', community.id);
-  const lines = [ctx.t('polls.list_title', { community: community.name })];
+  // Only polls that have opened are "正在进行" and take a vote; scheduled ones are listed apart, without a vote button.
+  const open = polls.filter((p) => p.status !== 'scheduled');
+  const upcoming = polls.filter((p) => p.status === 'scheduled');
+  const lines = [open.length ? ctx.t('polls.list_title', { community: community.name }) : ctx.t('polls.list_empty')];
   const buttons = [];
-  for (const poll of polls) {
+  for (const poll of open) {
     const current = await currentResult(db, poll);
-    lines.push(
-      poll.status === 'scheduled'
-        ? ctx.t('polls.list_line_scheduled', { number: poll.number, question: poll.question, opens: poll.opensAt })
-        : ctx.t('polls.list_line', { number: poll.number, question: poll.question, when: poll.closesAt, n: current.turnout, size: current.electorateSize }),
-    );
+    lines.push(ctx.t('polls.list_line', { number: poll.number, question: poll.question, when: poll.closesAt, n: current.turnout, size: current.electorateSize }));
     const row = [{ label: ctx.t('polls.list_vote', { number: poll.number }), action: showPollAction.pack({ poll: poll.shortId }) }];
     if (manage) row.push({ label: ctx.t('polls.list_close', { number: poll.number }), action: closePollAction.pack({ poll: poll.shortId }) });
     buttons.push(row);
+  }
+  if (upcoming.length) lines.push('', ctx.t('polls.list_upcoming_title'));
+  for (const poll of upcoming) {
+    lines.push(ctx.t('polls.list_line_scheduled', { number: poll.number, question: poll.question, opens: poll.opensAt }));
+    if (manage) buttons.push([{ label: ctx.t('polls.list_close', { number: poll.number }), action: closePollAction.pack({ poll: poll.shortId }) }]);
   }
   if (manage) lines.push('', ctx.t('polls.list_manage_hint'));
   await ctx.reply({ text: lines.join('\n'), buttons });

@@ -90,6 +90,8 @@ export function pollCard(t: TFn, poll: PollWithOptions, current: PollResult | nu
     if (current.advisoryBallots) lines.push(t('polls.card_advisory', { n: current.advisoryBallots }));
   }
   lines.push(poll.maxChoices === 1 ? t('polls.card_hint_single') : t('polls.card_hint_multi', { k: poll.maxChoices }));
+  // What others will see of the person's vote, from the poll's own settings (never a fixed sentence).
+  lines.push(poll.anonymous ? (poll.liveResults ? t('polls.card_secrecy_anonymous_live') : t('polls.card_secrecy_anonymous')) : t('polls.card_secrecy_named'));
   const buttons: Button[][] = [];
   const perRow = poll.options.every((o) => [...optionLabel(t, o)].length <= 6) ? 3 : 1;
   poll.options.forEach((o, i) => {

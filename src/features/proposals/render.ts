@@ -47,7 +47,8 @@ export function proposalCard(t: TFn, p: Proposal, seconds: number, threshold: nu
   ];
   const open = SECONDABLE_STATUSES.has(p.status as ProposalStatus);
   if (p.status === 'submitted') lines.push(t('proposals.card.seconds_needed', { n: seconds, threshold }));
-  else if (p.status === 'under_review') lines.push(t('proposals.card.seconds_reached', { n: seconds }));
+  // "已达到附议人数" only when it is true: the committee may take a proposal into review before.
+  else if (p.status === 'under_review') lines.push(seconds >= threshold ? t('proposals.card.seconds_reached', { n: seconds }) : t('proposals.card.seconds_in_review', { n: seconds }));
   else lines.push(t('proposals.card.seconds_closed', { n: seconds, status: statusLabel(t, p.status) }));
   const row: Button[] = [];
   if (open) row.push(secondButton(t, p, seconds));

@@ -18,6 +18,10 @@ export const memberShow = defineAction('mb.m', { person: 'id' });
 export const memberRemoveAsk = defineAction('mb.r', { person: 'id', role: ROLES });
 export const memberRemoveYes = defineAction('mb.ry', { person: 'id', role: ROLES });
 
+/** A code that would move the person to another household: move, or keep the current one (the code stays unused). */
+export const verifyMoveYes = defineAction('vf.mv', { code: 'id' });
+export const verifyMoveNo = defineAction('vf.keep', { code: 'id' });
+
 /** "Erase my data", carrying when the question was asked (a stale yes is refused). */
 export const forgetYes = defineAction('prvc.y', { issued: 'int' });
 export const forgetNo = defineAction('prvc.n', {});
