@@ -32,3 +32,13 @@ export function randomRowidColumn(db: object): { column: Prisma.Sql; value: Pris
   if (engineOf(db) === 'postgresql') return { column: Prisma.empty, value: Prisma.empty };
   return { column: Prisma.sql`"rowid", `, value: Prisma.sql`random(), ` };
 }
+
+/**
+ * A case-insensitive "contains" filter for a Prisma where clause. SQLite's LIKE already ignores
+ * the case of Latin letters; PostgreSQL's does not, so its client gets `mode: 'insensitive'`
+ * (ILIKE), which the SQLite client does not accept.
+ */
+export function containsText(db: object, text: string): { contains: string } {
+  if (engineOf(db) === 'postgresql') return { contains: text, mode: 'insensitive' } as { contains: string };
+  return { contains: text };
+}

@@ -66,7 +66,7 @@ export async function readDashboard(db: Db, community: Community, now: Date, tim
     }),
   );
 
-  const disclosures = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: { publishedAt: 'desc' }, take: 5, include: { disclosure: true } });
+  const disclosures = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }], take: 5, include: { disclosure: true } });
   const [report] = await verifyChain(db, community.id);
 
   const outboxRows = await db.outboxMessage.groupBy({ by: ['status'], where: { communityId: community.id }, _count: { _all: true } });
