@@ -42,3 +42,12 @@ export function containsText(db: object, text: string): { contains: string } {
   if (engineOf(db) === 'postgresql') return { contains: text, mode: 'insensitive' } as { contains: string };
   return { contains: text };
 }
+
+/**
+ * A statement that holds the row `id` of `table` exclusively until the transaction ends, so that
+ * read-then-write sequences on what hangs off it (the next number, a hash chain) run one at a
+ * time on PostgreSQL. SQLite's single writer serialises them already (a plain read there).
+ */
+export function rowLockSql(db: object, table: string, id: string): Prisma.Sql {
+  return Prisma.sql`SELECT 1 AS "locked" FROM ${Prisma.raw(`"${table}"`)} WHERE "id" = ${id}${forUpdateSql(db)}`;
+}

@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../errors.ts';
 import { isUniqueViolation, type Db, type Prisma } from '../../db/client.ts';
-import { containsText } from '../../db/dialect.ts';
+import { containsText, rowLockSql } from '../../db/dialect.ts';
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
@@ -138,6 +138,8 @@ export async function publishDisclosure(
   const publishedById = via === 'cli' ? null : actor.personId;
   return withChainRetry(() =>
     db.$transaction(async (tx) => {
+      // One publication of a community at a time: the next number and the chain position are read, then written.
+      await tx.$queryRaw(rowLockSql(tx, 'Community', communityId));
       const lastNumber = await tx.disclosure.findFirst({ where: { communityId }, orderBy: { number: 'desc' }, select: { number: true } });
       const disclosure = await tx.disclosure.create({
         data: { communityId, number: (lastNumber?.number ?? 0) + 1, category: draft.category, period, periodKey: parsePeriodKey(period), latestVersion: 1, createdAt: now },
@@ -176,6 +178,7 @@ export async function correctDisclosure(
   const publishedById = via === 'cli' ? null : actor.personId;
   return withChainRetry(() =>
     db.$transaction(async (tx) => {
+      await tx.$queryRaw(rowLockSql(tx, 'Community', existing.communityId));
       const disclosure = await tx.disclosure.findUniqueOrThrow({ where: { id: disclosureId } });
       const previous = await tx.disclosureVersion.findFirstOrThrow({ where: { disclosureId }, orderBy: { version: 'desc' } });
       const title = draft.title ? checkTitle(draft.title) : previous.title;
