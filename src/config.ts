@@ -46,7 +46,10 @@ const schema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)').optional(),
   ),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  DATABASE_URL: z.string().regex(/^file:.+/, 'must be a SQLite file URL such as file:./data/linli.db').default('file:./data/linli.db'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/i, 'must be a SQLite file URL such as file:./data/linli.db or a PostgreSQL URL such as postgresql://linli:…@db:5432/linli')
+    .default('file:./data/linli.db'),
   LINLI_ADMINS: adminList,
   LINLI_TIMEZONE: z.string().default('Asia/Shanghai').refine(isTimeZone, 'is not an IANA time zone such as Asia/Shanghai'),
   LINLI_DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
@@ -102,6 +105,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
     problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (/^postgres/i.test(config.DATABASE_URL) && !config.LINLI_BALLOT_KEY) {
+    // On SQLite the key lives in a file next to the database; a PostgreSQL database has no such
+    // place, and every instance must hold the same key.
+    problems.push('LINLI_BALLOT_KEY: required when DATABASE_URL is PostgreSQL (the same secret on every instance, e.g. openssl rand -base64 32)');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -14,7 +14,8 @@ import { EventBus } from '../core/events.ts';
 import { Router, type Registry } from '../core/router.ts';
 import type { Services } from '../core/services.ts';
 import { openDatabase, prepareDatabaseFile, type Db } from '../db/client.ts';
-import { applyMigrations } from '../db/migrate.ts';
+import { isPostgresUrl, redactUrl } from '../db/engine.ts';
+import { migrateDatabase } from '../db/migrations.ts';
 import { SceneEngine } from '../engine/engine.ts';
 import { coreFeature } from '../features/core/index.ts';
 import type { Feature } from '../features/feature.ts';
@@ -90,17 +91,19 @@ export interface Linli {
 }
 
 /**
- * Opens the SQLite file, applying pending migrations first. A file that cannot be created or is
- * not a Linli database stops the start with one line naming DATABASE_URL, not a stack trace.
+ * Opens the database (a SQLite file or PostgreSQL), applying pending migrations first. A database
+ * that cannot be reached or is not a Linli database stops the start with one line naming
+ * DATABASE_URL, not a stack trace. `file` is '' on PostgreSQL (nothing of it is on this disk).
  */
 export async function openMigratedDatabase(url: string, log?: Logger): Promise<{ db: Db; file: string }> {
   try {
-    const file = prepareDatabaseFile(url);
-    const { applied } = applyMigrations(file);
+    const { applied } = await migrateDatabase(url);
     if (applied.length) log?.info({ applied }, 'database migrated');
+    if (isPostgresUrl(url)) return { db: await openDatabase(url), file: '' };
+    const file = prepareDatabaseFile(url);
     return { db: await openDatabase(file), file };
   } catch (err) {
-    throw new ConfigError([`DATABASE_URL: cannot open the database at ${url} (${(err as Error).message})`]);
+    throw new ConfigError([`DATABASE_URL: cannot open the database at ${redactUrl(url)} (${(err as Error).message})`]);
   }
 }
 
@@ -109,7 +112,9 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const url = opts.databaseFile ? `file:${opts.databaseFile}` : config.DATABASE_URL;
-  const opened = opts.db ? { db: opts.db, file: prepareDatabaseFile(url) } : await openMigratedDatabase(url, log);
+  const opened = opts.db
+    ? { db: opts.db, file: isPostgresUrl(url) ? '' : prepareDatabaseFile(url) }
+    : await openMigratedDatabase(url, log);
   const { db, file } = opened;
   const platforms = await choosePlatforms(config, log, file, opts);
 

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-pg/client.ts';
 import { adapterFor, sqlitePathOf } from './adapterFor.ts';
 
 export type Db = PrismaClient;
@@ -26,12 +27,15 @@ export function prepareDatabaseFile(url: string): string {
  * database that cannot be opened, or a driver whose shape changed, stop the start-up loudly.
  */
 export async function connectDatabase(adapter: SqlDriverAdapterFactory): Promise<Db> {
-  const db = new PrismaClient({ adapter });
+  // Prisma 7 compiles the provider into the client and refuses an adapter of another provider,
+  // so PostgreSQL gets its own client generated from the same models (scripts/generate-client.mjs).
+  // Its model API is the SQLite client's: every caller keeps the one `Db` type.
+  const db = adapter.provider === 'postgres' ? (new PostgresPrismaClient({ adapter }) as unknown as Db) : new PrismaClient({ adapter });
   await db.$connect();
   return db;
 }
 
-/** Connects to the database `target` names (a `file:` URL or a SQLite path, already migrated). */
+/** Connects to the database `target` names (a `file:` or `postgresql://` URL, or a SQLite path; already migrated). */
 export async function openDatabase(target: string): Promise<Db> {
   return connectDatabase(adapterFor(target));
 }

@@ -50,7 +50,7 @@ function sha256Hex(text: string | Buffer): string {
  * Whether a recorded checksum still matches the file. Like Prisma, tolerate a checkout that only
  * changed line endings (git autocrlf) and the non-zero-padded hex older Prisma versions wrote.
  */
-function checksumMatches(sql: string, recorded: string): boolean {
+export function checksumMatches(sql: string, recorded: string): boolean {
   const variants = [sql, sql.replace(/\r\n/g, '\n'), sql.replace(/\r?\n/g, '\r\n')];
   for (const variant of variants) {
     const digest = createHash('sha256').update(variant).digest();
@@ -60,15 +60,15 @@ function checksumMatches(sql: string, recorded: string): boolean {
   return false;
 }
 
-/** Reads the migration folders in lexical order (Prisma's order). */
-export function readMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_DIR): MigrationFile[] {
+/** Reads the migration folders in lexical order (Prisma's order); the lock file must name `provider`. */
+export function readMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_DIR, provider: 'sqlite' | 'postgresql' = 'sqlite'): MigrationFile[] {
   const dir = resolve(migrationsDir);
   if (!existsSync(dir)) throw new Error(`Migrations directory not found: ${dir}`);
   const lockFile = join(dir, 'migration_lock.toml');
   if (existsSync(lockFile)) {
-    const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(readFileSync(lockFile, 'utf8'))?.[1];
-    if (provider !== undefined && provider !== 'sqlite') {
-      throw new Error(`${lockFile} says provider = "${provider}", but this migrator only applies SQLite migrations.`);
+    const locked = /^\s*provider\s*=\s*"([^"]*)"/m.exec(readFileSync(lockFile, 'utf8'))?.[1];
+    if (locked !== undefined && locked !== provider) {
+      throw new Error(`${lockFile} says provider = "${locked}", but these migrations are applied to ${provider}.`);
     }
   }
   const names = readdirSync(dir)

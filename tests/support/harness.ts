@@ -12,9 +12,11 @@ import type { Adapter } from '../../src/platform/adapter.ts';
 import type { Config } from '../../src/config.ts';
 import type { Feature } from '../../src/features/feature.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
+import { isPostgresUrl } from '../../src/db/engine.ts';
+import { migrateDatabase } from '../../src/db/migrations.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Limits } from '../../src/outbox/rateLimiter.ts';
+import { newTestDatabase, TEST_BALLOT_KEY, testDatabaseUrl } from './testDatabase.ts';
 import { startFakeBotApi, type FakeBotApi, type FakeChatInput, type FakeUserInput, type SentMessage } from './fakeBotApi.ts';
 
 /** A fresh temp folder for one test file's databases. */
@@ -22,10 +24,15 @@ export function tempDir(prefix = 'linli-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A migrated, open database in a new temp file. */
-export async function freshDatabase(file = join(tempDir(), 'linli.db')): Promise<{ db: Db; file: string }> {
-  applyMigrations(file);
-  return { db: await openDatabase(file), file };
+/**
+ * A migrated, open database: a new temp file, or on a PostgreSQL run (LINLI_TEST_DATABASE,
+ * tests/support/testDatabase.ts) a new database cloned from the template, `file` then being its URL.
+ */
+export async function freshDatabase(file?: string): Promise<{ db: Db; file: string }> {
+  const target = file ?? (await newTestDatabase(join(tempDir(), 'linli.db')));
+  if (isPostgresUrl(target)) return { db: await openDatabase(target), file: target };
+  await migrateDatabase(testDatabaseUrl(target));
+  return { db: await openDatabase(target), file: target };
 }
 
 /** A clock tests can move. */
@@ -52,7 +59,7 @@ export function testClock(start: Date | string = new Date()): TestClock {
 export interface TestBotOptions {
   /** Reuse a fake server (for restarts and several bots). */
   fake?: FakeBotApi;
-  /** Reuse a database file (restart in the middle of a scene). */
+  /** Reuse a database file, or on PostgreSQL its URL (restart in the middle of a scene). */
   dbFile?: string;
   env?: Record<string, string>;
   clock?: () => Date;
@@ -94,12 +101,20 @@ export interface TestBot {
 /** Starts a bot against a fake Bot API. */
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   const fake = opts.fake ?? (await startFakeBotApi());
-  const dbFile = opts.dbFile ?? join(tempDir(), 'linli.db');
+  const dbFile = opts.dbFile ?? (await newTestDatabase(join(tempDir(), 'linli.db')));
+  const onPostgres = isPostgresUrl(dbFile);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // The same factory `npm start` and embedders use: it migrates the file and builds the adapters.
   const built = await createLinli({
-    env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'silent', ...opts.env },
-    databaseFile: dbFile,
+    env: {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATABASE_URL: testDatabaseUrl(dbFile),
+      LOG_LEVEL: 'silent',
+      ...(onPostgres ? { LINLI_BALLOT_KEY: TEST_BALLOT_KEY } : {}),
+      ...opts.env,
+    },
+    databaseFile: onPostgres ? undefined : dbFile,
     log,
     clock: opts.clock,
     adapters: opts.extraAdapters,

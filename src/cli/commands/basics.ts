@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { databaseFile } from '../../config.ts';
 import { prepareDatabaseFile } from '../../db/client.ts';
-import { applyMigrations, pendingMigrations } from '../../db/migrate.ts';
+import { isPostgresUrl, redactUrl } from '../../db/engine.ts';
+import { databaseMigrationState, migrateDatabase } from '../../db/migrations.ts';
+import { backupPostgres } from '../../db/postgres/backup.ts';
 import { BackupError, backupDatabase, restoreDatabase } from '../../db/sqlite/backup.ts';
 import { DatabaseLockedError } from '../../db/sqlite/holders.ts';
 import { listAudit } from '../../domain/residents/audit.ts';
@@ -35,8 +37,7 @@ export const migrateCommand: CliCommand = {
   usage: 'linli migrate',
   summary: 'Apply pending database migrations',
   async run(env) {
-    const file = prepareDatabaseFile(env.config.DATABASE_URL);
-    const { applied } = applyMigrations(file);
+    const { applied } = await migrateDatabase(env.config.DATABASE_URL);
     env.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     return 0;
   },
@@ -63,7 +64,13 @@ export const backupCommand: CliCommand = {
   async run(env, { positionals }) {
     const target = positionals[0];
     if (!target) throw new UsageError('name the backup file');
+    const url = env.config.DATABASE_URL;
     return refusable(env, async () => {
+      if (isPostgresUrl(url)) {
+        const { file, bytes } = await backupPostgres(url, target);
+        env.out(`backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB, pg_dump custom format; restore with pg_restore)`);
+        return;
+      }
       const { file, bytes } = await backupDatabase(databaseFile(env.config), target);
       env.out(`backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB, integrity checked)`);
     });
@@ -77,6 +84,10 @@ export const restoreCommand: CliCommand = {
   async run(env, { positionals }) {
     const backup = positionals[0];
     if (!backup) throw new UsageError('name the backup file');
+    if (isPostgresUrl(env.config.DATABASE_URL)) {
+      env.err('linli restore restores SQLite files; on PostgreSQL stop the bot and use pg_restore --clean --dbname=<DATABASE_URL> <file> (see README, Operations)');
+      return 1;
+    }
     const target = prepareDatabaseFile(env.config.DATABASE_URL);
     return refusable(env, async () => {
       const { previous, migrated } = await restoreDatabase(backup, target);
@@ -100,10 +111,13 @@ export const doctorCommand: CliCommand = {
     };
     ok('configuration is valid');
     try {
-      const file = prepareDatabaseFile(env.config.DATABASE_URL);
-      const pending = existsSync(file) ? pendingMigrations(file) : ['(database not created yet)'];
-      if (pending.length) bad(`database ${file}: pending migrations: ${pending.join(', ')} — run "linli migrate"`);
-      else ok(`database ${file} is up to date`);
+      const url = env.config.DATABASE_URL;
+      const where = isPostgresUrl(url) ? `PostgreSQL ${redactUrl(url)}` : prepareDatabaseFile(url);
+      const state = await databaseMigrationState(url);
+      const pending = isPostgresUrl(url) || existsSync(where) ? state.pending : ['(database not created yet)'];
+      if (pending.length) bad(`database ${where}: pending migrations: ${pending.join(', ')} — run "linli migrate"`);
+      else ok(`database ${where} is up to date`);
+      if (state.unknown.length) bad(`database ${where} has migrations this Linli does not know (${state.unknown.join(', ')}): it was migrated by a newer version`);
       const db = await env.db();
       const [communities, groups] = await Promise.all([db.community.count(), db.chatGroup.count({ where: { communityId: { not: null } } })]);
       ok(`${communities} communities, ${groups} bound groups`);

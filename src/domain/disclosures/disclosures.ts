@@ -5,6 +5,7 @@
  */
 import { DomainError } from '../errors.ts';
 import { isUniqueViolation, type Db, type Prisma } from '../../db/client.ts';
+import { containsText, rowLockSql } from '../../db/dialect.ts';
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
@@ -137,6 +138,8 @@ export async function publishDisclosure(
   const publishedById = via === 'cli' ? null : actor.personId;
   return withChainRetry(() =>
     db.$transaction(async (tx) => {
+      // One publication of a community at a time: the next number and the chain position are read, then written.
+      await tx.$queryRaw(rowLockSql(tx, 'Community', communityId));
       const lastNumber = await tx.disclosure.findFirst({ where: { communityId }, orderBy: { number: 'desc' }, select: { number: true } });
       const disclosure = await tx.disclosure.create({
         data: { communityId, number: (lastNumber?.number ?? 0) + 1, category: draft.category, period, periodKey: parsePeriodKey(period), latestVersion: 1, createdAt: now },
@@ -175,6 +178,7 @@ export async function correctDisclosure(
   const publishedById = via === 'cli' ? null : actor.personId;
   return withChainRetry(() =>
     db.$transaction(async (tx) => {
+      await tx.$queryRaw(rowLockSql(tx, 'Community', existing.communityId));
       const disclosure = await tx.disclosure.findUniqueOrThrow({ where: { id: disclosureId } });
       const previous = await tx.disclosureVersion.findFirstOrThrow({ where: { disclosureId }, orderBy: { version: 'desc' } });
       // A ledger is corrected by a ledger: line items whose arithmetic is checked again, never a
@@ -254,16 +258,18 @@ export async function listDisclosures(db: Db, communityId: string, q: Disclosure
       where: {
         communityId,
         disclosure: where,
-        OR: [{ title: { contains: kw } }, { body: { contains: kw } }, { statement: { contains: kw } }, { disclosure: { period: { contains: kw } } }],
+        OR: [{ title: containsText(db, kw) }, { body: containsText(db, kw) }, { statement: containsText(db, kw) }, { disclosure: { period: containsText(db, kw) } }],
       },
       include: { disclosure: true },
+      // Which 500 are read must not depend on the engine's row order.
+      orderBy: [{ publishedAt: 'desc' }, { id: 'asc' }],
       take: 500,
     });
     rows = matches
       .filter((v) => v.version === v.disclosure.latestVersion)
       .map((v) => ({ ...v.disclosure, versions: [v] }));
   } else {
-    rows = await db.disclosure.findMany({ where, include: { versions: { orderBy: { version: 'desc' }, take: 1 } }, take: 2000 });
+    rows = await db.disclosure.findMany({ where, include: { versions: { orderBy: { version: 'desc' }, take: 1 } }, orderBy: [{ periodKey: 'desc' }, { number: 'desc' }], take: 2000 });
   }
   rows = rows.filter((r) => r.versions.length);
   rows.sort((a, b) => (b.periodKey ?? '').localeCompare(a.periodKey ?? '') || b.number - a.number);

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
+import { randomRowidColumn, shareLockSql } from '../../db/dialect.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { BallotLink, BallotSeal, KeyReader } from './secrecy.ts';
 
@@ -42,10 +43,17 @@ export function newBallotIds(): { participation: string; ballot: string } {
  * with the participation rows (who, when) and tell who chose what. A random rowid puts each row
  * at a random place instead. (Any 64-bit integer is a valid rowid; a collision is as likely as
  * guessing a 64-bit number and fails only that statement, which the vote path retries.)
- * PostgreSQL has no rowid: an adapter for it needs its own answer, as heap order follows
- * inserts there too.
+ * PostgreSQL has no rowid (src/db/dialect.ts leaves the column out there); its heap order
+ * follows inserts too, which a reader of the raw table files could still line up.
  */
-const RANDOM_ROWID = Prisma.sql`random()`;
+
+/**
+ * First statement of every vote transaction: holds the poll row so that a close cannot commit
+ * between this vote's "poll open" check and its commit (src/db/dialect.ts; a no-op on SQLite).
+ */
+export function lockPollForVote(db: Store, pollId: string): Prisma.PrismaPromise<unknown> {
+  return db.$queryRaw(shareLockSql(db, 'Poll', pollId));
+}
 
 /**
  * True while the voter's participation, if any, came from a tap: a paper ballot or a meeting
@@ -95,15 +103,17 @@ export function upsertParticipation(db: Store, tap: Tap, id: string): Prisma.Pri
 /** The ballot of a participation just inserted (nothing when `participationId` was not inserted). */
 export function insertBallot(db: Store, tap: Tap, ids: { participation: string; ballot: string }): Prisma.PrismaPromise<number> {
   const owner = tap.link === 'named' ? ids.participation : null;
-  return db.$executeRaw`INSERT INTO "Ballot" ("rowid", "id", "pollId", "advisory", "source", "voterHash", "participationId")
-    SELECT ${RANDOM_ROWID}, ${ids.ballot}, ${tap.pollId}, ${tap.advisory}, ${tap.source ?? 'online'}, ${tap.hash}, ${owner}
+  const rowid = randomRowidColumn(db);
+  return db.$executeRaw`INSERT INTO "Ballot" (${rowid.column}"id", "pollId", "advisory", "source", "voterHash", "participationId")
+    SELECT ${rowid.value}${ids.ballot}, ${tap.pollId}, ${tap.advisory}, ${tap.source ?? 'online'}, ${tap.hash}, ${owner}
     WHERE EXISTS (SELECT 1 FROM "PollParticipation" WHERE "id" = ${ids.participation})`;
 }
 
 /** An option on a ballot (nothing when the ballot does not exist). */
 export function insertChoice(db: Store, ballotId: string, optionId: string): Prisma.PrismaPromise<number> {
-  return db.$executeRaw`INSERT INTO "BallotChoice" ("rowid", "ballotId", "optionId")
-    SELECT ${RANDOM_ROWID}, ${ballotId}, ${optionId} WHERE EXISTS (SELECT 1 FROM "Ballot" WHERE "id" = ${ballotId})`;
+  const rowid = randomRowidColumn(db);
+  return db.$executeRaw`INSERT INTO "BallotChoice" (${rowid.column}"ballotId", "optionId")
+    SELECT ${rowid.value}${ballotId}, ${optionId} WHERE EXISTS (SELECT 1 FROM "Ballot" WHERE "id" = ${ballotId})`;
 }
 
 /** Moves a single-choice ballot to the tapped option, where it holds another one and the poll is open. */

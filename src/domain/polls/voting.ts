@@ -14,6 +14,7 @@ import {
   insertBallot,
   insertChoice,
   insertParticipation,
+  lockPollForVote,
   moveChoice,
   newBallotIds,
   replaceChoice,
@@ -204,7 +205,8 @@ export class BallotBox {
     let inserted: boolean;
     let changed = false;
     if (change) {
-      const [rows, , , moved] = await this.committer.run(() => [
+      const [, rows, , , moved] = await this.committer.run(() => [
+        lockPollForVote(db, poll.id),
         upsertParticipation(db, tap, ids.participation),
         insertBallot(db, tap, ids),
         insertChoice(db, ids.ballot, tap.optionId),
@@ -214,7 +216,12 @@ export class BallotBox {
       inserted = touched.includes(ids.participation);
       changed = !inserted && touched.length === 1 && moved === 1;
     } else {
-      const [count] = await this.committer.run(() => [insertParticipation(db, tap, ids.participation), insertBallot(db, tap, ids), insertChoice(db, ids.ballot, tap.optionId)]);
+      const [, count] = await this.committer.run(() => [
+        lockPollForVote(db, poll.id),
+        insertParticipation(db, tap, ids.participation),
+        insertBallot(db, tap, ids),
+        insertChoice(db, ids.ballot, tap.optionId),
+      ]);
       inserted = count === 1;
     }
     if (inserted) {
@@ -245,7 +252,9 @@ export class BallotBox {
   /** Everything else, in one interactive transaction. */
   private async fullWay(tx: Db, req: VoteRequest, tap: Tap): Promise<VoteOutcome> {
     const { poll, actor, now } = req;
-    // Re-read inside the transaction: a close that committed first wins.
+    // Re-read inside the transaction, holding the poll row: a close that committed first wins,
+    // and a close that comes later waits for this vote to commit (ballots.ts lockPollForVote).
+    await lockPollForVote(tx, poll.id);
     const fresh = await tx.poll.findUnique({ where: { id: poll.id }, select: { status: true, closesAt: true, opensAt: true } });
     if (!fresh || !isOpen(fresh, now)) throw new DomainError(fresh?.status === 'cancelled' ? 'polls.vote_cancelled' : 'polls.vote_closed');
     const existing = await tx.pollParticipation.findUnique({ where: { pollId_voterKey: { pollId: poll.id, voterKey: tap.voterKey } } });

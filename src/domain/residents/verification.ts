@@ -6,7 +6,7 @@
  * throttled per platform account and per community, so guessing — from one account or from
  * many — gets nowhere.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Community } from '../../generated/prisma/client.ts';
@@ -216,6 +216,20 @@ export interface Redemption {
   movedFrom: string | null;
 }
 
+/**
+ * The household of `unit`, created when it is new. Two neighbours of one flat redeeming their
+ * codes at the same moment both reach here: Prisma's upsert (find, then create) lets the second
+ * create fail on the unique (community, unit) on PostgreSQL, where the two transactions run side
+ * by side. `ON CONFLICT DO NOTHING` waits for the other insert and yields to it instead; the read
+ * that follows sees whichever row won.
+ */
+async function ensureHousehold(tx: Pick<Db, '$executeRaw' | 'household'>, communityId: string, unit: string, now: Date): Promise<string> {
+  await tx.$executeRaw`INSERT INTO "Household" ("id", "communityId", "unit", "active", "inRegister", "createdAt")
+    VALUES (${randomUUID()}, ${communityId}, ${unit}, ${true}, ${false}, ${now}) ON CONFLICT ("communityId", "unit") DO NOTHING`;
+  const household = await tx.household.findUniqueOrThrow({ where: { communityId_unit: { communityId, unit } }, select: { id: true } });
+  return household.id;
+}
+
 /** How a redemption treats a person already verified for another household of the community. */
 export interface RedeemOptions {
   /**
@@ -285,12 +299,7 @@ export async function redeemCode(
     const source = row.purpose === 'code' ? 'code' : row.purpose;
     let householdId: string | null = row.householdId;
     if (!householdId && row.unit) {
-      const household = await tx.household.upsert({
-        where: { communityId_unit: { communityId: row.communityId, unit: row.unit } },
-        create: { communityId: row.communityId, unit: row.unit },
-        update: {},
-      });
-      householdId = household.id;
+      householdId = await ensureHousehold(tx as unknown as Db, row.communityId, row.unit, now);
     }
     if (householdId) {
       await tx.membership.upsert({

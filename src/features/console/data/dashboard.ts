@@ -71,7 +71,7 @@ export async function readDashboard(db: Db, community: Community, now: Date, tim
     }),
   );
 
-  const disclosures = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: { publishedAt: 'desc' }, take: 5, include: { disclosure: true } });
+  const disclosures = await db.disclosureVersion.findMany({ where: { communityId: community.id }, orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }], take: 5, include: { disclosure: true } });
   const report = await chainChecks.check(community.id);
   const progress = can(actor, 'register.building', community.id) ? await registerProgress(db, actor, community.id) : null;
 
