@@ -19,6 +19,9 @@ export type Permission =
   | 'proposal.review'
   | 'poll.create'
   | 'poll.manage'
+  | 'comment.create'
+  | 'comment.moderate'
+  | 'deliberation.manage'
   | 'rating.submit'
   | 'rating.manage'
   | 'rating.report'
@@ -46,6 +49,10 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'proposal.review': ['committee'],
   'poll.create': ['committee'],
   'poll.manage': ['committee'],
+  // 网上议事厅: verified residents comment; the committee moderates and states the outcome.
+  'comment.create': ['verified'],
+  'comment.moderate': ['committee'],
+  'deliberation.manage': ['committee'],
   'rating.submit': ['verified'],
   'rating.manage': ['committee'],
   'rating.report': ['committee', 'staff'],
@@ -64,7 +71,7 @@ const MATRIX: Record<Permission, readonly Role[]> = {
 };
 
 /** Taking part as a resident is personal: an admin must be verified like anyone else. */
-const PARTICIPATION: ReadonlySet<Permission> = new Set(['proposal.create', 'proposal.second', 'rating.submit']);
+const PARTICIPATION: ReadonlySet<Permission> = new Set(['proposal.create', 'proposal.second', 'rating.submit', 'comment.create']);
 
 /** The permissions that exist, for the permission-matrix test and /help. */
 export const PERMISSIONS = Object.keys(MATRIX) as Permission[];
