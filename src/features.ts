@@ -16,6 +16,7 @@ import { linkingFeature } from './features/linking/index.ts';
 import { pollsFeature } from './features/polls/index.ts';
 import { announcementsFeature } from './features/announcements/index.ts';
 import { digestFeature } from './features/digest/index.ts';
+import { deliberationFeature } from './features/deliberation/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
@@ -24,6 +25,7 @@ export const FEATURES: Feature[] = [
   // The weekly digest shows the features' sections in this order: what needs residents first.
   pollsFeature,
   proposalsFeature,
+  deliberationFeature,
   ratingsFeature,
   disclosuresFeature,
   announcementsFeature,

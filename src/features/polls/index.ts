@@ -9,11 +9,12 @@ import { pollActions, pollCommands } from './commands.ts';
 import { pollsDigest } from './digest.ts';
 import { pollsExporter } from './export.ts';
 import { pollsTick, publishPoll } from './lifecycle.ts';
+import { publishPeriodNotice } from '../deliberation/cards.ts';
 
 /** The polls feature. */
 export const pollsFeature: Feature = {
   name: 'polls',
-  scenes: [createNewPollScene({ publish: publishPoll })],
+  scenes: [createNewPollScene({ publish: publishPoll, announcePeriod: publishPeriodNotice })],
   commands: pollCommands,
   actions: pollActions,
   jobs: [{ name: 'polls-tick', cron: '* * * * *', run: (services, now) => pollsTick(services, now) }],
