@@ -14,7 +14,9 @@ import type { PollDraft } from '../../src/domain/polls/rules.ts';
 import { shortlistProposal, startReview, submitProposal } from '../../src/domain/proposals/proposals.ts';
 import { loadActor } from '../../src/domain/residents/people.ts';
 import { FEATURES } from '../../src/features.ts';
-import { closeAndAnnounce, pollsTick, publishPoll } from '../../src/features/polls/lifecycle.ts';
+import { cancelAndAnnounce, closeAndAnnounce, pollsTick, publishPoll } from '../../src/features/polls/lifecycle.ts';
+import { deliberationTick } from '../../src/features/deliberation/periods.ts';
+import { startPeriod } from '../../src/domain/deliberation/periods.ts';
 import { publishProposal } from '../../src/features/proposals/publish.ts';
 import type { Community, Proposal } from '../../src/generated/prisma/client.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
@@ -318,6 +320,29 @@ describe('网上议事厅 end to end', () => {
     expect(buttonsOf(card)).toEqual(['赞成', '反对', '弃权', '议一议（1）']);
     await bot.press(residents[1], card, '赞成');
     expect(await bot.db.pollParticipation.count({ where: { pollId: poll.id } })).toBe(1);
+  });
+
+  it('posts a period notice the job finds unposted, and marks it ended when the poll is cancelled', async () => {
+    const opensAt = new Date(clock().getTime() + 2 * DAY);
+    const poll = await createPoll(
+      bot.db,
+      { actor: OPERATOR, via: 'test' },
+      community.id,
+      { question: '是否同意调整垃圾清运时间？', options: 'standard', maxChoices: 1, electorate: 'residents', anonymous: true, allowChange: true, opensAt, closesAt: new Date(opensAt.getTime() + DAY), quorum: { kind: 'none' }, rule: 'majority', liveResults: false },
+      clock(),
+    );
+    await startPeriod(bot.db, { actor: OPERATOR, via: 'test' }, poll.id, clock());
+    // As after a crash between saving the period and posting its notice: the job posts it, once.
+    await deliberationTick(bot.linli.services);
+    await deliberationTick(bot.linli.services);
+    await sync();
+    expect(groupSends().filter((m) => textOf(m).includes('调整垃圾清运时间'))).toHaveLength(1);
+    const notice = groupMessage('调整垃圾清运时间');
+    expect(buttonsOf(notice)).toEqual(['议一议']);
+    await cancelAndAnnounce(bot.linli.services, { actor: OPERATOR, via: 'test' }, poll.id, '与物业协商后另行安排');
+    await sync();
+    expect(seen(notice).text).toContain('已结束或已取消');
+    expect(seen(notice).buttons).toEqual([]);
   });
 
   it('publishes a proposal statement at once and lists the week in the digest', async () => {

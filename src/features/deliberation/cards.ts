@@ -36,19 +36,19 @@ export async function publishPeriodNotice(services: Services, pollId: string): P
   const [poll, period] = await Promise.all([db.poll.findUnique({ where: { id: pollId } }), periodOf(db, { kind: 'poll', id: pollId })]);
   if (!poll || !period || poll.status !== 'scheduled') return 0;
   const count = await publishedCount(db, { kind: 'poll', id: pollId });
-  const sent = await outbox.publishToCommunity(poll.communityId, periodKey(pollId), (locale) => periodNotice(i18n.bind(locale), poll, period, count, false), { refType: PERIOD_REF, refId: pollId });
+  const sent = await outbox.publishToCommunity(poll.communityId, periodKey(pollId), (locale) => periodNotice(i18n.bind(locale), poll, period, count), { refType: PERIOD_REF, refId: pollId });
   await markPeriodPosted(db, period.id, clock());
   return sent;
 }
 
-/** Edits a poll's period notices: the count, or "voting has opened" once it has. */
+/** Edits a poll's period notices: the count, "voting has opened", or "ended" after a close or cancellation. */
 export async function refreshPeriodNotice(services: Services, pollId: string): Promise<void> {
   const { db, outbox, i18n, config } = services;
   const [poll, period] = await Promise.all([db.poll.findUnique({ where: { id: pollId } }), periodOf(db, { kind: 'poll', id: pollId })]);
   if (!poll || !period) return;
   const count = await publishedCount(db, { kind: 'poll', id: pollId });
   const notices = await postedCards(db, { refType: PERIOD_REF, refId: pollId, keyPrefix: `${periodKey(pollId)}:` }, config.LINLI_DEFAULT_LOCALE);
-  for (const n of notices) await outbox.enqueueEdit(n.key, periodNotice(i18n.bind(n.locale), poll, period, count, poll.status !== 'scheduled'));
+  for (const n of notices) await outbox.enqueueEdit(n.key, periodNotice(i18n.bind(n.locale), poll, period, count));
 }
 
 /** A subject's discussion changed (a comment published): bring its group cards up to date. */

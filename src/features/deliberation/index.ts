@@ -21,6 +21,6 @@ export const deliberationFeature: Feature = {
   commands: [discussCommand, moderateCommand, outcomeCommand],
   actions: [...discussionActions, ...moderationActions, ...reasonActions],
   jobs: [{ name: 'deliberation-tick', cron: '* * * * *', run: (services) => deliberationTick(services) }],
-  on: { 'poll.created': onPollPosted },
+  on: { 'poll.created': onPollPosted, 'poll.closed': onPollPosted },
   digest: deliberationDigest,
 };

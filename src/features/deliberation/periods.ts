@@ -12,7 +12,7 @@ export async function deliberationTick(services: Services): Promise<void> {
   for (const period of await unpostedPeriods(services.db)) await publishPeriodNotice(services, period.subjectId);
 }
 
-/** A poll was posted (it opened): its period notice, if any, says voting has started. */
+/** A poll was posted (it opened) or ended: its period notice, if any, says so. */
 export async function onPollPosted(services: Services, payload: { pollId: string }): Promise<void> {
   await refreshPeriodNotice(services, payload.pollId);
 }

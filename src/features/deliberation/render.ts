@@ -39,11 +39,17 @@ export function cardAddon(t: TFn, s: Subject, count: number): CardAddon {
   return { lines: [count ? t('deliberation.card_count', { n: count }) : t('deliberation.card_invite')], buttons: [[discussButton(t, s, count)]] };
 }
 
-/** The notice of a poll in its deliberation period: comments now, voting from `votingOpensAt`. */
-export function periodNotice(t: TFn, poll: { id: string; number: number; question: string; description: string | null }, period: Pick<DeliberationPeriod, 'votingOpensAt'>, count: number, votingOpen: boolean): OutMessage {
+/**
+ * The notice of a poll in its deliberation period: comments now, voting from `votingOpensAt`;
+ * once the poll opened it points to the poll's card; once it ended (closed, cancelled) it keeps
+ * only its count.
+ */
+export function periodNotice(t: TFn, poll: { id: string; number: number; question: string; description: string | null; status: string }, period: Pick<DeliberationPeriod, 'votingOpensAt'>, count: number): OutMessage {
   const lines = [t('deliberation.period_title', { number: poll.number, question: poll.question })];
   if (poll.description) lines.push(poll.description);
-  lines.push('', votingOpen ? t('deliberation.period_over') : t('deliberation.period_until', { opens: period.votingOpensAt }));
+  const phase = poll.status === 'scheduled' ? t('deliberation.period_until', { opens: period.votingOpensAt }) : poll.status === 'open' ? t('deliberation.period_over') : t('deliberation.period_ended');
+  lines.push('', phase);
+  if (poll.status !== 'scheduled' && poll.status !== 'open') return { text: [...lines, t('deliberation.card_count_final', { n: count })].join('\n') };
   lines.push(count ? t('deliberation.card_count', { n: count }) : t('deliberation.card_invite'));
   return { text: lines.join('\n'), buttons: [[discussButton(t, { kind: 'poll', id: poll.id }, count)]] };
 }
