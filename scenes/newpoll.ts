@@ -13,6 +13,8 @@ import type { Ctx } from '../src/core/context.ts';
 import type { Services } from '../src/core/services.ts';
 import { parseSendTime } from '../src/domain/announcements/sendTime.ts';
 import { loadScopeRegister, scopeStep, withScope, type ScopedState } from './scopeStep.ts';
+import { parsePeriod, startPeriod, votingOpensAfter } from '../src/domain/deliberation/periods.ts';
+import { DomainError } from '../src/domain/errors.ts';
 
 type Mode = 'standard' | 'custom' | 'proposals';
 type Ballot = 'anon-change' | 'anon-final' | 'named-change' | 'named-final';
@@ -33,6 +35,19 @@ interface NewPollState extends ScopedState {
   rule?: PassRule;
   ballot?: Ballot;
   live?: boolean;
+  /** Days of 议事 (comments, no votes) before voting opens; absent = none. */
+  deliberationDays?: number;
+}
+
+/** "议事3天" as the opening time: a deliberation period, or null for a plain time; a refusal out of range. */
+function periodAnswer(text: string): { days: number } | { invalid: string; params?: Record<string, unknown> } | null {
+  try {
+    const days = parsePeriod(text);
+    return days === null ? null : { days };
+  } catch (err) {
+    if (err instanceof DomainError) return { invalid: err.key, params: err.params };
+    throw err;
+  }
 }
 
 const DURATIONS = [12, 24, 72, 168, 336];
@@ -59,6 +74,8 @@ const choices = (ctx: Ctx, prefix: string, values: readonly string[]): ChoiceOpt
 export interface NewPollSceneDeps {
   /** Posts an open poll to the community's groups; how many groups it went to. */
   publish(services: Services, poll: PollWithOptions): Promise<number>;
+  /** Posts the notice of a poll's deliberation period (comments before voting opens). */
+  announcePeriod?(services: Services, pollId: string): Promise<number>;
 }
 
 /** The /newpoll scene, bound to the feature's publishing. */
@@ -134,14 +151,19 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
       scopeStep<NewPollState>({ skip: (s) => s.electorate === 'council' }),
       {
         id: 'opens',
-        prompt: (ctx) => ({ kind: 'text', text: ctx.t('polls.ask_opens'), max: 40 }),
+        prompt: (ctx) => ({ kind: 'text', text: `${ctx.t('polls.ask_opens')}\n${ctx.t('deliberation.ask_opens_period')}`, max: 40 }),
         validate: (a, ctx) => {
+          const period = periodAnswer(String(a));
+          if (period && 'invalid' in period) return invalid(period.invalid, period.params);
+          if (period) return;
           const when = parseSendTime(String(a), ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE);
           if (!when.ok) return invalid(when.reason === 'past' ? 'polls.err_opens_past' : `polls.err_opens_${when.reason}`);
         },
         apply: (s, a, ctx) => {
+          const period = periodAnswer(String(a));
+          if (period && 'days' in period) return { ...s, opensAt: votingOpensAfter(period.days, ctx.services.clock()).toISOString(), deliberationDays: period.days };
           const when = parseSendTime(String(a), ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE);
-          return { ...s, opensAt: when.ok && !when.now ? when.at.toISOString() : undefined };
+          return { ...s, opensAt: when.ok && !when.now ? when.at.toISOString() : undefined, deliberationDays: undefined };
         },
       },
       {
@@ -181,6 +203,7 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
         prompt: (ctx, s) => {
           const options = s.mode === 'standard' ? [ctx.t('polls.opt_yes'), ctx.t('polls.opt_no'), ctx.t('polls.opt_abstain')] : s.mode === 'proposals' ? s.shortlist.map((p) => p.label) : (s.options ?? []);
           const quorum = s.quorum?.kind === 'count' ? ctx.t('polls.quorum_count', { n: s.quorum.value }) : s.quorum?.kind === 'share' ? ctx.t('polls.quorum_share', { share: s.quorum.value }) : ctx.t('polls.quorum_none');
+          const period = s.deliberationDays ? `\n${ctx.t('deliberation.confirm_period', { days: s.deliberationDays, opens: new Date(s.opensAt ?? 0) })}` : '';
           return {
             kind: 'confirm',
             text: ctx.t('polls.confirm', {
@@ -194,7 +217,7 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
               rule: ctx.t(`polls.rule_${s.rule}`),
               ballot: ctx.t(`polls.ballot_${s.ballot}`),
               results: s.live ? ctx.t('polls.results_live') : ctx.t('polls.results_hidden'),
-            }),
+            }) + period,
             yesLabel: ctx.t('polls.confirm_yes'),
             noLabel: ctx.t('polls.confirm_restart'),
           };
@@ -228,6 +251,13 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
         },
         now,
       );
+      if (poll.status === 'scheduled' && s.deliberationDays) {
+        // 议事 first: the period's notice takes comments now; the scheduler opens the vote at its end.
+        await startPeriod(ctx.services.db, { actor: ctx.actor, via: ctx.via }, poll.id, now);
+        const groups = (await deps.announcePeriod?.(ctx.services, poll.id)) ?? 0;
+        await ctx.reply(ctx.t('deliberation.period_created', { number: poll.number, opens: poll.opensAt, groups, days: s.deliberationDays }));
+        return;
+      }
       if (poll.status === 'scheduled') {
         // The scheduler opens and posts it at its time (polls-tick).
         await ctx.reply(ctx.t('polls.created_scheduled', { number: poll.number, opens: poll.opensAt }));

@@ -18,6 +18,7 @@ import { announcementsFeature } from './features/announcements/index.ts';
 import { meetingsFeature } from './features/meetings/index.ts';
 import { digestFeature } from './features/digest/index.ts';
 import { requestsFeature } from './features/requests/index.ts';
+import { deliberationFeature } from './features/deliberation/index.ts';
 
 /** All features except the core one (which lists the others' commands in /help). */
 export const FEATURES: Feature[] = [
@@ -26,6 +27,7 @@ export const FEATURES: Feature[] = [
   // The weekly digest shows the features' sections in this order: what needs residents first.
   pollsFeature,
   proposalsFeature,
+  deliberationFeature,
   ratingsFeature,
   disclosuresFeature,
   meetingsFeature,

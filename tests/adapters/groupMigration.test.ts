@@ -219,7 +219,7 @@ describe('an upgraded group, end to end with the real bot', () => {
 
   it('keeps the binding, re-posts the open poll’s card, and delivers what was pending to the new id', async () => {
     const oldCard = groupSends(OLD).at(-1)!;
-    expect(buttonsOf(oldCard)).toEqual(['赞成', '反对', '弃权']);
+    expect(buttonsOf(oldCard)).toEqual(['赞成', '反对', '弃权', '议一议']);
     await bot.linli.services.outbox.enqueue({
       key: `notice:water:telegram:${OLD}`,
       platform: 'telegram',
@@ -239,7 +239,7 @@ describe('an upgraded group, end to end with the real bot', () => {
 
     const newCard = groupSends(NEW).find((m) => textOf(m).includes(poll.question))!;
     expect(newCard).toBeDefined();
-    expect(buttonsOf(newCard)).toEqual(['赞成', '反对', '弃权']);
+    expect(buttonsOf(newCard)).toEqual(['赞成', '反对', '弃权', '议一议']);
     expect(groupSends(NEW).some((m) => textOf(m).includes('明天上午停水'))).toBe(true);
 
     // A vote on the new card counts, and the turnout edit goes to the new card.

@@ -123,7 +123,7 @@ describe('polls end to end', () => {
     await bot.flushOutbox();
     const card = cardOf(1);
     expect(textOf(card)).toContain('增设快递柜');
-    expect(buttonsOf(card)).toEqual(['赞成', '反对', '弃权']);
+    expect(buttonsOf(card)).toEqual(['赞成', '反对', '弃权', '议一议']);
     const data = (card.replyMarkup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
     for (const d of data) expect(Buffer.byteLength(d)).toBeLessThanOrEqual(64);
     expect(events.filter((e) => e.name === 'poll.created')).toHaveLength(1);
@@ -154,7 +154,7 @@ describe('polls end to end', () => {
     const now = seen(card);
     expect(now.text).toContain('已投票：2／5');
     expect(now.text).toContain('赞成：1票');
-    expect(now.buttons).toEqual(['赞成', '反对', '弃权']);
+    expect(now.buttons).toEqual(['赞成', '反对', '弃权', '议一议']);
   });
 
   it('tells someone outside the electorate why, and records invited members apart', async () => {

@@ -103,7 +103,7 @@ it('runs a full round of 民生微实事 in chat, each publication once and ever
   await bot.flushOutbox();
   const card = groupSends(/【议事投票 第1号】/);
   expect(card).toHaveLength(1);
-  expect(buttonsOf(card[0])).toEqual([`#1 ${TITLES[0]}`, `#2 ${TITLES[1]}`]);
+  expect(buttonsOf(card[0])).toEqual([`#1 ${TITLES[0]}`, `#2 ${TITLES[1]}`, '议一议']);
 
   // 4. Residents vote; the poll closes on time and the real poll.closed decides.
   for (const r of residents.slice(0, 3)) await bot.press(r, card[0], `#1 ${TITLES[0]}`);

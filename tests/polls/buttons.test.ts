@@ -86,7 +86,7 @@ describe('polls buttons in chat', () => {
     await bot.press(resident, bot.last(resident.id), '第1号 去投票');
     const card = bot.last(resident.id);
     expect(textOf(card)).toContain('增设健身器材');
-    expect(buttonsOf(card)).toEqual(['赞成', '反对', '弃权']);
+    expect(buttonsOf(card)).toEqual(['赞成', '反对', '弃权', '议一议']);
     await bot.press(resident, card, '反对');
     expect(lastToast()).toContain('已投票：反对');
   });

@@ -47,6 +47,9 @@ const EXPECTED: Record<Permission, string> = {
   'poll.create':          '  -    -       -       -       Y       -     Y     -',
   'poll.manage':          '  -    -       -       -       Y       -     Y     -',
   'poll.paper':           '  -    -       -       -       Y       -     Y     -',
+  'comment.create':       '  -    Y       -       -       -       -     -     -',
+  'comment.moderate':     '  -    -       -       -       Y       -     Y     -',
+  'deliberation.manage':  '  -    -       -       -       Y       -     Y     -',
   'rating.submit':        '  -    Y       -       -       -       -     -     -',
   'rating.manage':        '  -    -       -       -       Y       -     Y     -',
   'rating.report':        '  -    -       -       -       Y       Y     Y     -',
@@ -66,7 +69,7 @@ const EXPECTED: Record<Permission, string> = {
 };
 
 /** Permissions a verified resident has; refusing them says "verify first", not "forbidden". */
-const PARTICIPATION = new Set<Permission>(['proposal.create', 'proposal.second', 'rating.submit']);
+const PARTICIPATION = new Set<Permission>(['proposal.create', 'proposal.second', 'rating.submit', 'comment.create']);
 
 function expected(permission: Permission): Record<Who, boolean> {
   const marks = EXPECTED[permission].trim().split(/\s+/);

@@ -53,7 +53,7 @@ export const pollScenarios: Scenario[] = [
       { choose: '确认发布', as: committee },
       { expect: committee, contains: '第1号投票已发布' },
       { flushOutbox: true },
-      { expect: group, contains: ['【议事投票 第1号】是否同意在小区东门增设快递柜？'], options: ['赞成', '反对', '弃权'] },
+      { expect: group, contains: ['【议事投票 第1号】是否同意在小区东门增设快递柜？'], options: ['赞成', '反对', '弃权', '议一议'] },
       { run: async (w) => expect(countIn(w, group, /【议事投票 第1号】/)).toBe(1) },
 
       // Voting on the card: answered privately, never in the group.
@@ -68,6 +68,11 @@ export const pollScenarios: Scenario[] = [
       { told: voters[0], contains: '无需重复投票' },
       { choose: '赞成', as: outsider, in: group, on: '第1号' },
       { told: outsider, contains: ['已认证居民', '/verify'] },
+      { silent: group },
+
+      // 议一议 on the card (a numbered reply on WeChat): the discussion opens privately.
+      { choose: '议一议', as: voters[1], in: group, on: '第1号' },
+      { told: voters[1], contains: ['【网上议事厅】第1号投票', '暂无公开意见'] },
       { silent: group },
 
       // The keyword 投票 lists open polls; "投票 <poll> <option>" votes by text.

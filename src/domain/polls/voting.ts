@@ -120,7 +120,7 @@ export class BallotBox {
     const { poll, actor, now } = req;
     const option = poll.options.find((o) => o.position === req.position);
     if (!option) throw new DomainError('polls.vote_bad_option');
-    if (!isOpen(poll, now)) throw new DomainError(poll.status === 'cancelled' ? 'polls.vote_cancelled' : poll.status === 'scheduled' || poll.opensAt > now ? 'polls.vote_not_yet' : 'polls.vote_closed');
+    if (!isOpen(poll, now)) throw new DomainError(poll.status === 'cancelled' ? 'polls.vote_cancelled' : poll.status === 'scheduled' || poll.opensAt > now ? 'polls.vote_not_yet' : 'polls.vote_closed', { opens: poll.opensAt });
     const slot = voterSlot(actor, poll);
     if ('ineligible' in slot) throw new DomainError(`polls.ineligible_${slot.ineligible}`);
     // A scoped poll: a counted ballot only from a household in scope (an advisory one is not counted anyway).

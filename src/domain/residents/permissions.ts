@@ -20,6 +20,9 @@ export type Permission =
   | 'poll.create'
   | 'poll.manage'
   | 'poll.paper'
+  | 'comment.create'
+  | 'comment.moderate'
+  | 'deliberation.manage'
   | 'rating.submit'
   | 'rating.manage'
   | 'rating.report'
@@ -52,6 +55,10 @@ const MATRIX: Record<Permission, readonly Role[]> = {
   'poll.manage': ['committee'],
   // Entering returned paper ballots: a 楼栋长 for their own buildings (checked in paper.ts).
   'poll.paper': ['committee', 'building_lead'],
+  // 网上议事厅: verified residents comment; the committee moderates and states the outcome.
+  'comment.create': ['verified'],
+  'comment.moderate': ['committee'],
+  'deliberation.manage': ['committee'],
   'rating.submit': ['verified'],
   'rating.manage': ['committee'],
   'rating.report': ['committee', 'staff'],
@@ -78,7 +85,7 @@ const MATRIX: Record<Permission, readonly Role[]> = {
 };
 
 /** Taking part as a resident is personal: an admin must be verified like anyone else. */
-const PARTICIPATION: ReadonlySet<Permission> = new Set(['proposal.create', 'proposal.second', 'rating.submit']);
+const PARTICIPATION: ReadonlySet<Permission> = new Set(['proposal.create', 'proposal.second', 'rating.submit', 'comment.create']);
 
 /** The permissions that exist, for the permission-matrix test and /help. */
 export const PERMISSIONS = Object.keys(MATRIX) as Permission[];

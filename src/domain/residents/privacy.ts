@@ -172,6 +172,10 @@ export async function forgetPerson(db: Db, personId: string, opts: ErasureOption
     // Requests stay counted in the monthly figures; the resident's words, photo and place go.
     const requests = await eraseRequester(tx, personId, opts.now);
 
+    // Comments stay in the discussion, signed with the placeholder; a vote's reason sat next to a
+    // named ballot and goes with the person.
+    await tx.comment.updateMany({ where: { authorId: personId }, data: { authorId: null, authorName: opts.placeholder } });
+    await tx.voteReason.deleteMany({ where: { personId } });
     await tx.verificationCode.updateMany({ where: { redeemedById: personId }, data: { redeemedById: null } });
     if (accounts.length) await tx.redemptionAttempt.deleteMany({ where: { OR: accounts } });
     if (opts.privateChats.length) {

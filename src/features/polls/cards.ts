@@ -12,6 +12,7 @@ import type { Translator } from '../../i18n/i18n.ts';
 import type { Logger } from '../../log.ts';
 import type { Outbox } from '../../outbox/outbox.ts';
 import type { OutMessage } from '../../platform/messages.ts';
+import { loadCardAddon } from '../deliberation/cards.ts';
 import { pollCard } from './render.ts';
 
 /** Outbox key base of a poll's card; each group's message is `<base>:<platform>:<chatId>`. */
@@ -46,8 +47,11 @@ export async function editCards(deps: CardDeps, pollId: string, render: (locale:
 export async function refreshCards(deps: CardDeps, pollId: string): Promise<void> {
   const poll = await pollById(deps.db, pollId);
   if (!poll || poll.status !== 'open') return;
-  const current = await currentResult(deps.db, poll);
-  await editCards(deps, pollId, (locale) => pollCard(deps.i18n.bind(locale), poll, current));
+  const [current, addon] = await Promise.all([currentResult(deps.db, poll), loadCardAddon(deps.db, { kind: 'poll', id: pollId })]);
+  await editCards(deps, pollId, (locale) => {
+    const t = deps.i18n.bind(locale);
+    return pollCard(t, poll, current, addon?.(t));
+  });
 }
 
 /**

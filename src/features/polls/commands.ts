@@ -15,6 +15,7 @@ import { setRemindersOff } from '../../domain/polls/reminders.ts';
 import { can, requirePermission } from '../../domain/residents/permissions.ts';
 import { closePollAction, confirmClosePollAction, remindersAction, showPollAction, voteAction } from './actions.ts';
 import { cancelAndAnnounce, closeAndAnnounce } from './lifecycle.ts';
+import { loadCardAddon } from '../deliberation/cards.ts';
 import { optionLabel, pollCard } from './render.ts';
 import { vote, voteByText } from './vote.ts';
 
@@ -141,9 +142,10 @@ export const pollActions: ActionDef[] = [
   onAction(showPollAction, async (ctx, { poll: shortId }) => {
     const poll = await buttonPoll(ctx, shortId);
     if (!poll) return;
-    if (poll.status !== 'open') return void (await ctx.toast(ctx.t(poll.status === 'cancelled' ? 'polls.vote_cancelled' : poll.status === 'scheduled' ? 'polls.vote_not_yet' : 'polls.vote_closed'), true));
+    if (poll.status !== 'open') return void (await ctx.toast(ctx.t(poll.status === 'cancelled' ? 'polls.vote_cancelled' : poll.status === 'scheduled' ? 'polls.vote_not_yet' : 'polls.vote_closed', { opens: poll.opensAt }), true));
     await ctx.toast('');
-    await ctx.replyPrivately(pollCard(ctx.t, poll, await currentResult(ctx.services.db, poll)));
+    const addon = await loadCardAddon(ctx.services.db, { kind: 'poll', id: poll.id });
+    await ctx.replyPrivately(pollCard(ctx.t, poll, await currentResult(ctx.services.db, poll), addon?.(ctx.t)));
   }),
   onAction(
     closePollAction,

@@ -10,11 +10,12 @@ import { paperCommand, paperScene } from './paper.ts';
 import { pollsDigest } from './digest.ts';
 import { pollsExporter } from './export.ts';
 import { pollsTick, publishPoll } from './lifecycle.ts';
+import { publishPeriodNotice } from '../deliberation/cards.ts';
 
 /** The polls feature. */
 export const pollsFeature: Feature = {
   name: 'polls',
-  scenes: [createNewPollScene({ publish: publishPoll }), paperScene],
+  scenes: [createNewPollScene({ publish: publishPoll, announcePeriod: publishPeriodNotice }), paperScene],
   commands: [...pollCommands, paperCommand],
   actions: pollActions,
   jobs: [{ name: 'polls-tick', cron: '* * * * *', run: (services, now) => pollsTick(services, now) }],

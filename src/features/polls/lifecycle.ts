@@ -12,6 +12,8 @@ import { announced, markAnnounced, markPosted } from '../../domain/polls/publica
 import { duePolls, recentlyClosed, remindablePolls } from '../../domain/polls/queries.ts';
 import { audienceOf, readScope } from '../../domain/register/scope.ts';
 import { cardKey, CARD_REF, editCards, type CardDeps } from './cards.ts';
+import { loadCardAddon } from '../deliberation/cards.ts';
+import { loadResultLines } from '../deliberation/results.ts';
 import { remind } from './reminders.ts';
 import { cancelledMessage, closedCard, pollCard, resultMessage } from './render.ts';
 
@@ -23,8 +25,16 @@ const pollAudience = (services: Services, poll: PollWithOptions) => audienceOf(s
 /** Posts an open poll's card to every group of its community (idempotent) and announces it once. */
 export async function publishPoll(services: Services, poll: PollWithOptions): Promise<number> {
   const { db, outbox, i18n, events, clock } = services;
-  const current = await currentResult(db, poll);
-  const created = await outbox.publishToCommunity(poll.communityId, cardKey(poll.id), (locale) => pollCard(i18n.bind(locale), poll, current), { refType: CARD_REF, refId: poll.id, groupIds: await pollAudience(services, poll) });
+  const [current, addon] = await Promise.all([currentResult(db, poll), loadCardAddon(db, { kind: 'poll', id: poll.id })]);
+  const created = await outbox.publishToCommunity(
+    poll.communityId,
+    cardKey(poll.id),
+    (locale) => {
+      const t = i18n.bind(locale);
+      return pollCard(t, poll, current, addon?.(t));
+    },
+    { refType: CARD_REF, refId: poll.id, groupIds: await pollAudience(services, poll) },
+  );
   if (!poll.postedAt && (await markPosted(db, poll.id, clock()))) {
     await events.emit('poll.created', {
       pollId: poll.id,
@@ -42,12 +52,13 @@ async function announceClose(services: Services, poll: PollWithOptions): Promise
   const result = storedResult(poll);
   if (!result) return;
   await editCards(cardDeps(services), poll.id, (locale) => closedCard(i18n.bind(locale), poll));
+  const extra = await loadResultLines(services.db, poll);
   const charts = new Map<string, ReturnType<typeof resultMessage>>();
   await outbox.publishToCommunity(
     poll.communityId,
     `${cardKey(poll.id)}:result`,
     (locale) => {
-      if (!charts.has(locale)) charts.set(locale, resultMessage(i18n.bind(locale), poll, result));
+      if (!charts.has(locale)) charts.set(locale, resultMessage(i18n.bind(locale), poll, result, true, extra(i18n.bind(locale))));
       return charts.get(locale)!;
     },
     { refType: 'poll-result', refId: poll.id, groupIds: await pollAudience(services, poll) },

@@ -77,8 +77,14 @@ function ruleLines(t: TFn, poll: PollWithOptions): string[] {
   ];
 }
 
+/** What another feature adds to a card: lines and a row of buttons (the discussion's count and button). */
+export interface PollCardAddon {
+  lines: string[];
+  buttons: Button[][];
+}
+
 /** The card posted in groups while the poll is open; `counts` shows turnout (and live tallies). */
-export function pollCard(t: TFn, poll: PollWithOptions, current: PollResult | null): OutMessage {
+export function pollCard(t: TFn, poll: PollWithOptions, current: PollResult | null, addon?: PollCardAddon): OutMessage {
   const lines = [t('polls.card_title', { number: poll.number, question: poll.question })];
   if (poll.description) lines.push(poll.description);
   lines.push('', ...ruleLines(t, poll), t('polls.card_closes', { when: poll.closesAt }));
@@ -89,6 +95,7 @@ export function pollCard(t: TFn, poll: PollWithOptions, current: PollResult | nu
     }
     if (current.advisoryBallots) lines.push(t('polls.card_advisory', { n: current.advisoryBallots }));
   }
+  if (addon) lines.push(...addon.lines);
   lines.push(poll.maxChoices === 1 ? t('polls.card_hint_single') : t('polls.card_hint_multi', { k: poll.maxChoices }));
   // What others will see of the person's vote, from the poll's own settings (never a fixed sentence).
   lines.push(poll.anonymous ? (poll.liveResults ? t('polls.card_secrecy_anonymous_live') : t('polls.card_secrecy_anonymous')) : t('polls.card_secrecy_named'));
@@ -98,6 +105,7 @@ export function pollCard(t: TFn, poll: PollWithOptions, current: PollResult | nu
     if (i % perRow === 0) buttons.push([]);
     buttons[buttons.length - 1].push({ label: optionLabel(t, o), action: voteAction.pack({ poll: poll.shortId, option: o.position }) });
   });
+  if (addon) buttons.push(...addon.buttons);
   return { text: lines.join('\n'), buttons };
 }
 
@@ -119,8 +127,8 @@ export function outcomeLine(t: TFn, poll: PollWithOptions, result: PollResult): 
   return (poll.maxChoices === 1 ? t('polls.outcome_winner', { labels }) : t('polls.outcome_chosen', { labels })) + (result.tie ? t('polls.outcome_tie') : '');
 }
 
-/** The result notice, with its bar chart. */
-export function resultMessage(t: TFn, poll: PollWithOptions, result: PollResult, withChart = true): OutMessage {
+/** The result notice, with its bar chart; `extra` lines (a closing statement, reasons) go at the end. */
+export function resultMessage(t: TFn, poll: PollWithOptions, result: PollResult, withChart = true, extra: string[] = []): OutMessage {
   const lines = [t('polls.result_title', { number: poll.number, question: poll.question }), ''];
   for (const o of poll.options) {
     const inPerson = result.inPerson[o.id] ?? 0;
@@ -139,6 +147,7 @@ export function resultMessage(t: TFn, poll: PollWithOptions, result: PollResult,
     const parts = poll.options.map((o) => `${optionLabel(t, o)} ${result.advisory[o.id] ?? 0}`).join('，');
     lines.push('', t('polls.result_advisory', { n: result.advisoryBallots, parts }));
   }
+  lines.push(...extra);
   const message: OutMessage = { text: lines.join('\n') };
   if (withChart) {
     const png = renderBarChart({

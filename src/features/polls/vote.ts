@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { requirePoll, type PollWithOptions } from '../../domain/polls/polls.ts';
 import { openPollCount } from '../../domain/polls/queries.ts';
 import type { VoteOutcome } from '../../domain/polls/voting.ts';
+import { offerReason, offersReason } from '../deliberation/reasons.ts';
 import { optionLabel } from './render.ts';
 
 function toastFor(ctx: Ctx, poll: PollWithOptions, outcome: VoteOutcome): string {
@@ -53,6 +54,8 @@ export async function vote(ctx: Ctx, tap: { poll: string; option: number }): Pro
   if (outcome.effect !== 'unchanged') polls.cards.schedule(poll.id);
   // The vote is committed; the toast need not hold up the rest of the polling batch.
   await ctx.toastInBackground(toastFor(ctx, poll, outcome), outcome.effect === 'unchanged');
+  // Named polls: the private confirmation offers a one-line reason (网上议事厅).
+  if (offersReason(poll, outcome)) await offerReason(ctx, poll);
 }
 
 /** "投票 2 1" / `/polls 2 1`: a vote for option 1 of poll 2, by text; refusals go to the voter, not the group. */

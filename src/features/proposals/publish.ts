@@ -5,6 +5,7 @@
  */
 import type { Services } from '../../core/services.ts';
 import type { Proposal } from '../../generated/prisma/client.ts';
+import { loadCardAddon } from '../deliberation/cards.ts';
 import { notifyPerson } from '../notify.ts';
 import { viewProposal } from './actions.ts';
 import { decisionNotice, proposalCard, resultNotice } from './render.ts';
@@ -30,10 +31,14 @@ async function secondsOf(services: Services, p: Proposal): Promise<{ seconds: nu
 /** Publication 1: posts the proposal with its 附议 button to every group of the community. */
 export async function publishProposal(services: Services, p: Proposal): Promise<number> {
   const { seconds, threshold } = await secondsOf(services, p);
+  const addon = await loadCardAddon(services.db, { kind: 'proposal', id: p.id });
   return services.outbox.publishToCommunity(
     p.communityId,
     publishedKey(p),
-    (locale, group) => proposalCard(services.i18n.bind(locale), p, seconds, threshold, detailLink(services, group.platform, p)),
+    (locale, group) => {
+      const t = services.i18n.bind(locale);
+      return proposalCard(t, p, seconds, threshold, detailLink(services, group.platform, p), addon?.(t));
+    },
     { refType: 'proposal', refId: p.id },
   );
 }
@@ -48,9 +53,10 @@ export async function refreshCards(services: Services, proposalId: string): Prom
     const { seconds, threshold } = await secondsOf(services, p);
     const community = await services.db.community.findUniqueOrThrow({ where: { id: p.communityId } });
     const groups = await services.db.chatGroup.findMany({ where: { communityId: p.communityId, active: true } });
+    const addon = await loadCardAddon(services.db, { kind: 'proposal', id: p.id });
     for (const g of groups) {
       const t = services.i18n.bind(g.locale ?? community.locale);
-      await services.outbox.enqueueEdit(`${publishedKey(p)}:${g.platform}:${g.chatId}`, proposalCard(t, p, seconds, threshold, detailLink(services, g.platform, p)));
+      await services.outbox.enqueueEdit(`${publishedKey(p)}:${g.platform}:${g.chatId}`, proposalCard(t, p, seconds, threshold, detailLink(services, g.platform, p), addon?.(t)));
     }
   } catch (err) {
     services.log.warn({ err, proposalId }, 'could not refresh proposal cards');

@@ -36,7 +36,7 @@ export function secondButton(t: TFn, p: Pick<Proposal, 'id'>, seconds?: number):
  * Publication 1: the proposal as the groups see it, with the 附议 button while it collects
  * seconds. Re-rendered (edited in place) as seconds come in.
  */
-export function proposalCard(t: TFn, p: Proposal, seconds: number, threshold: number, detailLink?: string): OutMessage {
+export function proposalCard(t: TFn, p: Proposal, seconds: number, threshold: number, detailLink?: string, addon?: { lines: string[]; buttons: Button[][] }): OutMessage {
   const lines = [
     t('proposals.card.title', { number: p.number, title: p.title }),
     t('proposals.card.category', { category: categoryLabel(t, p.category) }),
@@ -50,10 +50,13 @@ export function proposalCard(t: TFn, p: Proposal, seconds: number, threshold: nu
   // "已达到附议人数" only when it is true: the committee may take a proposal into review before.
   else if (p.status === 'under_review') lines.push(seconds >= threshold ? t('proposals.card.seconds_reached', { n: seconds }) : t('proposals.card.seconds_in_review', { n: seconds }));
   else lines.push(t('proposals.card.seconds_closed', { n: seconds, status: statusLabel(t, p.status) }));
+  // Another feature's lines and buttons (the discussion's count and 议一议 button).
+  if (addon) lines.push(...addon.lines);
   const row: Button[] = [];
   if (open) row.push(secondButton(t, p, seconds));
   if (detailLink) row.push({ label: t('proposals.details_button'), url: detailLink });
-  return row.length ? { text: lines.join('\n'), buttons: [row] } : { text: lines.join('\n') };
+  const rows = [...(row.length ? [row] : []), ...(addon?.buttons ?? [])];
+  return rows.length ? { text: lines.join('\n'), buttons: rows } : { text: lines.join('\n') };
 }
 
 /** Publication 2: the decision (shortlisted, rejected with reason, merged, approved, not approved). */
