@@ -6,6 +6,7 @@
  */
 import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
+import { agendaItemById } from '../meetings/meetings.ts';
 
 /** The kinds of thing a comment can be about. */
 export const SUBJECT_KINDS = ['proposal', 'poll', 'agenda_item'] as const;
@@ -33,33 +34,19 @@ export interface ResolvedSubject extends Subject {
 const OPEN_PROPOSAL = new Set(['submitted', 'under_review', 'shortlisted', 'voting']);
 /** Poll statuses still under discussion: the deliberation period and the vote. */
 const OPEN_POLL = new Set(['scheduled', 'open']);
-/** Agenda items open for comments (the meeting is not over). */
-const OPEN_AGENDA = new Set(['scheduled', 'open', 'planned', 'pending', 'draft']);
+/** Agenda items open for comments: their meeting is still to be held. */
+const OPEN_AGENDA = new Set(['scheduled']);
 
 export function isSubjectKind(value: string): value is SubjectKind {
   return (SUBJECT_KINDS as readonly string[]).includes(value);
 }
 
-/**
- * An agenda item, read through the client's `agendaItem` delegate when the meetings schema
- * provides one (id, title and communityId directly or through its meeting; status optional).
- * Until it exists every agenda item is unknown.
- */
+/** An agenda item of a meeting (src/domain/meetings): open for comments until its meeting is held. */
 async function agendaItem(db: Db, id: string): Promise<ResolvedSubject | null> {
-  const delegate = (db as unknown as { agendaItem?: { findUnique(args: unknown): Promise<Record<string, unknown> | null> } }).agendaItem;
-  if (!delegate) return null;
-  let row: Record<string, unknown> | null;
-  try {
-    row = await delegate.findUnique({ where: { id }, include: { meeting: true } });
-  } catch {
-    row = await delegate.findUnique({ where: { id } });
-  }
+  const row = await agendaItemById(db, id);
   if (!row) return null;
-  const meeting = (row.meeting ?? {}) as Record<string, unknown>;
-  const communityId = String(row.communityId ?? meeting.communityId ?? '');
-  if (!communityId) return null;
-  const status = String(meeting.status ?? row.status ?? 'scheduled');
-  return { kind: 'agenda_item', id, communityId, number: null, title: String(row.title ?? row.text ?? ''), open: OPEN_AGENDA.has(status), status };
+  const status = row.meeting.status;
+  return { kind: 'agenda_item', id, communityId: row.meeting.communityId, number: null, title: row.title, open: OPEN_AGENDA.has(status), status };
 }
 
 /** The subject, or null when nothing has this id. */

@@ -19,6 +19,7 @@ import type { Actor } from '../../../../src/domain/residents/roles.ts';
 import type { Community } from '../../../../src/generated/prisma/client.ts';
 import { grantRole, makeCommunity, OPERATOR, telegramPerson } from '../../../support/fixtures.ts';
 import { freshDatabase } from '../../../support/harness.ts';
+import { scheduleMeeting } from '../../../../src/domain/meetings/meetings.ts';
 
 const now = new Date('2026-12-01T02:00:00Z');
 
@@ -116,5 +117,17 @@ describe('deliberation rules', () => {
     expect(parsePeriod('明天 9:00')).toBeNull();
     expect(() => parsePeriod('议事0天')).toThrow(expect.objectContaining({ key: 'deliberation.period_range' }));
     expect(() => parsePeriod('议事45天')).toThrow(expect.objectContaining({ key: 'deliberation.period_range' }));
+  });
+
+  it('takes comments on a meeting agenda item until the meeting is held, in its own community only', async () => {
+    const meeting = await scheduleMeeting(db, { ...by(committee), now }, { communityId: community.id, body: 'council', title: '十二月议事会', startsAt: new Date(now.getTime() + 3 * 86_400_000), place: '党群服务中心', agenda: [{ kind: 'text', title: '3栋加装电梯' }] });
+    const item = { kind: 'agenda_item' as const, id: meeting.agenda[0].id };
+    expect(await findSubject(db, item)).toMatchObject({ communityId: community.id, title: '3栋加装电梯', open: true });
+    const comment = await postComment(db, by(resident), item, '建议先征求低层住户意见。', '居民', now);
+    expect(comment.subjectId).toBe(meeting.agenda[0].id);
+    await expect(postComment(db, by(other), item, '外社区的意见', '外社区', now)).rejects.toMatchObject({ key: 'errors.not_verified' });
+    await db.meeting.update({ where: { id: meeting.id }, data: { status: 'published' } });
+    expect((await findSubject(db, item))?.open).toBe(false);
+    await expect(postComment(db, by(neighbour), item, '会后才看到', '居民', now)).rejects.toMatchObject({ key: expect.stringMatching(/^deliberation\./) });
   });
 });
