@@ -13,7 +13,7 @@ import { readRegisterFile } from '../src/domain/register/import.ts';
 import { planImport } from '../src/domain/register/plan.ts';
 import { makeCommunity, OPERATOR } from '../tests/support/fixtures.ts';
 import { freshDatabase, tempDir } from '../tests/support/harness.ts';
-import { generatedCsv, generatedUnits, registerXlsx } from '../tests/register/files.ts';
+import { generatedCsv, generatedUnits, registerXlsx } from '../tests/unit/features/register/files.ts';
 import type { BenchResult } from './types.ts';
 
 const HOUSEHOLDS = 5000;

@@ -12,7 +12,7 @@ import { issueCodes } from '../../src/domain/residents/verification.ts';
 import { FEATURES } from '../../src/features.ts';
 import { startConsoleServer, type ConsoleServer } from '../../src/features/console/index.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
-import { freePort } from '../console/support/world.ts';
+import { freePort } from './console/support/world.ts';
 import { startWechatDriver } from '../scenarios/wechatDriver.ts';
 import { makeCommunity, OPERATOR } from '../support/fixtures.ts';
 

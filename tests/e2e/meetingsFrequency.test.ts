@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BodyKind } from '../../src/domain/meetings/bodies.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { scheduleAndAnnounce } from '../../src/features/meetings/recording.ts';
-import { linli } from '../disclosures/cliRun.ts';
-import { inkShare, pdfText, renderPage } from '../register/pdf.ts';
+import { linli } from '../support/cliRun.ts';
+import { inkShare, pdfText, renderPage } from '../unit/features/register/pdf.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
 import { startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
 

@@ -14,7 +14,7 @@ import { raiseRequest, replyRequest } from '../../src/domain/requests/requests.t
 import { requestRules } from '../../src/domain/requests/rules.ts';
 import { freshDatabase, tempDir } from '../support/harness.ts';
 import { grantRole, makeCommunity, telegramPerson } from '../support/fixtures.ts';
-import { linli } from '../disclosures/cliRun.ts';
+import { linli } from '../support/cliRun.ts';
 
 let db: Db;
 let file: string;

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/client.ts';
 import { makeCommunity } from '../../support/fixtures.ts';
 import { freshDatabase, tempDir } from '../../support/harness.ts';
-import { linli } from '../../disclosures/cliRun.ts';
+import { linli } from '../../support/cliRun.ts';
 
 describe('linli poll list / proposal list / poll numbers', () => {
   const dir = tempDir('linli-cli-lists-');

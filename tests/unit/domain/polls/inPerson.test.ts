@@ -21,7 +21,7 @@ import { loadActor } from '../../../../src/domain/residents/people.ts';
 import { resultMessage } from '../../../../src/features/polls/render.ts';
 import type { Community } from '../../../../src/generated/prisma/client.ts';
 import { createTranslator } from '../../../../src/i18n/i18n.ts';
-import { registerCsv } from '../../../register/files.ts';
+import { registerCsv } from '../../features/register/files.ts';
 import { grantRole, makeCommunity, OPERATOR } from '../../../support/fixtures.ts';
 import { freshDatabase } from '../../../support/harness.ts';
 

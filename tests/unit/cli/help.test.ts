@@ -1,0 +1,48 @@
+// Every `linli` command explains itself: `linli <command> --help` and `linli help <command>`
+// print its summary, usage and options and exit 0, without touching the database; a bad
+// DATABASE_URL stops the bot with one line that names the variable (exit 78), not a stack trace.
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_COMMANDS } from '../../../src/cli/commands/index.ts';
+import { linli } from '../../support/cliRun.ts';
+import { tempDir } from '../../support/harness.ts';
+
+describe('linli help', () => {
+  const dbFile = join(tempDir(), 'never-created.db');
+
+  it.each(CLI_COMMANDS.map((c) => [c.name, c] as const))('%s --help and help %s', async (name, command) => {
+    for (const args of [[...name.split(' '), '--help'], ['help', ...name.split(' ')]]) {
+      const r = await linli(dbFile, args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toContain(`Usage: ${command.usage}`);
+      expect(r.out).toContain(command.summary);
+      for (const option of Object.keys(command.options ?? {})) expect(r.out).toContain(`--${option}`);
+    }
+    // Help needs no database: nothing was created or migrated.
+    expect(existsSync(dbFile)).toBe(false);
+  });
+
+  it('names an unknown command', async () => {
+    const r = await linli(dbFile, ['help', 'frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown command: frobnicate');
+  });
+
+  it('stops npm start on a database it cannot open with one line naming DATABASE_URL', () => {
+    const notADatabase = join(tempDir(), 'notes.db');
+    writeFileSync(notADatabase, 'these are my notes, not a database');
+    for (const url of [`file:${notADatabase}`, 'file:/dev/null/linli.db']) {
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../../bin/linli.mjs'), 'start'], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+        input: '',
+        timeout: 60_000,
+      });
+      expect(r.status, url).toBe(78);
+      expect(r.stderr).toContain('DATABASE_URL');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
