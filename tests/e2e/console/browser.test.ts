@@ -94,7 +94,8 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await page.click('a[href="/console/c/badeng/polls/2"]');
     const detail = await page.text();
     expect(detail).toContain('当前计票');
-    expect(detail).toMatch(/1\. 赞成\s*7\s*0\s*7/);
+    // online, paper, in person, total
+    expect(detail).toMatch(/1\. 赞成\s*7\s*0\s*0\s*7/);
     expect(detail).toContain('得票超过实际投票人数的半数');
     expect(detail).toMatch(/投票卡片\s*巴登社区居民群\s*已发送/);
     await shot(page, '04-poll-open');
@@ -106,14 +107,14 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     expect(csv.name).toBe('投票-第2号-是否同意在3栋门前加装休闲座椅？.csv');
     const rows = parse(csv.data.toString('utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
     const yes = rows.find((r) => r[1] === '赞成');
-    expect(yes?.slice(0, 5)).toEqual(['1', '赞成', '7', '0', '7']);
+    expect(yes?.slice(0, 6)).toEqual(['1', '赞成', '7', '0', '0', '7']);
     expect(rows.find((r) => r[0] === '实际投票人数')?.[1]).toBe('11');
     const xlsx = await page.download('a[href$="/polls/2/export.xlsx"]');
     expect(xlsx.name).toBe('投票-第2号-是否同意在3栋门前加装休闲座椅？.xlsx');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.data as unknown as ArrayBuffer);
     const tally = book.worksheets[1];
-    expect((tally.getRow(2).values as unknown[]).slice(1, 7)).toEqual([1, '赞成', 7, 0, 7, 0.6364]);
+    expect((tally.getRow(2).values as unknown[]).slice(1, 8)).toEqual([1, '赞成', 7, 0, 0, 7, 0.6364]);
     expect(await world.bot.db.auditEntry.count({ where: { action: 'export', via: 'console', targetId: world.openPoll.id } })).toBe(2);
   });
 
