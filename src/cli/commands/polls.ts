@@ -141,7 +141,7 @@ export const exportPollCommand: CliCommand = {
     const poll = await pollFromArgs(services.db, positionals[0], values);
     const out = (values.out as string | undefined) ?? exportFileName(services.i18n.bind(locale), poll, format);
     const sheets = await pollExportSheets(services.db, poll, services.i18n.bind(locale), services.clock(), services.i18n.timeZone);
-    const written = await writeTable({ format, out, sheets });
+    const written = await writeTable({ format, out, timeZone: services.i18n.timeZone, sheets });
     await recordAudit(services.db, { actorId: null, via: 'cli', action: 'export', communityId: poll.communityId, targetType: 'polls', targetId: poll.id, details: { format, rows: written.rows } });
     env.out(`wrote ${out} (${written.rows} rows, ${written.bytes} bytes)`);
     return 0;

@@ -18,7 +18,7 @@ import { validShare } from '../../domain/polls/rules.ts';
 import { baseLine, optionLabel, outcomeLine, quorumText, voterUnit } from './render.ts';
 
 /** A named poll's ballots as export rows, in the reader's language. */
-async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn, format: (d: Date) => string): AsyncIterable<TableRow> {
+async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn): AsyncIterable<TableRow> {
   const labels = new Map(poll.options.map((o) => [o.id, optionLabel(t, o)]));
   const order = new Map(poll.options.map((o) => [o.id, o.position]));
   const yes = t('polls.export_yes');
@@ -30,8 +30,9 @@ async function* ballotRows(db: Db, poll: PollWithOptions, t: TFn, format: (d: Da
       choice: choices.map((id) => labels.get(id) ?? '').join('; '),
       advisory: b.advisory ? yes : '',
       source: t(`ballots.source_${b.source === 'paper' || b.source === 'inperson' ? b.source : 'online'}`),
-      castAt: format(b.castAt),
-      updatedAt: format(b.updatedAt),
+      // Dates, so a clerk can sort and filter; the writer shows them in the community's zone.
+      castAt: b.castAt,
+      updatedAt: b.updatedAt,
     };
   }
 }
@@ -89,7 +90,7 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
         { key: 'paper', header: t('ballots.export_h_paper') },
         { key: 'inPerson', header: t('polls.export_h_in_person') },
         { key: 'total', header: t('polls.export_h_total') },
-        { key: 'share', header: t('polls.export_h_share') },
+        { key: 'share', header: t('polls.export_h_share'), kind: 'percent' },
         { key: 'passed', header: t('polls.export_h_passed') },
         { key: 'advisory', header: t('polls.export_h_advisory') },
       ],
@@ -114,10 +115,10 @@ export async function pollExportSheets(db: Db, poll: PollWithOptions, t: TFn, no
         { key: 'choice', header: t('polls.export_h_choice') },
         { key: 'advisory', header: t('polls.export_h_is_advisory') },
         { key: 'source', header: t('ballots.export_h_source') },
-        { key: 'castAt', header: t('polls.export_h_cast_at') },
-        { key: 'updatedAt', header: t('polls.export_h_updated_at') },
+        { key: 'castAt', header: t('polls.export_h_cast_at'), kind: 'datetime' },
+        { key: 'updatedAt', header: t('polls.export_h_updated_at'), kind: 'datetime' },
       ],
-      rows: ballotRows(db, poll, t, (d) => fmt(d)),
+      rows: ballotRows(db, poll, t),
     });
   }
   return sheets;
@@ -140,6 +141,6 @@ export const pollsExporter: ExporterDef = {
     requirePermission(ctx.actor, 'export', communityId);
     const poll = await requirePoll(ctx.services.db, itemId ?? '', communityId);
     const sheets = await pollExportSheets(ctx.services.db, poll, ctx.t, ctx.services.clock(), ctx.services.i18n.timeZone);
-    return { name: exportFileName(ctx.t, poll, format), data: await writeTableToBuffer({ format, sheets }) };
+    return { name: exportFileName(ctx.t, poll, format), data: await writeTableToBuffer({ format, timeZone: ctx.services.i18n.timeZone, sheets }) };
   },
 };

@@ -115,6 +115,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await book.xlsx.load(xlsx.data as unknown as ArrayBuffer);
     const tally = book.worksheets[1];
     expect((tally.getRow(2).values as unknown[]).slice(1, 8)).toEqual([1, '赞成', 7, 0, 0, 7, 0.6364]);
+    expect(tally.getRow(2).getCell(7).numFmt).toBe('0.0%'); // a share a clerk computes with, not 0.6364
     expect(await world.bot.db.auditEntry.count({ where: { action: 'export', via: 'console', targetId: world.openPoll.id } })).toBe(2);
   });
 
