@@ -151,7 +151,9 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const { registry, jobs } = registerFeatures(services, scenes, [core, ...(opts.features ?? FEATURES)]);
   const leaseMs = config.LINLI_UPDATE_LEASE_SECONDS * 1000;
   const router = new Router(services, registry, { leaseMs, renewMs: Math.max(250, Math.floor(leaseMs / 3)), ordered: shared });
-  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n });
+  // Shared: a short (renewed) claim, so a standby that took over from a killed leader sends its
+  // rows within seconds rather than after a minute.
+  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n, leaseMs: shared ? 5_000 : undefined });
   const scheduler = new Scheduler(services, jobs);
   const schedule = opts.schedule ?? true;
   const everyInstance = [...adapters.values()].filter((a) => a.intake === 'any');

@@ -25,6 +25,12 @@ const PAUSE_CACHE_MS = 200;
 const KEEP_MS = 3 * 60_000;
 /** Takes between two clean-ups. */
 const CLEAN_EVERY = 500;
+/**
+ * A message not reported answered stops holding its chat and its place in the second after this
+ * (real ms). Shorter than in one process (UNANSWERED_MAX_MS): here the sender may be an instance
+ * that was killed mid-call, and its chat must not wait half a minute for the standby.
+ */
+const UNDER_WAY_MAX_MS = Math.min(UNANSWERED_MAX_MS, 5_000);
 
 interface SendRow {
   at: bigint | number;
@@ -76,11 +82,11 @@ export class SharedPacingStore implements PacingStore {
       if (paused > now) return paused - now;
       const chatRows = await tx.$queryRaw<SendRow[]>`
         SELECT "at", "answeredAt" FROM "PacingSend"
-        WHERE "platform" = ${platform} AND "chatId" = ${chatId} AND "at" > ${BigInt(Math.floor(now - Math.max(w.groupWindow, UNANSWERED_MAX_MS)))}
+        WHERE "platform" = ${platform} AND "chatId" = ${chatId} AND "at" > ${BigInt(Math.floor(now - Math.max(w.groupWindow, UNDER_WAY_MAX_MS)))}
         ORDER BY "at" DESC LIMIT ${Math.max(1, w.limits.perGroupPerMinute) + 1}`;
       const recent = await tx.$queryRaw<SendRow[]>`
         SELECT "at", "answeredAt" FROM "PacingSend"
-        WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - UNANSWERED_MAX_MS))}
+        WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - UNDER_WAY_MAX_MS))}
           AND ("answeredAt" IS NULL OR "answeredAt" > ${BigInt(Math.floor(now - w.second))})`;
       let wait = this.chatWait(w, chatRows, isGroup, now);
       wait = Math.max(wait, this.globalWait(w, recent, now));
@@ -132,7 +138,7 @@ export class SharedPacingStore implements PacingStore {
     for (const r of rows) {
       const at = Number(r.at);
       const answered = r.answeredAt === null ? null : Number(r.answeredAt);
-      if (answered === null && now - at < UNANSWERED_MAX_MS && w.perChat > 0) wait = Math.max(wait, w.perChat);
+      if (answered === null && now - at < UNDER_WAY_MAX_MS && w.perChat > 0) wait = Math.max(wait, w.perChat);
       wait = Math.max(wait, Math.max(at, answered ?? at) + w.perChat - now);
     }
     if (isGroup) {
