@@ -57,6 +57,12 @@ export class SharedPacingStore implements PacingStore {
   private readonly gates = new Map<string, Promise<void>>();
   private readonly pauses = new Map<string, { until: number; readAt: number }>();
   private takes = 0;
+  /**
+   * Until when (epoch ms) the global second was found full, per platform: the worker asks for
+   * many chats in a row, and none of them can go before then, so they are answered without a
+   * round trip. Only this instance's knowledge: another's sends can only make the wait longer.
+   */
+  private readonly globalFull = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -71,6 +77,8 @@ export class SharedPacingStore implements PacingStore {
   async take(platform: string, chatId: string, isGroup: boolean, now: number): Promise<number> {
     const w = this.windowsOf(platform);
     if (w.unlimited) return 0;
+    const full = this.globalFull.get(platform) ?? 0;
+    if (full > now) return Math.ceil(full - now);
     await this.gate(platform);
     if (++this.takes % CLEAN_EVERY === 0) await this.clean(platform, now);
     return this.db.$transaction(async (tx) => {
@@ -88,22 +96,23 @@ export class SharedPacingStore implements PacingStore {
         SELECT "at", "answeredAt" FROM "PacingSend"
         WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - UNDER_WAY_MAX_MS))}
           AND ("answeredAt" IS NULL OR "answeredAt" > ${BigInt(Math.floor(now - w.second))})`;
-      let wait = this.chatWait(w, chatRows, isGroup, now);
-      wait = Math.max(wait, this.globalWait(w, recent, now));
-      if (w.limits.globalPerMinute !== undefined) {
-        const [row] = await tx.$queryRaw<{ n: bigint | number; first: bigint | number | null }[]>`
-          SELECT COUNT(*) AS "n", MIN("at") AS "first" FROM "PacingSend" WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - w.minute))}`;
-        const n = Number(row?.n ?? 0);
-        if (n >= w.limits.globalPerMinute) {
-          // The oldest of the minute leaves first; then look again.
-          wait = Math.max(wait, Number(row!.first) + w.minute - now, 1);
-        }
-      }
+      const globalWait = this.globalWait(w, recent, now);
+      if (globalWait > 0) this.globalFull.set(platform, now + globalWait);
+      const wait = Math.max(this.chatWait(w, chatRows, isGroup, now), globalWait, await this.minuteWait(tx, w, platform, now));
       if (wait > 0) return Math.ceil(wait);
       await tx.$executeRaw`
         INSERT INTO "PacingSend" ("platform", "chatId", "isGroup", "at", "owner") VALUES (${platform}, ${chatId}, ${isGroup}, ${BigInt(Math.floor(now))}, ${this.owner})`;
       return 0;
     });
+  }
+
+  /** WeChat's global minute (none on Telegram). */
+  private async minuteWait(tx: Pick<Db, '$queryRaw'>, w: Windows, platform: string, now: number): Promise<number> {
+    if (w.limits.globalPerMinute === undefined) return 0;
+    const [row] = await tx.$queryRaw<{ n: bigint | number; first: bigint | number | null }[]>`
+      SELECT COUNT(*) AS "n", MIN("at") AS "first" FROM "PacingSend" WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - w.minute))}`;
+    // The oldest of the minute leaves first; then look again.
+    return Number(row?.n ?? 0) >= w.limits.globalPerMinute ? Math.max(Number(row!.first) + w.minute - now, 1) : 0;
   }
 
   async answered(slot: Slot, now: number): Promise<void> {
