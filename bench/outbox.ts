@@ -50,12 +50,20 @@ async function startServer(timeScale: number): Promise<{ apiRoot: string; token:
   };
 }
 
+/** The broadcast with the pacing kept in this process, then kept in the database (several instances), in one run. */
 export async function run(): Promise<BenchResult[]> {
+  const local = await runWith('single');
+  const shared = await runWith('shared');
+  return [...local, ...shared];
+}
+
+async function runWith(instances: 'single' | 'shared'): Promise<BenchResult[]> {
+  const label = instances === 'shared' ? ' [pacing in the database, LINLI_INSTANCES=shared]' : '';
   const server = await startServer(TIME_SCALE);
   const limits = { ...TELEGRAM_LIMITS, timeScale: TIME_SCALE };
   const { db, file } = await freshDatabase();
   const log = createLogger('silent');
-  const config = loadConfig({ DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent', LINLI_INSTANCES: instances });
   // The adapter is not started: the worker only sends, nothing needs to be received.
   const telegram = createTelegramAdapter({ token: server.token, apiRoot: server.apiRoot, log });
   const linli = await createLinli({ config, db, log, telegram: false, wechat: false, adapters: [telegram], outboxLimits: { telegram: limits }, schedule: false });
@@ -83,18 +91,19 @@ export async function run(): Promise<BenchResult[]> {
     const violations = stats.violations.length;
     return [
       {
-        name: `outbox broadcast to ${GROUPS} groups: throughput share of allowed rate (${limits.globalPerSecond}/s, time ×${TIME_SCALE})`,
+        name: `outbox broadcast to ${GROUPS} groups: throughput share of allowed rate (${limits.globalPerSecond}/s, time ×${TIME_SCALE})${label}`,
         value: Math.round(share * 1000) / 10,
         unit: '%',
         baseline: { name: 'allowed rate (scaled)', value: allowedPerSec, unit: 'msg/s' },
         ratio: Math.round((achievedPerSec / allowedPerSec) * 1000) / 1000,
-        target: '≥ 90%',
-        pass: share >= 0.9 && left === 0 && delivered === GROUPS,
+        // The shared pacing pays a database transaction per slot; it is for several instances.
+        target: instances === 'shared' ? '≥ 80%' : '≥ 90%',
+        pass: share >= (instances === 'shared' ? 0.8 : 0.9) && left === 0 && delivered === GROUPS,
       },
-      { name: `outbox broadcast: limit violations seen by the server${violations ? ` (${[...new Set(stats.violations)].join(', ')})` : ''}`, value: violations, unit: 'violations', target: '0', pass: violations === 0 },
-      { name: 'outbox broadcast: groups that got the message exactly once', value: delivered, unit: 'groups', target: `${GROUPS}, 0 duplicates`, pass: delivered === GROUPS && duplicates === 0 },
-      { name: `outbox broadcast: enqueue ${enqueued} messages`, value: Math.round(enqueueMs), unit: 'ms' },
-      { name: "outbox broadcast: share of Telegram's 30/s global limit", value: Math.round(((achievedPerSec * TIME_SCALE) / 30) * 1000) / 10, unit: '%' },
+      { name: `outbox broadcast${label}: limit violations seen by the server${violations ? ` (${[...new Set(stats.violations)].join(', ')})` : ''}`, value: violations, unit: 'violations', target: '0', pass: violations === 0 },
+      { name: `outbox broadcast${label}: groups that got the message exactly once`, value: delivered, unit: 'groups', target: `${GROUPS}, 0 duplicates`, pass: delivered === GROUPS && duplicates === 0 },
+      { name: `outbox broadcast${label}: enqueue ${enqueued} messages`, value: Math.round(enqueueMs), unit: 'ms' },
+      { name: `outbox broadcast${label}: share of Telegram's 30/s global limit`, value: Math.round(((achievedPerSec * TIME_SCALE) / 30) * 1000) / 10, unit: '%' },
     ];
   } finally {
     await linli.outboxWorker.stop();

@@ -56,6 +56,12 @@ const schema = z.object({
   LINLI_SCENE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   /** How long an update stays claimed by a process that stopped renewing it (it died) before another takes it over. */
   LINLI_UPDATE_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+  /**
+   * Whether several instances share the database: 'shared' keeps rate limits, the 429 pause and
+   * each conversation's order in the database for all of them. Unset: shared on PostgreSQL,
+   * single on a SQLite file (`npm start` alone).
+   */
+  LINLI_INSTANCES: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['single', 'shared']).optional()),
   LINLI_OUTBOX_GLOBAL_PER_SECOND: z.coerce.number().min(0.1).max(30).default(25),
   LINLI_WECHAT_MESSAGES_PER_MINUTE: z.coerce.number().min(1).max(120).default(20),
   WECHATY_PUPPET: z.string().default('wechaty-puppet-wechat4u'),
@@ -72,6 +78,11 @@ const schema = z.object({
 
 /** The validated configuration. */
 export type Config = z.infer<typeof schema>;
+
+/** True when several instances may share the database (LINLI_INSTANCES, else any database but a SQLite file). */
+export function instancesShared(config: Pick<Config, 'LINLI_INSTANCES' | 'DATABASE_URL'>): boolean {
+  return config.LINLI_INSTANCES ? config.LINLI_INSTANCES === 'shared' : !config.DATABASE_URL.startsWith('file:');
+}
 
 /** Raised when a setting is missing or wrong; the message names every offending variable. */
 export class ConfigError extends Error {

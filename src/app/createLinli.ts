@@ -9,7 +9,7 @@ import { ChainCheckCache } from '../domain/disclosures/chainCache.ts';
 import type { Adapter } from '../platform/adapter.ts';
 import type { Platform } from '../platform/messages.ts';
 import type { WechatAdapter } from '../adapters/wechat/wechatAdapter.ts';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { ConfigError, instancesShared, loadConfig, type Config } from '../config.ts';
 import { EventBus } from '../core/events.ts';
 import { Router, type Registry } from '../core/router.ts';
 import type { Services } from '../core/services.ts';
@@ -29,6 +29,7 @@ import { Outbox } from '../outbox/outbox.ts';
 import { TELEGRAM_LIMITS, wechatLimits, type Limits } from '../outbox/rateLimiter.ts';
 import { OutboxWorker } from '../outbox/worker.ts';
 import { PacedSender } from '../outbox/pacedSender.ts';
+import { SharedPacingStore } from '../outbox/sharedPacing.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { Leadership, type LeaseTiming } from '../core/leadership.ts';
 import { createPollServices } from '../features/polls/services.ts';
@@ -132,8 +133,11 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
     console: { perChatIntervalMs: 0, perGroupPerMinute: Number.MAX_SAFE_INTEGER, globalPerSecond: Number.MAX_SAFE_INTEGER },
     ...opts.outboxLimits,
   };
+  // Several instances on one database keep the rate limits, the 429 pause and each
+  // conversation's order there; a lone instance keeps them in memory (no round trips).
+  const shared = instancesShared(config);
   // One pacing for every message to a chat: replies and the outbox share Telegram's budget.
-  const sender = new PacedSender({ limits, log });
+  const sender = new PacedSender({ limits, log, store: shared ? new SharedPacingStore(db, limits) : undefined });
   // Stored platform names are plain strings: matched against the running adapters, never cast.
   const adapterFor = (platform: string) => [...adapters.values()].find((a) => a.platform === platform);
   const services: Services = { config, db, log, i18n, clock, outbox, sender, events, scenes, adapters, adapterFor, startPayloads: [], digestContributors: [], exporters: [], polls, chainChecks: new ChainCheckCache(db, clock) };
@@ -152,8 +156,10 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   );
   const { registry, jobs } = registerFeatures(services, scenes, [core, ...(opts.features ?? FEATURES)]);
   const leaseMs = config.LINLI_UPDATE_LEASE_SECONDS * 1000;
-  const router = new Router(services, registry, { leaseMs, renewMs: Math.max(250, Math.floor(leaseMs / 3)) });
-  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n });
+  const router = new Router(services, registry, { leaseMs, renewMs: Math.max(250, Math.floor(leaseMs / 3)), ordered: shared });
+  // Shared: a short (renewed) claim, so a standby that took over from a killed leader sends its
+  // rows within seconds rather than after a minute.
+  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n, leaseMs: shared ? 5_000 : undefined });
   const scheduler = new Scheduler(services, jobs);
   const schedule = opts.schedule ?? true;
   const everyInstance = [...adapters.values()].filter((a) => a.intake === 'any');

@@ -20,7 +20,7 @@ import type { ActionDef, CommandDef, Guard, PlainTextHandler, StartPayloadHandle
 import { actionPrefix } from './actionCodec.ts';
 import { requirePermission } from '../domain/residents/permissions.ts';
 import { KeyedQueue } from './keyedQueue.ts';
-import { UpdateClaims, type ClaimTiming } from './updateClaims.ts';
+import { UpdateClaims, type ClaimOptions } from './updateClaims.ts';
 import { hasChoices, recallChoice } from './choiceMemory.ts';
 import { SCENE_ACTION } from './sceneRunner.ts';
 import type { Incoming, UnreadableKind } from '../platform/messages.ts';
@@ -48,9 +48,9 @@ export class Router {
   constructor(
     private readonly services: Services,
     private readonly registry: Registry,
-    claimTiming?: Partial<ClaimTiming>,
+    claimOptions?: ClaimOptions,
   ) {
-    this.claims = new UpdateClaims(services.db, services.log, claimTiming);
+    this.claims = new UpdateClaims(services.db, services.log, claimOptions);
   }
 
   /** Hands an event in; resolves once it has been handled (or ignored as a duplicate). */
@@ -61,7 +61,7 @@ export class Router {
     // Claim, handling and done mark all wait in the person's queue: an update taken over from a
     // process that died is handled before the same person's later ones, never after them.
     await this.queue.run(key, async () => {
-      if (update && !(await this.claims.claim(adapter.platform, update))) {
+      if (update && !(await this.claims.claim(adapter.platform, update, key))) {
         this.services.log.debug({ platform: adapter.platform, update }, 'duplicate update ignored');
         return;
       }

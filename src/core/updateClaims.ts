@@ -14,6 +14,16 @@
  * committed but before its done mark was written handles that update again on redelivery; the
  * window is one event-loop turn, and the handlers are idempotent for a repeated update except a
  * multiple-choice toggle (a second tap removes the option).
+ *
+ * Order per conversation across instances (`ordered`, on when several instances share the
+ * database): each claim also records its conversation (platform, chat, sender) and its numeric
+ * update id, and the owner of update N of a conversation handles it only once no earlier update
+ * of that conversation is claimed, unfinished and alive (its owner died: its lease ran out, and
+ * whoever takes it over will not wait behind N). Telegram delivers the updates of one chat one at
+ * a time and only after the previous delivery was answered, and both instances answer a
+ * delivery only after its claim row is written, so an earlier update of the conversation is
+ * always claimed before a later one arrives: the wait puts them in order. In one process the
+ * router's per-person queue already does, so a single instance skips the look-up.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
@@ -29,13 +39,23 @@ export interface ClaimTiming {
   renewMs: number;
   /** How often a claim held by another live owner is looked at again. */
   recheckMs: number;
+  /** How often an update waiting for an earlier one of its conversation looks again. */
+  turnRecheckMs: number;
 }
 
-const DEFAULT_TIMING: ClaimTiming = { leaseMs: 15_000, renewMs: 5_000, recheckMs: 250 };
+const DEFAULT_TIMING: ClaimTiming = { leaseMs: 15_000, renewMs: 5_000, recheckMs: 250, turnRecheckMs: 20 };
+
+/** Options of the claims beyond their timing. */
+export interface ClaimOptions extends Partial<ClaimTiming> {
+  /** Keep each conversation's updates in update-id order across instances (see above). */
+  ordered?: boolean;
+}
 
 interface Pending {
   platform: string;
   updateId: string;
+  conversation: string | null;
+  seq: bigint | null;
   resolve: (mine: boolean) => void;
   reject: (err: unknown) => void;
 }
@@ -47,6 +67,7 @@ export class UpdateClaims {
   /** This process; a restart is a new owner. */
   readonly owner = randomUUID();
   private readonly timing: ClaimTiming;
+  private readonly ordered: boolean;
   private claims: Pending[] = [];
   private dones: { platform: string; updateId: string }[] = [];
   private doneFlush?: Promise<void>;
@@ -60,20 +81,41 @@ export class UpdateClaims {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    timing: Partial<ClaimTiming> = {},
+    { ordered = false, ...timing }: ClaimOptions = {},
   ) {
     this.timing = { ...DEFAULT_TIMING, ...timing };
+    this.ordered = ordered;
   }
 
-  /** True when this process now owns the update and must handle it; false for a duplicate. */
-  async claim(platform: string, updateId: string): Promise<boolean> {
+  /**
+   * True when this process now owns the update and must handle it; false for a duplicate. With
+   * `ordered`, resolves only once the earlier updates of `conversation` (claimed anywhere) are done.
+   */
+  async claim(platform: string, updateId: string, conversation?: string): Promise<boolean> {
+    const seq = this.ordered && conversation && /^\d{1,18}$/.test(updateId) ? BigInt(updateId) : null;
+    const key = seq === null ? null : conversation!;
     const fresh = await new Promise<boolean>((resolve, reject) => {
-      this.claims.push({ platform, updateId, resolve, reject });
+      this.claims.push({ platform, updateId, conversation: key, seq, resolve, reject });
       if (this.claims.length === 1) setImmediate(() => void this.flushClaims());
     });
     const mine = fresh || (await this.settleConflict(platform, updateId));
-    if (mine) this.hold();
+    if (mine) {
+      this.hold();
+      if (key !== null && seq !== null) await this.awaitTurn(key, seq);
+    }
     return mine;
+  }
+
+  /** Waits while an earlier update of the conversation is claimed, not done, and its owner alive. */
+  private async awaitTurn(conversation: string, seq: bigint): Promise<void> {
+    for (;;) {
+      const earlier = await this.db.$queryRaw<{ updateId: string }[]>`
+        SELECT "updateId" FROM "ProcessedUpdate"
+        WHERE "conversation" = ${conversation} AND "seq" < ${seq} AND "doneAt" IS NULL AND "leaseUntil" IS NOT NULL AND "leaseUntil" >= ${this.clock()}
+        LIMIT 1`;
+      if (!earlier.length) return;
+      await new Promise((r) => setTimeout(r, this.timing.turnRecheckMs));
+    }
   }
 
   /** Marks a claimed update as handled to the end. */
@@ -101,10 +143,16 @@ export class UpdateClaims {
       try {
         const now = this.clock();
         const lease = this.lease();
-        const rows = Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now}, ${this.owner}, ${lease})`));
-        const inserted = await this.db.$queryRaw<{ platform: string; updateId: string }[]>`
-          INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt", "owner", "leaseUntil") VALUES ${rows}
-          ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
+        // A single instance writes the row as before; the conversation columns only when ordered.
+        const inserted = this.ordered
+          ? await this.db.$queryRaw<{ platform: string; updateId: string }[]>`
+              INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt", "owner", "leaseUntil", "conversation", "seq")
+              VALUES ${Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now}, ${this.owner}, ${lease}, ${c.conversation}, ${c.seq})`))}
+              ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`
+          : await this.db.$queryRaw<{ platform: string; updateId: string }[]>`
+              INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt", "owner", "leaseUntil")
+              VALUES ${Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now}, ${this.owner}, ${lease})`))}
+              ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
         const fresh = new Set(inserted.map((r) => keyOf(r.platform, r.updateId)));
         // The same update twice in one batch: only its first claim wins.
         for (const c of chunk) c.resolve(fresh.delete(keyOf(c.platform, c.updateId)));

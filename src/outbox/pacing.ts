@@ -1,9 +1,9 @@
 /**
  * Where the pacing state lives: the recent sends the rate limits count, and the pause a 429
- * imposes. Today it is this process's memory; with several instances on one PostgreSQL the
- * same interface can be backed by the database (a row per platform and chat, or an advisory
- * lock around the counters), so that the bot as a whole stays within Telegram's limits. The
- * PacedSender and the outbox worker only ever talk to this interface.
+ * imposes. One instance keeps it in its memory (LocalPacingStore, below); several instances on
+ * one database share it there (SharedPacingStore, sharedPacing.ts), so that the bot as a whole
+ * stays within Telegram's limits. The PacedSender and the outbox worker only ever talk to this
+ * interface.
  */
 import { RateLimiter, TELEGRAM_LIMITS, type Limits } from './rateLimiter.ts';
 

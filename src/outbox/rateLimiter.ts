@@ -28,9 +28,9 @@ export interface Limits {
 }
 
 /** Sends allowed back to back before pacing spreads them out. */
-const PACING_BURST = 4;
+export const PACING_BURST = 4;
 /** A send to a chat that was never reported answered stops holding the chat after this (real ms). */
-const UNANSWERED_MAX_MS = 30_000;
+export const UNANSWERED_MAX_MS = 30_000;
 
 /** Telegram's limits with a safety margin. */
 export const TELEGRAM_LIMITS: Limits = { perChatIntervalMs: 1000, perGroupPerMinute: 20, globalPerSecond: 25 };

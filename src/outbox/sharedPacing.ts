@@ -1,0 +1,211 @@
+/**
+ * The pacing state in the database, for several instances of one bot.
+ *
+ * Telegram counts every message of the bot, whichever instance sent it, and a 429 holds the bot
+ * as a whole; with two instances each pacing on its own the bot would send twice the limit. Here
+ * every slot is a row (`PacingSend`) and a slot is taken in one transaction that first writes the
+ * platform's `PacingGate` row: on PostgreSQL that row lock, on SQLite the write lock, serialises
+ * the takers of all instances, so two of them never count the same free slot. The rules are the
+ * in-process limiter's (rateLimiter.ts): a gap per chat counted from the answer, a message under
+ * way holds its chat and its place in the second, a group's minute, the global second, bursts of
+ * at most PACING_BURST spread over the second, WeChat's global minute. The 429 pause is a column
+ * of the gate row, checked inside the same transaction.
+ *
+ * The SQL is the same on SQLite and PostgreSQL (quoted identifiers, ON CONFLICT, RETURNING);
+ * times are epoch milliseconds of each host's clock (hosts of one deployment keep NTP time).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import type { PacingStore, Slot } from './pacing.ts';
+import { PACING_BURST, TELEGRAM_LIMITS, UNANSWERED_MAX_MS, type Limits } from './rateLimiter.ts';
+
+/** A 429 pause read from the database is trusted this long (a take checks it again anyway). */
+const PAUSE_CACHE_MS = 200;
+/** Slots older than this are deleted now and then; nothing counts them any more. */
+const KEEP_MS = 3 * 60_000;
+/** Takes between two clean-ups. */
+const CLEAN_EVERY = 500;
+/**
+ * A message not reported answered stops holding its chat and its place in the second after this
+ * (real ms). Shorter than in one process (UNANSWERED_MAX_MS): here the sender may be an instance
+ * that was killed mid-call, and its chat must not wait half a minute for the standby.
+ */
+const UNDER_WAY_MAX_MS = Math.min(UNANSWERED_MAX_MS, 5_000);
+
+interface SendRow {
+  at: bigint | number;
+  answeredAt: bigint | number | null;
+}
+
+/** Windows of one platform's limits in real ms. */
+interface Windows {
+  limits: Limits;
+  second: number;
+  minute: number;
+  perChat: number;
+  groupWindow: number;
+  perSecond: number;
+  /** No limits at all (the terminal): nothing to count. */
+  unlimited: boolean;
+}
+
+/** Pacing shared through the database by every instance of the bot. */
+export class SharedPacingStore implements PacingStore {
+  /** This instance (its slots are reported answered by it). */
+  readonly owner = randomUUID();
+  private readonly windows = new Map<string, Windows>();
+  private readonly gates = new Map<string, Promise<void>>();
+  private readonly pauses = new Map<string, { until: number; readAt: number }>();
+  private takes = 0;
+  /**
+   * Until when (epoch ms) the global second was found full, per platform: the worker asks for
+   * many chats in a row, and none of them can go before then, so they are answered without a
+   * round trip. Only this instance's knowledge: another's sends can only make the wait longer.
+   */
+  private readonly globalFull = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: Partial<Record<string, Limits>> = {},
+  ) {}
+
+  /** The limits a platform is paced by (Telegram's when none were given). */
+  limitsFor(platform: string): Limits {
+    return this.limits[platform] ?? TELEGRAM_LIMITS;
+  }
+
+  async take(platform: string, chatId: string, isGroup: boolean, now: number): Promise<number> {
+    const w = this.windowsOf(platform);
+    if (w.unlimited) return 0;
+    const full = this.globalFull.get(platform) ?? 0;
+    if (full > now) return Math.ceil(full - now);
+    await this.gate(platform);
+    if (++this.takes % CLEAN_EVERY === 0) await this.clean(platform, now);
+    return this.db.$transaction(async (tx) => {
+      // The write comes first: it takes the lock that serialises every instance's takers.
+      const [gate] = await tx.$queryRaw<{ pausedUntil: bigint | number }[]>`
+        UPDATE "PacingGate" SET "turns" = "turns" + 1 WHERE "platform" = ${platform} RETURNING "pausedUntil"`;
+      const paused = Number(gate?.pausedUntil ?? 0);
+      this.pauses.set(platform, { until: paused, readAt: Date.now() });
+      if (paused > now) return paused - now;
+      const chatRows = await tx.$queryRaw<SendRow[]>`
+        SELECT "at", "answeredAt" FROM "PacingSend"
+        WHERE "platform" = ${platform} AND "chatId" = ${chatId} AND "at" > ${BigInt(Math.floor(now - Math.max(w.groupWindow, UNDER_WAY_MAX_MS)))}
+        ORDER BY "at" DESC LIMIT ${Math.max(1, w.limits.perGroupPerMinute) + 1}`;
+      const recent = await tx.$queryRaw<SendRow[]>`
+        SELECT "at", "answeredAt" FROM "PacingSend"
+        WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - UNDER_WAY_MAX_MS))}
+          AND ("answeredAt" IS NULL OR "answeredAt" > ${BigInt(Math.floor(now - w.second))})`;
+      const globalWait = this.globalWait(w, recent, now);
+      if (globalWait > 0) this.globalFull.set(platform, now + globalWait);
+      const wait = Math.max(this.chatWait(w, chatRows, isGroup, now), globalWait, await this.minuteWait(tx, w, platform, now));
+      if (wait > 0) return Math.ceil(wait);
+      await tx.$executeRaw`
+        INSERT INTO "PacingSend" ("platform", "chatId", "isGroup", "at", "owner") VALUES (${platform}, ${chatId}, ${isGroup}, ${BigInt(Math.floor(now))}, ${this.owner})`;
+      return 0;
+    });
+  }
+
+  /** WeChat's global minute (none on Telegram). */
+  private async minuteWait(tx: Pick<Db, '$queryRaw'>, w: Windows, platform: string, now: number): Promise<number> {
+    if (w.limits.globalPerMinute === undefined) return 0;
+    const [row] = await tx.$queryRaw<{ n: bigint | number; first: bigint | number | null }[]>`
+      SELECT COUNT(*) AS "n", MIN("at") AS "first" FROM "PacingSend" WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - w.minute))}`;
+    // The oldest of the minute leaves first; then look again.
+    return Number(row?.n ?? 0) >= w.limits.globalPerMinute ? Math.max(Number(row!.first) + w.minute - now, 1) : 0;
+  }
+
+  async answered(slot: Slot, now: number): Promise<void> {
+    if (this.windowsOf(slot.platform).unlimited) return;
+    await this.db.$executeRaw`
+      UPDATE "PacingSend" SET "answeredAt" = ${BigInt(Math.floor(Math.max(now, slot.at)))}
+      WHERE "platform" = ${slot.platform} AND "chatId" = ${slot.chatId} AND "at" = ${BigInt(Math.floor(slot.at))} AND "owner" = ${this.owner} AND "answeredAt" IS NULL`;
+  }
+
+  async pause(platform: string, until: number): Promise<void> {
+    await this.gate(platform);
+    const at = BigInt(Math.ceil(until));
+    await this.db.$executeRaw`
+      UPDATE "PacingGate" SET "pausedUntil" = CASE WHEN "pausedUntil" < ${at} THEN ${at} ELSE "pausedUntil" END WHERE "platform" = ${platform}`;
+    const cached = this.pauses.get(platform);
+    this.pauses.set(platform, { until: Math.max(cached?.until ?? 0, until), readAt: Date.now() });
+  }
+
+  async pausedUntil(platform: string): Promise<number> {
+    if (this.windowsOf(platform).unlimited) return 0;
+    const cached = this.pauses.get(platform);
+    if (cached && Date.now() - cached.readAt < PAUSE_CACHE_MS) return cached.until;
+    const rows = await this.db.$queryRaw<{ pausedUntil: bigint | number }[]>`SELECT "pausedUntil" FROM "PacingGate" WHERE "platform" = ${platform}`;
+    const until = Number(rows[0]?.pausedUntil ?? 0);
+    this.pauses.set(platform, { until, readAt: Date.now() });
+    return until;
+  }
+
+  /** The per-chat gap (from the last answer, or held while a message is under way) and the group's minute. */
+  private chatWait(w: Windows, rows: SendRow[], isGroup: boolean, now: number): number {
+    let wait = 0;
+    for (const r of rows) {
+      const at = Number(r.at);
+      const answered = r.answeredAt === null ? null : Number(r.answeredAt);
+      if (answered === null && now - at < UNDER_WAY_MAX_MS && w.perChat > 0) wait = Math.max(wait, w.perChat);
+      wait = Math.max(wait, Math.max(at, answered ?? at) + w.perChat - now);
+    }
+    if (isGroup) {
+      const inWindow = rows.map((r) => Math.max(Number(r.at), Number(r.answeredAt ?? r.at))).filter((t) => t > now - w.groupWindow).sort((a, b) => a - b);
+      const max = w.limits.perGroupPerMinute;
+      if (inWindow.length >= max) wait = Math.max(wait, inWindow[inWindow.length - max] + w.groupWindow - now);
+    }
+    return wait;
+  }
+
+  /** The global second (a message under way counts until answered) and the spread of bursts. */
+  private globalWait(w: Windows, rows: SendRow[], now: number): number {
+    let wait = 0;
+    const underWay = rows.filter((r) => r.answeredAt === null).length;
+    const answered = rows.filter((r) => r.answeredAt !== null).map((r) => Number(r.answeredAt)).sort((a, b) => a - b);
+    const over = answered.length + underWay - w.perSecond;
+    if (over >= 0) wait = Math.max(wait, over < answered.length ? answered[over] + w.second - now : w.second / w.perSecond);
+    // No more than PACING_BURST slots in the time the global rate refills them.
+    const burst = Math.min(PACING_BURST, w.perSecond);
+    const span = (burst * w.second) / w.perSecond;
+    const taken = rows.map((r) => Number(r.at)).filter((t) => t > now - span).sort((a, b) => a - b);
+    if (taken.length >= burst) wait = Math.max(wait, taken[taken.length - burst] + span - now);
+    return wait;
+  }
+
+  private windowsOf(platform: string): Windows {
+    let w = this.windows.get(platform);
+    if (!w) {
+      const limits = this.limitsFor(platform);
+      const scale = limits.timeScale ?? 1;
+      const margin = limits.marginMs ?? 0;
+      const minute = 60_000 * scale;
+      w = {
+        limits,
+        second: 1000 * scale,
+        minute,
+        perChat: limits.perChatIntervalMs * scale + margin,
+        groupWindow: minute + margin,
+        perSecond: Math.max(1, Math.floor(limits.globalPerSecond)),
+        unlimited: limits.perChatIntervalMs === 0 && limits.globalPerSecond >= 1_000_000 && limits.perGroupPerMinute >= 1_000_000 && limits.globalPerMinute === undefined,
+      };
+      this.windows.set(platform, w);
+    }
+    return w;
+  }
+
+  /** The platform's gate row exists (made once per instance). */
+  private gate(platform: string): Promise<void> {
+    let made = this.gates.get(platform);
+    if (!made) {
+      made = this.db.$executeRaw`INSERT INTO "PacingGate" ("platform", "pausedUntil", "turns") VALUES (${platform}, 0, 0) ON CONFLICT DO NOTHING`.then(() => undefined);
+      made.catch(() => this.gates.delete(platform));
+      this.gates.set(platform, made);
+    }
+    return made;
+  }
+
+  private async clean(platform: string, now: number): Promise<void> {
+    await this.db.$executeRaw`DELETE FROM "PacingSend" WHERE "platform" = ${platform} AND "at" < ${BigInt(Math.floor(now - Math.max(KEEP_MS, 3 * this.windowsOf(platform).groupWindow)))}`;
+  }
+}
