@@ -33,7 +33,7 @@ describe('ChainCheckCache', () => {
     const cache = new ChainCheckCache(db, clock);
     expect(await cache.check(community.id)).toMatchObject({ links: 1, problems: [] });
     // Changed behind Linli's back: the same fingerprint, so the kept check is reused for now…
-    await db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "body" = '改过的内容' WHERE "communityId" = ?`, community.id);
+    await db.$executeRaw`UPDATE "DisclosureVersion" SET "body" = '改过的内容' WHERE "communityId" = ${community.id}`;
     expect((await cache.check(community.id))?.problems).toEqual([]);
     // …and a publication (a new link) makes the next load check the whole chain again.
     const d = await db.disclosure.findFirstOrThrow({ where: { communityId: community.id } });
@@ -48,15 +48,15 @@ describe('ChainCheckCache', () => {
   it('checks afresh once a kept check is older than its maximum age, or after invalidate', async () => {
     const cache = new ChainCheckCache(db, clock);
     expect((await cache.check(other.id))?.problems).toEqual([]);
-    await db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "body" = '改过的内容' WHERE "communityId" = ?`, other.id);
+    await db.$executeRaw`UPDATE "DisclosureVersion" SET "body" = '改过的内容' WHERE "communityId" = ${other.id}`;
     expect((await cache.check(other.id))?.problems).toEqual([]);
     cache.invalidate(other.id);
     expect((await cache.check(other.id))?.problems.length).toBeGreaterThan(0);
 
     const aging = new ChainCheckCache(db, clock);
-    await db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "body" = ? WHERE "communityId" = ?`, draft('').body, other.id);
+    await db.$executeRaw`UPDATE "DisclosureVersion" SET "body" = ${draft('').body} WHERE "communityId" = ${other.id}`;
     expect((await aging.check(other.id))?.problems).toEqual([]);
-    await db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "body" = '又改了' WHERE "communityId" = ?`, other.id);
+    await db.$executeRaw`UPDATE "DisclosureVersion" SET "body" = '又改了' WHERE "communityId" = ${other.id}`;
     clock.set(new Date(clock().getTime() + CHAIN_CHECK_MAX_AGE_MS + 1000));
     expect((await aging.check(other.id))?.problems.length).toBeGreaterThan(0);
   });
