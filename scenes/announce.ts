@@ -54,12 +54,12 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
       {
         id: 'text',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('announcements.ask_text', { max: MAX_ANNOUNCEMENT_CHARS }), min: 2, max: MAX_ANNOUNCEMENT_CHARS }),
-        apply: (state, answer) => ({ ...state, text: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, text: String(answer) } }),
       },
       {
         id: 'photo',
         prompt: (ctx) => ({ kind: 'file', text: ctx.t('announcements.ask_photo'), accept: ['photo'], maxBytes: MAX_IMAGE_BYTES, optional: true, doneLabel: ctx.t('announcements.no_photo') }),
-        apply: (state, answer) => ({ ...state, photo: (answer as IncomingFile | null) ?? null }),
+        apply: (state, answer) => ({ state: { ...state, photo: (answer as IncomingFile | null) ?? null } }),
       },
       // Which buildings or groups it concerns: "all groups" below then means the groups that serve them.
       scopeStep<AnnounceState>(),
@@ -73,7 +73,7 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
             { value: 'choose', label: ctx.t('announcements.target_choose') },
           ],
         }),
-        apply: (state, answer) => (answer === 'all' ? { state: { ...state, target: 'all', groupIds: undefined }, next: 'when' } : { ...state, target: 'choose', groupIds: [] }),
+        apply: (state, answer) => (answer === 'all' ? { state: { ...state, target: 'all', groupIds: undefined }, next: 'when' } : { state: { ...state, target: 'choose', groupIds: [] } }),
       },
       {
         id: 'groups',
@@ -111,7 +111,7 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
             { value: 'later', label: ctx.t('announcements.when_later') },
           ],
         }),
-        apply: (state, answer) => (answer === 'now' ? { state: { ...state, when: 'now', sendAt: undefined }, next: 'pin' } : { ...state, when: 'later' }),
+        apply: (state, answer) => (answer === 'now' ? { state: { ...state, when: 'now', sendAt: undefined }, next: 'pin' } : { state: { ...state, when: 'later' } }),
       },
       {
         id: 'time',
@@ -122,14 +122,14 @@ export const createAnnounceScene = (deps: AnnounceSceneDeps) =>
         },
         apply(state, answer, ctx) {
           const parsed = parseSendTime(String(answer), ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE);
-          if (!parsed.ok) return state;
-          return parsed.now ? { ...state, when: 'now', sendAt: undefined } : { ...state, sendAt: parsed.at.toISOString() };
+          if (!parsed.ok) return { state };
+          return { state: parsed.now ? { ...state, when: 'now', sendAt: undefined } : { ...state, sendAt: parsed.at.toISOString() } };
         },
       },
       {
         id: 'pin',
         prompt: (ctx) => ({ kind: 'confirm', text: ctx.t('announcements.ask_pin'), yesLabel: ctx.t('announcements.pin_yes'), noLabel: ctx.t('announcements.pin_no') }),
-        apply: (state, answer) => ({ ...state, pin: Boolean(answer) }),
+        apply: (state, answer) => ({ state: { ...state, pin: Boolean(answer) } }),
       },
       {
         id: 'confirm',

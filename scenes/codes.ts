@@ -45,7 +45,7 @@ export const codesScene = defineScene<CodesState>({
       }),
       // A 楼栋长 is appointed for one building from its page in /register, never with a plain code.
       validate: (answer, ctx) => (codeRoles(ctx.actor.isAdmin).includes(String(answer) as Role) ? undefined : invalid('codes.building_role_from_register')),
-      apply: (state, answer) => ({ ...state, role: isRole(String(answer)) ? (String(answer) as Role) : 'verified' }),
+      apply: (state, answer) => ({ state: { ...state, role: isRole(String(answer)) ? (String(answer) as Role) : 'verified' } }),
     },
     {
       id: 'unit',
@@ -59,12 +59,12 @@ export const codesScene = defineScene<CodesState>({
         // Every real unit label has a number in it (3栋-2单元-501, A座-1201); "跳过" or "无" does not.
         if (!/\p{Nd}/u.test(unit) || [...unit].length > MAX_UNIT_LENGTH) return invalid('codes.bad_unit');
       },
-      apply: (state, answer) => ({ ...state, unit: answer === null ? null : normalizeUnit(String(answer)) }),
+      apply: (state, answer) => ({ state: { ...state, unit: answer === null ? null : normalizeUnit(String(answer)) } }),
     },
     {
       id: 'count',
       prompt: (ctx) => ({ kind: 'number', text: ctx.t('codes.ask_count', { max: MAX_SCENE_CODES }), min: 1, max: MAX_SCENE_CODES, integer: true }),
-      apply: (state, answer) => ({ ...state, count: Number(answer) }),
+      apply: (state, answer) => ({ state: { ...state, count: Number(answer) } }),
     },
     {
       id: 'expiry',
@@ -73,7 +73,7 @@ export const codesScene = defineScene<CodesState>({
         text: ctx.t('codes.ask_expiry'),
         options: EXPIRY_DAYS.map((d) => ({ value: String(d), label: ctx.t('codes.days', { count: d }) })),
       }),
-      apply: (state, answer) => ({ ...state, days: Number(answer) }),
+      apply: (state, answer) => ({ state: { ...state, days: Number(answer) } }),
     },
     {
       id: 'confirm',

@@ -59,7 +59,7 @@ export const createCommentScene = (deps: CommentSceneDeps) =>
             throw err;
           }
         },
-        apply: (s, a) => ({ ...s, draft: String(a) }),
+        apply: (s, a) => ({ state: { ...s, draft: String(a) } }),
       },
       {
         id: 'fix',
@@ -73,7 +73,7 @@ export const createCommentScene = (deps: CommentSceneDeps) =>
             { value: 'again', label: ctx.t('deliberation.again_button') },
           ],
         }),
-        apply: (s, a) => (a === 'cut' ? { ...s, draft: [...(s.draft ?? '')].slice(0, L.commentMax).join('') } : { state: s, next: 'text' }),
+        apply: (s, a) => (a === 'cut' ? { state: { ...s, draft: [...(s.draft ?? '')].slice(0, L.commentMax).join('') } } : { state: s, next: 'text' }),
       },
     ],
     async finish(ctx, s) {

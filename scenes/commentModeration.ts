@@ -37,7 +37,7 @@ export const createRejectCommentScene = (deps: RejectSceneDeps) =>
       {
         id: 'reason',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('deliberation.ask_reject_reason', { max: L.moderationReasonMax }), min: 2, max: L.moderationReasonMax }),
-        apply: (s, a) => ({ ...s, reason: String(a) }),
+        apply: (s, a) => ({ state: { ...s, reason: String(a) } }),
       },
     ],
     async finish(ctx, s) {

@@ -36,7 +36,7 @@ export const reasonScene = defineScene<ReasonState>({
           throw err;
         }
       },
-      apply: (s, a) => ({ ...s, text: String(a) }),
+      apply: (s, a) => ({ state: { ...s, text: String(a) } }),
     },
   ],
   async finish(ctx, s) {

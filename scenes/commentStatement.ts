@@ -51,7 +51,7 @@ export const createStatementScene = (deps: StatementSceneDeps) =>
             throw err;
           }
         },
-        apply: (s, a) => ({ ...s, text: String(a) }),
+        apply: (s, a) => ({ state: { ...s, text: String(a) } }),
       },
       {
         id: 'confirm',

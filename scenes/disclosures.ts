@@ -92,7 +92,7 @@ function contentSteps<S extends ContentState>(
           ],
         };
       },
-      apply: (s, a) => ({ ...s, mode: a as 'text' | 'file', body: undefined, statement: null, fileName: undefined }),
+      apply: (s, a) => ({ state: { ...s, mode: a as 'text' | 'file', body: undefined, statement: null, fileName: undefined } }),
     },
     {
       id: 'body',
@@ -106,7 +106,7 @@ function contentSteps<S extends ContentState>(
           throw err;
         }
       },
-      apply: (s, a) => ({ ...s, body: checkBody(String(a)), statement: null }),
+      apply: (s, a) => ({ state: { ...s, body: checkBody(String(a)), statement: null } }),
     },
     {
       id: 'file',
@@ -121,14 +121,14 @@ function contentSteps<S extends ContentState>(
         const content = readFiles.get(a as object);
         if (!content) return { state: s, next: 'file' };
         const fileName = (a as IncomingFile).name;
-        return content.format === 'text' ? { ...s, body: content.body, statement: null, fileName } : { ...s, body: '', statement: content.statement, fileName };
+        return { state: content.format === 'text' ? { ...s, body: content.body, statement: null, fileName } : { ...s, body: '', statement: content.statement, fileName } };
       },
     },
     {
       id: 'note',
       skip: (s) => !s.statement,
       prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_note'), max: 2000, optional: true }),
-      apply: (s, a: Answer) => ({ ...s, body: a ? String(a).trim() : '' }),
+      apply: (s, a: Answer) => ({ state: { ...s, body: a ? String(a).trim() : '' } }),
     },
   ];
 }
@@ -158,7 +158,7 @@ export const createPublishScene = (deps: DisclosureSceneDeps) =>
           const community = await ctx.services.db.community.findUniqueOrThrow({ where: { id: s.communityId } });
           return { kind: 'choice', text: ctx.t('disclosures.ask_category'), options: communityCategories(community).map((k) => ({ value: k, label: categoryLabel(ctx.t, k) })) };
         },
-        apply: (s, a) => ({ ...s, category: String(a) }),
+        apply: (s, a) => ({ state: { ...s, category: String(a) } }),
       },
       {
         id: 'period',
@@ -171,12 +171,12 @@ export const createPublishScene = (deps: DisclosureSceneDeps) =>
             throw err;
           }
         },
-        apply: (s, a) => ({ ...s, period: checkPeriod(String(a)) }),
+        apply: (s, a) => ({ state: { ...s, period: checkPeriod(String(a)) } }),
       },
       {
         id: 'title',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_title', { max: TITLE_MAX }), max: TITLE_MAX, min: 2 }),
-        apply: (s, a) => ({ ...s, title: checkTitle(String(a)) }),
+        apply: (s, a) => ({ state: { ...s, title: checkTitle(String(a)) } }),
       },
       ...contentSteps<PublishState>((s) => s.period, new WeakMap()),
       {
@@ -249,7 +249,7 @@ export const createCorrectionScene = (deps: DisclosureSceneDeps) =>
           const d = await ctx.services.db.disclosure.findUnique({ where: { id: String(a) } });
           if (!d || d.communityId !== s.communityId) return invalid('disclosures.nothing_to_correct');
         },
-        apply: (s, a) => ({ ...s, disclosureId: String(a) }),
+        apply: (s, a) => ({ state: { ...s, disclosureId: String(a) } }),
       },
       ...contentSteps<CorrectionState>(
         async (s, ctx) => (s.disclosureId ? (await ctx.services.db.disclosure.findUnique({ where: { id: s.disclosureId } }))?.period : undefined),
@@ -259,7 +259,7 @@ export const createCorrectionScene = (deps: DisclosureSceneDeps) =>
       {
         id: 'reason',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('disclosures.ask_reason', { max: REASON_MAX }), max: REASON_MAX, min: 2 }),
-        apply: (s, a) => ({ ...s, reason: String(a).trim() }),
+        apply: (s, a) => ({ state: { ...s, reason: String(a).trim() } }),
       },
       {
         id: 'confirm',

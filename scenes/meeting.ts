@@ -52,7 +52,7 @@ export const createMeetingScene = (deps: MeetingSceneDeps) =>
       {
         id: 'body',
         prompt: (ctx) => ({ kind: 'choice', text: ctx.t('meetings.ask_body'), columns: 1, options: BODY_KINDS.map((k) => ({ value: k, label: ctx.t(bodyLabelKey(k)) })) }),
-        apply: (state, answer) => ({ ...state, body: isBodyKind(String(answer)) ? (String(answer) as BodyKind) : 'other' }),
+        apply: (state, answer) => ({ state: { ...state, body: isBodyKind(String(answer)) ? (String(answer) as BodyKind) : 'other' } }),
       },
       {
         id: 'time',
@@ -64,18 +64,18 @@ export const createMeetingScene = (deps: MeetingSceneDeps) =>
         },
         apply(state, answer, ctx) {
           const parsed = parseTime(ctx, String(answer));
-          return parsed.ok ? { ...state, startsAt: parsed.at.toISOString() } : state;
+          return { state: parsed.ok ? { ...state, startsAt: parsed.at.toISOString() } : state };
         },
       },
       {
         id: 'place',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('meetings.ask_place', { max: LIMITS.place }), min: 2, max: LIMITS.place }),
-        apply: (state, answer) => ({ ...state, place: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, place: String(answer) } }),
       },
       {
         id: 'title',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('meetings.ask_title', { max: LIMITS.title }), min: 2, max: LIMITS.title, optional: true }),
-        apply: (state, answer) => ({ ...state, title: answer === null ? null : String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, title: answer === null ? null : String(answer) } }),
       },
       {
         id: 'agenda',

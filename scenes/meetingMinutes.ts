@@ -78,12 +78,12 @@ export const createMinutesScene = (deps: MinutesSceneDeps) =>
           const item = await ctx.services.db.meetingAgendaItem.findUnique({ where: { id: String(answer) } });
           if (!item || item.meetingId !== state.meetingId) return invalid('errors.stale_button');
         },
-        apply: (state, answer) => ({ ...state, itemId: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, itemId: String(answer) } }),
       },
       {
         id: 'text',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('meetings.ask_minutes', { max: LIMITS.minutes }), min: 2, max: LIMITS.minutes }),
-        apply: (state, answer) => ({ ...state, minutes: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, minutes: String(answer) } }),
       },
       {
         id: 'reason',
@@ -103,25 +103,25 @@ export const createMinutesScene = (deps: MinutesSceneDeps) =>
           ];
           return { kind: 'choice', text: ctx.t('meetings.ask_decision'), columns: 1, options };
         },
-        apply: (state, answer) => (answer === 'none' ? { state: { ...state, decision: 'none' }, next: 'done' } : { ...state, decision: answer as MinutesState['decision'] }),
+        apply: (state, answer) => (answer === 'none' ? { state: { ...state, decision: 'none' }, next: 'done' } : { state: { ...state, decision: answer as MinutesState['decision'] } }),
       },
       {
         id: 'resolution',
         skip: (state) => state.decision !== 'resolution',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('meetings.ask_resolution', { max: LIMITS.decision }), min: 2, max: LIMITS.decision }),
-        apply: (state, answer) => ({ ...state, resolution: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, resolution: String(answer) } }),
       },
       {
         id: 'outcome',
         skip: (state) => state.decision !== 'proposal',
         prompt: (ctx) => ({ kind: 'choice', text: ctx.t('meetings.ask_outcome'), columns: 1, options: PROPOSAL_OUTCOMES.map((o) => ({ value: o, label: ctx.t(`meetings.outcome_${o}`) })) }),
-        apply: (state, answer) => ({ ...state, outcome: answer as ProposalOutcome }),
+        apply: (state, answer) => ({ state: { ...state, outcome: answer as ProposalOutcome } }),
       },
       {
         id: 'outcome_note',
         skip: (state) => state.decision !== 'proposal',
         prompt: (ctx, state) => ({ kind: 'text', text: ctx.t(state.outcome === 'rejected' ? 'meetings.ask_reject_reason' : 'meetings.ask_outcome_note'), max: LIMITS.decision, optional: state.outcome !== 'rejected' }),
-        apply: (state, answer) => ({ ...state, outcomeNote: answer === null ? null : String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, outcomeNote: answer === null ? null : String(answer) } }),
       },
       {
         id: 'votes',
@@ -136,7 +136,7 @@ export const createMinutesScene = (deps: MinutesSceneDeps) =>
         id: 'poll_days',
         skip: (state) => state.decision !== 'poll',
         prompt: (ctx) => ({ kind: 'number', text: ctx.t('meetings.ask_poll_days'), min: 1, max: 30, integer: true }),
-        apply: (state, answer) => ({ ...state, pollDays: Number(answer) }),
+        apply: (state, answer) => ({ state: { ...state, pollDays: Number(answer) } }),
       },
     ],
     async finish(ctx, state) {

@@ -98,12 +98,12 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
       {
         id: 'question',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('polls.ask_question', { max: LIMITS.questionMax }), min: LIMITS.questionMin, max: LIMITS.questionMax }),
-        apply: (s, a) => ({ ...s, question: cleanText(String(a)) }),
+        apply: (s, a) => ({ state: { ...s, question: cleanText(String(a)) } }),
       },
       {
         id: 'description',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('polls.ask_description', { max: LIMITS.descriptionMax }), max: LIMITS.descriptionMax, optional: true }),
-        apply: (s, a) => ({ ...s, description: a === null ? null : String(a).trim() }),
+        apply: (s, a) => ({ state: { ...s, description: a === null ? null : String(a).trim() } }),
       },
       {
         id: 'mode',
@@ -117,7 +117,7 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
             ...(s.shortlist.length >= 2 ? [{ value: 'proposals', label: ctx.t('polls.mode_proposals', { n: s.shortlist.length }) }] : []),
           ],
         }),
-        apply: (s, a) => ({ ...s, mode: a as Mode, maxChoices: a === 'standard' ? 1 : s.maxChoices }),
+        apply: (s, a) => ({ state: { ...s, mode: a as Mode, maxChoices: a === 'standard' ? 1 : s.maxChoices } }),
       },
       {
         id: 'options',
@@ -134,18 +134,18 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
             seen.add(o.toLowerCase());
           }
         },
-        apply: (s, a) => ({ ...s, options: splitOptions(String(a)) }),
+        apply: (s, a) => ({ state: { ...s, options: splitOptions(String(a)) } }),
       },
       {
         id: 'maxChoices',
         skip: (s) => s.mode === 'standard',
         prompt: (ctx, s) => ({ kind: 'number', text: ctx.t('polls.ask_max_choices', { n: optionCount(s) }), min: 1, max: optionCount(s), integer: true }),
-        apply: (s, a) => ({ ...s, maxChoices: Number(a) }),
+        apply: (s, a) => ({ state: { ...s, maxChoices: Number(a) } }),
       },
       {
         id: 'electorate',
         prompt: (ctx) => ({ kind: 'choice', text: ctx.t('polls.ask_electorate'), columns: 1, options: choices(ctx, 'polls.electorate_', ['council', 'residents', 'households']) }),
-        apply: (s, a) => ({ ...s, electorate: a as Electorate }),
+        apply: (s, a) => ({ state: { ...s, electorate: a as Electorate } }),
       },
       // Residents' and household polls may be for some buildings or groups; the council's is the council's.
       scopeStep<NewPollState>({ skip: (s) => s.electorate === 'council' }),
@@ -161,9 +161,9 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
         },
         apply: (s, a, ctx) => {
           const period = periodAnswer(String(a));
-          if (period && 'days' in period) return { ...s, opensAt: votingOpensAfter(period.days, ctx.services.clock()).toISOString(), deliberationDays: period.days };
+          if (period && 'days' in period) return { state: { ...s, opensAt: votingOpensAfter(period.days, ctx.services.clock()).toISOString(), deliberationDays: period.days } };
           const when = parseSendTime(String(a), ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE);
-          return { ...s, opensAt: when.ok && !when.now ? when.at.toISOString() : undefined, deliberationDays: undefined };
+          return { state: { ...s, opensAt: when.ok && !when.now ? when.at.toISOString() : undefined, deliberationDays: undefined } };
         },
       },
       {
@@ -173,7 +173,7 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
           text: ctx.t('polls.ask_duration'),
           options: DURATIONS.map((h) => ({ value: String(h), label: h < 24 ? ctx.t('polls.hours', { count: h }) : ctx.t('polls.days', { count: h / 24 }) })),
         }),
-        apply: (s, a) => ({ ...s, durationHours: Number(a) }),
+        apply: (s, a) => ({ state: { ...s, durationHours: Number(a) } }),
       },
       {
         id: 'quorum',
@@ -181,22 +181,22 @@ export const createNewPollScene = (deps: NewPollSceneDeps) =>
         validate: (a) => {
           if (a !== null && !parseQuorum(String(a))) return invalid('polls.err_quorum');
         },
-        apply: (s, a) => ({ ...s, quorum: parseQuorum(a === null ? '' : String(a)) ?? { kind: 'none' } }),
+        apply: (s, a) => ({ state: { ...s, quorum: parseQuorum(a === null ? '' : String(a)) ?? { kind: 'none' } } }),
       },
       {
         id: 'rule',
         prompt: (ctx) => ({ kind: 'choice', text: ctx.t('polls.ask_rule'), columns: 1, options: choices(ctx, 'polls.rule_', ['majority', 'electorate', 'two-thirds']) }),
-        apply: (s, a) => ({ ...s, rule: a as PassRule }),
+        apply: (s, a) => ({ state: { ...s, rule: a as PassRule } }),
       },
       {
         id: 'ballot',
         prompt: (ctx) => ({ kind: 'choice', text: ctx.t('polls.ask_ballot'), columns: 1, options: choices(ctx, 'polls.ballot_', BALLOTS) }),
-        apply: (s, a) => ({ ...s, ballot: a as Ballot }),
+        apply: (s, a) => ({ state: { ...s, ballot: a as Ballot } }),
       },
       {
         id: 'live',
         prompt: (ctx) => ({ kind: 'choice', text: ctx.t('polls.ask_live'), columns: 1, options: [{ value: 'hidden', label: ctx.t('polls.results_hidden') }, { value: 'live', label: ctx.t('polls.results_live') }] }),
-        apply: (s, a) => ({ ...s, live: a === 'live' }),
+        apply: (s, a) => ({ state: { ...s, live: a === 'live' } }),
       },
       {
         id: 'confirm',

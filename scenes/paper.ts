@@ -73,7 +73,7 @@ export function createPaperScene(deps: PaperSceneDeps) {
             throw err;
           }
         },
-        apply: (state, answer) => ({ ...state, typed: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, typed: String(answer) } }),
       },
       {
         id: 'choice',
@@ -90,7 +90,7 @@ export function createPaperScene(deps: PaperSceneDeps) {
             return invalid('ballots.bad_choice', { n: poll.options.length, k: poll.maxChoices });
           }
         },
-        apply: (state, answer) => ({ ...state, positions: typedPositions(String(answer)) ?? [] }),
+        apply: (state, answer) => ({ state: { ...state, positions: typedPositions(String(answer)) ?? [] } }),
       },
     ],
     async finish(ctx, state) {

@@ -21,7 +21,7 @@ export const profileScene = defineScene<ProfileState>({
         if ([...cleaned].length < 2) return invalid('profile.name_unusable');
         if (/^\d+$/.test(cleaned) || /\d{7,}/.test(cleaned)) return invalid('profile.name_looks_like_number');
       },
-      apply: (state, answer) => ({ ...state, name: cleanDisplayName(String(answer)) }),
+      apply: (state, answer) => ({ state: { ...state, name: cleanDisplayName(String(answer)) } }),
     },
     {
       id: 'confirm',

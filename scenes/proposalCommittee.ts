@@ -48,7 +48,7 @@ export const createRejectScene = (deps: CommitteeSceneDeps) =>
       {
         id: 'reason',
         prompt: (ctx, s) => ({ kind: 'text', text: ctx.t('proposals.review.ask_reject_reason', { number: s.number, max: MAX_REASON }), min: 2, max: MAX_REASON }),
-        apply: (s, a) => ({ ...s, reason: String(a) }),
+        apply: (s, a) => ({ state: { ...s, reason: String(a) } }),
       },
       {
         id: 'confirm',
@@ -83,12 +83,12 @@ export const budgetScene = defineScene<BudgetState>({
       id: 'budget',
       prompt: (ctx, s) => ({ kind: 'number', text: ctx.t('proposals.review.ask_budget', { number: s.number }) }),
       validate: (a) => (Number(a) > 0 ? undefined : { invalid: 'proposals.cost_not_positive' }),
-      apply: (s, a) => ({ ...s, budgetYuan: Number(a) }),
+      apply: (s, a) => ({ state: { ...s, budgetYuan: Number(a) } }),
     },
     {
       id: 'implementer',
       prompt: (ctx) => ({ kind: 'text', text: ctx.t('proposals.review.ask_implementer', { max: MAX_IMPLEMENTER }), min: 2, max: MAX_IMPLEMENTER }),
-      apply: (s, a) => ({ ...s, implementer: String(a) }),
+      apply: (s, a) => ({ state: { ...s, implementer: String(a) } }),
     },
   ],
   async finish(ctx, s) {
@@ -126,12 +126,12 @@ export const createProgressScene = (deps: CommitteeSceneDeps) =>
           if (percent === null) return { invalid: 'proposals.bad_percent' };
           return percent < s.current ? { invalid: 'proposals.progress_backwards', params: { current: s.current } } : undefined;
         },
-        apply: (s, a) => ({ ...s, percent: parsePercent(String(a))! }),
+        apply: (s, a) => ({ state: { ...s, percent: parsePercent(String(a))! } }),
       },
       {
         id: 'note',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('proposals.review.ask_progress_note', { max: MAX_REASON }), min: 2, max: MAX_REASON }),
-        apply: (s, a) => ({ ...s, note: String(a) }),
+        apply: (s, a) => ({ state: { ...s, note: String(a) } }),
       },
       {
         id: 'photo',

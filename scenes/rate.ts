@@ -85,7 +85,7 @@ export const createRateScene = (deps: RateSceneDeps) =>
             throw err;
           }
         },
-        apply: (state) => state,
+        apply: (state) => ({ state }),
       },
       {
         id: 'change',
@@ -101,7 +101,7 @@ export const createRateScene = (deps: RateSceneDeps) =>
       {
         id: 'overall',
         prompt: (ctx, state) => ({ kind: 'choice', text: ctx.t('ratings.ask_overall', { target: state.targetName, period: state.period }), options: scoreOptions(ctx), columns: 1 }),
-        apply: (state, answer) => ({ ...state, overall: Number(answer), dimIndex: 0, dims: {} }),
+        apply: (state, answer) => ({ state: { ...state, overall: Number(answer), dimIndex: 0, dims: {} } }),
       },
       {
         id: 'wantDims',
@@ -138,7 +138,7 @@ export const createRateScene = (deps: RateSceneDeps) =>
           max: MAX_COMMENT,
           optional: true,
         }),
-        apply: (state, answer) => ({ ...state, comment: answer === null ? null : String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, comment: answer === null ? null : String(answer) } }),
       },
       {
         id: 'confirm',

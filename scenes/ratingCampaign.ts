@@ -57,12 +57,12 @@ export const createRatingCampaignScene = (deps: RatingCampaignSceneDeps) =>
           // Stashed for the confirmation: apply() cannot look the name up.
           state.targetName = targetLabel(ctx.t, target);
         },
-        apply: (state, answer) => ({ ...state, targetId: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, targetId: String(answer) } }),
       },
       {
         id: 'days',
         prompt: (ctx) => ({ kind: 'number', text: ctx.t('ratings.campaign_ask_days', { max: MAX_CAMPAIGN_DAYS }), min: 1, max: MAX_CAMPAIGN_DAYS, integer: true }),
-        apply: (state, answer) => ({ ...state, days: Number(answer) }),
+        apply: (state, answer) => ({ state: { ...state, days: Number(answer) } }),
       },
       // Whose groups hear the campaign: the whole community, or some buildings or groups.
       scopeStep<CampaignState>(),

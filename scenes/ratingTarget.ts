@@ -30,7 +30,7 @@ export const ratingTargetScene = defineScene<TargetState>({
       id: 'kind',
       skip: (state) => Boolean(state.targetId),
       prompt: (ctx) => ({ kind: 'choice', text: ctx.t('ratings.target_ask_kind'), columns: 1, options: ADDABLE_KINDS.map((k) => ({ value: k, label: ctx.t(`ratings.kind.${k}`) })) }),
-      apply: (state, answer) => ({ ...state, kind: String(answer) }),
+      apply: (state, answer) => ({ state: { ...state, kind: String(answer) } }),
     },
     {
       id: 'name',
@@ -40,7 +40,7 @@ export const ratingTargetScene = defineScene<TargetState>({
         min: 2,
         max: MAX_TARGET_NAME,
       }),
-      apply: (state, answer) => ({ ...state, name: String(answer) }),
+      apply: (state, answer) => ({ state: { ...state, name: String(answer) } }),
     },
   ],
   async finish(ctx, state) {

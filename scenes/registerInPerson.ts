@@ -47,7 +47,7 @@ export const registerInPersonScene = defineScene<InPersonState>({
       async validate(answer, ctx, state) {
         if (!(await householdTyped(ctx, state, String(answer)))) return invalid('register.in_person_bad_unit', { building: state.building });
       },
-      apply: (state, answer) => ({ ...state, typed: String(answer) }),
+      apply: (state, answer) => ({ state: { ...state, typed: String(answer) } }),
     },
   ],
   async finish(ctx, state) {

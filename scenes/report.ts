@@ -41,7 +41,7 @@ const steps: SceneStep<ReportState>[] = [
   {
     id: 'category',
     prompt: (ctx) => ({ kind: 'choice', text: ctx.t('requests.report.ask_category'), columns: 2, options: REQUEST_CATEGORIES.map((c) => ({ value: c, label: ctx.t(`requests.category.${c}`) })) }),
-    apply: (s, a) => ({ ...s, category: String(a) }),
+    apply: (s, a) => ({ state: { ...s, category: String(a) } }),
   },
   {
     id: 'photo',
@@ -55,24 +55,24 @@ const steps: SceneStep<ReportState>[] = [
       doneLabel: ctx.t('requests.report.no_photo'),
     }),
     apply(s, a, ctx) {
-      if (a === null) return { ...s, photo: null };
+      if (a === null) return { state: { ...s, photo: null } };
       const f = a as IncomingFile;
       const caption = ctx.incoming.type === 'file' ? (ctx.incoming.caption ?? '').trim() : '';
       // A caption that would pass as the description is taken as it; otherwise it is asked for.
       const fits = [...caption].length >= MIN_TEXT && [...caption].length <= MAX_TEXT;
-      return { ...s, photo: { fileId: f.fileId, kind: f.kind }, ...(fits ? { text: caption } : {}) };
+      return { state: { ...s, photo: { fileId: f.fileId, kind: f.kind }, ...(fits ? { text: caption } : {}) } };
     },
   },
   {
     id: 'text',
     skip: (s) => Boolean(s.text),
     prompt: (ctx, s) => ({ kind: 'text', text: ctx.t(s.photo ? 'requests.report.ask_text_after_photo' : 'requests.report.ask_text', { min: MIN_TEXT, max: MAX_TEXT }), min: MIN_TEXT, max: MAX_TEXT }),
-    apply: (s, a) => ({ ...s, text: String(a) }),
+    apply: (s, a) => ({ state: { ...s, text: String(a) } }),
   },
   {
     id: 'location',
     prompt: (ctx) => ({ kind: 'text', text: ctx.t('requests.report.ask_location', { max: MAX_LOCATION }), max: MAX_LOCATION, optional: true }),
-    apply: (s, a) => ({ ...s, location: a === null ? null : String(a) }),
+    apply: (s, a) => ({ state: { ...s, location: a === null ? null : String(a) } }),
   },
   {
     id: 'confirm',

@@ -42,7 +42,7 @@ export const createReplyScene = (deps: HandlingSceneDeps) =>
       {
         id: 'reply',
         prompt: (ctx, s) => ({ kind: 'text', text: ctx.t('requests.handle.ask_reply', { number: s.number, max: MAX_REPLY }), min: 2, max: MAX_REPLY }),
-        apply: (s, a) => ({ ...s, reply: String(a) }),
+        apply: (s, a) => ({ state: { ...s, reply: String(a) } }),
       },
       {
         id: 'confirm',
@@ -78,7 +78,7 @@ export const createReferScene = (deps: HandlingSceneDeps) =>
       {
         id: 'unit',
         prompt: (ctx, s) => ({ kind: 'text', text: ctx.t('requests.handle.ask_unit', { number: s.number, min: MIN_UNIT, max: MAX_UNIT }), min: MIN_UNIT, max: MAX_UNIT }),
-        apply: (s, a) => ({ ...s, unit: String(a) }),
+        apply: (s, a) => ({ state: { ...s, unit: String(a) } }),
       },
     ],
     async finish(ctx, s) {

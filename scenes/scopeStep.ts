@@ -46,7 +46,7 @@ export function scopeStep<S extends ScopedState>(opts: { skip?(state: S): boolea
     },
     apply(s, answer) {
       const parsed = answer === null ? null : parseScope(String(answer), s.scopeRegister!);
-      return { ...s, scope: parsed?.ok ? parsed.scope : WHOLE_COMMUNITY };
+      return { state: { ...s, scope: parsed?.ok ? parsed.scope : WHOLE_COMMUNITY } };
     },
   };
 }

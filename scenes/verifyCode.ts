@@ -25,7 +25,7 @@ export function createVerifyCodeScene(deps: VerifyCodeDeps) {
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('residents.verify_ask_code'), max: 40 }),
         // Anything else (a question, half a code) is answered here and asked again, never counted as a failed attempt.
         validate: (answer) => (looksLikeCode(String(answer)) ? undefined : invalid('residents.verify_not_a_code')),
-        apply: (s, a) => ({ ...s, code: String(a) }),
+        apply: (s, a) => ({ state: { ...s, code: String(a) } }),
       },
     ],
     async finish(ctx, s) {

@@ -152,13 +152,8 @@ export class SceneEngine implements SceneRunner {
     if (isInvalid(verdict)) return this.reask(ctx, session, step, state, ctx.t(verdict.invalid, verdict.params));
 
     const applied = step.apply(state, parsed.answer, ctx);
-    let next: string | undefined;
-    if (applied && typeof applied === 'object' && 'state' in applied && Object.keys(applied).every((k) => k === 'state' || k === 'next')) {
-      state = applied.state;
-      next = applied.next;
-    } else {
-      state = applied;
-    }
+    state = applied.state;
+    const next = applied.next;
     const index = scene.steps.indexOf(step);
     const following = next === 'done' ? undefined : next ? scene.steps.find((s) => s.id === next) : this.nextStep(scene, index, state, ctx);
     if (!following) {

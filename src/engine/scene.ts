@@ -33,6 +33,12 @@ export interface Invalid {
 /** Where to go after a step: the id of another step, `done` to finish, or nothing for the next. */
 export type Next = string | 'done' | undefined;
 
+/** What a step's `apply` returns: the new state and, when it branches, where to go next. */
+export interface Applied<S> {
+  state: S;
+  next?: Next;
+}
+
 /** One step of a scene. */
 export interface SceneStep<S> {
   id: string;
@@ -41,8 +47,8 @@ export interface SceneStep<S> {
   prompt(ctx: Ctx, state: S): Prompt | Promise<Prompt>;
   /** Checks beyond the prompt's own (length, range, membership); return Invalid to re-ask. */
   validate?(answer: Answer, ctx: Ctx, state: S): Invalid | void | Promise<Invalid | void>;
-  /** Stores the answer in the state and optionally says where to go next. */
-  apply(state: S, answer: Answer, ctx: Ctx): { state: S; next?: Next } | S;
+  /** Stores the answer in the state and optionally says where to go next (one shape, always). */
+  apply(state: S, answer: Answer, ctx: Ctx): Applied<S>;
 }
 
 /** A conversation flow. */

@@ -32,7 +32,7 @@ const testFeature: Feature = {
       id: 'secret',
       private: true,
       begin: () => ({}),
-      steps: [{ id: 'phone', prompt: (ctx) => ({ kind: 'text', text: ctx.t('profile.confirm', { name: '?' }), max: 20 }), apply: (s, a) => ({ ...s, phone: String(a) }) }],
+      steps: [{ id: 'phone', prompt: (ctx) => ({ kind: 'text', text: ctx.t('profile.confirm', { name: '?' }), max: 20 }), apply: (s, a) => ({ state: { ...s, phone: String(a) } }) }],
       async finish(ctx, s) {
         await ctx.reply(`ok ${s.phone}`);
       },

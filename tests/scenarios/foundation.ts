@@ -28,7 +28,7 @@ export const scenarioTestFeature: Feature = {
       id: 'secret',
       private: true,
       begin: () => ({}),
-      steps: [{ id: 'phone', prompt: () => ({ kind: 'text', text: 'secret: phone?', max: 20 }), apply: (s, a) => ({ ...s, phone: String(a) }) }],
+      steps: [{ id: 'phone', prompt: () => ({ kind: 'text', text: 'secret: phone?', max: 20 }), apply: (s, a) => ({ state: { ...s, phone: String(a) } }) }],
       async finish(ctx, s) {
         await ctx.reply(`ok ${s.phone}`);
       },
