@@ -254,9 +254,9 @@ describe('satisfaction ratings end to end', () => {
     await press(staff, '满意度评议');
     await press(staff, '2026年第四季度');
     const files = bot.fake.messagesTo(staff.id).filter((m) => m.method === 'sendDocument');
-    const csvFile = files.find((f) => f.file?.fileName === '满意度评议-巴登社区-2026Q4.csv');
+    const csvFile = files.find((f) => f.file?.fileName === '满意度评议-巴登社区-2026年第四季度.csv');
     expect(csvFile).toBeDefined();
-    expect(files.some((f) => f.file?.fileName === '满意度评议-巴登社区-2026Q4.xlsx')).toBe(true);
+    expect(files.some((f) => f.file?.fileName === '满意度评议-巴登社区-2026年第四季度.xlsx')).toBe(true);
     const csv = csvFile!.file!.bytes!.toString('utf8');
     expect(csv).toContain('评议汇总');
     expect(csv).toContain('万科物业');
