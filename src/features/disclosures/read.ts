@@ -67,7 +67,7 @@ async function view(ctx: Ctx, id: string, version?: number): Promise<void> {
   } catch {
     const link = ctx.deepLink(`d-${d.id}`);
     await ctx.toast('');
-    await ctx.reply({ text: renderCompact(ctx.t, ctx.locale, d), buttons: link ? [[{ label: ctx.t('disclosures.open_private_button'), url: link }]] : undefined });
+    await ctx.reply({ text: renderCompact(ctx.t, ctx.locale, d, Boolean(link)), buttons: link ? [[{ label: ctx.t('disclosures.open_private_button'), url: link }]] : undefined });
   }
 }
 

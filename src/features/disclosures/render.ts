@@ -153,14 +153,14 @@ export function renderVersion(t: TFn, locale: string, d: DisclosureWithVersions,
   return blocks.join('\n\n');
 }
 
-/** A compact form for a group: heading, totals, the start of the text. */
-export function renderCompact(t: TFn, locale: string, d: DisclosureWithVersions): string {
+/** A compact form for a group: heading, totals, the start of the text; the hint names the button only when there is one. */
+export function renderCompact(t: TFn, locale: string, d: DisclosureWithVersions, hasButton: boolean): string {
   const v = d.versions[d.versions.length - 1];
   const blocks = [heading(t, d, v).join('\n')];
   const s = statementOf(v);
   if (s) blocks.push(renderTotals(t, locale, s).join('\n'));
   if (v.body) blocks.push(excerpt(v.body, COMPACT_CHARS, t));
-  blocks.push(t('disclosures.compact_hint'));
+  blocks.push(t(hasButton ? 'disclosures.compact_hint' : 'disclosures.compact_hint_plain'));
   return blocks.join('\n\n');
 }
 
@@ -192,6 +192,6 @@ export function renderPreview(t: TFn, locale: string, p: PreviewInput): string {
  * outside the database for `linli disclosure verify --head`.
  */
 export function renderNotice(t: TFn, d: Disclosure, v: DisclosureVersion): string {
-  const params = { category: categoryLabel(t, d.category), title: v.title, period: d.period, number: d.number, fingerprint: fingerprint(v.hash), reason: v.reason ?? '', version: v.version };
+  const params = { category: categoryLabel(t, d.category), title: v.title, period: d.period, number: d.number, fingerprint: fingerprint(v.hash), reason: v.reason ?? '', version: v.version, button: t('disclosures.read_button') };
   return [t(v.version > 1 ? 'disclosures.notice_correction' : 'disclosures.notice_new', params), t('disclosures.head_code', { code: headCode(v.hash) })].join('\n');
 }
