@@ -179,7 +179,8 @@ export const registerActions: ActionDef[] = [
       const { code, expiresAt, building: b } = await issueLeadCode(ctx.services.db, ctx.actor, ctx.via, v.building, ctx.services.clock());
       await ctx.toast('');
       const link = ctx.deepLink(code);
-      await ctx.reply(ctx.t('register.lead_code', { building: b.name, code: link ? `${code}  ${link}` : code, when: expiresAt }));
+      // "or open the link" only when there is one (WeChat has no deep links).
+      await ctx.reply(ctx.t(link ? 'register.lead_code' : 'register.lead_code_plain', { building: b.name, code: link ? `${code}  ${link}` : code, when: expiresAt }));
     },
     { ...inPrivate, permission: 'register.lead' },
   ),
