@@ -20,3 +20,6 @@ export const signInSheet = defineAction('mtg.qr', { meeting: 'id' });
 export const showMeetings = defineAction('mtg.list', {});
 /** Lists the attendees signed in as observers (列席) as members of the meeting's body. */
 export const enrolAttendees = defineAction('mtg.en', { meeting: 'id' });
+/** Cancelling a scheduled meeting, or moving it to a new time and/or place (the card's buttons). */
+export const cancelMeetingAction = defineAction('mtg.x', { meeting: 'id' });
+export const moveMeetingAction = defineAction('mtg.mv', { meeting: 'id' });
