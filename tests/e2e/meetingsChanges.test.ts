@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { cancelMeeting, rescheduleMeeting } from '../../src/domain/meetings/changes.ts';
+import { changeBodyMember } from '../../src/domain/meetings/bodies.ts';
 import { frequencyOf } from '../../src/domain/meetings/frequency.ts';
 import { loadActor } from '../../src/domain/residents/people.ts';
 import { scheduleAndAnnounce } from '../../src/features/meetings/recording.ts';
@@ -161,6 +162,51 @@ describe('cancelling and moving meetings', () => {
     const record = await frequencyOf(bot.db, community.id, 2026, clock(), 'Asia/Shanghai');
     const council = record.find((r) => r.body.kind === 'council')!;
     expect(council.held + council.planned).toBe(1);
+  });
+  it('adds and removes a body member picked in chat, paged, audited; refuses a resident and a non-resident', async () => {
+    for (let i = 1; i <= 22; i++) {
+      const person = await telegramPerson(bot.db, 7200 + i);
+      await bot.db.person.update({ where: { id: person.id }, data: { displayName: `居民${String(i).padStart(2, '0')}` } });
+      await grantRole(bot.db, community, 7200 + i, 'verified');
+    }
+    await bot.say(resident, '/meetingbody');
+    expect(lastText(resident.id)).toContain('您没有办理此事项的权限');
+
+    await bot.say(secretary, '/meetingbody');
+    await press(secretary, '成员：居民议事会');
+    expect(lastText(secretary.id)).toContain('现有成员 2 人');
+    const liu = await telegramPerson(bot.db, members[1].id);
+    await press(secretary, new RegExp(`移出 ${(await bot.db.person.findUniqueOrThrow({ where: { id: liu.id } })).displayName}`));
+    expect(lastText(secretary.id)).toContain('现有成员 1 人');
+    // The council's implicit list (its role holders) was written out: the other one stays.
+    const council = await bot.db.meetingBody.findFirstOrThrow({ where: { communityId: community.id, kind: 'council' } });
+    expect((await bot.db.meetingBodyMember.findMany({ where: { bodyId: council.id } })).map((m) => m.personId)).toEqual([(await telegramPerson(bot.db, members[0].id)).id]);
+    expect(await bot.db.auditEntry.count({ where: { action: 'meeting.member_remove' } })).toBe(1);
+
+    await press(secretary, '添加成员');
+    // 22 residents, 张阿姨 and the removed council member: 24 people, 20 on the first page.
+    expect(lastText(secretary.id)).toContain('第 1/2 页');
+    const first = buttonsOf(bot.last(secretary.id));
+    expect(first.filter((b) => b.startsWith('＋'))).toHaveLength(20);
+    expect(first).toContain('下一页');
+    await press(secretary, '下一页');
+    expect(lastText(secretary.id)).toContain('第 2/2 页');
+    const second = buttonsOf(bot.last(secretary.id)).filter((b) => b.startsWith('＋'));
+    expect(second).toHaveLength(4);
+    expect(first.some((b) => second.includes(b))).toBe(false);
+    const pickPage = bot.last(secretary.id);
+    await bot.press(secretary as never, pickPage, second[0]);
+    expect(lastText(secretary.id)).toContain('现有成员 2 人');
+    expect(lastText(secretary.id)).toContain(second[0].slice(2));
+    expect(await bot.db.auditEntry.count({ where: { action: 'meeting.member_add' } })).toBe(1);
+    // The same button again changes nothing.
+    await bot.press(secretary as never, pickPage, second[0]);
+    expect(bot.fake.callbackAnswers.at(-1)?.text).toContain('没有变化');
+    expect(await bot.db.auditEntry.count({ where: { action: 'meeting.member_add' } })).toBe(1);
+
+    const secretaryPerson = await telegramPerson(bot.db, secretary.id);
+    await expect(changeBodyMember(bot.db, (await acting(secretary)).actor, 'telegram', council.id, secretaryPerson.id, true)).rejects.toMatchObject({ key: 'meetings.member_not_candidate' });
+    await expect(changeBodyMember(bot.db, (await acting(resident)).actor, 'telegram', council.id, liu.id, true)).rejects.toMatchObject({ key: 'errors.forbidden' });
   });
 });
 
