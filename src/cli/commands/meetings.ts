@@ -17,6 +17,7 @@ import { periodRange } from '../../domain/meetings/frequency.ts';
 import { recordAudit } from '../../domain/residents/audit.ts';
 import { communityBySlug } from '../../domain/residents/communities.ts';
 import { writeTable } from '../../export/table.ts';
+import { cancelAndAnnounce, rescheduleAndAnnounce } from '../../features/meetings/changes.ts';
 import { scheduleAndAnnounce } from '../../features/meetings/recording.ts';
 import { bodyName, meetingCard } from '../../features/meetings/render.ts';
 import { meetingRecord, recordSheets, renderRecordPdf } from '../../features/meetings/report.ts';
@@ -211,4 +212,40 @@ export const reportMeetingsCommand: CliCommand = {
   },
 };
 
-export const MEETING_COMMANDS = [meetingCreateCommand, meetingListCommand, meetingShowCommand, meetingSheetCommand, meetingBodyCommand, reportMeetingsCommand];
+export const meetingCancelCommand: CliCommand = {
+  name: 'meeting cancel',
+  usage: 'linli meeting cancel <number> --community <slug> --reason <why>',
+  summary: 'Cancel a scheduled meeting: the groups get a cancellation notice, the body\'s members are told privately',
+  options: { community: { type: 'string' }, reason: { type: 'string' } },
+  async run(env, { values, positionals }) {
+    const services = await cliServices(env);
+    const community = await asCli(services, () => communityBySlug(services.db, requireOption(values, 'community')));
+    const found = await asCli(services, () => meetingByNumber(services.db, community.id, numberArg(positionals)));
+    const reason = requireOption(values, 'reason');
+    const meeting = await asCli(services, () => cancelAndAnnounce(services, { actor: CLI_ACTOR, via: 'cli', now: services.clock() }, found.id, reason));
+    env.out(`meeting no. ${meeting.number} cancelled; notice queued for the groups`);
+    return 0;
+  },
+};
+
+export const meetingRescheduleCommand: CliCommand = {
+  name: 'meeting reschedule',
+  usage: 'linli meeting reschedule <number> --community <slug> [--at <2026-12-10T19:00+08:00>] [--place <place>] --reason <why>',
+  summary: 'Move a scheduled meeting to a new time and/or place: the groups get a change notice, the reminder goes out for the new date',
+  options: { community: { type: 'string' }, at: { type: 'string' }, place: { type: 'string' }, reason: { type: 'string' } },
+  async run(env, { values, positionals }) {
+    const services = await cliServices(env);
+    const community = await asCli(services, () => communityBySlug(services.db, requireOption(values, 'community')));
+    const found = await asCli(services, () => meetingByNumber(services.db, community.id, numberArg(positionals)));
+    if (values.at === undefined && values.place === undefined) throw new UsageError('give --at, --place or both');
+    const now = services.clock();
+    const startsAt = values.at === undefined ? null : parseWhen(String(values.at), now);
+    const reason = requireOption(values, 'reason');
+    const place = values.place === undefined ? null : String(values.place);
+    const meeting = await asCli(services, () => rescheduleAndAnnounce(services, { actor: CLI_ACTOR, via: 'cli', now }, found.id, { startsAt, place, reason }));
+    env.out(`meeting no. ${meeting.number} now on ${meeting.startsAt.toISOString()} at ${meeting.place}; notice queued for the groups`);
+    return 0;
+  },
+};
+
+export const MEETING_COMMANDS = [meetingCreateCommand, meetingCancelCommand, meetingRescheduleCommand, meetingListCommand, meetingShowCommand, meetingSheetCommand, meetingBodyCommand, reportMeetingsCommand];

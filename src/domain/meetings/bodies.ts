@@ -112,3 +112,55 @@ export async function setBodyMember(db: Db, actor: Actor, via: string, community
   await recordAudit(db, { actorId: via === 'cli' ? null : actor.personId, via, action: member ? 'meeting.member_add' : 'meeting.member_remove', communityId, targetType: 'meetingBody', targetId: body.id, details: { kind, personId } });
   return body;
 }
+
+/** People offered per page when a committee member picks a body's new member. */
+export const CANDIDATES_PER_PAGE = 20;
+
+/** Roles whose holders may be picked as a body's members: verified residents and council holders. */
+const CANDIDATE_ROLES = ['verified', 'council'];
+
+/** A body by id, for the committee of its community. */
+export async function bodyById(db: Db, actor: Actor, bodyId: string): Promise<MeetingBody> {
+  const body = await db.meetingBody.findUnique({ where: { id: bodyId } });
+  if (!body) throw new DomainError('meetings.body_not_found');
+  requirePermission(actor, 'meeting.manage', body.communityId);
+  return body;
+}
+
+/**
+ * One page of the people a committee member may add to a body: the community's verified
+ * residents and council holders who are not members yet, by name.
+ */
+export async function bodyCandidates(db: Db, actor: Actor, bodyId: string, page: number): Promise<{ body: MeetingBody; people: BodyMember[]; page: number; pages: number }> {
+  const body = await bodyById(db, actor, bodyId);
+  const members = new Set((await membersOf(db, body)).map((m) => m.personId));
+  const held = await db.membership.findMany({ where: { communityId: body.communityId, role: { in: CANDIDATE_ROLES }, person: { erasedAt: null } }, select: { personId: true, person: { select: { displayName: true } } } });
+  const byId = new Map<string, string>();
+  for (const h of held) if (!members.has(h.personId)) byId.set(h.personId, h.person.displayName);
+  const all = [...byId].map(([personId, name]) => ({ personId, name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.personId.localeCompare(b.personId));
+  const pages = Math.max(1, Math.ceil(all.length / CANDIDATES_PER_PAGE));
+  const at = Math.min(Math.max(0, Math.trunc(page) || 0), pages - 1);
+  return { body, people: all.slice(at * CANDIDATES_PER_PAGE, (at + 1) * CANDIDATES_PER_PAGE), page: at, pages };
+}
+
+/**
+ * Adds or removes a member picked in chat (committee; audited). A council that lists nobody
+ * consists of its role holders: its list is written out first, so removing one keeps the others.
+ * Only the community's verified residents and council holders can be added.
+ */
+export async function changeBodyMember(db: Db, actor: Actor, via: string, bodyId: string, personId: string, member: boolean): Promise<{ body: MeetingBody; changed: boolean }> {
+  const body = await bodyById(db, actor, bodyId);
+  const current = await membersOf(db, body);
+  const isMember = current.some((m) => m.personId === personId);
+  if (isMember === member) return { body, changed: false };
+  if (member) {
+    const holds = await db.membership.count({ where: { communityId: body.communityId, personId, role: { in: CANDIDATE_ROLES }, person: { erasedAt: null } } });
+    if (!holds) throw new DomainError('meetings.member_not_candidate');
+  }
+  const kind = body.kind as BodyKind;
+  if (!(await db.meetingBodyMember.count({ where: { bodyId } }))) {
+    for (const m of current) await db.meetingBodyMember.upsert({ where: { bodyId_personId: { bodyId, personId: m.personId } }, create: { bodyId, personId: m.personId }, update: {} });
+  }
+  await setBodyMember(db, actor, via, body.communityId, kind, personId, member);
+  return { body, changed: true };
+}

@@ -20,3 +20,12 @@ export const signInSheet = defineAction('mtg.qr', { meeting: 'id' });
 export const showMeetings = defineAction('mtg.list', {});
 /** Lists the attendees signed in as observers (列席) as members of the meeting's body. */
 export const enrolAttendees = defineAction('mtg.en', { meeting: 'id' });
+/** Cancelling a scheduled meeting, or moving it to a new time and/or place (the card's buttons). */
+export const cancelMeetingAction = defineAction('mtg.x', { meeting: 'id' });
+export const moveMeetingAction = defineAction('mtg.mv', { meeting: 'id' });
+/** A body's members with buttons to remove one or pick one to add (from /meetingbody). */
+export const bodyMembersAction = defineAction('mtg.bm', { body: 'id' });
+/** One page of the community's people who may be added to a body. */
+export const bodyPickAction = defineAction('mtg.bp', { body: 'id', page: 'int' });
+export const bodyAddAction = defineAction('mtg.ba', { body: 'id', person: 'id' });
+export const bodyRemoveAction = defineAction('mtg.br', { body: 'id', person: 'id' });

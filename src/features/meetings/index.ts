@@ -7,7 +7,9 @@
  */
 import type { Feature } from '../feature.ts';
 import { createMeetingScene } from '../../../scenes/meeting.ts';
+import { createChangeScene } from '../../../scenes/meetingChange.ts';
 import { createMinutesScene } from '../../../scenes/meetingMinutes.ts';
+import { cancelAndAnnounce, rescheduleAndAnnounce } from './changes.ts';
 import { bodyActions, meetingBodyCommand } from './bodies.ts';
 import { meetingCommand, meetingsCommand } from './commands.ts';
 import { meetingsDigest } from './digest.ts';
@@ -21,6 +23,7 @@ export const meetingsFeature: Feature = {
   name: 'meetings',
   scenes: [
     createMeetingScene({ schedule: scheduleAndAnnounce }),
+    createChangeScene({ cancel: cancelAndAnnounce, reschedule: rescheduleAndAnnounce }),
     createMinutesScene({ record: recordItem, correct: correctAndAnnounce, done: (ctx, meetingId) => sendCard(ctx, meetingId) }),
   ],
   commands: [meetingCommand, meetingsCommand, signInCommand, meetingBodyCommand],

@@ -10,7 +10,7 @@ import { attendanceOf, tickAttendee } from '../../domain/meetings/attendance.ts'
 import { getMeeting, type FullMeeting } from '../../domain/meetings/meetings.ts';
 import { requirePermission } from '../../domain/residents/permissions.ts';
 import type { Button } from '../../platform/messages.ts';
-import { enrolAttendees, manageMeeting, publishAsk, publishYes, recordMinutesAction, rollCall, showMeetings, signInSheet, tickMember } from './actions.ts';
+import { cancelMeetingAction, enrolAttendees, manageMeeting, moveMeetingAction, publishAsk, publishYes, recordMinutesAction, rollCall, showMeetings, signInSheet, tickMember } from './actions.ts';
 import { meetingsList } from './commands.ts';
 import { publishAndAnnounce } from './recording.ts';
 import { bodyName, meetingCard } from './render.ts';
@@ -37,6 +37,10 @@ function cardButtons(ctx: Ctx, m: FullMeeting): Button[][] {
     [
       { label: ctx.t('meetings.minutes_button'), action: recordMinutesAction.pack(id) },
       { label: ctx.t('meetings.publish_button'), action: publishAsk.pack(id) },
+    ],
+    [
+      { label: ctx.t('meetings.move_button'), action: moveMeetingAction.pack(id) },
+      { label: ctx.t('meetings.cancel_button'), action: cancelMeetingAction.pack(id) },
     ],
     ...enrol,
   ];
@@ -120,6 +124,17 @@ export const manageActions: ActionDef[] = [
       await ctx.reply(ctx.t('meetings.published', { number: disclosure.number }));
     },
     { chat: 'private', permission: 'meeting.manage' },
+  ),
+  ...(['cancel', 'move'] as const).map((mode) =>
+    onAction(
+      mode === 'cancel' ? cancelMeetingAction : moveMeetingAction,
+      async (ctx, { meeting }) => {
+        await managed(ctx, meeting);
+        await ctx.toast('');
+        await ctx.services.scenes.start(ctx, 'meetingChange', `${mode}:${meeting}`);
+      },
+      { chat: 'private', permission: 'meeting.manage' },
+    ),
   ),
   onAction(
     signInSheet,

@@ -32,12 +32,15 @@ export async function postNotice(services: Services, meeting: Announced): Promis
   );
 }
 
+/** The reminder's key names the date it is for: a meeting moved to another day is reminded again, once. */
+export const reminderKey = (meeting: Pick<Meeting, 'id' | 'startsAt'>) => `meeting:${meeting.id}:reminder@${meeting.startsAt.getTime()}`;
+
 /** Posts the day-before reminder to the groups and to each member of the body privately. */
 export async function postReminder(services: Services, meeting: Announced): Promise<void> {
   const community = await services.db.community.findUniqueOrThrow({ where: { id: meeting.communityId } });
   await services.outbox.publishToCommunity(
     meeting.communityId,
-    `meeting:${meeting.id}:reminder`,
+    reminderKey(meeting),
     (locale) => {
       const t = services.i18n.bind(locale);
       return { text: reminderText(t, community.name, meeting), buttons: [[{ label: t('meetings.signin_button'), action: signInTap.pack({ meeting: meeting.id }) }]] };
@@ -46,7 +49,7 @@ export async function postReminder(services: Services, meeting: Announced): Prom
   );
   for (const member of await membersOf(services.db, meeting.body)) {
     await notifyPerson(services, member.personId, {
-      key: `meeting:${meeting.id}:reminder:${member.personId}`,
+      key: `${reminderKey(meeting)}:${member.personId}`,
       communityId: meeting.communityId,
       refType: 'meeting',
       refId: meeting.id,
