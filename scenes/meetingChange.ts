@@ -53,9 +53,9 @@ export const createChangeScene = (deps: ChangeSceneDeps) =>
           if (parsed.now) return invalid('meetings.time_unparsable');
         },
         apply(state, answer, ctx) {
-          if (answer === null) return { ...state, startsAt: null };
+          if (answer === null) return { state: { ...state, startsAt: null } };
           const parsed = parseSendTime(String(answer), ctx.services.clock(), ctx.services.config.LINLI_TIMEZONE);
-          return { ...state, startsAt: parsed.ok ? parsed.at.toISOString() : null };
+          return { state: { ...state, startsAt: parsed.ok ? parsed.at.toISOString() : null } };
         },
       },
       {
@@ -63,12 +63,12 @@ export const createChangeScene = (deps: ChangeSceneDeps) =>
         skip: (state) => state.mode !== 'move',
         prompt: (ctx) => ({ kind: 'text', text: ctx.t('meetings.ask_new_place', { max: LIMITS.place }), min: 2, max: LIMITS.place, optional: true }),
         validate: (answer, _ctx, state) => (answer === null && !state.startsAt ? invalid('meetings.change_nothing') : undefined),
-        apply: (state, answer) => ({ ...state, place: answer === null ? null : String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, place: answer === null ? null : String(answer) } }),
       },
       {
         id: 'reason',
         prompt: (ctx, state) => ({ kind: 'text', text: ctx.t(state.mode === 'cancel' ? 'meetings.ask_cancel_reason' : 'meetings.ask_change_reason', { max: LIMITS.reason }), min: 2, max: LIMITS.reason }),
-        apply: (state, answer) => ({ ...state, reason: String(answer) }),
+        apply: (state, answer) => ({ state: { ...state, reason: String(answer) } }),
       },
       {
         id: 'confirm',
