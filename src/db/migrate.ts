@@ -35,7 +35,8 @@ export interface MigrationFile {
   checksum: string;
 }
 
-interface MigrationRow {
+/** A row of Prisma's migrations table, as both engines return it. */
+export interface MigrationRow {
   migration_name: string;
   checksum: string;
   finished_at: unknown;
@@ -87,15 +88,12 @@ function hasMigrationsTable(db: Database.Database): boolean {
 }
 
 /**
- * Names of the applied migrations. Throws if an applied migration was edited on disk, or if the
- * table holds a migration that failed half-way (only the Prisma CLI can leave one behind).
+ * Names of the applied migrations among `rows` (the migrations table, oldest first), on either
+ * engine. Throws if an applied migration was edited on disk, or if the table holds a migration
+ * that failed half-way (only the Prisma CLI can leave one behind).
  */
-function appliedMigrations(db: Database.Database, files: MigrationFile[]): Set<string> {
+export function verifyApplied(rows: MigrationRow[], files: MigrationFile[]): Set<string> {
   const applied = new Set<string>();
-  if (!hasMigrationsTable(db)) return applied;
-  const rows = db
-    .prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "${MIGRATIONS_TABLE}" ORDER BY started_at`)
-    .all() as MigrationRow[];
   const byName = new Map(files.map((file) => [file.name, file]));
   for (const row of rows) {
     if (row.rolled_back_at !== null) continue;
@@ -115,6 +113,14 @@ function appliedMigrations(db: Database.Database, files: MigrationFile[]): Set<s
     applied.add(row.migration_name);
   }
   return applied;
+}
+
+function appliedMigrations(db: Database.Database, files: MigrationFile[]): Set<string> {
+  if (!hasMigrationsTable(db)) return new Set();
+  const rows = db
+    .prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "${MIGRATIONS_TABLE}" ORDER BY started_at`)
+    .all() as MigrationRow[];
+  return verifyApplied(rows, files);
 }
 
 /**

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { redactUrl } from '../engine.ts';
-import { checksumMatches, readMigrations, type MigrationFile, type MigrationState } from '../migrate.ts';
+import { readMigrations, verifyApplied, type MigrationFile, type MigrationRow, type MigrationState } from '../migrate.ts';
 
 /** prisma/migrations-postgresql of this project. */
 export const DEFAULT_POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations-postgresql', import.meta.url));
@@ -29,13 +29,6 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
-interface MigrationRow {
-  migration_name: string;
-  checksum: string;
-  finished_at: Date | null;
-  rolled_back_at: Date | null;
-}
-
 /** A `pg` client on `url`; the `?pool=` option is Linli's own and not passed on. */
 async function connect(url: string): Promise<pg.Client> {
   const parsed = new URL(url);
@@ -50,31 +43,12 @@ async function connect(url: string): Promise<pg.Client> {
 }
 
 async function appliedMigrations(client: pg.Client, files: MigrationFile[]): Promise<Set<string>> {
-  const applied = new Set<string>();
   const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('"${MIGRATIONS_TABLE}"')::text AS t`);
-  if (!exists.rows[0]?.t) return applied;
+  if (!exists.rows[0]?.t) return new Set();
   const { rows } = await client.query<MigrationRow>(
     `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "${MIGRATIONS_TABLE}" ORDER BY started_at, migration_name`,
   );
-  const byName = new Map(files.map((file) => [file.name, file]));
-  for (const row of rows) {
-    if (row.rolled_back_at !== null) continue;
-    if (row.finished_at === null) {
-      throw new Error(
-        `Migration ${row.migration_name} failed earlier and is recorded as unfinished in ${MIGRATIONS_TABLE}; ` +
-          `repair the database, then mark it rolled back or applied before migrating again.`,
-      );
-    }
-    const file = byName.get(row.migration_name);
-    if (file && !checksumMatches(file.sql, row.checksum)) {
-      throw new Error(
-        `Migration ${row.migration_name} was modified after it was applied (checksum of ${file.path} changed). ` +
-          `Restore the original file and put the change in a new migration instead.`,
-      );
-    }
-    applied.add(row.migration_name);
-  }
-  return applied;
+  return verifyApplied(rows, files);
 }
 
 /** Applies every pending migration to the database `url` names (it must exist). Returns the names applied now. */
