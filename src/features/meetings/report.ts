@@ -4,8 +4,7 @@
  * against the membership and quorum, and its decisions. As XLSX (three sheets, written by
  * src/export/table.ts) or as a PDF to print and file.
  */
-import PDFDocument from 'pdfkit';
-import { chartFontFiles } from '../../charts/barChart.ts';
+import { renderPdf } from '../../export/pdf.ts';
 import type { Db } from '../../db/client.ts';
 import { attendanceOf } from '../../domain/meetings/attendance.ts';
 import { frequencyOf, periodRange, type BodyFrequency } from '../../domain/meetings/frequency.ts';
@@ -111,35 +110,24 @@ export function recordSheets(t: TFn, record: MeetingRecord): TableSheet[] {
 }
 
 /** The record as an A4 PDF: the frequency table, then each meeting. */
-export async function renderRecordPdf(t: TFn, community: string, record: MeetingRecord): Promise<Buffer> {
-  const [regular, bold] = chartFontFiles();
-  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: true, info: { Title: `${community} ${record.year}`, Producer: 'Linli' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
+export function renderRecordPdf(t: TFn, community: string, record: MeetingRecord): Promise<Buffer> {
+  return renderPdf({ title: `${community} ${record.year}`, margin: 50 }, (doc) => {
+    doc.font('bold').fontSize(18).text(t('meetings.report_title', { community, year: record.year }), { align: 'center' });
+    doc.moveDown();
+    doc.font('bold').fontSize(13).text(t('meetings.report_sheet_frequency'));
+    doc.font('regular').fontSize(11);
+    for (const f of record.frequency) {
+      doc.text(t('meetings.report_pdf_frequency', { body: bodyName(t, f.body), perYear: f.body.perYear, perQuarter: f.body.perQuarter, held: f.held, quarters: f.heldByQuarter.join(' / '), planned: f.planned, verdict: verdict(t, f) }));
+    }
+    doc.moveDown();
+    doc.font('bold').fontSize(13).text(t('meetings.report_sheet_meetings'));
+    if (!record.meetings.length) doc.font('regular').fontSize(11).text(t('meetings.report_none'));
+    for (const { meeting: m, attendance: a } of record.meetings) {
+      doc.moveDown(0.5);
+      doc.font('bold').fontSize(11).text(t('meetings.card_head', { number: m.number, body: bodyName(t, m.body), title: m.title }));
+      doc.font('regular').fontSize(10).text(t('meetings.card_when', { when: m.startsAt, place: m.place }));
+      doc.text(t('meetings.report_pdf_attendance', { members: a.members.length, present: a.present, others: a.others, quorate: a.members.length ? t(a.quorate ? 'meetings.report_yes' : 'meetings.report_no') : '-' }));
+      for (const d of m.decisions) doc.text(`· ${decisionLine(t, d).replace(/\n/g, ' ')}`);
+    }
   });
-  doc.registerFont('regular', regular);
-  doc.registerFont('bold', bold);
-  doc.font('bold').fontSize(18).text(t('meetings.report_title', { community, year: record.year }), { align: 'center' });
-  doc.moveDown();
-  doc.font('bold').fontSize(13).text(t('meetings.report_sheet_frequency'));
-  doc.font('regular').fontSize(11);
-  for (const f of record.frequency) {
-    doc.text(t('meetings.report_pdf_frequency', { body: bodyName(t, f.body), perYear: f.body.perYear, perQuarter: f.body.perQuarter, held: f.held, quarters: f.heldByQuarter.join(' / '), planned: f.planned, verdict: verdict(t, f) }));
-  }
-  doc.moveDown();
-  doc.font('bold').fontSize(13).text(t('meetings.report_sheet_meetings'));
-  if (!record.meetings.length) doc.font('regular').fontSize(11).text(t('meetings.report_none'));
-  for (const { meeting: m, attendance: a } of record.meetings) {
-    doc.moveDown(0.5);
-    doc.font('bold').fontSize(11).text(t('meetings.card_head', { number: m.number, body: bodyName(t, m.body), title: m.title }));
-    doc.font('regular').fontSize(10).text(t('meetings.card_when', { when: m.startsAt, place: m.place }));
-    doc.text(t('meetings.report_pdf_attendance', { members: a.members.length, present: a.present, others: a.others, quorate: a.members.length ? t(a.quorate ? 'meetings.report_yes' : 'meetings.report_no') : '-' }));
-    for (const d of m.decisions) doc.text(`· ${decisionLine(t, d).replace(/\n/g, ' ')}`);
-  }
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
 }

@@ -6,9 +6,7 @@
  * text is what /paper takes). Drawn with pdfkit in the charts' CJK font, like the slips
  * (src/features/register/slipsPdf.ts), which embeds only the glyphs used.
  */
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import { chartFontFiles } from '../../charts/barChart.ts';
+import { A4, drawQr, fitSize, renderPdf } from '../../export/pdf.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 
 /** One ballot to draw. */
@@ -32,7 +30,6 @@ export interface BallotsPdfInput {
   ballots: BallotToPrint[];
 }
 
-const A4 = { width: 595.28, height: 841.89 };
 /** Ballots per page. */
 export const BALLOTS_PER_PAGE = 2;
 const PAD = 36;
@@ -40,33 +37,6 @@ const QR_SIZE = 78;
 const INK = '#1a1a1a';
 const MUTED = '#555555';
 const CUT = '#8a8a8a';
-
-/** The largest font size (down to `min`) at which `text` fits `width` on one line. */
-function fitSize(doc: PDFKit.PDFDocument, font: string, text: string, width: number, max: number, min: number): number {
-  for (let size = max; size > min; size -= 1) if (doc.font(font).fontSize(size).widthOfString(text) <= width) return size;
-  return min;
-}
-
-/** A QR code of `text` as dark squares, one rectangle per horizontal run of modules. */
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const cell = size / (n + 4);
-  doc.save();
-  for (let r = 0; r < n; r++) {
-    let c = 0;
-    while (c < n) {
-      if (!qr.modules.get(r, c)) {
-        c++;
-        continue;
-      }
-      const start = c;
-      while (c < n && qr.modules.get(r, c)) c++;
-      doc.rect(x + (2 + start) * cell, y + (2 + r) * cell, (c - start) * cell + 0.05, cell + 0.05);
-    }
-  }
-  doc.fill(INK).restore();
-}
 
 /** One ballot in its half of the page. */
 function drawBallot(doc: PDFKit.PDFDocument, input: BallotsPdfInput, ballot: BallotToPrint, y0: number, height: number): void {
@@ -117,25 +87,14 @@ function drawBallot(doc: PDFKit.PDFDocument, input: BallotsPdfInput, ballot: Bal
 }
 
 /** Renders the ballots as an A4 PDF. */
-export async function renderBallotsPdf(input: BallotsPdfInput): Promise<Buffer> {
-  const [regular, bold] = chartFontFiles();
-  const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false, compress: true, info: { Title: `${input.community} #${input.number}`, Producer: 'Linli' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
-  });
-  doc.registerFont('regular', regular);
-  doc.registerFont('bold', bold);
+export function renderBallotsPdf(input: BallotsPdfInput): Promise<Buffer> {
   const half = A4.height / BALLOTS_PER_PAGE;
   const pages = Math.max(1, Math.ceil(input.ballots.length / BALLOTS_PER_PAGE));
-  for (let page = 0; page < pages; page++) {
-    doc.addPage({ size: 'A4', margin: 0 });
-    doc.save().lineWidth(0.6).strokeColor(CUT).dash(5, { space: 4 }).moveTo(0, half).lineTo(A4.width, half).stroke().undash().restore();
-    input.ballots.slice(page * BALLOTS_PER_PAGE, (page + 1) * BALLOTS_PER_PAGE).forEach((b, i) => drawBallot(doc, input, b, i * half, half));
-  }
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  return renderPdf({ title: `${input.community} #${input.number}`, margin: 0, addsPages: true }, (doc) => {
+    for (let page = 0; page < pages; page++) {
+      doc.addPage({ size: 'A4', margin: 0 });
+      doc.save().lineWidth(0.6).strokeColor(CUT).dash(5, { space: 4 }).moveTo(0, half).lineTo(A4.width, half).stroke().undash().restore();
+      input.ballots.slice(page * BALLOTS_PER_PAGE, (page + 1) * BALLOTS_PER_PAGE).forEach((b, i) => drawBallot(doc, input, b, i * half, half));
+    }
+  });
 }

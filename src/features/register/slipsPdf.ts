@@ -5,14 +5,10 @@
  * known) and three short lines of instructions in large type for elderly readers — or, without
  * a Telegram bot, the words to send on WeChat.
  *
- * Drawn with pdfkit in the CJK font the charts use (Noto Sans SC from `@embedpdf/fonts-sc`,
- * located by src/charts/barChart.ts); pdfkit embeds only the glyphs used, so a building's slips
- * are a small file. QR codes are drawn as vector squares (the `qrcode` package gives the
- * modules), which print sharply at any size.
+ * Drawn on src/export/pdf.ts (pdfkit in the charts' CJK font, which embeds only the glyphs
+ * used, so a building's slips are a small file; vector QR codes).
  */
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import { chartFontFiles } from '../../charts/barChart.ts';
+import { A4, drawQr, fitSize, renderPdf } from '../../export/pdf.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 
 /** One slip to draw. */
@@ -34,7 +30,6 @@ export interface SlipsPdfInput {
   linkFor(code: string): string | undefined;
 }
 
-const A4 = { width: 595.28, height: 841.89 };
 const COLUMNS = 2;
 const ROWS = 3;
 /** Slips per page. */
@@ -45,35 +40,6 @@ const QR_SIZE = 96;
 const INK = '#1a1a1a';
 const MUTED = '#555555';
 const CUT = '#8a8a8a';
-
-/** The largest font size (down to `min`) at which `text` fits `width`. */
-function fitSize(doc: PDFKit.PDFDocument, font: string, text: string, width: number, max: number, min: number): number {
-  for (let size = max; size > min; size -= 1) if (doc.font(font).fontSize(size).widthOfString(text) <= width) return size;
-  return min;
-}
-
-/** Draws a QR code of `text` as dark squares, one rectangle per horizontal run of modules (also the meeting sign-in sheet's). */
-export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const quiet = 2;
-  const cell = size / (n + 2 * quiet);
-  doc.save().rect(x, y, size, size).fill('#ffffff');
-  for (let r = 0; r < n; r++) {
-    let c = 0;
-    while (c < n) {
-      if (!qr.modules.get(r, c)) {
-        c++;
-        continue;
-      }
-      const start = c;
-      while (c < n && qr.modules.get(r, c)) c++;
-      // A hair of overlap so adjacent runs print without white seams.
-      doc.rect(x + (quiet + start) * cell, y + (quiet + r) * cell, (c - start) * cell + 0.05, cell + 0.05);
-    }
-  }
-  doc.fill(INK).restore();
-}
 
 /** Dashed cut lines between the slips of a page. */
 function drawCutLines(doc: PDFKit.PDFDocument, slipWidth: number, slipHeight: number): void {
@@ -118,29 +84,18 @@ function drawSlip(doc: PDFKit.PDFDocument, input: SlipsPdfInput, slip: SlipToPri
 }
 
 /** Renders the slips as an A4 PDF. */
-export async function renderSlipsPdf(input: SlipsPdfInput): Promise<Buffer> {
-  const [regular, bold] = chartFontFiles();
-  const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false, compress: true, info: { Title: `${input.community} ${input.scope}`, Producer: 'Linli' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
-  });
-  doc.registerFont('regular', regular);
-  doc.registerFont('bold', bold);
+export function renderSlipsPdf(input: SlipsPdfInput): Promise<Buffer> {
   const slipWidth = A4.width / COLUMNS;
   const slipHeight = (A4.height - HEADER) / ROWS;
   const pages = Math.max(1, Math.ceil(input.slips.length / SLIPS_PER_PAGE));
-  for (let page = 0; page < pages; page++) {
-    doc.addPage({ size: 'A4', margin: 0 });
-    const header = input.t('register.slip.page_header', { community: input.community, scope: input.scope, page: page + 1, pages });
-    doc.fillColor(MUTED).font('regular').fontSize(fitSize(doc, 'regular', header, A4.width - 40, 8, 6)).text(header, 20, 9, { width: A4.width - 40, lineBreak: false, align: 'center' });
-    drawCutLines(doc, slipWidth, slipHeight);
-    const onPage = input.slips.slice(page * SLIPS_PER_PAGE, (page + 1) * SLIPS_PER_PAGE);
-    onPage.forEach((slip, i) => drawSlip(doc, input, slip, (i % COLUMNS) * slipWidth, HEADER + Math.floor(i / COLUMNS) * slipHeight, slipWidth));
-  }
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  return renderPdf({ title: `${input.community} ${input.scope}`, margin: 0, addsPages: true }, (doc) => {
+    for (let page = 0; page < pages; page++) {
+      doc.addPage({ size: 'A4', margin: 0 });
+      const header = input.t('register.slip.page_header', { community: input.community, scope: input.scope, page: page + 1, pages });
+      doc.fillColor(MUTED).font('regular').fontSize(fitSize(doc, 'regular', header, A4.width - 40, 8, 6)).text(header, 20, 9, { width: A4.width - 40, lineBreak: false, align: 'center' });
+      drawCutLines(doc, slipWidth, slipHeight);
+      const onPage = input.slips.slice(page * SLIPS_PER_PAGE, (page + 1) * SLIPS_PER_PAGE);
+      onPage.forEach((slip, i) => drawSlip(doc, input, slip, (i % COLUMNS) * slipWidth, HEADER + Math.floor(i / COLUMNS) * slipHeight, slipWidth));
+    }
+  });
 }
