@@ -10,10 +10,18 @@ import { defineScene } from '../src/engine/scene.ts';
 import { requireAnswer, requireHandle } from '../src/domain/requests/access.ts';
 import { loadRequest, referRequest, replyRequest } from '../src/domain/requests/requests.ts';
 import { MAX_REPLY, MAX_UNIT, MIN_UNIT } from '../src/domain/requests/rules.ts';
-import { stepTarget } from '../src/domain/requests/states.ts';
+import { stepTarget, type StepKind } from '../src/domain/requests/states.ts';
 import type { ResidentRequest } from '../src/generated/prisma/client.ts';
 
 const acting = (ctx: Ctx) => ({ actor: ctx.actor, via: ctx.via, now: ctx.services.clock() });
+
+/** The request a handling scene works on, once the person may take `step` on it and its status allows it. */
+async function beginOn(ctx: Ctx, args: string, may: typeof requireAnswer, step: StepKind): Promise<{ requestId: string; number: number }> {
+  const r = await loadRequest(ctx.services.db, args);
+  may(ctx.actor, r);
+  stepTarget(step, r.status, r.number);
+  return { requestId: r.id, number: r.number };
+}
 
 /** What the scenes need from the requests feature. */
 export interface HandlingSceneDeps {
@@ -32,12 +40,7 @@ export const createReplyScene = (deps: HandlingSceneDeps) =>
   defineScene<ReplyState>({
     id: 'requestreply',
     private: true,
-    async begin(ctx, args) {
-      const r = await loadRequest(ctx.services.db, args);
-      requireAnswer(ctx.actor, r);
-      stepTarget('reply', r.status, r.number);
-      return { requestId: r.id, number: r.number };
-    },
+    begin: (ctx, args) => beginOn(ctx, args, requireAnswer, 'reply'),
     steps: [
       {
         id: 'reply',
@@ -68,12 +71,7 @@ export const createReferScene = (deps: HandlingSceneDeps) =>
   defineScene<ReferState>({
     id: 'requestrefer',
     private: true,
-    async begin(ctx, args) {
-      const r = await loadRequest(ctx.services.db, args);
-      requireHandle(ctx.actor, r);
-      stepTarget('refer', r.status, r.number);
-      return { requestId: r.id, number: r.number };
-    },
+    begin: (ctx, args) => beginOn(ctx, args, requireHandle, 'refer'),
     steps: [
       {
         id: 'unit',
