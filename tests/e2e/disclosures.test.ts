@@ -140,7 +140,7 @@ describe('disclosures end to end', () => {
     expect(textOf(list)).toContain('【居务公开｜财务类】');
     expect(buttonsOf(list)[0]).toBe('2026年第四季度｜2026年第四季度社区经费收支情况');
     await bot.press(resident, menu, '党务');
-    expect(textOf(bot.last(GROUP.id))).toContain('暂无党务公开信息');
+    expect(textOf(bot.last(GROUP.id))).toContain('党务类暂无公开信息');
 
     await bot.say(resident, '/disclosures 路灯', GROUP);
     expect(textOf(bot.last(GROUP.id))).toContain('检索“路灯”，找到1条');
@@ -148,7 +148,7 @@ describe('disclosures end to end', () => {
     expect(textOf(bot.last(GROUP.id))).toContain('（2026年第四季度）');
     expect(buttonsOf(bot.last(GROUP.id))).toHaveLength(2);
     await bot.say(resident, '/disclosures 财务 2026年第三季度', GROUP);
-    expect(textOf(bot.last(GROUP.id))).toContain('暂无财务公开信息（2026年第三季度）');
+    expect(textOf(bot.last(GROUP.id))).toContain('财务类暂无公开信息（2026年第三季度）');
     await bot.say(resident, '/disclosures 垃圾站', GROUP);
     expect(textOf(bot.last(GROUP.id))).toContain('未找到包含“垃圾站”');
 
@@ -233,7 +233,7 @@ describe('disclosures end to end', () => {
     const contributor = bot.linli.services.digestContributors.find((c) => c.feature === 'disclosures')!;
     const section = await contributor.build(bot.linli.services, { communityId: community.id, from: new Date('2026-10-19T16:00:00Z'), to: new Date('2026-10-26T16:00:00Z'), locale: 'zh-CN' });
     expect(section!.items).toBe(3);
-    expect(section!.lines[0]).toBe('【财务】2026年第四季度社区经费收支情况（2026年第四季度）');
+    expect(section!.lines[0]).toBe('【财务类】2026年第四季度社区经费收支情况（2026年第四季度）');
     expect(section!.lines[2]).toContain('已更正为第2版');
     expect(section!.buttons!.map((b) => b.action)).toHaveLength(2);
     const newest = await bot.db.disclosureVersion.findFirstOrThrow({ where: { communityId: community.id, publishedAt: { lt: new Date('2026-10-26T16:00:00Z') } }, orderBy: { chainSeq: 'desc' } });

@@ -77,7 +77,7 @@ export const pollScenarios: Scenario[] = [
 
       // The keyword 投票 lists open polls; "投票 <poll> <option>" votes by text.
       { say: '投票', as: voters[2] },
-      { expect: voters[2], contains: ['正在进行的投票', '第1号：是否同意在小区东门增设快递柜？', '已投票 2／'] },
+      { expect: voters[2], contains: ['正在进行的投票', '第1号：是否同意在小区东门增设快递柜？', '已投票2／'] },
       { say: '投票 1 1', as: voters[2], in: group, mention: true },
       { told: voters[2], contains: '已投票：赞成' },
       { silent: group },
