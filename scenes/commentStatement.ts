@@ -19,7 +19,7 @@ interface StatementState {
 
 /** What the scene needs from the deliberation feature. */
 export interface StatementSceneDeps {
-  /** The subject a committee member typed ("投票 3", "提案 12"), or null. */
+  /** The subject a committee member typed ("投票 3", "提议 12"), or null. */
   parse(ctx: Ctx, args: string): Promise<Subject | null>;
   name(ctx: Ctx, subject: ResolvedSubject): string;
   /** After it is saved: publish it where it belongs. */

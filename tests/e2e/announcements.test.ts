@@ -45,7 +45,7 @@ describe('announcements end to end', () => {
     await press('置顶');
     const preview = bot.last(committee.id);
     expect(textOf(preview)).toContain('【公告预览】');
-    expect(textOf(preview)).toContain('本社区全部群（3 个）');
+    expect(textOf(preview)).toContain('本社区全部群（3个）');
     await press('确认发布');
     expect(textOf(bot.last(committee.id))).toContain('公告已提交发布');
     await bot.flushOutbox();
@@ -78,7 +78,7 @@ describe('announcements end to end', () => {
     expect(textOf(bot.fake.messagesTo(committee.id).at(-2)!)).toContain('已经过去');
     await bot.say(committee, '明天 9:00');
     await press('不置顶');
-    expect(textOf(bot.last(committee.id))).toContain('2栋居民群（1 个）');
+    expect(textOf(bot.last(committee.id))).toContain('2栋居民群（1个）');
     await press('确认发布');
     expect(textOf(bot.last(committee.id))).toContain('将于');
     const before = bot.fake.messagesTo(G2).length;

@@ -111,7 +111,7 @@ describe('网上议事厅 end to end', () => {
     await bot.press(residents[1], card, '议一议');
     expect(toasts().at(-1)).toContain('私聊');
     const page = bot.last(residents[1].id);
-    expect(textOf(page)).toContain('第1号提案「东门增设路灯」');
+    expect(textOf(page)).toContain('#1“东门增设路灯”');
     expect(textOf(page)).toContain('暂无公开意见');
     await bot.press(residents[1], page, '发表意见');
     expect(textOf(bot.last(residents[1].id))).toContain('1000字以内');
@@ -351,11 +351,11 @@ describe('网上议事厅 end to end', () => {
     await bot.press(committee, bot.last(committee.id), '确认发布');
     expect(textOf(bot.last(committee.id))).toContain('已发布到各居民群');
     await sync();
-    expect(textOf(groupMessage('【议事结论】第1号提案'))).toContain('已纳入民生微实事项目库');
+    expect(textOf(groupMessage('【议事结论】#1“'))).toContain('已纳入民生微实事项目库');
 
     const section = await deliberationDigest(bot.linli.services, { communityId: community.id, from: new Date(clock().getTime() - 7 * DAY), to: new Date(clock().getTime() + 1000), locale: 'zh-CN' });
     expect(section?.title).toBe('网上议事厅');
-    expect(section?.lines.join('\n')).toContain('第1号提案「东门增设路灯」：8条');
-    expect(section?.lines.join('\n')).toContain('结论｜第1号投票「路灯先装哪一处？」');
+    expect(section?.lines.join('\n')).toContain('#1“东门增设路灯”：8条');
+    expect(section?.lines.join('\n')).toContain('结论｜第1号投票“路灯先装哪一处？”');
   });
 });

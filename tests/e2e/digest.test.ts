@@ -87,7 +87,7 @@ describe('weekly digest end to end', () => {
     expect(zh).toHaveLength(1);
     expect(zh[0].method).toBe('sendPhoto');
     const text = textOf(zh[0]);
-    expect(text).toContain('【巴登社区·社区周报】');
+    expect(text).toContain('【社区周报｜巴登社区】');
     // Read on the Wednesday after it, the week is 上周, named by its dates; no key, no week number.
     expect(text).toContain('上周（11月16日—22日）');
     expect(text).not.toMatch(/第\d+周|W47/);
@@ -147,7 +147,7 @@ describe('weekly digest end to end', () => {
     expect(out).toContain('2026-W47 · zh-CN · 1 group(s)');
     expect(out).toContain('周日晚间停水通知');
     // The CLI previews an old week on the real clock: its dates, not 上周.
-    expect(out).toContain('【巴登社区·社区周报】\n11月16日—22日');
+    expect(out).toContain('【社区周报｜巴登社区】\n11月16日—22日');
     expect(out).toContain(`[查看公告 → ${showAnnouncements.pack({})}]`);
     expect(out).toContain('2026-W47 · en · 1 group(s)');
     expect(out).toMatch(/\[image digest-2026-W47\.png, \d+ bytes\]/);

@@ -94,7 +94,7 @@ describe('disclosures end to end', () => {
 
     await bot.flushOutbox();
     const notice = bot.last(GROUP.id);
-    expect(textOf(notice)).toContain('【居务公开】财务｜2026年第四季度');
+    expect(textOf(notice)).toContain('【居务公开｜财务类】2026年第四季度');
     expect(textOf(notice)).toContain(done.match(/[0-9a-f]{8}/)![0]);
     // The chain head after this publication, kept in the group's history for `verify --head`.
     const head = await bot.db.disclosureChainHead.findFirstOrThrow();
@@ -107,7 +107,7 @@ describe('disclosures end to end', () => {
     const groupBefore = texts(GROUP.id).length;
     await bot.press(resident, notice, '查看全文');
     const full = textOf(bot.last(resident.id));
-    expect(full).toContain('【居务公开·财务】2026年第四季度社区经费收支情况');
+    expect(full).toContain('【居务公开｜财务类】2026年第四季度社区经费收支情况');
     expect(full).toContain('10月20日 重阳节慰问品 支出 ¥800.50（福彩公益金）');
     expect(full).toContain('本期收入 ¥10,000.00');
     expect(full).toContain('本期支出 ¥2,000.50');
@@ -137,10 +137,10 @@ describe('disclosures end to end', () => {
     expect(buttonsOf(menu)).toEqual(['党务', '居务', '财务', '服务', '全部公开']);
     await bot.press(resident, menu, '财务');
     const list = bot.last(GROUP.id);
-    expect(textOf(list)).toContain('【财务公开】');
+    expect(textOf(list)).toContain('【居务公开｜财务类】');
     expect(buttonsOf(list)[0]).toBe('2026年第四季度｜2026年第四季度社区经费收支情况');
     await bot.press(resident, menu, '党务');
-    expect(textOf(bot.last(GROUP.id))).toContain('暂无党务公开信息');
+    expect(textOf(bot.last(GROUP.id))).toContain('党务类暂无公开信息');
 
     await bot.say(resident, '/disclosures 路灯', GROUP);
     expect(textOf(bot.last(GROUP.id))).toContain('检索“路灯”，找到1条');
@@ -148,7 +148,7 @@ describe('disclosures end to end', () => {
     expect(textOf(bot.last(GROUP.id))).toContain('（2026年第四季度）');
     expect(buttonsOf(bot.last(GROUP.id))).toHaveLength(2);
     await bot.say(resident, '/disclosures 财务 2026年第三季度', GROUP);
-    expect(textOf(bot.last(GROUP.id))).toContain('暂无财务公开信息（2026年第三季度）');
+    expect(textOf(bot.last(GROUP.id))).toContain('财务类暂无公开信息（2026年第三季度）');
     await bot.say(resident, '/disclosures 垃圾站', GROUP);
     expect(textOf(bot.last(GROUP.id))).toContain('未找到包含“垃圾站”');
 
@@ -183,7 +183,7 @@ describe('disclosures end to end', () => {
     expect(textOf(bot.last(committee.id))).toContain('第2号公开现为第2版');
     await bot.flushOutbox();
     const notice = textOf(bot.last(GROUP.id));
-    expect(notice).toContain('【居务公开·更正】');
+    expect(notice).toContain('类】更正　');
     expect(notice).toContain('更正原因：原报告篇幅过长');
 
     const d = await bot.db.disclosure.findFirstOrThrow({ where: { number: 2 }, include: { versions: true } });
@@ -220,20 +220,20 @@ describe('disclosures end to end', () => {
     await bot.linli.scheduler.run('disclosure-reminders');
     await bot.linli.scheduler.run('disclosure-reminders');
     await bot.flushOutbox();
-    const reminders = texts(committee.id).filter((t) => t.startsWith('【居务公开提醒】'));
+    const reminders = texts(committee.id).filter((t) => t.startsWith('【居务公开｜提醒】'));
     // 财务 and 居务 were published this quarter; 党务 and 服务 were not.
     expect(reminders).toHaveLength(2);
     expect(reminders.join('\n')).toContain('“党务”');
     expect(reminders.join('\n')).toContain('“服务”');
     expect(reminders[0]).toContain('还有13天');
-    expect(texts(resident.id).some((t) => t.startsWith('【居务公开提醒】'))).toBe(false);
+    expect(texts(resident.id).some((t) => t.startsWith('【居务公开｜提醒】'))).toBe(false);
   });
 
   it('contributes new disclosures to the weekly digest with read buttons, and exports them', async () => {
     const contributor = bot.linli.services.digestContributors.find((c) => c.feature === 'disclosures')!;
     const section = await contributor.build(bot.linli.services, { communityId: community.id, from: new Date('2026-10-19T16:00:00Z'), to: new Date('2026-10-26T16:00:00Z'), locale: 'zh-CN' });
     expect(section!.items).toBe(3);
-    expect(section!.lines[0]).toBe('【财务】2026年第四季度社区经费收支情况（2026年第四季度）');
+    expect(section!.lines[0]).toBe('【财务类】2026年第四季度社区经费收支情况（2026年第四季度）');
     expect(section!.lines[2]).toContain('已更正为第2版');
     expect(section!.buttons!.map((b) => b.action)).toHaveLength(2);
     const newest = await bot.db.disclosureVersion.findFirstOrThrow({ where: { communityId: community.id, publishedAt: { lt: new Date('2026-10-26T16:00:00Z') } }, orderBy: { chainSeq: 'desc' } });

@@ -73,7 +73,7 @@ describe('meetings end to end', () => {
     expect(preview).toContain('【会议通知预览】');
     expect(preview).toContain('1. 小区东门加装门禁');
     await press(secretary, '确认发通知');
-    expect(lastText(secretary.id)).toContain('会议已安排（第 1 号）');
+    expect(lastText(secretary.id)).toContain('会议已安排（第1号）');
     await bot.flushOutbox();
     const notice = bot.last(G1);
     expect(textOf(notice)).toContain('【巴登社区会议通知】');
@@ -121,8 +121,8 @@ describe('meetings end to end', () => {
     expect(lastText(visitor.id)).toContain('列席');
 
     await bot.say(secretary, '/meetings');
-    await press(secretary, /管理：第 1 号/);
-    expect(lastText(secretary.id)).toContain('应到成员 3 人，实到 2 人，列席 1 人；达到法定人数（须 2 人）');
+    await press(secretary, /管理：第1号/);
+    expect(lastText(secretary.id)).toContain('应到成员3人，实到2人，列席1人；达到法定人数（须2人）');
     await press(secretary, '点名签到');
     expect(buttonsOf(bot.last(secretary.id))).toContain('☐ 赵委员');
     await press(secretary, '☐ 赵委员');
@@ -138,13 +138,13 @@ describe('meetings end to end', () => {
 
   it('refuses minutes before the meeting began and a huge text, then records minutes with a vote and a poll', async () => {
     await bot.say(secretary, '/meetings');
-    await press(secretary, /管理：第 1 号/);
+    await press(secretary, /管理：第1号/);
     await press(secretary, '记录纪要');
     expect(lastText(secretary.id)).toContain('会议尚未开始');
 
     clock.set('2026-12-09T11:40:00Z');
     await bot.say(secretary, '/meetings');
-    await press(secretary, /管理：第 1 号/);
+    await press(secretary, /管理：第1号/);
     await press(secretary, '记录纪要');
     await press(secretary, /1\. 小区东门加装门禁/);
     await bot.say(secretary, '很'.repeat(3001));
@@ -153,12 +153,12 @@ describe('meetings end to end', () => {
     await press(secretary, '形成决议');
     await bot.say(secretary, '同意在小区东门加装门禁系统。');
     await bot.say(secretary, '5 0 0');
-    expect(lastText(secretary.id)).toContain('超过了已签到的参会成员 3 人');
+    expect(lastText(secretary.id)).toContain('超过了已签到的参会成员3人');
     expect(await bot.db.meetingDecision.count()).toBe(0);
     await bot.say(secretary, '3 0 0');
     let card = lastText(secretary.id);
     expect(card).toContain('决议：同意在小区东门加装门禁系统。');
-    expect(card).toContain('参加表决 3 人：陈委员、刘委员、赵委员');
+    expect(card).toContain('参加表决3人：陈委员、刘委员、赵委员');
 
     await press(secretary, '记录纪要');
     await press(secretary, /2\. 2027年/);
@@ -178,15 +178,15 @@ describe('meetings end to end', () => {
 
   it('publishes the minutes as a 居务 disclosure in the hash chain, then only corrects them with a reason', async () => {
     await bot.say(secretary, '/meetings');
-    await press(secretary, /管理：第 1 号/);
+    await press(secretary, /管理：第1号/);
     await press(secretary, '公开纪要');
     await press(secretary, '确认公开');
-    expect(lastText(secretary.id)).toContain('居务公开第 1 号');
+    expect(lastText(secretary.id)).toContain('居务公开第1号');
     const d = await bot.db.disclosure.findFirstOrThrow({ include: { versions: true } });
     expect(d.category).toBe('affairs');
     expect(d.versions[0].body).toContain('出席：陈委员、刘委员、赵委员');
     expect(d.versions[0].body).toContain('列席：周先生');
-    expect(d.versions[0].body).toContain('现场表决：赞成 3，反对 0，弃权 0');
+    expect(d.versions[0].body).toContain('现场表决：赞成3票，反对0票，弃权0票');
     await bot.flushOutbox();
     expect(bot.fake.messagesTo(G1).some((m) => textOf(m).includes('会议纪要'))).toBe(true);
 
@@ -197,7 +197,7 @@ describe('meetings end to end', () => {
     expect(await bot.db.meetingAttendance.count()).toBe(4);
 
     await bot.say(secretary, '/meetings');
-    await press(secretary, /管理：第 1 号/);
+    await press(secretary, /管理：第1号/);
     expect(buttonsOf(bot.last(secretary.id))).toEqual(['更正纪要', '列席人员登记为成员']);
     await press(secretary, '更正纪要');
     expect(lastText(secretary.id)).toContain('只能更正');
@@ -217,23 +217,23 @@ describe('meetings end to end', () => {
     clock.set('2026-12-14T01:30:00Z'); // Monday 9:30 in Shanghai
     await bot.linli.scheduler.run('weekly-digest');
     await bot.flushOutbox();
-    const digest = bot.fake.messagesTo(G1).filter((m) => textOf(m).includes('居民议事会') && textOf(m).includes('签到 4 人')).at(-1);
-    expect(digest && textOf(digest)).toContain('纪要见居务公开第 1 号');
+    const digest = bot.fake.messagesTo(G1).filter((m) => textOf(m).includes('居民议事会') && textOf(m).includes('签到4人')).at(-1);
+    expect(digest && textOf(digest)).toContain('纪要见居务公开第1号');
   });
 
   it('lets the committee list observers as members and set a body’s frequency in chat; not a resident', async () => {
     await bot.say(secretary, '/meetings');
-    await press(secretary, /管理：第 1 号/);
+    await press(secretary, /管理：第1号/);
     await press(secretary, '列席人员登记为成员');
-    expect(lastText(secretary.id)).toContain('已将 1 位列席人员登记为居民议事会成员：周先生');
+    expect(lastText(secretary.id)).toContain('已将1位列席人员登记为居民议事会成员：周先生');
     await bot.say(secretary, '/meetingbody council 每年 12 每季 3');
     const listing = lastText(secretary.id);
-    expect(listing).toContain('居民议事会（council）：全年不少于 12 次，每季度不少于 3 次，签到成员超过 50% 为达到法定人数；成员 4 人：陈委员、刘委员、赵委员、周先生');
-    expect(listing).toContain('居民（代表）会议（assembly）：全年不少于 2 次');
+    expect(listing).toContain('居民议事会（council）：全年不少于12次，每季度不少于3次，签到成员超过50%为达到法定人数；成员4人：陈委员、刘委员、赵委员、周先生');
+    expect(listing).toContain('居民（代表）会议（assembly）：全年不少于2次');
     await bot.say(secretary, '/meetingbody council 很多次');
     expect(lastText(secretary.id)).toContain('请按“/meetingbody council 每年 6 每季 1 法定 0.5”的格式设置');
     await bot.say(secretary, '/meetingbody council 每年 99');
-    expect(lastText(secretary.id)).toContain('0 至 52');
+    expect(lastText(secretary.id)).toContain('0至52');
     expect((await bot.db.meetingBody.findFirstOrThrow({ where: { kind: 'council' } })).perYear).toBe(12);
     await bot.say(resident, '/meetingbody council 每年 1');
     expect(lastText(resident.id)).toContain('您没有办理此事项的权限');

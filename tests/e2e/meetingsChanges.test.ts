@@ -39,7 +39,7 @@ describe('cancelling and moving meetings', () => {
   };
   const openCard = async (number: number) => {
     await bot.say(secretary, '/meetings');
-    await press(secretary, new RegExp(`管理：第 ${number} 号`));
+    await press(secretary, new RegExp(`管理：第${number}号`));
   };
 
   beforeAll(async () => {
@@ -79,9 +79,9 @@ describe('cancelling and moving meetings', () => {
     await bot.say(secretary, '12月11日 19:00');
     await press(secretary, '跳过');
     await bot.say(secretary, '会议室临时用于疫苗接种');
-    expect(lastText(secretary.id)).toContain('确认更改第 1 号会议');
+    expect(lastText(secretary.id)).toContain('确认更改第1号会议');
     await press(secretary, '确认更改');
-    expect(lastText(secretary.id)).toContain('第 1 号会议已改为');
+    expect(lastText(secretary.id)).toContain('第1号会议已改为');
     const moved = await bot.db.meeting.findFirstOrThrow({ where: { number: 1 } });
     expect(moved.startsAt.toISOString()).toBe('2026-12-11T11:00:00.000Z');
     expect(moved.place).toBe('党群服务中心三楼');
@@ -133,7 +133,7 @@ describe('cancelling and moving meetings', () => {
     expect(textOf(bot.fake.messagesTo(secretary.id).at(-2)!)).toMatch(/200/);
     await bot.say(secretary, '场地施工，改期另行通知');
     await press(secretary, '确认取消会议');
-    expect(lastText(secretary.id)).toContain('第 2 号会议已取消');
+    expect(lastText(secretary.id)).toContain('第2号会议已取消');
     expect((await bot.db.meeting.findFirstOrThrow({ where: { number: 2 } })).status).toBe('cancelled');
     expect(await bot.db.auditEntry.count({ where: { action: 'meeting.cancel' } })).toBe(1);
 
@@ -174,10 +174,10 @@ describe('cancelling and moving meetings', () => {
 
     await bot.say(secretary, '/meetingbody');
     await press(secretary, '成员：居民议事会');
-    expect(lastText(secretary.id)).toContain('现有成员 2 人');
+    expect(lastText(secretary.id)).toContain('现有成员2人');
     const liu = await telegramPerson(bot.db, members[1].id);
     await press(secretary, new RegExp(`移出 ${(await bot.db.person.findUniqueOrThrow({ where: { id: liu.id } })).displayName}`));
-    expect(lastText(secretary.id)).toContain('现有成员 1 人');
+    expect(lastText(secretary.id)).toContain('现有成员1人');
     // The council's implicit list (its role holders) was written out: the other one stays.
     const council = await bot.db.meetingBody.findFirstOrThrow({ where: { communityId: community.id, kind: 'council' } });
     expect((await bot.db.meetingBodyMember.findMany({ where: { bodyId: council.id } })).map((m) => m.personId)).toEqual([(await telegramPerson(bot.db, members[0].id)).id]);
@@ -185,18 +185,18 @@ describe('cancelling and moving meetings', () => {
 
     await press(secretary, '添加成员');
     // 22 residents, 张阿姨 and the removed council member: 24 people, 20 on the first page.
-    expect(lastText(secretary.id)).toContain('第 1/2 页');
+    expect(lastText(secretary.id)).toContain('第1/2页');
     const first = buttonsOf(bot.last(secretary.id));
     expect(first.filter((b) => b.startsWith('＋'))).toHaveLength(20);
     expect(first).toContain('下一页');
     await press(secretary, '下一页');
-    expect(lastText(secretary.id)).toContain('第 2/2 页');
+    expect(lastText(secretary.id)).toContain('第2/2页');
     const second = buttonsOf(bot.last(secretary.id)).filter((b) => b.startsWith('＋'));
     expect(second).toHaveLength(4);
     expect(first.some((b) => second.includes(b))).toBe(false);
     const pickPage = bot.last(secretary.id);
     await bot.press(secretary as never, pickPage, second[0]);
-    expect(lastText(secretary.id)).toContain('现有成员 2 人');
+    expect(lastText(secretary.id)).toContain('现有成员2人');
     expect(lastText(secretary.id)).toContain(second[0].slice(2));
     expect(await bot.db.auditEntry.count({ where: { action: 'meeting.member_add' } })).toBe(1);
     // The same button again changes nothing.

@@ -48,7 +48,7 @@ describe('polls end to end', () => {
   const lastToast = () => toasts().at(-1) ?? '';
   const groupSends = () => fake.messagesTo(GROUP).filter((m) => m.kind === 'send');
   const cardOf = (number: number): SentMessage => {
-    const card = groupSends().filter((m) => textOf(m).includes(`议事投票 第${number}号`)).at(-1);
+    const card = groupSends().filter((m) => textOf(m).includes(`议事投票｜第${number}号`)).at(-1);
     if (!card) throw new Error(`no card of poll ${number}`);
     return card;
   };
@@ -191,7 +191,7 @@ describe('polls end to end', () => {
     expect(result.method).toBe('sendPhoto');
     expect(result.file?.bytes?.subarray(1, 4).toString()).toBe('PNG');
     const text = textOf(result);
-    expect(text).toContain('表决结果 第1号');
+    expect(text).toContain('表决结果｜第1号');
     expect(text).toContain('赞成：2票');
     expect(text).toContain('参加投票：3人，应投票5人');
     expect(text).toContain('已达到要求');
@@ -223,7 +223,7 @@ describe('polls end to end', () => {
     await bot.flushOutbox();
     const after = await bot.db.poll.findUniqueOrThrow({ where: { id: poll.id } });
     expect(after.status).toBe('closed');
-    expect(textOf(groupSends().at(-1)!)).toContain(`表决结果 第${poll.number}号`);
+    expect(textOf(groupSends().at(-1)!)).toContain(`表决结果｜第${poll.number}号`);
     fake.pressButton({ from: residents[1], chat: { id: GROUP }, messageId: cardOf(poll.number).messageId, data: `v:${poll.shortId}:1`, force: true });
     await bot.settle();
     expect(lastToast()).toContain('已截止');

@@ -120,7 +120,7 @@ describe('a full round of 民生微实事', () => {
 
   it('publishes the proposal in the group with a 附议 button, once', async () => {
     await bot.flushOutbox();
-    const cards = groupSends(/【民生微实事提议 #1】/);
+    const cards = groupSends(/【民生微实事提议｜#1】/);
     expect(cards).toHaveLength(1);
     expect(buttonsOf(cards[0])).toContain('我要附议（已0人）');
     expect(textOf(cards[0])).toContain('0/3');
@@ -132,7 +132,7 @@ describe('a full round of 民生微实事', () => {
   });
 
   it('takes seconds privately (toasts), refuses own, repeated and unverified, moves to review at the threshold', async () => {
-    const card = groupSends(/【民生微实事提议 #1】/)[0];
+    const card = groupSends(/【民生微实事提议｜#1】/)[0];
     const before = fake.messagesTo(GROUP.id).filter((m) => m.kind === 'send').length;
     await bot.press(author, card, /我要附议/);
     expect(lastToast()).toContain('本人提出');

@@ -74,7 +74,7 @@ describe('residents end to end', () => {
       await bot.say(stranger, '/bind', strangerGroup);
       expect(lastText(strangerGroup.id)).toContain('您没有办理此事项的权限');
       await bot.say(committee, '/bind nowhere', strangerGroup);
-      expect(lastText(strangerGroup.id)).toContain('您所在的居委会中没有社区代码「nowhere」');
+      expect(lastText(strangerGroup.id)).toContain('您所在的居委会中没有社区代码“nowhere”');
     });
 
     it('is no loudspeaker: a stranger’s 3,000 characters get a short refusal that repeats none of them', async () => {
@@ -100,14 +100,14 @@ describe('residents end to end', () => {
       expect(other).not.toContain('香蜜湖');
       await bot.say(committee, `/bind ${'广告推广'.repeat(750)}`, strangerGroup);
       const long = lastText(strangerGroup.id);
-      expect(long).toContain(`「${'广告推广'.repeat(5).slice(0, 19)}…」`);
-      expect([...(/「(.*)」/.exec(long)![1])].length).toBe(20);
+      expect(long).toContain(`“${'广告推广'.repeat(5).slice(0, 19)}…”`);
+      expect([...(/“(.*)”/.exec(long)![1])].length).toBe(20);
       expect(long.length).toBeLessThan(80);
       const group = await bot.db.chatGroup.findUniqueOrThrow({ where: { platform_chatId: { platform: 'telegram', chatId: String(strangerGroup.id) } } });
       expect(group.communityId).toBeNull();
       // An administrator may bind anywhere, so for them an unknown code is simply unknown.
       await bot.say(admin, '/bind nosuchplace', strangerGroup);
-      expect(lastText(strangerGroup.id)).toContain('未找到社区代码「nosuchplace」');
+      expect(lastText(strangerGroup.id)).toContain('未找到社区代码“nosuchplace”');
     });
   });
 

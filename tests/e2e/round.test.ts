@@ -65,7 +65,7 @@ it('runs a full round of 民生微实事 in chat, each publication once and ever
   }
   await bot.flushOutbox();
   for (const [i] of TITLES.entries()) {
-    const card = groupSends(new RegExp(`【民生微实事提议 #${i + 1}】`));
+    const card = groupSends(new RegExp(`【民生微实事提议｜#${i + 1}】`));
     expect(card).toHaveLength(1);
     for (const r of residents.filter((_, j) => j !== i).slice(0, 2)) await bot.press(r, card[0], /我要附议/);
     expect((await proposal(i + 1)).status).toBe('under_review');
@@ -101,7 +101,7 @@ it('runs a full round of 民生微实事 in chat, each publication once and ever
   expect(textOf(last(committee.id))).toContain('第1号投票已发布');
   expect([(await proposal(1)).status, (await proposal(2)).status]).toEqual(['voting', 'voting']);
   await bot.flushOutbox();
-  const card = groupSends(/【议事投票 第1号】/);
+  const card = groupSends(/【议事投票｜第1号】/);
   expect(card).toHaveLength(1);
   expect(buttonsOf(card[0])).toEqual([`#1 ${TITLES[0]}`, `#2 ${TITLES[1]}`, '议一议']);
 
@@ -111,7 +111,7 @@ it('runs a full round of 民生微实事 in chat, each publication once and ever
   clock.advance(3 * DAY + 60_000);
   await bot.linli.scheduler.run('polls-tick');
   await bot.flushOutbox();
-  expect(groupSends(/【表决结果 第1号】/)).toHaveLength(1);
+  expect(groupSends(/【表决结果｜第1号】/)).toHaveLength(1);
   expect([(await proposal(1)).status, (await proposal(2)).status]).toEqual(['approved', 'not_approved']);
 
   // 5. Progress and completion of the approved project; proposal.completed makes its rating target.
@@ -143,7 +143,7 @@ it('runs a full round of 民生微实事 in chat, each publication once and ever
   expect((await proposal(1)).status).toBe('evaluated');
 
   // The three publications (proposal, decision, result) reached the group once each, via the outbox.
-  for (const n of [1, 2, 3]) expect(groupSends(new RegExp(`【民生微实事提议 #${n}】`))).toHaveLength(1);
+  for (const n of [1, 2, 3]) expect(groupSends(new RegExp(`【民生微实事提议｜#${n}】`))).toHaveLength(1);
   expect(groupSends(/#1“更换3栋楼道照明灯”经居委会、居民议事会商议，列入候选项目/)).toHaveLength(1);
   expect(groupSends(/#2“中心花园增设座椅”经居委会、居民议事会商议，列入候选项目/)).toHaveLength(1);
   expect(groupSends(/#3“北门垃圾站加装除臭设备”.*暂不予采纳。\n理由：已纳入街道环卫专项整治/s)).toHaveLength(1);

@@ -67,7 +67,7 @@ describe('scopes end to end', () => {
     await bot.say(committee, '/groupscope 7栋', group(G3, '3栋楼栋群'));
     expect(textOf(bot.last(G3))).toContain('没有“7栋”');
     await bot.say(committee, '/groupscope ３栋', group(G3, '3栋楼栋群'));
-    expect(textOf(bot.last(G3))).toContain('3栋 的楼栋群');
+    expect(textOf(bot.last(G3))).toContain('3栋的楼栋群');
     await bot.say(committee, '/groupscope 5号楼', group(G5, '5栋楼栋群'));
     const tagged = await bot.db.chatGroup.findMany({ where: { scope: { not: null } }, orderBy: { chatId: 'asc' } });
     expect(tagged.map((g) => g.chatId).sort()).toEqual([String(G3), String(G5)].sort());
@@ -128,7 +128,7 @@ describe('scopes end to end', () => {
     await bot.press(committee, bot.last(committee.id), '立即发布');
     await bot.press(committee, bot.last(committee.id), '不置顶');
     const preview = textOf(bot.last(committee.id));
-    expect(preview).toContain('（2 个）');
+    expect(preview).toContain('（2个）');
     expect(preview).toContain('5栋');
     await bot.press(committee, bot.last(committee.id), /确认/);
     await bot.flushOutbox();

@@ -35,7 +35,7 @@ export const meetingScenarios: Scenario[] = [
       { choose: '议题已列完', as: committee },
       { expect: committee, contains: '【会议通知预览】' },
       { choose: '确认发通知', as: committee },
-      { expect: committee, contains: '会议已安排（第 1 号）' },
+      { expect: committee, contains: '会议已安排（第1号）' },
       { flushOutbox: true },
       { expect: group, contains: ['会议通知', '居民议事会', '小区东门加装门禁'] },
       { say: '签到 1', as: member },

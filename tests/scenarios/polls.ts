@@ -44,7 +44,7 @@ export const pollScenarios: Scenario[] = [
       { say: '现在', as: committee },
       { choose: '3天', as: committee },
       { say: '很多人', as: committee },
-      { expect: committee, contains: '最低投票人数请填写人数', back: 1 },
+      { expect: committee, contains: '最低参与人数请填写人数', back: 1 },
       { say: '2', as: committee },
       { choose: '得票超过实际投票人数的半数', as: committee },
       { choose: '不记名，截止前可改票', as: committee },
@@ -53,8 +53,8 @@ export const pollScenarios: Scenario[] = [
       { choose: '确认发布', as: committee },
       { expect: committee, contains: '第1号投票已发布' },
       { flushOutbox: true },
-      { expect: group, contains: ['【议事投票 第1号】是否同意在小区东门增设快递柜？'], options: ['赞成', '反对', '弃权', '议一议'] },
-      { run: async (w) => expect(countIn(w, group, /【议事投票 第1号】/)).toBe(1) },
+      { expect: group, contains: ['【议事投票｜第1号】是否同意在小区东门增设快递柜？'], options: ['赞成', '反对', '弃权', '议一议'] },
+      { run: async (w) => expect(countIn(w, group, /【议事投票｜第1号】/)).toBe(1) },
 
       // Voting on the card: answered privately, never in the group.
       { choose: '赞成', as: voters[0], in: group, on: '第1号' },
@@ -77,7 +77,7 @@ export const pollScenarios: Scenario[] = [
 
       // The keyword 投票 lists open polls; "投票 <poll> <option>" votes by text.
       { say: '投票', as: voters[2] },
-      { expect: voters[2], contains: ['正在进行的投票', '第1号：是否同意在小区东门增设快递柜？', '已投票 2／'] },
+      { expect: voters[2], contains: ['正在进行的投票', '第1号：是否同意在小区东门增设快递柜？', '已投票2／'] },
       { say: '投票 1 1', as: voters[2], in: group, mention: true },
       { told: voters[2], contains: '已投票：赞成' },
       { silent: group },
@@ -89,14 +89,14 @@ export const pollScenarios: Scenario[] = [
       // Nothing closes before its time; after it, the scheduler posts the result once.
       { advance: DAY, job: 'polls-tick' },
       { flushOutbox: true },
-      { run: async (w) => expect(countIn(w, group, /【表决结果 第1号】/)).toBe(0) },
+      { run: async (w) => expect(countIn(w, group, /【表决结果｜第1号】/)).toBe(0) },
       { advance: 2 * DAY + 60_000, job: 'polls-tick' },
       { flushOutbox: true },
-      { expect: group, contains: ['【表决结果 第1号】是否同意在小区东门增设快递柜？', '赞成：1票', '反对：2票', '弃权：0票'] },
+      { expect: group, contains: ['【表决结果｜第1号】是否同意在小区东门增设快递柜？', '赞成：1票', '反对：2票', '弃权：0票'] },
       { file: group, name: 'poll-1.png' },
       { advance: 60_000, job: 'polls-tick' },
       { flushOutbox: true },
-      { run: async (w) => expect(countIn(w, group, /【表决结果 第1号】/)).toBe(1) },
+      { run: async (w) => expect(countIn(w, group, /【表决结果｜第1号】/)).toBe(1) },
 
       // A vote by text after the close is refused and changes nothing.
       { say: '投票 1 1', as: voters[1], in: group, mention: true },

@@ -78,8 +78,8 @@ export const proposalScenarios: Scenario[] = [
 
       // Publication 1 reaches the group once, through the outbox.
       { flushOutbox: true },
-      { expect: group, contains: ['【民生微实事提议 #1】更换3栋楼道照明灯', '0/2'] },
-      { run: async (w) => expect(countIn(w, group, /【民生微实事提议 #1】/)).toBe(1) },
+      { expect: group, contains: ['【民生微实事提议｜#1】更换3栋楼道照明灯', '0/2'] },
+      { run: async (w) => expect(countIn(w, group, /【民生微实事提议｜#1】/)).toBe(1) },
       { run: async (w) => expect(w.driver.textsTo(group).join('\n')).not.toContain('13800') },
 
       // Seconds: refusals, one second each, the threshold.

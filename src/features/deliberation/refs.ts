@@ -20,7 +20,7 @@ export function parseSubjectArg(arg: string): Subject | null {
   return m ? { kind: KIND[m[1]], id: m[2] } : null;
 }
 
-/** A typed reference: kind word and number ("投票 3", "提案#12", "poll 3"), or an argument. */
+/** A typed reference: kind word and number ("投票 3", "提议#12", "poll 3"), or an argument. */
 export async function parseTypedSubject(db: Db, communityId: string, text: string): Promise<Subject | null> {
   const arg = parseSubjectArg(text);
   if (arg) return arg;

@@ -24,7 +24,7 @@ export function excerpt(text: string, max: number): string {
   return c.length > max ? `${c.slice(0, max - 1).join('')}…` : c.join('');
 }
 
-/** "第3号投票「…」" / "第12号提案「…」" / "议题「…」". */
+/** "第3号投票“…”" / "#12“…”" / "会议议题“…”". */
 export function subjectName(t: TFn, s: Pick<ResolvedSubject, 'kind' | 'number' | 'title'>): string {
   return t(`deliberation.subject_${s.kind}`, { number: s.number ?? '', title: excerpt(s.title, 40) });
 }

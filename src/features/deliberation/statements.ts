@@ -31,7 +31,7 @@ export async function afterStatement(ctx: Ctx, statement: ClosingStatement, subj
   await ctx.reply(ctx.t(now ? 'deliberation.statement_published' : 'deliberation.statement_with_result', { subject: subjectName(ctx.t, subject) }));
 }
 
-/** `/outcome 投票 3` / `/outcome 提案 12`: the committee's closing statement (a scene). */
+/** `/outcome 投票 3` / `/outcome 提议 12`: the committee's closing statement (a scene). */
 export const outcomeCommand: CommandDef = {
   name: 'outcome',
   description: 'deliberation.cmd_outcome',

@@ -42,7 +42,7 @@ async function showList(ctx: Ctx, category: Scope, page: number, periodKey?: str
   const community = ctx.requireCommunity();
   const query: DisclosureQuery = { category: category === ALL_CATEGORIES ? undefined : category, periodKey, page, pageSize: PAGE_SIZE };
   const { items, total } = await listDisclosures(ctx.services.db, community.id, query);
-  const scope = category === ALL_CATEGORIES ? ctx.t('disclosures.all_categories') : categoryLabel(ctx.t, category);
+  const scope = category === ALL_CATEGORIES ? ctx.t('disclosures.all_categories') : ctx.t('disclosures.category_heading', { category: categoryLabel(ctx.t, category) });
   const period = periodKey ? ctx.t('disclosures.period_filter', { key: periodKey }) : '';
   const back: Button = { label: ctx.t('disclosures.back_button'), action: showCategories.pack({}) };
   if (!total) {

@@ -116,7 +116,7 @@ export const meetingFrequencyJob: JobDef = {
                 community: community.name,
                 body: t(bodyLabelKey(r.body.kind)),
                 year,
-                quarter,
+                quarter: `${year}Q${quarter}`,
                 days,
                 inQuarter,
                 perQuarter: r.body.perQuarter,

@@ -29,14 +29,16 @@ export async function meetingRecord(db: Db, communityId: string, year: number, n
   return { year, frequency: await frequencyOf(db, communityId, year, now, timeZone), meetings };
 }
 
-/** Whether a body met its requirement, in words. */
-function verdict(t: TFn, f: BodyFrequency): string {
+/** Whether a body met its requirement in `year`, in words (quarters read 第三季度, not Q3). */
+function verdict(t: TFn, f: BodyFrequency, year: number): string {
   if (!f.body.perYear && !f.body.perQuarter) return t('meetings.report_no_requirement');
-  return f.yearShort || f.shortQuarters.length ? t('meetings.report_short', { year: f.yearShort, quarters: f.shortQuarters.map((q) => `Q${q}`).join('、') || '-' }) : t('meetings.report_met');
+  const quarters = f.shortQuarters.map((q) => t('meetings.report_quarter', { key: `${year}Q${q}` })).join(t('meetings.list_separator')) || '-';
+  return f.yearShort || f.shortQuarters.length ? t('meetings.report_short', { year: f.yearShort, quarters }) : t('meetings.report_met');
 }
 
 /** The record as sheets: the frequency by body, the meetings, the decisions. */
 export function recordSheets(t: TFn, record: MeetingRecord): TableSheet[] {
+  const quarterHeads = t('meetings.report_col_quarters').split(' ');
   return [
     {
       name: t('meetings.report_sheet_frequency'),
@@ -44,10 +46,10 @@ export function recordSheets(t: TFn, record: MeetingRecord): TableSheet[] {
         { key: 'body', header: t('meetings.report_col_body') },
         { key: 'perYear', header: t('meetings.report_col_per_year') },
         { key: 'perQuarter', header: t('meetings.report_col_per_quarter') },
-        { key: 'q1', header: 'Q1' },
-        { key: 'q2', header: 'Q2' },
-        { key: 'q3', header: 'Q3' },
-        { key: 'q4', header: 'Q4' },
+        { key: 'q1', header: quarterHeads[0] },
+        { key: 'q2', header: quarterHeads[1] },
+        { key: 'q3', header: quarterHeads[2] },
+        { key: 'q4', header: quarterHeads[3] },
         { key: 'held', header: t('meetings.report_col_held') },
         { key: 'planned', header: t('meetings.report_col_planned') },
         { key: 'verdict', header: t('meetings.report_col_verdict'), width: 40 },
@@ -62,7 +64,7 @@ export function recordSheets(t: TFn, record: MeetingRecord): TableSheet[] {
         q4: f.heldByQuarter[3],
         held: f.held,
         planned: f.planned,
-        verdict: verdict(t, f),
+        verdict: verdict(t, f, record.year),
       })),
     },
     {
@@ -117,7 +119,7 @@ export function renderRecordPdf(t: TFn, community: string, record: MeetingRecord
     doc.font('bold').fontSize(13).text(t('meetings.report_sheet_frequency'));
     doc.font('regular').fontSize(11);
     for (const f of record.frequency) {
-      doc.text(t('meetings.report_pdf_frequency', { body: bodyName(t, f.body), perYear: f.body.perYear, perQuarter: f.body.perQuarter, held: f.held, quarters: f.heldByQuarter.join(' / '), planned: f.planned, verdict: verdict(t, f) }));
+      doc.text(t('meetings.report_pdf_frequency', { body: bodyName(t, f.body), perYear: f.body.perYear, perQuarter: f.body.perQuarter, held: f.held, quarters: f.heldByQuarter.join(' / '), planned: f.planned, verdict: verdict(t, f, record.year) }));
     }
     doc.moveDown();
     doc.font('bold').fontSize(13).text(t('meetings.report_sheet_meetings'));

@@ -143,7 +143,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     // …and delivered to the group: text and chart.
     expect((await world.bot.db.outboxMessage.findUniqueOrThrow({ where: { id: queued[0].id } })).status).toBe('sent');
     const toGroup = world.bot.fake.sent.slice(sentBefore).filter((m) => m.kind === 'send' && String(m.chatId) === String(GROUP));
-    const result = toGroup.find((m) => textOf(m).includes('【表决结果 第2号】'));
+    const result = toGroup.find((m) => textOf(m).includes('【表决结果｜第2号】'));
     expect(textOf(result!)).toContain('赞成：7票');
     expect(toGroup.some((m) => m.method === 'sendPhoto' && m.file)).toBe(true);
     const audit = await world.bot.db.auditEntry.findFirstOrThrow({ where: { action: 'poll.close_early', targetId: world.openPoll.id } });
@@ -217,7 +217,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await shot(page, '15-disclosure-published');
     await world.bot.flushOutbox();
     const notice = world.bot.fake.messagesTo(GROUP).find((m) => textOf(m).includes('2026年第四季度社区经费收支情况'));
-    expect(textOf(notice!)).toContain('【居务公开】财务｜2026年第四季度');
+    expect(textOf(notice!)).toContain('【居务公开｜财务类】2026年第四季度');
     const version = await world.bot.db.disclosureVersion.findFirstOrThrow({ where: { title: '2026年第四季度社区经费收支情况' } });
     expect(version).toMatchObject({ publishedVia: 'console', publishedById: world.committee.id, format: 'statement' });
   });

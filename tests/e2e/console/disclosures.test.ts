@@ -97,7 +97,7 @@ describe('console disclosures', () => {
     expect(shown).toContain('已发布第2号公开的更正（第2版）');
     expect(shown).toContain('¥1,300.00');
     await world.bot.flushOutbox();
-    expect(world.bot.fake.sent.some((m) => (m.text ?? '').includes('【居务公开·更正】') && (m.text ?? '').includes('路灯维修发票金额更正为1300元'))).toBe(true);
+    expect(world.bot.fake.sent.some((m) => (m.text ?? '').includes('类】更正　') && (m.text ?? '').includes('路灯维修发票金额更正为1300元'))).toBe(true);
     const [report] = await verifyChain(world.bot.db, world.community.id);
     expect(report.problems).toEqual([]);
     expect(report.links).toBe(3);

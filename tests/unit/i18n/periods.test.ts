@@ -55,6 +55,6 @@ describe('formatWeek', () => {
     expect(i18n.t('zh-CN', 'ratings.period_label', { period: '2026Q4' })).toBe('2026年第四季度');
     expect(i18n.t('zh-CN', 'ratings.report_title', { community: '巴登社区', period: '2026Q4' })).toBe('【巴登社区满意度评议情况】2026年第四季度');
     expect(i18n.t('en', 'ratings.report_title', { community: 'Badeng', period: '2026Q4' })).toContain('Q4 2026');
-    expect(i18n.t('zh-CN', 'digest.title', { community: '巴登社区', span: span(2026, 48) })).toBe('【巴登社区·社区周报】\n11月23日—29日');
+    expect(i18n.t('zh-CN', 'digest.title', { community: '巴登社区', span: span(2026, 48) })).toBe('【社区周报｜巴登社区】\n11月23日—29日');
   });
 });

@@ -92,7 +92,7 @@ describe('numbered replies in a WeChat room with several open items', () => {
         { say: '附议 99', as: voter, in: group, mention: true },
         { told: voter, contains: '未找到编号为“99”的提议' },
         { silent: group },
-        { run: async (w) => expect(countIn(w, group, /民生微实事提议 #/)).toBe(2) },
+        { run: async (w) => expect(countIn(w, group, /民生微实事提议｜#/)).toBe(2) },
       ],
     });
     const seconds = await driver.db.proposalSecond.findMany({ include: { proposal: true } });

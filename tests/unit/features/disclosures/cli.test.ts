@@ -50,7 +50,7 @@ describe('linli disclosure publish / export disclosures', () => {
     expect(v.disclosure.periodKey).toBe('2026Q3');
     const notice = await db.outboxMessage.findFirstOrThrow({ where: { refType: 'disclosure' } });
     expect(notice.chatId).toBe('-100321');
-    expect(JSON.parse(notice.payload).text).toContain('【居务公开】财务｜2026年第三季度');
+    expect(JSON.parse(notice.payload).text).toContain('【居务公开｜财务类】2026年第三季度');
     expect(await db.auditEntry.count({ where: { action: 'disclosure.publish', via: 'cli' } })).toBe(1);
   });
 

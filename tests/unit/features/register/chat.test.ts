@@ -102,7 +102,7 @@ describe('the household register in chat', () => {
       const refusal = texts(committee.id).at(-2)!;
       expect(refusal).toContain('名册未导入：发现2处问题，已存数据没有任何改动。');
       expect(refusal).toContain('第5行：1栋-1单元-101与第4行重复');
-      expect(refusal).toContain('第6行 D列“常住人数（人）”：“很多”不是0至99之间的整数。');
+      expect(refusal).toContain('第6行D列“常住人数（人）”：“很多”不是0至99之间的整数。');
       await sendFile(committee, '莲花.csv', registerCsv([['社区', '地址'], ['莲花社区', '1-1-101']]));
       expect(texts(committee.id).at(-2)).toContain('这份名册属于“莲花社区”（共1行），不是巴登社区的名册。');
       expect(await households()).toEqual([]);

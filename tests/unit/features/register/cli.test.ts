@@ -98,8 +98,8 @@ describe('linli register import', () => {
     const r = await linli(['register', 'import', '--community', 'badeng', '--file', file('bad.csv', bad)]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('名册未导入：发现3处问题，已存数据没有任何改动。');
-    expect(r.err).toContain('第3行 C列“房号”：“一零一”无法识别。');
-    expect(r.err).toContain('第4行 D列“常住人数”：“x”不是0至99之间的整数。');
+    expect(r.err).toContain('第3行C列“房号”：“一零一”无法识别。');
+    expect(r.err).toContain('第4行D列“常住人数”：“x”不是0至99之间的整数。');
     expect(r.err).toContain('第5行：1栋-1单元-101与第2行重复，同一户只能登记一次。');
     expect(await db.household.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
   });

@@ -170,7 +170,7 @@ describe('privileged commands through the bot refuse unprivileged roles', () => 
     staff: { bind: FORBIDDEN, codes: FORBIDDEN, members: FORBIDDEN, export: null },
     // A committee member of another community acts in their own community in private chats; /bind
     // of a community not theirs answers as for a code that does not exist (no oracle of codes).
-    otherCommittee: { bind: '您所在的居委会中没有社区代码「badeng」', codes: null, members: null, export: null },
+    otherCommittee: { bind: '您所在的居委会中没有社区代码“badeng”', codes: null, members: null, export: null },
   };
 
   for (const [who, want] of Object.entries(TABLE)) {
