@@ -5,7 +5,8 @@
  * The attendees are named from the register (units), so nobody is counted twice: in a household
  * poll each attending household gets its participation (source `inperson`), and the unique
  * (pollId, voterKey) refuses a household that voted online or on paper — and later taps of it;
- * in other polls a unit whose verified members already voted online is refused. A second entry
+ * in residents' and council polls each verified member (council: seat holder) of an attending
+ * household gets one under their own key, with the same effect for persons. A second entry
  * never silently replaces the first: the caller must say `replace`.
  */
 import { randomUUID } from 'node:crypto';
@@ -84,19 +85,19 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
     throw new DomainError(electorate.unit === 'households' ? 'ballots.inperson_over_electorate_households' : 'ballots.inperson_over_electorate_people', { voters: people, elsewhere, size: electorate.size });
   }
 
-  // Outside household polls, a unit whose verified members voted online already is refused.
+  // Outside household polls the attendee is a person of the unit, whoever it was: every verified
+  // member of an attending household (council polls: who holds a council seat) gets an in-person
+  // participation under their own key, so the unique (pollId, voterKey) refuses the entry when one
+  // voted online already, and their later taps — under concurrency too.
+  const members: { key: string; unit: string }[] = [];
   if (poll.electorate !== 'households' && attendees.length) {
-    const members = await db.membership.findMany({ where: { communityId: poll.communityId, role: 'verified', householdId: { in: attendees.map((a) => a.id) } }, select: { personId: true, householdId: true } });
-    const voted = members.length
-      ? await db.pollParticipation.findMany({ where: { pollId, advisory: false, voterKey: { in: members.map((m) => `p:${m.personId}`) } } })
-      : [];
-    if (voted.length) {
-      const householdOf = new Map(members.map((m) => [`p:${m.personId}`, m.householdId]));
-      const unit = attendees.find((a) => a.id === householdOf.get(voted[0].voterKey))?.unit ?? '';
-      throw alreadyVotedByHand(voted[0], unit);
-    }
+    const unitOf = new Map(attendees.map((a) => [a.id, a.unit]));
+    const verified = await db.membership.findMany({ where: { communityId: poll.communityId, role: 'verified', householdId: { in: attendees.map((a) => a.id) } }, select: { personId: true, householdId: true } });
+    const council = poll.electorate === 'council' ? new Set((await db.membership.findMany({ where: { communityId: poll.communityId, role: 'council', personId: { in: verified.map((m) => m.personId) } }, select: { personId: true } })).map((m) => m.personId)) : null;
+    for (const m of verified) if (!council || council.has(m.personId)) members.push({ key: `p:${m.personId}`, unit: unitOf.get(m.householdId!) ?? '' });
   }
 
+  const inPersonParticipation = (voterKey: string, unit: string) => ({ id: randomUUID(), pollId, voterKey, personId: null, voterName: poll.anonymous ? null : unit, source: 'inperson', enteredById: by.actor.personId, castAt: now, updatedAt: now });
   try {
     await db.$transaction(async (tx) => {
       if (entry.replace) {
@@ -105,10 +106,9 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
       }
       for (const a of attendees) {
         await tx.inPersonAttendee.create({ data: { pollId, householdId: a.id, unit: a.unit, enteredById: by.actor.personId, at: now } });
-        if (poll.electorate === 'households') {
-          await tx.pollParticipation.create({ data: { id: randomUUID(), pollId, voterKey: `h:${a.id}`, personId: null, voterName: poll.anonymous ? null : a.unit, source: 'inperson', enteredById: by.actor.personId, castAt: now, updatedAt: now } });
-        }
+        if (poll.electorate === 'households') await tx.pollParticipation.create({ data: inPersonParticipation(`h:${a.id}`, a.unit) });
       }
+      for (const m of members) await tx.pollParticipation.create({ data: inPersonParticipation(m.key, m.unit) });
       for (const [i, option] of poll.options.entries()) {
         await tx.inPersonCount.upsert({
           where: { pollId_optionId: { pollId, optionId: option.id } },
@@ -129,11 +129,12 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
     });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    // An attending household that voted online or on paper (or named by a concurrent entry).
-    const taken = await db.pollParticipation.findMany({ where: { pollId, voterKey: { in: attendees.map((a) => `h:${a.id}`) } } });
+    // An attending household (or member of one) that voted online or on paper, or was named by a concurrent entry.
+    const keys = [...attendees.map((a) => ({ key: `h:${a.id}`, unit: a.unit })), ...members];
+    const taken = await db.pollParticipation.findMany({ where: { pollId, voterKey: { in: keys.map((k) => k.key) } } });
     const first = taken[0];
     if (!first) throw err;
-    throw alreadyVotedByHand(first, attendees.find((a) => `h:${a.id}` === first.voterKey)?.unit ?? '');
+    throw alreadyVotedByHand(first, keys.find((k) => k.key === first.voterKey)?.unit ?? '');
   }
   return { voters: people, attendees: attendees.length, replaced: earlier.length > 0 };
 }

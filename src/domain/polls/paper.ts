@@ -127,11 +127,10 @@ export interface PaperOutcome {
 }
 
 /**
- * Enters a returned paper ballot. The participation insert is the guard: a household that voted
- * already (online, on paper, at a meeting) has one, and the unique index refuses a second — the
- * answer then says when and how it voted.
+ * What entering and correcting a returned ballot both check first: the poll (a household poll,
+ * open), the enterer's right, the ballot's household and the marked options.
  */
-export async function enterPaperBallot(db: Db, seal: BallotSeal, by: ActorRef, pollId: string, ref: BallotRef, positions: number[], now: Date): Promise<PaperOutcome> {
+async function returnedBallot(db: Db, by: ActorRef, pollId: string, ref: BallotRef, positions: number[], now: Date): Promise<{ poll: PollWithOptions; household: { id: string; unit: string }; optionIds: string[]; voterKey: string }> {
   const poll = await db.poll.findUnique({ where: { id: pollId }, include: POLL_INCLUDE });
   if (!poll) throw new DomainError('polls.not_found', { ref: '' });
   requirePermission(by.actor, 'poll.paper', poll.communityId);
@@ -140,6 +139,16 @@ export async function enterPaperBallot(db: Db, seal: BallotSeal, by: ActorRef, p
   const household = await householdOfBallot(db, by, poll, ref);
   const optionIds = optionIdsOf(poll, positions);
   const voterKey = `h:${household.id}`;
+  return { poll, household, optionIds, voterKey };
+}
+
+/**
+ * Enters a returned paper ballot. The participation insert is the guard: a household that voted
+ * already (online, on paper, at a meeting) has one, and the unique index refuses a second — the
+ * answer then says when and how it voted.
+ */
+export async function enterPaperBallot(db: Db, seal: BallotSeal, by: ActorRef, pollId: string, ref: BallotRef, positions: number[], now: Date): Promise<PaperOutcome> {
+  const { poll, household, optionIds, voterKey } = await returnedBallot(db, by, pollId, ref, positions, now);
   if (poll.anonymous) await seal.ready(db);
   const tap: Tap = {
     pollId,
@@ -195,14 +204,7 @@ export async function correctPaperBallot(db: Db, seal: BallotSeal, by: ActorRef,
   const clean = reason.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
   if ([...clean].length < 2) throw new DomainError('ballots.reason_needed');
   if ([...clean].length > MAX_REASON) throw new DomainError('ballots.reason_long', { max: MAX_REASON });
-  const poll = await db.poll.findUnique({ where: { id: pollId }, include: POLL_INCLUDE });
-  if (!poll) throw new DomainError('polls.not_found', { ref: '' });
-  requirePermission(by.actor, 'poll.paper', poll.communityId);
-  requireHouseholdPoll(poll);
-  requireVotingTime(poll, now);
-  const household = await householdOfBallot(db, by, poll, ref);
-  const optionIds = optionIdsOf(poll, positions);
-  const voterKey = `h:${household.id}`;
+  const { poll, household, optionIds, voterKey } = await returnedBallot(db, by, pollId, ref, positions, now);
   const existing = await db.pollParticipation.findUnique({ where: { pollId_voterKey: { pollId, voterKey } } });
   if (!existing) throw new DomainError('ballots.nothing_to_correct', { unit: household.unit });
   if (existing.source !== 'paper') throw alreadyVotedByHand(existing, household.unit);

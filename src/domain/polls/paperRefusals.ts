@@ -8,5 +8,7 @@ import { DomainError } from '../errors.ts';
 /** "1栋-1单元-101 已于12月1日 10:00 以纸质选票投票". */
 export function alreadyVotedByHand(existing: { source: string; castAt: Date; voterKey: string }, unit?: string): DomainError {
   const how = existing.source === 'paper' || existing.source === 'inperson' ? existing.source : 'online';
-  return new DomainError(`ballots.${unit ? 'household' : 'you'}_already_voted_${how}`, { unit: unit ?? '', when: existing.castAt });
+  // A person's own key (residents' and council polls): the refusal speaks of them, not their household.
+  const whose = unit ? 'household' : existing.voterKey.startsWith('p:') ? 'person' : 'you';
+  return new DomainError(`ballots.${whose}_already_voted_${how}`, { unit: unit ?? '', when: existing.castAt });
 }

@@ -121,6 +121,25 @@ describe('in-person counts', () => {
     expect(text).not.toMatch(/\d+人/);
   });
 
+  it("residents' poll: an attendee's member cannot tap afterwards, an online voter's unit cannot be named", async () => {
+    const poll = await make(withRegister, { electorate: 'residents' });
+    const online = await grantRole(db, withRegister, 8201, 'verified', '2栋-1单元-101');
+    await box.cast({ poll, actor: await loadActor(db, online), voterName: '居民', position: 1, now });
+    // Named as an attendee after voting online: refused, nothing stored.
+    await expect(enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['2-1-101'] }), now)).rejects.toMatchObject({ key: 'ballots.household_already_voted_online', params: { unit: '2栋-1单元-101' } });
+    expect(await db.inPersonAttendee.count({ where: { pollId: poll.id } })).toBe(0);
+    expect(await db.pollParticipation.count({ where: { pollId: poll.id, source: 'inperson' } })).toBe(0);
+
+    // 1-1-101 attended (its resident 8202 among them): their tap afterwards is refused.
+    const attendee = await grantRole(db, withRegister, 8202, 'verified', '1栋-1单元-101');
+    await enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['1-1-101'] }), now);
+    await expect(box.cast({ poll, actor: await loadActor(db, attendee), voterName: '居民', position: 2, now })).rejects.toMatchObject({ key: 'ballots.person_already_voted_inperson' });
+    const result = await currentResult(db, await fresh(poll));
+    expect(result.turnout).toBe(2);
+    expect(result.votes[poll.options[1].id]).toBe(0);
+    expect(t('ballots.person_already_voted_inperson', { when: now })).toContain('会议现场');
+  });
+
   it('never shows a turnout over 100% as a percentage', async () => {
     expect(validShare(3, 2)).toBeNull();
     expect(validShare(1, 0)).toBeNull();
