@@ -39,12 +39,23 @@ export function commandHelp(command: CliCommand): string {
 
 const wantsHelp = (argv: string[]) => argv.includes('--help') || argv.includes('-h');
 
+/** The commands under a first word (`export`, `poll`, `meeting`…): what `linli help export` lists. */
+function groupHelp(word: string | undefined): string | null {
+  const members = CLI_COMMANDS.filter((c) => c.name.split(' ')[0] === word);
+  return members.length ? members.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n') : null;
+}
+
 /** Runs the CLI; resolves with the exit code (-1: a long-running command keeps the process alive). */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const err = (line: string) => process.stderr.write(`${line}\n`);
   if (argv[0] === 'help' && argv.length > 1) {
     const asked = findCommand(argv.slice(1));
+    const group = asked ? null : groupHelp(argv[1]);
+    if (group) {
+      out(group);
+      return 0;
+    }
     if (!asked) {
       err(`unknown command: ${argv.slice(1).join(' ')}\n\n${usage()}`);
       return 2;
@@ -57,6 +68,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return argv.length ? 0 : 1;
   }
   const found = findCommand(argv);
+  if (!found && wantsHelp(argv) && groupHelp(argv[0])) {
+    out(groupHelp(argv[0]) ?? '');
+    return 0;
+  }
   if (!found) {
     err(`unknown command: ${argv.join(' ')}\n\n${usage()}`);
     return 2;

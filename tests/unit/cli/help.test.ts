@@ -24,6 +24,18 @@ describe('linli help', () => {
     expect(existsSync(dbFile)).toBe(false);
   });
 
+  it('lists every command under a first word: linli help export, linli poll --help', async () => {
+    const words = [...new Set(CLI_COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!))];
+    expect(words).toContain('export');
+    for (const word of words) {
+      for (const args of [['help', word], [word, '--help']]) {
+        const r = await linli(dbFile, args);
+        expect(r.code, args.join(' ')).toBe(0);
+        for (const c of CLI_COMMANDS.filter((x) => x.name.split(' ')[0] === word)) expect(r.out, args.join(' ')).toContain(c.usage);
+      }
+    }
+  });
+
   it('names an unknown command', async () => {
     const r = await linli(dbFile, ['help', 'frobnicate']);
     expect(r.code).toBe(2);
