@@ -55,6 +55,7 @@ export interface ChosenPlatforms {
 export async function choosePlatforms(config: Config, log: Logger, databaseFile: string, choice: PlatformChoice): Promise<ChosenPlatforms> {
   const sources: AdapterSource[] = [];
   let telegram: ChosenPlatforms['telegram'];
+  let db: Services['db'] | undefined;
   const token = choice.telegram === false ? undefined : (choice.telegram?.token ?? config.TELEGRAM_BOT_TOKEN);
   if (token && choice.telegram !== false) {
     telegram = createTelegramAdapter({
@@ -63,8 +64,15 @@ export async function choosePlatforms(config: Config, log: Logger, databaseFile:
       webhookUrl: config.TELEGRAM_WEBHOOK_URL,
       webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
       log: log.child({ platform: 'telegram' }),
+      // The adapter exists before the services (tests and operators hold it); the database is
+      // reached through them once the bot is built.
+      remember: (chatId, choices) => (db ? rememberChoices(db, 'telegram', chatId, choices) : Promise.resolve()),
     });
-    sources.push(telegram);
+    const adapter = telegram;
+    sources.push((services) => {
+      db = services.db;
+      return adapter;
+    });
   }
 
   let wechat: WechatAdapter | undefined;

@@ -270,8 +270,9 @@ export class SceneEngine implements SceneRunner {
 
   private async ask<S>(ctx: Ctx, step: SceneStep<S>, state: S, version: number, first: boolean): Promise<void> {
     const prompt = await step.prompt(ctx, state);
-    // On a text-only platform, a question without options makes the earlier numbers stale.
-    if (!ctx.capabilities.buttons && prompt.kind !== 'choice' && prompt.kind !== 'confirm') await forgetChoices(this.opts.db, ctx.chat.platform, ctx.chat.chatId);
+    // A question without options makes the earlier numbers and labels stale (remembered on
+    // WeChat and in Telegram private chats alike).
+    if (prompt.kind !== 'choice' && prompt.kind !== 'confirm') await forgetChoices(this.opts.db, ctx.chat.platform, ctx.chat.chatId);
     await ctx.reply(renderPrompt(ctx, prompt, version, first));
   }
 }

@@ -20,6 +20,8 @@ const clerk = u(6001, '居委会小周');
 const voter = u(6002, '居民钱');
 const english = u(6003, 'Mia');
 const group: ScenarioGroup = { id: 6, title: '巴登社区通知群' };
+const leaver = u(6004, '居民孙');
+const switcher = u(6005, 'Leo');
 
 const scenarios: Scenario[] = [
   {
@@ -64,6 +66,45 @@ const scenarios: Scenario[] = [
         },
       },
       { say: '/cancel', as: clerk },
+    ],
+  },
+  {
+    // Telegram shows /language as buttons; typing the label must work as on WeChat's numbers.
+    name: 'typing English under /language switches the language',
+    steps: [
+      { say: '/language', as: english },
+      { say: 'english', as: english },
+      { expect: english, contains: 'Language set to English.' },
+    ],
+  },
+  {
+    name: 'the latest menu wins over a scene opened earlier: /name left open, /forgetme, then its label',
+    steps: [
+      enrol(leaver, 'verified'),
+      {
+        run: async (w) => {
+          expect(await w.driver.db.identity.count({ where: { platformUserId: w.driver.accountId(leaver) } })).toBe(1);
+        },
+      },
+      { say: '/name', as: leaver },
+      { say: '/forgetme', as: leaver },
+      { say: '确认删除', as: leaver },
+      { expect: leaver, contains: '您的个人信息已删除' },
+      {
+        run: async (w) => {
+          expect(await w.driver.db.identity.count({ where: { platformUserId: w.driver.accountId(leaver) } })).toBe(0);
+          expect(await w.driver.db.person.count({ where: { displayName: '确认删除' } })).toBe(0);
+        },
+      },
+    ],
+  },
+  {
+    name: 'a number answers the latest menu: /name left open, /language, then 2 picks English',
+    steps: [
+      { say: '/name', as: switcher },
+      { say: '/language', as: switcher },
+      { say: '２', as: switcher },
+      { expect: switcher, contains: 'Language set to English.' },
     ],
   },
 ];

@@ -9,7 +9,7 @@
  */
 import { Telegraf } from 'telegraf';
 import { DeliveryError, type Adapter, type AdapterLog } from '../../platform/adapter.ts';
-import type { Incoming, OutMessage, SentRef } from '../../platform/messages.ts';
+import { numberedChoices, type Incoming, type NumberedChoice, type OutMessage, type SentRef } from '../../platform/messages.ts';
 import { call } from './deliveryErrors.ts';
 import { startPolling, type Polling } from './polling.ts';
 import { CAPTION_LIMIT, editMessage, sendMessage } from './send.ts';
@@ -26,6 +26,11 @@ export interface TelegramOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   log: AdapterLog;
+  /**
+   * Remembers the options of the last message with buttons in a private chat, so that typing
+   * "English" or "2" under them is taken as a tap (src/core/choiceMemory.ts, as on WeChat).
+   */
+  remember?(chatId: string, choices: NumberedChoice[]): Promise<void>;
 }
 
 /** The adapter, plus the bot's username (known after `start`). */
@@ -94,7 +99,15 @@ export function createTelegramAdapter(opts: TelegramOptions): TelegramAdapter {
       polling = undefined;
     },
 
-    send: (chatId: string, message: OutMessage): Promise<SentRef> => sendMessage(bot.telegram, chatId, message),
+    send: async (chatId: string, message: OutMessage): Promise<SentRef> => {
+      const sent = await sendMessage(bot.telegram, chatId, message);
+      // Private chats only (Telegram gives groups negative ids): in a group, neighbours talk among
+      // themselves and a "2" or "好的" there is conversation, not an answer to the bot's last card.
+      // WeChat remembers group menus too because its only way to answer there is typing.
+      const choices = numberedChoices(message.buttons);
+      if (opts.remember && choices.length && !chatId.startsWith('-')) await opts.remember(chatId, choices);
+      return sent;
+    },
 
     edit: (chatId: string, messageId: string, message: OutMessage) => editMessage(bot.telegram, chatId, messageId, message),
 
