@@ -103,7 +103,7 @@ describe('scene saves with a version check', () => {
   it('finishes once when two last answers race: the other is told it was not used', async () => {
     let finished = 0;
     const once: SceneDef<Tally> = { ...tallyScene, id: 'test-once', steps: [tallyScene.steps[0]], finish: async () => void finished++ };
-    bot.linli.services.scenes.register(once);
+    (bot.linli.services.scenes as SceneEngine).register(once);
     const other = new SceneEngine({ db: otherDb, clock: () => new Date(), defaultTtlMinutes: 30 });
     other.register(once);
     await bot.linli.services.scenes.start(captured!, 'test-once');
