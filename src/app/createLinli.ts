@@ -14,7 +14,7 @@ import { EventBus } from '../core/events.ts';
 import { Router, type Registry } from '../core/router.ts';
 import type { Services } from '../core/services.ts';
 import { openDatabase, prepareDatabaseFile, type Db } from '../db/client.ts';
-import { isPostgresUrl, redactUrl } from '../db/engine.ts';
+import { engineOf, isPostgresUrl, redactUrl } from '../db/engine.ts';
 import { migrateDatabase } from '../db/migrations.ts';
 import { SceneEngine } from '../engine/engine.ts';
 import { coreFeature } from '../features/core/index.ts';
@@ -27,6 +27,7 @@ import { createTranslator } from '../i18n/i18n.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import { TELEGRAM_LIMITS, wechatLimits, type Limits } from '../outbox/rateLimiter.ts';
+import { OutboxListener } from '../outbox/listener.ts';
 import { OutboxWorker } from '../outbox/worker.ts';
 import { PacedSender } from '../outbox/pacedSender.ts';
 import { SharedPacingStore } from '../outbox/sharedPacing.ts';
@@ -159,7 +160,10 @@ export async function createLinli(opts: LinliOptions = {}): Promise<Linli> {
   const router = new Router(services, registry, { leaseMs, renewMs: Math.max(250, Math.floor(leaseMs / 3)), ordered: shared });
   // Shared: a short (renewed) claim, so a standby that took over from a killed leader sends its
   // rows within seconds rather than after a minute.
-  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n, leaseMs: shared ? 5_000 : undefined });
+  // On PostgreSQL an enqueue on any instance wakes the leader's sender at once (NOTIFY/LISTEN).
+  const onPostgres = engineOf(db) === 'postgresql';
+  const wakeups = onPostgres && isPostgresUrl(url) ? new OutboxListener({ url, log: log.child({ module: 'outbox-listener' }) }) : undefined;
+  const outboxWorker = new OutboxWorker({ db, outbox, adapters, log, clock, sender, i18n, leaseMs: shared ? 5_000 : undefined, engine: onPostgres ? 'postgresql' : 'sqlite', wakeups });
   const scheduler = new Scheduler(services, jobs);
   const schedule = opts.schedule ?? true;
   const everyInstance = [...adapters.values()].filter((a) => a.intake === 'any');

@@ -51,3 +51,15 @@ export function containsText(db: object, text: string): { contains: string } {
 export function rowLockSql(db: object, table: string, id: string): Prisma.Sql {
   return Prisma.sql`SELECT 1 AS "locked" FROM ${Prisma.raw(`"${table}"`)} WHERE "id" = ${id}${forUpdateSql(db)}`;
 }
+
+/**
+ * A statement that signals `channel` to every session LISTENing on it, when the transaction it
+ * runs in commits (PostgreSQL's NOTIFY; a listener never hears of a row it cannot read yet).
+ * Null on SQLite: there the one process that writes also sends, and wakes itself in memory.
+ * `channel` is one of our constants (an identifier, not a parameter: NOTIFY takes none).
+ */
+export function notifySql(db: object, channel: string): Prisma.Sql | null {
+  if (engineOf(db) !== 'postgresql') return null;
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  return Prisma.sql`NOTIFY ${Prisma.raw(channel)}`;
+}

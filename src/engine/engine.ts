@@ -157,20 +157,46 @@ export class SceneEngine implements SceneRunner {
     const index = scene.steps.indexOf(step);
     const following = next === 'done' ? undefined : next ? scene.steps.find((s) => s.id === next) : this.nextStep(scene, index, state, ctx);
     if (!following) {
+      // Claim the finish first (the same compare-and-set as a save): of two last answers read
+      // from one version, only one does the scene's work; the other is told to look again.
+      const claimed = await this.save(session, step.id, state, now, scene);
+      if (claimed === null) return this.conflicted(ctx);
       try {
         await scene.finish(ctx, state);
       } catch (err) {
         if (!isDomainError(err)) throw err;
         // The answers stay saved; the person can fix the cause and confirm again, or /cancel.
-        await this.save(session, step.id, state, now, scene);
         await ctx.reply(`${ctx.t(err.key, err.params)}\n${ctx.t('scene.still_open')}`);
         return true;
       }
-      await this.opts.db.sceneSession.deleteMany({ where: { id: session.id, version: session.version } });
+      await this.opts.db.sceneSession.deleteMany({ where: { id: session.id, version: claimed } });
       return true;
     }
     const saved = await this.save(session, following.id, state, now, scene);
-    await this.ask(ctx, following, state, saved.version, false);
+    if (saved === null) return this.conflicted(ctx);
+    await this.ask(ctx, following, state, saved, false);
+    return true;
+  }
+
+  /**
+   * Another answer of the same person in the same conversation was saved between our read and
+   * our write (two instances handled two of their messages at once — the router orders them,
+   * except when a stalled handler's lease passed). The answer is not re-applied to the reloaded
+   * session: it was given to the question the person saw at the version we read, and the other
+   * answer may have moved the scene to another question, where it would count as an answer
+   * nobody gave. Nothing is overwritten; the person is told their answer was not taken and is
+   * shown the scene's current question (or, when the other answer finished it, just told).
+   */
+  private async conflicted(ctx: Ctx): Promise<true> {
+    const current = await this.session(ctx);
+    const scene = current && this.scenes.get(current.scene);
+    const step = scene?.steps.find((s) => s.id === current!.step);
+    if (!current || !step || current.pausedAt || current.expiresAt <= this.opts.clock()) {
+      await ctx.reply(ctx.t('scene.conflict_closed'));
+      return true;
+    }
+    await ctx.reply(ctx.t('scene.conflict'));
+    await this.ask(ctx, step, JSON.parse(current.state), current.version, false);
     return true;
   }
 
@@ -246,18 +272,26 @@ export class SceneEngine implements SceneRunner {
     return new Date(now.getTime() + (scene.ttlMinutes ?? this.opts.defaultTtlMinutes) * 60_000);
   }
 
-  private async save(session: SceneSession, stepId: string, state: unknown, now: Date, scene: SceneDef<unknown>) {
-    return this.opts.db.sceneSession.update({
-      where: { id: session.id },
-      data: { step: stepId, state: JSON.stringify(state), version: { increment: 1 }, expiresAt: this.expiry(scene, now) },
+  /**
+   * Saves the step and state only if nobody saved the session since `session` was read (its
+   * version is unchanged): compare-and-set, so two instances handling one conversation never
+   * overwrite each other's answers. The new version, or null when another save came first.
+   */
+  private async save(session: SceneSession, stepId: string, state: unknown, now: Date, scene: SceneDef<unknown>): Promise<number | null> {
+    const version = session.version + 1;
+    const { count } = await this.opts.db.sceneSession.updateMany({
+      where: { id: session.id, version: session.version },
+      data: { step: stepId, state: JSON.stringify(state), version, expiresAt: this.expiry(scene, now) },
     });
+    return count ? version : null;
   }
 
   private async reask(ctx: Ctx, session: SceneSession, step: SceneStep<unknown>, state: unknown, reason: string): Promise<true> {
     const scene = this.scenes.get(session.scene)!;
     const saved = await this.save(session, step.id, state, this.opts.clock(), scene);
+    if (saved === null) return this.conflicted(ctx);
     await ctx.reply(reason);
-    await this.ask(ctx, step, state, saved.version, false);
+    await this.ask(ctx, step, state, saved, false);
     return true;
   }
 

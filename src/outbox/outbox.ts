@@ -7,7 +7,9 @@
 import type { Button, OutMessage, Platform } from '../platform/messages.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
-import type { ChatGroup } from '../generated/prisma/client.ts';
+import { notifySql } from '../db/dialect.ts';
+import { OUTBOX_CHANNEL } from './listener.ts';
+import type { ChatGroup, Prisma } from '../generated/prisma/client.ts';
 
 /** The stored form of a message (the image bytes live in their own column). */
 export interface OutboxPayload {
@@ -49,7 +51,7 @@ export class Outbox {
   /** Adds a message; returns false when a message with this key already exists. */
   async enqueue(item: OutboxItem): Promise<boolean> {
     try {
-      await this.db.outboxMessage.create({
+      await this.written(this.db.outboxMessage.create({
         data: {
           key: item.key,
           platform: item.platform,
@@ -63,7 +65,7 @@ export class Outbox {
           pin: item.pin ?? false,
           nextAttemptAt: item.notBefore ?? this.clock(),
         },
-      });
+      }));
     } catch (err) {
       if (isUniqueViolation(err)) return false;
       throw err;
@@ -81,11 +83,11 @@ export class Outbox {
     if (!target) return;
     const key = `${targetKey}#edit`;
     const payload = JSON.stringify({ ...toPayload(message), targetKey });
-    await this.db.outboxMessage.upsert({
+    await this.written(this.db.outboxMessage.upsert({
       where: { key },
       create: { key, platform: target.platform, chatId: target.chatId, communityId: target.communityId, kind: 'edit', payload, refType: target.refType, refId: target.refId, nextAttemptAt: this.clock() },
       update: { payload, status: 'pending', attempts: 0, lastError: null, nextAttemptAt: this.clock() },
-    });
+    }));
     this.wake();
   }
 
@@ -123,6 +125,15 @@ export class Outbox {
     return created;
   }
 
+  /**
+   * Runs the write; on PostgreSQL together with a NOTIFY in one transaction, so the leader's
+   * listener (listener.ts) hears of the row when it commits — whichever instance wrote it.
+   */
+  private async written(write: Prisma.PrismaPromise<unknown>): Promise<void> {
+    const notify = notifySql(this.db, OUTBOX_CHANNEL);
+    if (notify) await this.db.$transaction([write, this.db.$executeRaw(notify)]);
+    else await write;
+  }
 
   private wake(): void {
     for (const fn of this.listeners) fn();

@@ -43,6 +43,7 @@ import { createTranslator, type Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../log.ts';
 import { claimHeadsSql, dueHeadsCountSql, OPEN_STATUSES, type SqlEngine } from './claims.ts';
 import { retireDuplicate } from './duplicates.ts';
+import type { WakeSource } from './listener.ts';
 import { fromStored, type Outbox, type OutboxPayload } from './outbox.ts';
 import { PacedSender } from './pacedSender.ts';
 import type { Slot } from './pacing.ts';
@@ -72,8 +73,13 @@ export interface WorkerOptions {
   sender?: PacedSender;
   /** Per-platform limits for a sender of the worker's own; Telegram's by default. */
   limits?: Partial<Record<string, Limits>>;
-  /** Idle poll interval when nothing wakes the worker (ms). */
+  /** Idle poll interval when nothing wakes the worker (ms; default 1 s, or 5 s with `wakeups`). */
   pollMs?: number;
+  /**
+   * Wakes the worker for enqueues made elsewhere (another instance on PostgreSQL: listener.ts),
+   * started and stopped with the worker. The poll stays as the fallback, at a longer interval.
+   */
+  wakeups?: WakeSource;
   /** Sends in flight at once (default 16). */
   concurrency?: number;
   /** How long a claim holds (ms, default 60 s): the delay before a crashed worker's rows are sent by another. */
@@ -122,12 +128,14 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.opts.wakeups?.start(() => this.wake());
     this.loop = this.run();
   }
 
   /** Stops taking new messages, waits for sends in flight and gives the rows it holds back. */
   async stop(): Promise<void> {
     this.running = false;
+    await this.opts.wakeups?.stop();
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.sends]);
@@ -189,7 +197,7 @@ export class OutboxWorker {
       // Nothing startable: sleep until the limiter frees a slot, a send finishes, something is
       // enqueued, or the idle poll comes round (for messages whose time comes, and rows a dead
       // worker's lease frees).
-      const idle = this.opts.pollMs ?? 1000;
+      const idle = this.opts.pollMs ?? (this.opts.wakeups ? 5000 : 1000);
       const wait = result.waitMs > 0 ? Math.min(idle, result.waitMs) : idle;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, wait));

@@ -11,8 +11,13 @@ const DEFAULT_POOL_SIZE = 10;
 
 /** The adapter factory for a `postgres(ql)://` URL; `?pool=N` sets the pool size. */
 export function postgresAdapterFactory(url: string): SqlDriverAdapterFactory {
+  const pool = Number(new URL(url).searchParams.get('pool') ?? DEFAULT_POOL_SIZE);
+  return new PrismaPg({ connectionString: connectionStringOf(url), max: Number.isInteger(pool) && pool > 0 ? pool : DEFAULT_POOL_SIZE });
+}
+
+/** The URL as `pg` takes it: without our own `?pool=` option (for a client of its own, e.g. a listener). */
+export function connectionStringOf(url: string): string {
   const parsed = new URL(url);
-  const pool = Number(parsed.searchParams.get('pool') ?? DEFAULT_POOL_SIZE);
   parsed.searchParams.delete('pool');
-  return new PrismaPg({ connectionString: parsed.toString(), max: Number.isInteger(pool) && pool > 0 ? pool : DEFAULT_POOL_SIZE });
+  return parsed.toString();
 }

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import { randomRowidColumn, shareLockSql } from '../../db/dialect.ts';
+import { engineOf } from '../../db/engine.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { BallotLink, BallotSeal, KeyReader } from './secrecy.ts';
 
@@ -44,8 +45,43 @@ export function newBallotIds(): { participation: string; ballot: string } {
  * at a random place instead. (Any 64-bit integer is a valid rowid; a collision is as likely as
  * guessing a 64-bit number and fails only that statement, which the vote path retries.)
  * PostgreSQL has no rowid (src/db/dialect.ts leaves the column out there); its heap order
- * follows inserts too, which a reader of the raw table files could still line up.
+ * follows inserts too, and a tap inserts its participation and its ballot together, so while a
+ * poll is open a dump (pg_dump copies tables in heap order) lines them up. At the close
+ * (shuffleBallotRows) an anonymous poll's ballots and choices are written again in random order.
+ * The dead earlier versions stay in the table files until VACUUM reuses the space (VACUUM FULL
+ * or CLUSTER rewrites the table at once); a dump never shows them. Shuffling taps inside one
+ * group commit would not help: each tap's participation and ballot would move together.
  */
+
+/** Rows written per statement when shuffling (PostgreSQL takes at most 65535 parameters). */
+const SHUFFLE_CHUNK = 1000;
+
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/**
+ * PostgreSQL, at an anonymous poll's close (in its transaction, after the links are cut):
+ * deletes the poll's ballots and writes them, and their choices, again in random order, so the
+ * heap order no longer follows the voting order. Ids and contents stay the same. SQLite: nothing
+ * (random rowids already). Returns the ballots rewritten.
+ */
+export async function shuffleBallotRows(db: Pick<Db, 'ballot' | 'ballotChoice'>, pollId: string): Promise<number> {
+  if (engineOf(db) !== 'postgresql') return 0;
+  const ballots = await db.ballot.findMany({ where: { pollId, participationId: null, voterHash: null }, include: { choices: { select: { optionId: true } } } });
+  if (ballots.length < 2) return 0;
+  await db.ballot.deleteMany({ where: { id: { in: ballots.map((b) => b.id) } } });
+  const rows = shuffled(ballots.map(({ choices: _choices, ...b }) => b));
+  for (let i = 0; i < rows.length; i += SHUFFLE_CHUNK) await db.ballot.createMany({ data: rows.slice(i, i + SHUFFLE_CHUNK) });
+  const choices = shuffled(ballots.flatMap((b) => b.choices.map((c) => ({ ballotId: b.id, optionId: c.optionId }))));
+  for (let i = 0; i < choices.length; i += SHUFFLE_CHUNK) await db.ballotChoice.createMany({ data: choices.slice(i, i + SHUFFLE_CHUNK) });
+  return ballots.length;
+}
 
 /**
  * First statement of every vote transaction: holds the poll row so that a close cannot commit

@@ -10,7 +10,7 @@ import type { Db } from '../../db/client.ts';
 import type { Poll, Prisma } from '../../generated/prisma/client.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
-import { dropSecretLinks } from './ballots.ts';
+import { dropSecretLinks, shuffleBallotRows } from './ballots.ts';
 import { pollElectorate } from './electorate.ts';
 import { countVotes, POLL_INCLUDE, resultOf, type ActorRef, type PollResult, type PollWithOptions } from './polls.ts';
 import { findTransition, RUNNING_STATUSES, type PollStatus } from './states.ts';
@@ -36,7 +36,11 @@ async function move(tx: Tx, poll: Poll, to: PollStatus, by: ActorRef | null, opt
   const claimed = await tx.poll.updateMany({ where: { id: poll.id, status: poll.status }, data: { ...opts.data, status: to } });
   if (claimed.count === 0) return false;
   // Voting is over: nobody may change a secret ballot now, so nothing may find one again.
-  if (to === 'closed' || to === 'cancelled') await dropSecretLinks(tx, poll.id);
+  if (to === 'closed' || to === 'cancelled') {
+    await dropSecretLinks(tx, poll.id);
+    // PostgreSQL keeps rows in insertion order: rewrite the secret ballots in random order.
+    if (poll.anonymous) await shuffleBallotRows(tx, poll.id);
+  }
   const details = opts.details ? await opts.details() : {};
   await recordAudit(tx, {
     actorId: by?.actor.personId ?? null,
