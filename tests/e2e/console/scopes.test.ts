@@ -143,6 +143,13 @@ describe.skipIf(!chromiumAvailable())('scopes in the web console', () => {
     await staff.click('#signin');
     await staff.goto(`${world.origin}/console/c/badeng/groups`);
     expect(staff.status).toBe(403);
+    // Staff read the tagging in the audit log in words, not codes.
+    await staff.goto(`${world.origin}/console/c/badeng/audit?action=group.scope`);
+    const log = await staff.text();
+    expect(log).toContain('设置楼栋群范围');
+    expect(log).toContain('居民群');
+    expect(log).toContain('范围 3栋');
+    expect(log).not.toContain('group.scope');
     // A form a browser would not offer: the domain (setGroupScope) refuses it.
     const visitor = new Visitor(world.server.app);
     await visitor.signIn(await world.linkFor(PEOPLE.staff));
