@@ -100,7 +100,7 @@ export function recentAnnouncements(db: Db, communityId: string, opts: { include
     where: { communityId, status: opts.includeScheduled ? { in: ['scheduled', 'sent'] } : 'sent' },
     orderBy: { sendAt: 'desc' },
     take: opts.take ?? 10,
-    select: { id: true, text: true, status: true, sendAt: true, pin: true, groupIds: true, imageName: true },
+    select: { id: true, text: true, status: true, sendAt: true, pin: true, groupIds: true, imageName: true, scope: true },
   });
 }
 

@@ -10,16 +10,15 @@ import { DomainError } from '../errors.ts';
 import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import type { Actor } from '../residents/roles.ts';
-import { isWholeCommunity, parseScope, readScope, scopeRegister, serializeScope, type Scope } from './scope.ts';
+import { isWholeCommunity, readScope, scopeFromText, serializeScope, type Scope } from './scope.ts';
 
 /** Sets (or, with "全体", clears) the scope a group serves; returns the scope stored. */
 export async function setGroupScope(db: Db, actor: Actor, via: string, group: Pick<ChatGroup, 'id' | 'communityId'>, text: string): Promise<Scope> {
   if (!group.communityId) throw new DomainError('scope.group_unbound');
   requirePermission(actor, 'community.bind', group.communityId);
-  const parsed = parseScope(text, await scopeRegister(db, group.communityId));
-  if (!parsed.ok) throw new DomainError(`scope.err_${parsed.reason}`, { name: parsed.name });
+  const scope = await scopeFromText(db, group.communityId, text);
   await db.$transaction(async (tx) => {
-    await tx.chatGroup.update({ where: { id: group.id }, data: { scope: serializeScope(parsed.scope) } });
+    await tx.chatGroup.update({ where: { id: group.id }, data: { scope: serializeScope(scope) } });
     await recordAudit(tx, {
       actorId: actor.personId,
       via,
@@ -27,10 +26,10 @@ export async function setGroupScope(db: Db, actor: Actor, via: string, group: Pi
       communityId: group.communityId,
       targetType: 'group',
       targetId: group.id,
-      details: { scope: isWholeCommunity(parsed.scope) ? 'all' : [...parsed.scope.buildings, ...parsed.scope.groups].map((r) => r.name) },
+      details: { scope: isWholeCommunity(scope) ? 'all' : [...scope.buildings, ...scope.groups].map((r) => r.name) },
     });
   });
-  return parsed.scope;
+  return scope;
 }
 
 /** The scope a group serves now. */

@@ -135,6 +135,17 @@ export function parseScope(text: string, register: ScopeRegister): ScopeParse {
   return { ok: true, scope: { buildings: [...buildings.values()].sort(order), groups: [...groups.values()].sort(order) } };
 }
 
+/**
+ * Reads a typed scope against the community's register as it is now, refusing in the parser's
+ * words (scope.err_<reason>, the unknown name repeated back). Every path that takes a scope as
+ * typed text — /groupscope, the console's forms — goes through here.
+ */
+export async function scopeFromText(db: Pick<Db, 'building' | 'residentGroup'>, communityId: string, text: string): Promise<Scope> {
+  const parsed = parseScope(text, await scopeRegister(db, communityId));
+  if (!parsed.ok) throw new DomainError(`scope.err_${parsed.reason}`, { name: parsed.name });
+  return parsed.scope;
+}
+
 /** The stored form: JSON, or null for the whole community (what every record had before scopes). */
 export function serializeScope(scope: Scope | null | undefined): string | null {
   if (!scope || isWholeCommunity(scope)) return null;

@@ -1,13 +1,15 @@
 /**
  * 公告 from the console: the same parser for the send time as the chat ("现在", "明天 9:00"),
- * the same domain record (permission, length, groups of this community, a time not past) and
- * the same publishing — at once through the outbox, or by the scheduler's job at its time.
+ * the same scope parser (buildings or 居民小组; left empty, the whole community; an unknown name
+ * is refused before anything is stored), the same domain record (permission, length, groups of
+ * this community, a time not past) and the same publishing — at once through the outbox, or by the scheduler's job at its time.
  * Withdrawing works while it has not gone out.
  */
 import type { Services } from '../../../core/services.ts';
 import { cancelAnnouncement } from '../../../domain/announcements/announcements.ts';
 import { parseSendTime } from '../../../domain/announcements/sendTime.ts';
 import { DomainError } from '../../../domain/errors.ts';
+import { scopeFromText, WHOLE_COMMUNITY } from '../../../domain/register/scope.ts';
 import type { Actor } from '../../../domain/residents/roles.ts';
 import type { Announcement } from '../../../generated/prisma/client.ts';
 import { createAnnouncement } from '../../announcements/publishing.ts';
@@ -21,6 +23,7 @@ export async function announceFromForm(services: Services, actor: Actor, communi
   const when = parseSendTime(fields.when?.trim() || '现在', services.clock(), services.config.LINLI_TIMEZONE);
   if (!when.ok) throw new DomainError(`announcements.time_${when.reason}`);
   if (image && !IMAGE_TYPES.has(image.contentType)) throw new DomainError('webconsole.errors.bad_image_type');
+  const scope = fields.scope?.trim() ? await scopeFromText(services.db, communityId, fields.scope) : WHOLE_COMMUNITY;
   return createAnnouncement(services, actor, 'console', {
     communityId,
     text: fields.text ?? '',
@@ -28,6 +31,7 @@ export async function announceFromForm(services: Services, actor: Actor, communi
     groupIds: groupIds.length ? groupIds : null,
     pin: fields.pin === 'yes',
     sendAt: when.at,
+    scope,
   });
 }
 

@@ -85,15 +85,20 @@ export async function auditChoices(db: Db, communityId: string): Promise<{ peopl
   return { people: people.map((p) => ({ id: p.id, name: p.displayName })), actions: actions.map((a) => a.action) };
 }
 
-/** An entry's details as short "key: value" pairs (the stored JSON is for machines). */
-export function detailPairs(details: string | null, max = 6): [string, string][] {
+/** An entry's details as stored: its keys and values, at most `max` of them (null when unreadable). */
+export function detailEntries(details: string | null, max = 6): [string, unknown][] | null {
   if (!details) return [];
   try {
     const parsed = JSON.parse(details) as Record<string, unknown>;
-    return Object.entries(parsed)
-      .slice(0, max)
-      .map(([k, v]) => [k, [...(typeof v === 'string' ? v : JSON.stringify(v))].slice(0, 80).join('')]);
+    return Object.entries(parsed).slice(0, max);
   } catch {
-    return [['details', [...details].slice(0, 80).join('')]];
+    return null;
   }
+}
+
+/** An entry's details as short "key: value" pairs (the stored JSON is for machines). */
+export function detailPairs(details: string | null, max = 6): [string, string][] {
+  const entries = detailEntries(details, max);
+  if (!entries) return [['details', [...(details ?? '')].slice(0, 80).join('')]];
+  return entries.map(([k, v]) => [k, [...(typeof v === 'string' ? v : JSON.stringify(v))].slice(0, 80).join('')]);
 }

@@ -4,7 +4,9 @@
  */
 import type { Community } from '../../../generated/prisma/client.ts';
 import type { Translator } from '../../../i18n/i18n.ts';
-import { detailPairs, type AuditFilter, type AuditRow } from '../data/audit.ts';
+import { formatDateTime } from '../../../i18n/format.ts';
+import { formatPeriod } from '../../../i18n/periods.ts';
+import { detailEntries, type AuditFilter, type AuditRow } from '../data/audit.ts';
 import { html } from '../web/html.ts';
 import { communityPath, page, type Frame } from './layout.ts';
 import { when } from './parts.ts';
@@ -19,6 +21,42 @@ export function actionLabel(i18n: Pick<Translator, 'has' | 't'>, locale: string,
 export function viaLabel(i18n: Pick<Translator, 'has' | 't'>, locale: string, via: string): string {
   const key = `webconsole.audit.via.${via.replace(/[^a-z0-9_]/gi, '_')}`;
   return i18n.has(locale, key) ? i18n.t(locale, key) : via;
+}
+
+/** What an entry is about ("投票", "公告"), or nothing for a kind we have no name for yet. */
+export function targetLabel(i18n: Pick<Translator, 'has' | 't'>, locale: string, type: string | null): string {
+  if (!type) return '';
+  const key = `webconsole.audit.targets.${type.replace(/[^a-z0-9_]/gi, '_')}`;
+  return i18n.has(locale, key) ? i18n.t(locale, key) : '';
+}
+
+/** A stored instant ("2026-11-18T02:00:00.000Z"), which the page shows on the wall clock. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
+
+/**
+ * The details a person can read: each key by its name, each value in words (times on the wall
+ * clock, periods as 2026年第四季度, yes/no, roles by name). Record ids and fingerprints are for
+ * machines: they stay in the stored entry and the download, not on the page.
+ */
+export function readableDetails(i18n: Pick<Translator, 'has' | 't'>, locale: string, tz: string, details: string | null): [string, string][] {
+  const entries = detailEntries(details, 12);
+  if (!entries) return [];
+  const t = (key: string) => i18n.t(locale, key);
+  const value = (key: string, v: unknown): string => {
+    if (typeof v === 'boolean') return t(v ? 'webconsole.audit.yes' : 'webconsole.audit.no');
+    if (v === 'all') return t('webconsole.audit.all');
+    if (typeof v === 'string' && INSTANT.test(v)) return formatDateTime(new Date(v), locale, tz);
+    if (typeof v === 'string' && key === 'period') return formatPeriod(v, locale);
+    if (typeof v === 'string' && key === 'role' && i18n.has(locale, `roles.${v}`)) return t(`roles.${v}`);
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(t('scope.separator'));
+    return [...(typeof v === 'string' ? v : JSON.stringify(v))].slice(0, 80).join('');
+  };
+  return entries
+    .filter(([k]) => !/(Id|Ids|Hash|hash)$/.test(k))
+    .map(([k, v]) => {
+      const label = `webconsole.audit.details.${k.replace(/[^a-z0-9_]/gi, '_')}`;
+      return [i18n.has(locale, label) ? t(label) : k, value(k, v)];
+    });
 }
 
 function query(f: AuditFilter, extra: Record<string, string> = {}): string {
@@ -51,10 +89,10 @@ export function auditPage(
   const rows = data.rows.map(
     (r) => html`<tr>
       <td class="nowrap">${when(r.at, locale, tz)}</td>
-      <td>${r.actorName ?? (r.actorId ? r.actorId : html`<span class="muted">${t('webconsole.audit.system')}</span>`)}</td>
-      <td>${actionLabel(i18n, locale, r.action)}<div class="muted small code">${r.action}</div></td>
-      <td>${r.targetType ? html`<span class="code">${r.targetType}</span>` : ''}</td>
-      <td class="small">${detailPairs(r.details).map(([k, v]) => html`<span class="pair"><span class="muted">${k}</span> ${v}</span>`)}</td>
+      <td>${r.actorName ?? html`<span class="muted">${t(r.actorId ? 'webconsole.audit.unknown_person' : 'webconsole.audit.system')}</span>`}</td>
+      <td>${actionLabel(i18n, locale, r.action)}</td>
+      <td>${targetLabel(i18n, locale, r.targetType)}</td>
+      <td class="small">${readableDetails(i18n, locale, tz, r.details).map(([k, v]) => html`<span class="pair"><span class="muted">${k}</span> ${v}</span>`)}</td>
       <td class="muted small">${viaLabel(i18n, locale, r.via)}</td>
     </tr>`,
   );

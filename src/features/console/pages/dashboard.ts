@@ -7,6 +7,7 @@ import type { Community } from '../../../generated/prisma/client.ts';
 import { targetLabel } from '../../../domain/ratings/targets.ts';
 import { can } from '../../../domain/residents/permissions.ts';
 import { categoryLabel } from '../../../domain/disclosures/categories.ts';
+import { formatPeriod } from '../../../i18n/periods.ts';
 import type { Dashboard } from '../data/dashboard.ts';
 import { html, type Html } from '../web/html.ts';
 import { communityPath, page, type Frame } from './layout.ts';
@@ -69,7 +70,7 @@ function disclosuresCard({ frame, community, d, tz }: Ctx): Html {
   const linked = visitor && maySee(visitor.actor, 'disclosures', community.id);
   const status = d.chain.problems ? chip('bad', t('webconsole.dashboard.chain_broken', { n: d.chain.problems })) : d.chain.links ? chip('ok', t('webconsole.dashboard.chain_ok', { n: d.chain.links })) : '';
   const rows = d.disclosures.map(
-    (v) => html`<li><span class="num">#${v.disclosure.number}</span> ${linked ? html`<a href="${communityPath(prefix, community, `/disclosures/${v.disclosure.number}`)}">${v.title}</a>` : v.title}${v.version > 1 ? html` ${chip('info', t('webconsole.dashboard.corrected', { v: v.version }))}` : ''}<br><span class="muted small">${categoryLabel(t, v.disclosure.category)} · ${v.disclosure.period} · ${when(v.publishedAt, locale, tz)}</span></li>`,
+    (v) => html`<li><span class="num">#${v.disclosure.number}</span> ${linked ? html`<a href="${communityPath(prefix, community, `/disclosures/${v.disclosure.number}`)}">${v.title}</a>` : v.title}${v.version > 1 ? html` ${chip('info', t('webconsole.dashboard.corrected', { v: v.version }))}` : ''}<br><span class="muted small">${categoryLabel(t, v.disclosure.category)} · ${formatPeriod(v.disclosure.period, locale)} · ${when(v.publishedAt, locale, tz)}</span></li>`,
   );
   return html`<section class="card"><header class="card-head"><h2>${t('webconsole.dashboard.disclosures_title')}</h2>${status}</header>
     ${rows.length ? html`<ul class="plain">${rows}</ul>` : html`<p class="empty">${t('webconsole.dashboard.no_disclosures')}</p>`}</section>`;

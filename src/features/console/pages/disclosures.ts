@@ -13,6 +13,7 @@ import { MAX_FILE_BYTES } from '../../../domain/disclosures/files.ts';
 import type { Statement } from '../../../domain/disclosures/statement.ts';
 import { formatAmount, formatItemDate, renderTotals } from '../../disclosures/render.ts';
 import { categoryLabel } from '../../../domain/disclosures/categories.ts';
+import { formatPeriod } from '../../../i18n/periods.ts';
 import type { DisclosureDraftView } from '../actions/disclosures.ts';
 import { html, type Html } from '../web/html.ts';
 import { communityPath, formGuard, page, type Frame } from './layout.ts';
@@ -79,7 +80,7 @@ export function disclosuresPage(
       <td class="num">#${d.number}</td>
       <td><a href="${communityPath(prefix, community, `/disclosures/${d.number}`)}">${v.title}</a>${v.version > 1 ? html` ${chip('info', t('webconsole.dashboard.corrected', { v: v.version }))}` : ''}</td>
       <td>${categoryLabel(t, d.category)}</td>
-      <td>${d.period}</td>
+      <td>${formatPeriod(d.period, locale)}</td>
       <td class="nowrap small">${when(v.publishedAt, locale, tz)}</td>
       <td class="code">${fingerprint(v.hash)}</td>
     </tr>`,
@@ -97,7 +98,7 @@ export function disclosuresPage(
 
 /** The preview: exactly what the confirmation will publish. */
 export function previewPage(frame: Frame, community: Community, draftId: string, view: DisclosureDraftView): string {
-  const { t, visitor, prefix } = frame;
+  const { t, locale, visitor, prefix } = frame;
   const back = view.correction ? communityPath(prefix, community, `/disclosures/${view.correction.number}`) : `${communityPath(prefix, community, '/disclosures')}#publish`;
   return page(
     frame,
@@ -105,7 +106,7 @@ export function previewPage(frame: Frame, community: Community, draftId: string,
     <p class="notice warn">${t(view.correction ? 'webconsole.disclosures.preview_correction_lead' : 'webconsole.disclosures.preview_lead')}</p>
     <section class="card">
       <h2 class="doc-title">${t('disclosures.heading', { category: categoryLabel(t, view.category), title: view.title })}</h2>
-      <p class="muted">${t('disclosures.preview_period', { period: view.period })}${view.fileName ? html` · ${t('webconsole.disclosures.from_file', { name: view.fileName })}` : ''}</p>
+      <p class="muted">${t('disclosures.preview_period', { period: formatPeriod(view.period, locale) })}${view.fileName ? html` · ${t('webconsole.disclosures.from_file', { name: view.fileName })}` : ''}</p>
       ${view.correction ? html`<p class="outcome">${t('disclosures.preview_reason', { reason: view.correction.reason })}</p>` : ''}
       ${view.body ? html`<p class="prose">${view.body}</p>` : ''}
       ${view.statement ? statementTable(frame, view.statement) : ''}
@@ -123,7 +124,7 @@ function versionBlock(frame: Frame, d: Disclosure, v: DisclosureVersion, tz: str
   const s = statementOf(v);
   return html`<section class="card">
     <h2 class="doc-title">${t('disclosures.heading', { category: categoryLabel(t, d.category), title: v.title })}</h2>
-    <p class="muted small">${t('disclosures.preview_period', { period: d.period })} · ${when(v.publishedAt, locale, tz)} · ${t('webconsole.disclosures.fingerprint', { fingerprint: fingerprint(v.hash) })}</p>
+    <p class="muted small">${t('disclosures.preview_period', { period: formatPeriod(d.period, locale) })} · ${when(v.publishedAt, locale, tz)} · ${t('webconsole.disclosures.fingerprint', { fingerprint: fingerprint(v.hash) })}</p>
     ${v.reason ? html`<p class="outcome">${t('disclosures.preview_reason', { reason: v.reason })}</p>` : ''}
     ${v.body ? html`<p class="prose">${v.body}</p>` : ''}
     ${s ? statementTable(frame, s) : ''}

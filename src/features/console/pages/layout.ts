@@ -59,7 +59,7 @@ function header(f: Frame): Html {
       <form method="post" action="${prefix}/signout" class="inline">${formGuard(visitor.csrf)}<button type="submit" class="link">${t('webconsole.frame.sign_out')}</button></form>`
     : '';
   return html`<header class="top">
-    <a class="brand" href="${prefix}"><span class="mark" aria-hidden="true">邻</span><span>${t('webconsole.frame.product')}</span></a>
+    <a class="brand" href="${prefix}"><span class="mark" aria-hidden="true">${t('webconsole.frame.mark')}</span><span>${t('webconsole.frame.product')}</span></a>
     <div class="top-right">${langs}${who}</div>
   </header>`;
 }

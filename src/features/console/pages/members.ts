@@ -50,7 +50,7 @@ export function membersPage(
             <label>${t('webconsole.members.f_role')}<select name="role">${grantable.map((r) => html`<option value="${r}">${t(`roles.${r}`)}</option>`)}</select></label>
             <label>${t('webconsole.members.f_days')}<select name="days">${[7, 14, 30, 90].map((d) => html`<option value="${d}"${d === 14 ? html` selected` : ''}>${t('codes.days', { count: d })}</option>`)}</select></label>
           </div>
-          <label>${t('webconsole.members.f_units')}<textarea name="units" rows="5" placeholder="3栋-2单元-501&#10;3栋-2单元-502"></textarea></label>
+          <label>${t('webconsole.members.f_units')}<textarea name="units" rows="5" placeholder="${t('webconsole.members.units_example')}"></textarea></label>
           <label>${t('webconsole.members.f_count')}<input name="count" type="number" min="1" max="500" value="1"></label>
           <p class="muted small">${t('webconsole.members.issue_hint')}</p>
           <button type="submit" class="primary" id="issue-codes">${t('webconsole.members.issue_button')}</button>
@@ -83,7 +83,7 @@ export function slipsPage(frame: Frame, community: Community, issued: { codes: I
     </div>
     <div class="slips">${issued.codes.map(
       (c) => html`<article class="slip">
-        <header><span class="mark" aria-hidden="true">邻</span><strong>${community.name}</strong> · ${t('webconsole.members.slip_heading')}</header>
+        <header><span class="mark" aria-hidden="true">${t('webconsole.frame.mark')}</span><strong>${community.name}</strong> · ${t('webconsole.members.slip_heading')}</header>
         <p class="slip-unit">${c.unit ?? t(`roles.${c.role}`)}</p>
         <p class="slip-code">${c.code}</p>
         <p class="small">${t('webconsole.members.slip_how')}</p>

@@ -9,7 +9,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import { COMMUNITY_PERMISSIONS, mayOpen } from '../access.ts';
 
 /** A section of the console. */
-export type Section = 'dashboard' | 'polls' | 'review' | 'ratings' | 'disclosures' | 'announcements' | 'members' | 'register' | 'audit';
+export type Section = 'dashboard' | 'polls' | 'review' | 'ratings' | 'disclosures' | 'announcements' | 'groups' | 'members' | 'register' | 'audit';
 
 interface SectionDef {
   id: Section;
@@ -28,6 +28,7 @@ export const SECTIONS: readonly SectionDef[] = [
   { id: 'ratings', path: '/ratings', permissions: ['rating.report'] },
   { id: 'disclosures', path: '/disclosures', permissions: ['disclosure.publish', 'export'] },
   { id: 'announcements', path: '/announcements', permissions: ['announcement.create'] },
+  { id: 'groups', path: '/groups', permissions: ['community.bind'] },
   { id: 'members', path: '/members', permissions: ['member.list'] },
   { id: 'register', path: '/register', permissions: ['register.building'] },
   { id: 'audit', path: '/audit', permissions: ['audit.read'] },

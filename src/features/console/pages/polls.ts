@@ -10,6 +10,7 @@ import { can } from '../../../domain/residents/permissions.ts';
 import { validShare } from '../../../domain/polls/rules.ts';
 import { baseLine, optionLabel, outcomeLine } from '../../polls/render.ts';
 import { POLL_STATUSES, type ListedPoll, type NoticeStatus } from '../data/polls.ts';
+import { describeScope, isWholeCommunity, readScope } from '../../../domain/register/scope.ts';
 import { html, type Html } from '../web/html.ts';
 import { communityPath, formGuard, page, type Frame } from './layout.ts';
 import { bar, chip, num, pct, quorumChip, when } from './parts.ts';
@@ -73,6 +74,9 @@ function facts(frame: Frame, poll: PollWithOptions, tz: string): Html {
     [t('polls.export_f_opens'), when(poll.opensAt, locale, tz)],
     [t('polls.export_f_closes'), when(poll.closesAt, locale, tz)],
   ];
+  // Only a scoped poll has a scope to name (a council poll is never scoped; "全体居民" would be wrong there).
+  const scope = readScope(poll.scope);
+  if (!isWholeCommunity(scope)) rows.splice(1, 0, [t('webconsole.polls.f_scope'), describeScope(t, scope)]);
   if (poll.closedAt) rows.push([t('polls.export_f_closed'), when(poll.closedAt, locale, tz)]);
   return html`<dl class="facts">${rows.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
 }
@@ -109,7 +113,7 @@ function notices(frame: Frame, list: NoticeStatus[], tz: string): Html {
   const state = (n: NoticeStatus) => (n.status === 'sent' ? chip('ok', t('webconsole.polls.notice_sent')) : n.status === 'failed' ? chip('bad', t('webconsole.polls.notice_failed')) : n.status === 'pending' ? chip('info', t('webconsole.polls.notice_pending')) : chip('muted', t('webconsole.polls.notice_dropped')));
   return html`<section class="card"><header class="card-head"><h2>${t('webconsole.polls.notices_title')}</h2></header>
     ${list.length
-      ? html`<ul class="plain notices">${list.map((n) => html`<li><span class="what">${t(`webconsole.polls.notice_${n.kind}`)}</span><span class="where">${n.groupTitle ?? n.chatId}</span>${state(n)}${n.sentAt ? html`<span class="muted small nowrap">${when(n.sentAt, locale, tz)}</span>` : ''}</li>`)}</ul>`
+      ? html`<ul class="plain notices">${list.map((n) => html`<li><span class="what">${t(`webconsole.polls.notice_${n.kind}`)}</span><span class="where">${n.groupTitle || t('webconsole.groups.untitled')}</span>${state(n)}${n.sentAt ? html`<span class="muted small nowrap">${when(n.sentAt, locale, tz)}</span>` : ''}</li>`)}</ul>`
       : html`<p class="empty">${t('webconsole.polls.no_notices')}</p>`}</section>`;
 }
 
@@ -117,6 +121,8 @@ function notices(frame: Frame, list: NoticeStatus[], tz: string): Html {
 export function pollPage(frame: Frame, community: Community, poll: PollWithOptions, result: PollResult | null, noticeList: NoticeStatus[], tz: string): string {
   const { t, visitor, prefix } = frame;
   const base = communityPath(prefix, community, `/polls/${poll.number}`);
+  // The result goes where the card went: every group, or the community-wide ones and the 楼栋群 in scope.
+  const scope = readScope(poll.scope);
   const mayExport = visitor && can(visitor.actor, 'export', community.id);
   const mayClose = visitor && poll.status === 'open' && can(visitor.actor, 'poll.manage', community.id);
   // Paper ballots: household polls still taking votes, for whoever the domain lets print them.
@@ -128,7 +134,7 @@ export function pollPage(frame: Frame, community: Community, poll: PollWithOptio
       : '';
   const close = mayClose
     ? html`<section class="card danger-zone"><header class="card-head"><h2>${t('webconsole.polls.close_title')}</h2></header>
-      <p>${t('webconsole.polls.close_lead')}</p>
+      <p>${isWholeCommunity(scope) ? t('webconsole.polls.close_lead') : t('webconsole.polls.close_lead_scoped', { names: describeScope(t, scope) })}</p>
       <form method="post" action="${`${base}/close`}">${formGuard(visitor.csrf, randomBytes(16).toString('base64url'))}
         <label class="check"><input type="checkbox" name="confirm" value="yes" required> ${t('webconsole.polls.close_confirm', { number: poll.number })}</label>
         <button type="submit" class="danger" id="close-poll">${t('webconsole.polls.close_button')}</button>

@@ -7,6 +7,7 @@ import type { Community } from '../../../generated/prisma/client.ts';
 import { can } from '../../../domain/residents/permissions.ts';
 import { SCALE, dimensionLabel, scoreLabel } from '../../../domain/ratings/ratings.ts';
 import { targetLabel } from '../../../domain/ratings/targets.ts';
+import { formatPeriod } from '../../../i18n/periods.ts';
 import { changeLine, verdictLine } from '../../ratings/render.ts';
 import type { RatingsReport, TargetReport } from '../data/ratings.ts';
 import { html, type Html } from '../web/html.ts';
@@ -41,11 +42,11 @@ function targetCard(frame: Frame, community: Community, report: RatingsReport, r
 export function ratingsPage(frame: Frame, community: Community, report: RatingsReport, tz: string): string {
   const { t, locale, prefix, visitor } = frame;
   const base = communityPath(prefix, community, '/ratings');
-  const periods = html`<nav class="filters" aria-label="${t('webconsole.ratings.period')}">${report.periods.map((p) => (p === report.period ? html`<strong>${p}</strong>` : html`<a href="${`${base}?period=${p}`}">${p}</a>`))}</nav>`;
+  const periods = html`<nav class="filters" aria-label="${t('webconsole.ratings.period')}">${report.periods.map((p) => (p === report.period ? html`<strong>${formatPeriod(p, locale)}</strong>` : html`<a href="${`${base}?period=${p}`}">${formatPeriod(p, locale)}</a>`))}</nav>`;
   const moderate = visitor && can(visitor.actor, 'rating.manage', community.id);
   const comments = report.pending.map(
     (r) => html`<li class="comment">
-      <div><strong>${targetLabel(t, r.target)}</strong> · ${r.period} · ${scoreLabel(t, r.overall)} <span class="muted small">${when(r.updatedAt, locale, tz)}</span></div>
+      <div><strong>${targetLabel(t, r.target)}</strong> · ${formatPeriod(r.period, locale)} · ${scoreLabel(t, r.overall)} <span class="muted small">${when(r.updatedAt, locale, tz)}</span></div>
       <p class="quote">${r.comment}</p>
       ${moderate
         ? html`<div class="actions">${(['approve', 'hide'] as const).map((d) => html`<form method="post" action="${`${base}/comments/${r.id}/${d}`}" class="inline">${formGuard(visitor.csrf)}<button type="submit" class="${d === 'approve' ? 'primary' : 'button'}" id="${`${d}-${r.id}`}">${t(`webconsole.ratings.${d}`)}</button></form>`)}</div>`

@@ -25,6 +25,7 @@ const STATUS: Record<string, number> = {
   'register.not_your_building': 403,
   'register.unknown_building': 404,
   'webconsole.announcements.not_found': 404,
+  'webconsole.groups.not_found': 404,
   'webconsole.errors.bad_image_type': 415,
   'webconsole.disclosures.draft_gone': 410,
   'webconsole.link.unknown': 404,

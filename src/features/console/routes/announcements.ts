@@ -2,11 +2,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recentAnnouncements } from '../../../domain/announcements/announcements.ts';
 import { isDomainError } from '../../../domain/errors.ts';
+import { scopeRegister } from '../../../domain/register/scope.ts';
 import type { Community } from '../../../generated/prisma/client.ts';
 import { announceFromForm, withdrawAnnouncement } from '../actions/announcements.ts';
 import { announcementsPage, type AnnounceValues } from '../pages/announcements.ts';
 import { communityPath } from '../pages/layout.ts';
 import { requireSection } from '../pages/nav.ts';
+import { refusalText } from '../pages/scopes.ts';
 import { formOf } from '../web/forms.ts';
 import type { RouteKit } from '../web/plugin.ts';
 import { checkCsrf, once, type Visit } from '../web/visit.ts';
@@ -17,12 +19,13 @@ export function registerAnnouncements(scope: FastifyInstance, kit: RouteKit): vo
   const tz = services.config.LINLI_TIMEZONE;
 
   const show = async (req: FastifyRequest, reply: FastifyReply, v: Visit, community: Community, values: AnnounceValues, notice?: { kind: 'ok' | 'warn'; text: string }, status = 200) => {
-    const [groups, list] = await Promise.all([
+    const [groups, register, list] = await Promise.all([
       db.chatGroup.findMany({ where: { communityId: community.id, active: true }, orderBy: { createdAt: 'asc' } }),
+      scopeRegister(db, community.id),
       recentAnnouncements(db, community.id, { includeScheduled: true, take: 30 }),
     ]);
     const frame = kit.frame(req, v, { title: v.t('webconsole.nav.announcements'), community, section: 'announcements', notice });
-    return kit.send(reply, announcementsPage(frame, community, groups, list, values, tz), status);
+    return kit.send(reply, announcementsPage(frame, community, groups, register, list, values, tz), status);
   };
 
   scope.get('/c/:slug/announcements', async (req, reply) => {
@@ -44,8 +47,8 @@ export function registerAnnouncements(scope: FastifyInstance, kit: RouteKit): vo
       return reply.redirect(`${communityPath(prefix, community, '/announcements')}?done=${a.status === 'sent' ? 'sent' : 'scheduled'}`, 303);
     } catch (err) {
       if (!isDomainError(err) || err.key === 'errors.forbidden' || err.key.startsWith('webconsole.errors.')) throw err;
-      const values = { text: form.fields.text, when: form.fields.when, pin: form.fields.pin === 'yes', groupIds };
-      return show(req, reply, v, community, values, { kind: 'warn', text: v.t(err.key, err.params) }, 400);
+      const values = { text: form.fields.text, when: form.fields.when, scope: form.fields.scope, pin: form.fields.pin === 'yes', groupIds };
+      return show(req, reply, v, community, values, { kind: 'warn', text: refusalText(v.t, err) }, 400);
     }
   });
 

@@ -4,7 +4,7 @@ import { writeTableToBuffer } from '../../../export/table.ts';
 import { recordAudit } from '../../../domain/residents/audit.ts';
 import { requirePermission } from '../../../domain/residents/permissions.ts';
 import { auditChoices, auditPage as readAuditPage, auditSelection, detailPairs, type AuditFilter } from '../data/audit.ts';
-import { actionLabel, auditPage, viaLabel } from '../pages/audit.ts';
+import { actionLabel, auditPage, targetLabel, viaLabel } from '../pages/audit.ts';
 import type { RouteKit } from '../web/plugin.ts';
 import { sendDownload } from '../web/download.ts';
 
@@ -57,7 +57,7 @@ export function registerAudit(scope: FastifyInstance, kit: RouteKit): void {
             who: r.actorName ?? r.actorId ?? t('webconsole.audit.system'),
             action: actionLabel(services.i18n, v.locale, r.action),
             code: r.action,
-            target: r.targetType,
+            target: targetLabel(services.i18n, v.locale, r.targetType) || r.targetType,
             targetId: r.targetId,
             details: detailPairs(r.details, 20).map(([k, val]) => `${k}: ${val}`).join('; '),
             via: viaLabel(services.i18n, v.locale, r.via),

@@ -18,6 +18,7 @@ import { registerDisclosures } from '../routes/disclosures.ts';
 import { registerRatings } from '../routes/ratings.ts';
 import { registerMembers } from '../routes/members.ts';
 import { registerAnnouncements } from '../routes/announcements.ts';
+import { registerGroups } from '../routes/groups.ts';
 import { registerSignIn } from '../routes/signin.ts';
 import { registerRegister } from '../routes/register.ts';
 import { registerFormParsers } from './forms.ts';
@@ -133,6 +134,7 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
       registerRatings(scope, kit);
       registerDisclosures(scope, kit);
       registerAnnouncements(scope, kit);
+      registerGroups(scope, kit);
       registerMembers(scope, kit);
       registerRegister(scope, kit);
       registerAudit(scope, kit);
