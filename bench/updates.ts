@@ -9,6 +9,7 @@
 import { startBenchBot } from './support/benchBot.ts';
 import { rawInsertsPerSecond } from './support/rawInserts.ts';
 import { startPlainBot } from './support/plainBot.ts';
+import { benchPostgres } from './support/benchEngines.ts';
 import type { BenchResult } from './types.ts';
 
 const USERS = 200;
@@ -18,8 +19,8 @@ const PER_USER = 15;
 type User = { id: number; first_name: string; language_code: string };
 
 /** The same messages against the plain telegraf bot (bench/support/plainBot.ts), after the same warm-up. */
-async function plainUpdatesPerSecond(users: User[]): Promise<number> {
-  const plain = await startPlainBot();
+async function plainUpdatesPerSecond(users: User[], postgres?: string): Promise<number> {
+  const plain = await startPlainBot({ postgres });
   try {
     await plain.fake.sendTexts(users.map((from) => ({ from, text: '/whoami' })));
     await plain.fake.waitCount('sent', users.length, 120_000);
@@ -35,11 +36,11 @@ async function plainUpdatesPerSecond(users: User[]): Promise<number> {
   }
 }
 
-export async function run(): Promise<BenchResult[]> {
-  const bench = await startBenchBot();
+/** Linli's messages per second on one engine (SQLite, or the PostgreSQL server given). */
+async function linliUpdatesPerSecond(users: User[], postgres?: string): Promise<{ perSecond: number; handled: number }> {
+  const bench = await startBenchBot({ postgres });
   const { fake } = bench;
   try {
-    const users = Array.from({ length: USERS }, (_, i) => ({ id: 700_000 + i, first_name: `U${i}`, language_code: 'zh' }));
     // Warm up: every user is created once, so the measured part is steady-state traffic.
     await fake.sendTexts(users.map((from) => ({ from, text: '/whoami' })));
     await bench.settle();
@@ -54,10 +55,19 @@ export async function run(): Promise<BenchResult[]> {
       return (await fake.waitCount('sent', before + total, 120_000)) - before;
     });
     const seconds = (performance.now() - start) / 1000;
-    const perSecond = handled / seconds;
-    const raw = rawInsertsPerSecond(20_000);
-    const plain = await plainUpdatesPerSecond(users);
-    return [
+    return { perSecond: handled / seconds, handled };
+  } finally {
+    await bench.close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const users = Array.from({ length: USERS }, (_, i) => ({ id: 700_000 + i, first_name: `U${i}`, language_code: 'zh' }));
+  const total = USERS * PER_USER;
+  const { perSecond, handled } = await linliUpdatesPerSecond(users);
+  const raw = rawInsertsPerSecond(20_000);
+  const plain = await plainUpdatesPerSecond(users);
+  const results: BenchResult[] = [
       {
         name: 'updates handled end to end',
         value: perSecond,
@@ -76,8 +86,22 @@ export async function run(): Promise<BenchResult[]> {
         target: '≥ 0.8× the plain bot (#19)',
         pass: perSecond / plain >= 0.8,
       },
-    ];
-  } finally {
-    await bench.close();
+  ];
+  const pgServer = await benchPostgres();
+  if ('skipped' in pgServer) {
+    process.stdout.write(`messages on PostgreSQL: skipped — ${pgServer.skipped}\n`);
+    return results;
   }
+  const onPg = await linliUpdatesPerSecond(users, pgServer.server);
+  const plainPg = await plainUpdatesPerSecond(users, pgServer.server);
+  results.push({
+    name: 'messages on PostgreSQL: Linli beside the plain telegraf + node-postgres bot',
+    value: onPg.perSecond,
+    unit: 'updates/s',
+    baseline: { name: 'plain telegraf bot on PostgreSQL', value: plainPg, unit: 'updates/s' },
+    ratio: onPg.perSecond / plainPg,
+    target: 'every update handled (no ratio target for PostgreSQL)',
+    pass: onPg.handled === total,
+  });
+  return results;
 }

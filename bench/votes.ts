@@ -13,6 +13,7 @@ import { bindTelegramGroup, makeCommunity, OPERATOR, telegramPerson } from '../t
 import { startBenchBot } from './support/benchBot.ts';
 import { rawInsertsPerSecond } from './support/rawInserts.ts';
 import { startPlainBot } from './support/plainBot.ts';
+import { benchPostgres } from './support/benchEngines.ts';
 import type { BenchResult } from './types.ts';
 
 const VOTERS = 300;
@@ -23,8 +24,8 @@ const GROUP = -100900;
 type Voter = { id: number; first_name: string; language_code: string };
 
 /** The same taps against the plain telegraf bot (bench/support/plainBot.ts): votes/s and whether it kept one ballot per person. */
-async function plainVotesPerSecond(users: Voter[]): Promise<{ perSecond: number; exact: boolean }> {
-  const plain = await startPlainBot();
+async function plainVotesPerSecond(users: Voter[], postgres?: string): Promise<{ perSecond: number; exact: boolean }> {
+  const plain = await startPlainBot({ postgres });
   try {
     const { messageId, data } = await plain.postPoll(GROUP);
     const presses = [];
@@ -34,21 +35,21 @@ async function plainVotesPerSecond(users: Voter[]): Promise<{ perSecond: number;
     await plain.fake.pressButtons(presses);
     const handled = (await plain.fake.waitCount('answered', before + presses.length, 120_000)) - before;
     const perSecond = handled / ((performance.now() - start) / 1000);
-    const ballots = (plain.db.prepare('SELECT count(*) AS n FROM ballots').get() as { n: number }).n;
+    const ballots = await plain.ballots();
     return { perSecond, exact: handled === presses.length && ballots === users.length };
   } finally {
     await plain.close();
   }
 }
 
-export async function run(): Promise<BenchResult[]> {
-  const bench = await startBenchBot();
+/** Linli's votes per second on one engine (SQLite, or the PostgreSQL server given), and whether it kept one ballot per person. */
+async function linliVotesPerSecond(users: Voter[], postgres?: string): Promise<{ perSecond: number; exact: boolean }> {
+  const bench = await startBenchBot({ postgres });
   const { fake } = bench;
   const db = bench.bot.db;
   try {
     const community = await makeCommunity(db);
     await bindTelegramGroup(db, community, GROUP);
-    const users = Array.from({ length: VOTERS }, (_, i) => ({ id: 800_000 + i, first_name: `V${i}`, language_code: 'zh' }));
     for (const u of users) {
       const person = await telegramPerson(db, u.id);
       const household = await db.household.create({ data: { communityId: community.id, unit: `b-${u.id}` } });
@@ -86,11 +87,19 @@ export async function run(): Promise<BenchResult[]> {
       return (await fake.waitCount('answered', before + total, 120_000)) - before;
     });
     const seconds = (performance.now() - start) / 1000;
-    const perSecond = handled / seconds;
     const ballots = await db.ballot.count({ where: { pollId: poll.id } });
-    const raw = rawInsertsPerSecond(20_000);
-    const plain = await plainVotesPerSecond(users);
-    return [
+    return { perSecond: handled / seconds, exact: handled === total && ballots === VOTERS };
+  } finally {
+    await bench.close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const users = Array.from({ length: VOTERS }, (_, i) => ({ id: 800_000 + i, first_name: `V${i}`, language_code: 'zh' }));
+  const { perSecond, exact } = await linliVotesPerSecond(users);
+  const raw = rawInsertsPerSecond(20_000);
+  const plain = await plainVotesPerSecond(users);
+  const results: BenchResult[] = [
       {
         name: `votes through the whole stack (${VOTERS} people × ${TAPS_PER_VOTER} taps)`,
         value: perSecond,
@@ -98,7 +107,7 @@ export async function run(): Promise<BenchResult[]> {
         baseline: { name: 'raw better-sqlite3 inserts', value: raw, unit: 'rows/s' },
         ratio: perSecond / raw,
         target: '≥ 1000 votes/s, exactly one ballot per person',
-        pass: perSecond >= 1000 && handled === total && ballots === VOTERS,
+        pass: perSecond >= 1000 && exact,
       },
       {
         name: 'votes: Linli beside the plain telegraf + better-sqlite3 bot, same taps',
@@ -109,8 +118,22 @@ export async function run(): Promise<BenchResult[]> {
         target: '≥ 0.5× the plain bot (#19)',
         pass: perSecond / plain.perSecond >= 0.5,
       },
-    ];
-  } finally {
-    await bench.close();
+  ];
+  const pgServer = await benchPostgres();
+  if ('skipped' in pgServer) {
+    process.stdout.write(`votes on PostgreSQL: skipped — ${pgServer.skipped}\n`);
+    return results;
   }
+  const onPg = await linliVotesPerSecond(users, pgServer.server);
+  const plainPg = await plainVotesPerSecond(users, pgServer.server);
+  results.push({
+    name: 'votes on PostgreSQL: Linli beside the plain telegraf + node-postgres bot, same taps',
+    value: onPg.perSecond,
+    unit: 'votes/s',
+    baseline: { name: `plain telegraf bot on PostgreSQL${plainPg.exact ? '' : ' (lost or duplicated ballots!)'}`, value: plainPg.perSecond, unit: 'votes/s' },
+    ratio: onPg.perSecond / plainPg.perSecond,
+    target: 'exactly one ballot per person (no ratio target for PostgreSQL)',
+    pass: onPg.exact,
+  });
+  return results;
 }

@@ -11,6 +11,7 @@ import { createLinli, type Linli } from '../../src/app/createLinli.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Limits } from '../../src/outbox/rateLimiter.ts';
 import { tempDir } from '../../tests/support/harness.ts';
+import { newPostgresTestDatabase, TEST_BALLOT_KEY } from '../../tests/support/testDatabase.ts';
 import { FakeInWorker } from './fakeInWorker.ts';
 
 const FAST: Limits = { perChatIntervalMs: 0, perGroupPerMinute: 10_000, globalPerSecond: 10_000 };
@@ -32,13 +33,23 @@ export interface BenchBot {
   close(): Promise<void>;
 }
 
-/** Starts a bot against a fake Bot API in a worker thread. */
-export async function startBenchBot(): Promise<BenchBot> {
+/**
+ * Starts a bot against a fake Bot API in a worker thread: on a temp SQLite file, or with
+ * `postgres` (a server URL) on a fresh migrated database of that server.
+ */
+export async function startBenchBot(opts: { postgres?: string } = {}): Promise<BenchBot> {
   const fake = await FakeInWorker.start();
-  const dbFile = join(tempDir('linli-bench-'), 'linli.db');
+  const dbFile = opts.postgres ? undefined : join(tempDir('linli-bench-'), 'linli.db');
+  const url = opts.postgres ? await newPostgresTestDatabase(opts.postgres) : `file:${dbFile}`;
   const bot = await createLinli({
-    env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'silent' },
-    databaseFile: dbFile,
+    env: {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATABASE_URL: url,
+      LOG_LEVEL: 'silent',
+      ...(opts.postgres ? { LINLI_BALLOT_KEY: TEST_BALLOT_KEY } : {}),
+    },
+    ...(dbFile ? { databaseFile: dbFile } : {}),
     log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent'),
     wechat: false,
     outboxLimits: { telegram: FAST, wechat: FAST },

@@ -1,0 +1,24 @@
+/**
+ * Which engines the messages and votes benchmarks run on: always SQLite, and PostgreSQL when
+ * LINLI_BENCH_DATABASE names a server (postgresql://…/postgres, one the bench may create
+ * databases on) that answers. Otherwise the PostgreSQL rows are skipped with the reason printed,
+ * so a run without a server still says what it did not measure.
+ */
+import pg from 'pg';
+import { isPostgresUrl } from '../../src/db/engine.ts';
+
+/** The PostgreSQL server to bench on, or why there is none. */
+export async function benchPostgres(): Promise<{ server: string } | { skipped: string }> {
+  const url = process.env.LINLI_BENCH_DATABASE ?? '';
+  if (!isPostgresUrl(url)) return { skipped: 'LINLI_BENCH_DATABASE is not set to a postgresql:// server URL' };
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return { server: url };
+  } catch (err) {
+    return { skipped: `PostgreSQL at LINLI_BENCH_DATABASE does not answer (${(err as Error).message})` };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
