@@ -8,6 +8,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import { LOCALES, type Locale } from '../i18n/i18n.ts';
+import type { Services } from '../core/services.ts';
+import { isDomainError } from '../domain/errors.ts';
 
 /** What a subcommand gets. */
 export interface CliEnv {
@@ -33,6 +35,16 @@ export interface CliCommand {
 
 /** Raised for a usage error; the CLI prints the message and the command's usage. */
 export class UsageError extends Error {}
+
+/** Runs a domain call; a DomainError becomes a UsageError the operator reads in English. */
+export async function asCli<T>(services: Services, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isDomainError(err)) throw new UsageError(services.i18n.t('en', err.key, err.params));
+    throw err;
+  }
+}
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i;
 

@@ -9,7 +9,6 @@ import { extname, resolve } from 'node:path';
 import { createLinli } from '../../app/createLinli.ts';
 import type { Services } from '../../core/services.ts';
 import type { Db } from '../../db/client.ts';
-import { isDomainError } from '../../domain/errors.ts';
 import { attendanceOf } from '../../domain/meetings/attendance.ts';
 import { BODY_KINDS, bodiesOf, isBodyKind, membersOf, setBodyMember, setBodyRules, type BodyKind } from '../../domain/meetings/bodies.ts';
 import { meetingByNumber, meetingsBetween, type NewAgendaItem } from '../../domain/meetings/meetings.ts';
@@ -22,7 +21,7 @@ import { scheduleAndAnnounce } from '../../features/meetings/recording.ts';
 import { bodyName, meetingCard } from '../../features/meetings/render.ts';
 import { meetingRecord, recordSheets, renderRecordPdf } from '../../features/meetings/report.ts';
 import { renderSignInQrPng, renderSignInSheetPdf, signInPayload } from '../../features/meetings/sheet.ts';
-import { LOCALE_USAGE, localeOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { asCli, LOCALE_USAGE, localeOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 import { parseWhen } from './polls.ts';
 
 /** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
@@ -32,16 +31,6 @@ const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
 async function cliServices(env: CliEnv): Promise<Services> {
   const db: Db = await env.db();
   return (await createLinli({ config: env.config, db, log: env.log, telegram: false, wechat: false, schedule: false })).services;
-}
-
-/** Turns a DomainError into a usage error the operator reads in English. */
-async function asCli<T>(services: Services, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isDomainError(err)) throw new UsageError(services.i18n.t('en', err.key, err.params));
-    throw err;
-  }
 }
 
 function bodyOption(values: Record<string, unknown>): BodyKind {

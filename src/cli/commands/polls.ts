@@ -5,7 +5,6 @@
  */
 import { createLinli } from '../../app/createLinli.ts';
 import type { Services } from '../../core/services.ts';
-import { isDomainError } from '../../domain/errors.ts';
 import type { Db } from '../../db/client.ts';
 import { createPoll } from '../../domain/polls/polls.ts';
 import { ELECTORATES, parseQuorum, PASS_RULES, type Electorate, type PassRule } from '../../domain/polls/rules.ts';
@@ -14,7 +13,7 @@ import { communityBySlug } from '../../domain/residents/communities.ts';
 import { writeTable } from '../../export/table.ts';
 import { exportFileName, pollExportSheets } from '../../features/polls/export.ts';
 import { closeAndAnnounce, publishPoll } from '../../features/polls/lifecycle.ts';
-import { isDuration, LOCALE_USAGE, localeOption, parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { asCli, isDuration, LOCALE_USAGE, localeOption, parseDuration, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 import { COMMUNITY_OPTION, pollFromArgs } from '../refs.ts';
 import { pollBallotsCommand, pollPaperCommand } from './pollPaper.ts';
 
@@ -37,16 +36,6 @@ export function parseWhen(raw: string, now: Date): Date {
     if (!Number.isNaN(d.getTime())) return d;
   }
   throw new UsageError(`"${raw}" is neither an ISO time (2026-12-01T18:00+08:00) nor a duration such as 36h or 2d`);
-}
-
-/** Turns a DomainError into a usage error the operator reads in English. */
-async function asCli<T>(services: Services, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isDomainError(err)) throw new UsageError(services.i18n.t('en', err.key, err.params));
-    throw err;
-  }
 }
 
 export const pollCreateCommand: CliCommand = {
