@@ -7,10 +7,13 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { isPostgresUrl, redactUrl } from './engine.ts';
 import { postgresAdapterFactory } from './postgres/adapter.ts';
 import { SqliteAdapterFactory } from './sqlite/adapter.ts';
+import { assertSqlitePath } from './sqlite/holders.ts';
 
 /** The path a `file:` URL (or a bare path, as older callers pass) names, without `?options`. */
 export function sqlitePathOf(target: string): string {
-  return target.replace(/^file:/, '').replace(/\?.*$/, '');
+  const path = target.replace(/^file:/, '').replace(/\?.*$/, '');
+  if (path !== ':memory:') assertSqlitePath(path);
+  return path;
 }
 
 /** The driver adapter factory for `target`: a `postgres(ql)://` URL, a `file:` URL, a bare SQLite path, or `:memory:`. */

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_BALLOT_KEY, testDatabaseUrl } from '../support/testDatabase.ts';
 import { publishDisclosure } from '../../src/domain/disclosures/disclosures.ts';
 import { loadActor } from '../../src/domain/residents/people.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
@@ -206,7 +207,7 @@ describe('disclosures end to end', () => {
     await bot.db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "title" = '改过的标题' WHERE "version" = 1 AND "chainSeq" = 1`);
     await bot.press(resident, bot.fake.messagesTo(resident.id).filter((m) => buttonsOf(m).includes('核验是否被改动')).pop()!, '核验是否被改动');
     expect(textOf(bot.last(resident.id))).toContain('核验发现异常：巴登社区第1号公开（第1版）');
-    const r = spawnSync(process.execPath, [BIN, 'disclosure', 'verify', '--community', 'badeng'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${bot.dbFile}`, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'disclosure', 'verify', '--community', 'badeng'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: testDatabaseUrl(bot.dbFile), LINLI_BALLOT_KEY: TEST_BALLOT_KEY, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('TAMPERED badeng: disclosure #1, version 1, chain #1');
     await bot.db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "title" = '2026年第四季度社区经费收支情况' WHERE "version" = 1 AND "chainSeq" = 1`);
@@ -241,7 +242,7 @@ describe('disclosures end to end', () => {
     expect(await contributor.build(bot.linli.services, { communityId: community.id, from: new Date('2026-09-01T00:00:00Z'), to: new Date('2026-09-08T00:00:00Z'), locale: 'zh-CN' })).toBeNull();
 
     const out = join(tempDir(), 'disclosures.csv');
-    const r = spawnSync(process.execPath, [BIN, 'export', 'disclosures', '--community', 'badeng', '--format', 'csv', '--out', out], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${bot.dbFile}`, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'export', 'disclosures', '--community', 'badeng', '--format', 'csv', '--out', out], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: testDatabaseUrl(bot.dbFile), LINLI_BALLOT_KEY: TEST_BALLOT_KEY, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const csv = readFileSync(out, 'utf8');

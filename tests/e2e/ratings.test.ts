@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseUrl } from '../support/testDatabase.ts';
 import { runCli } from '../../src/cli/main.ts';
 import type { DomainEvents } from '../../src/core/events.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
@@ -271,7 +272,7 @@ describe('satisfaction ratings end to end', () => {
 
     const out = join(tempDir(), 'ratings.csv');
     const code = await runCli(['export', 'ratings', '--community', 'badeng', '--period', '2026Q3', '--format', 'csv', '--out', out], {
-      DATABASE_URL: `file:${bot.dbFile}`,
+      DATABASE_URL: testDatabaseUrl(bot.dbFile),
       LOG_LEVEL: 'silent',
     });
     expect(code).toBe(0);
@@ -279,11 +280,11 @@ describe('satisfaction ratings end to end', () => {
     expect(cli.charCodeAt(0)).toBe(0xfeff);
     expect(cli).toContain('2026年第三季度');
     expect(cli).not.toContain('2026年第四季度');
-    expect(await runCli(['export', 'ratings', '--community', 'badeng', '--format', 'pdf', '--out', out], { DATABASE_URL: `file:${bot.dbFile}`, LOG_LEVEL: 'silent' })).toBe(1);
+    expect(await runCli(['export', 'ratings', '--community', 'badeng', '--format', 'pdf', '--out', out], { DATABASE_URL: testDatabaseUrl(bot.dbFile), LOG_LEVEL: 'silent' })).toBe(1);
   });
 
   it('manages targets on the CLI, audited, refusing bad kinds', async () => {
-    const env = { DATABASE_URL: `file:${bot.dbFile}`, LOG_LEVEL: 'silent' };
+    const env = { DATABASE_URL: testDatabaseUrl(bot.dbFile), LOG_LEVEL: 'silent' };
     expect(await runCli(['rating', 'target', 'add', '--community', 'badeng', '--kind', 'property', '--name', '招商物业'], env)).toBe(0);
     expect(await runCli(['rating', 'target', 'add', '--community', 'badeng', '--kind', 'spaceship', '--name', '飞船'], env)).toBe(1);
     expect(await runCli(['rating', 'target', 'fly', '--community', 'badeng'], env)).toBe(1);

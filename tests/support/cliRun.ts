@@ -4,6 +4,7 @@
  */
 import { vi } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { testDatabaseUrl } from './testDatabase.ts';
 
 /** Exit code, stdout and stderr of one `linli` invocation against a database file. */
 export async function linli(dbFile: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -18,7 +19,7 @@ export async function linli(dbFile: string, args: string[]): Promise<{ code: num
     return true;
   });
   try {
-    const code = await runCli(args, { DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'silent', LINLI_TIMEZONE: 'Asia/Shanghai' });
+    const code = await runCli(args, { DATABASE_URL: testDatabaseUrl(dbFile), LOG_LEVEL: 'silent', LINLI_TIMEZONE: 'Asia/Shanghai' });
     return { code, out, err };
   } finally {
     o.mockRestore();

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { isPostgresUrl } from '../../src/db/engine.ts';
 import { readMigrations } from '../../src/db/migrate.ts';
 import { applyPostgresMigrations, DEFAULT_POSTGRES_MIGRATIONS_DIR } from '../../src/db/postgres/migrate.ts';
@@ -61,6 +62,32 @@ function templateName(server: string): Promise<string> {
   return template;
 }
 
+/** The databases this test file created, as [server, name], dropped after the file. */
+const created: Array<[string, string]> = [];
+
+/**
+ * Drops every database the file created. FORCE ends connections a failed test left open, so a
+ * failing file cleans up too; a drop that still fails is reported, not thrown over the results.
+ */
+async function dropCreated(): Promise<void> {
+  for (const [server, name] of created.splice(0)) {
+    const admin = new pg.Client({ connectionString: server });
+    try {
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } catch (error) {
+      console.warn(`test database ${name} not dropped: ${String(error)}`);
+    } finally {
+      await admin.end().catch(() => {});
+    }
+  }
+}
+
+// Registered at import, i.e. on the test file's root suite (vitest isolates each file), so the
+// hook runs once after all the file's tests whatever their outcome. Outside vitest (a child
+// process the tests start) nothing is registered: the parent file owns the database.
+if (process.env.VITEST && TEST_POSTGRES_URL) afterAll(dropCreated);
+
 /** A new, migrated, empty PostgreSQL database on the test server; returns its URL. */
 export async function newPostgresTestDatabase(server: string = TEST_POSTGRES_URL!): Promise<string> {
   const source = await templateName(server);
@@ -69,6 +96,7 @@ export async function newPostgresTestDatabase(server: string = TEST_POSTGRES_URL
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
+    created.push([server, name]);
   } finally {
     await admin.end();
   }

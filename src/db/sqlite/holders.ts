@@ -12,8 +12,20 @@
  */
 import Database from 'better-sqlite3';
 
+/**
+ * Refuses a URL of another engine where a SQLite path belongs: resolved as a path, a
+ * `postgresql://…` URL would silently become a SQLite file named `postgresql:/…` in the cwd.
+ */
+export function assertSqlitePath(databaseFile: string): void {
+  // A scheme of two or more letters at the start or in a path segment (a drive letter is one).
+  if (/(^|\/)[a-z][a-z0-9+.-]+:\//i.test(databaseFile)) {
+    throw new Error(`not a SQLite database path: ${databaseFile.replace(/\/\/[^@/]*@/, '//…@')} (the SQLite engine takes a file: URL or a path; a postgresql:// URL needs the PostgreSQL engine)`);
+  }
+}
+
 /** The lock file of a database file. */
 export function lockFileOf(databaseFile: string): string {
+  assertSqlitePath(databaseFile);
   return `${databaseFile}.lock`;
 }
 

@@ -6,12 +6,13 @@
  * values read and written agree with Prisma's own better-sqlite3 adapter; a driver of another
  * shape stops the start-up.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../src/db/adapterFor.ts';
-import { connectDatabase, isUniqueViolation, openDatabase, type Db } from '../../../src/db/client.ts';
+import { connectDatabase, isUniqueViolation, openDatabase, prepareDatabaseFile, type Db } from '../../../src/db/client.ts';
 import { applyMigrations } from '../../../src/db/migrate.ts';
 import { SqliteAdapterFactory, type SqliteAdapterOptions } from '../../../src/db/sqlite/adapter.ts';
 import { AdapterShapeError } from '../../../src/db/sqlite/shape.ts';
@@ -148,6 +149,16 @@ describe('Prisma on the adapter', () => {
     expect(adapterFor(`file:${file}`).provider).toBe('sqlite');
     expect(adapterFor('postgresql://linli:secret@db/linli').provider).toBe('postgres');
     expect(() => adapterFor('mysql://linli:secret@db/linli')).toThrow(/unsupported database URL mysql:\/\/…@db\/linli/);
+  });
+
+  it('refuses a PostgreSQL URL given to the SQLite engine instead of writing a file named after it', async () => {
+    const before = existsSync('postgresql:');
+    // `file:` in front of a server URL, as a caller that took a PostgreSQL URL for a path builds it.
+    expect(() => adapterFor('file:postgresql://postgres:pw@127.0.0.1:55432/linli')).toThrow(/not a SQLite database path: postgresql:\/\/…@127\.0\.0\.1:55432\/linli/);
+    // The same URL after path.resolve, as the lock file would have been named.
+    await expect(new SqliteAdapterFactory({ file: join(dir, 'postgresql:/postgres@127.0.0.1:55432/linli') }).connect()).rejects.toThrow(/not a SQLite database path/);
+    expect(() => prepareDatabaseFile('file:postgresql://postgres@127.0.0.1:55432/linli')).toThrow(/not a SQLite database path/);
+    expect(existsSync('postgresql:')).toBe(before);
   });
 });
 
