@@ -9,7 +9,7 @@
 import { startBenchBot } from './support/benchBot.ts';
 import { rawInsertsPerSecond } from './support/rawInserts.ts';
 import { startPlainBot } from './support/plainBot.ts';
-import { benchPostgres } from './support/benchEngines.ts';
+import { withPostgresRow } from './support/benchEngines.ts';
 import type { BenchResult } from './types.ts';
 
 const USERS = 200;
@@ -87,21 +87,17 @@ export async function run(): Promise<BenchResult[]> {
         pass: perSecond / plain >= 0.8,
       },
   ];
-  const pgServer = await benchPostgres();
-  if ('skipped' in pgServer) {
-    process.stdout.write(`messages on PostgreSQL: skipped — ${pgServer.skipped}\n`);
-    return results;
-  }
-  const onPg = await linliUpdatesPerSecond(users, pgServer.server);
-  const plainPg = await plainUpdatesPerSecond(users, pgServer.server);
-  results.push({
-    name: 'messages on PostgreSQL: Linli beside the plain telegraf + node-postgres bot',
-    value: onPg.perSecond,
-    unit: 'updates/s',
-    baseline: { name: 'plain telegraf bot on PostgreSQL', value: plainPg, unit: 'updates/s' },
-    ratio: onPg.perSecond / plainPg,
-    target: 'every update handled (no ratio target for PostgreSQL)',
-    pass: onPg.handled === total,
+  return withPostgresRow('messages', results, async (server) => {
+    const onPg = await linliUpdatesPerSecond(users, server);
+    const plainPg = await plainUpdatesPerSecond(users, server);
+    return {
+      name: 'messages on PostgreSQL: Linli beside the plain telegraf + node-postgres bot',
+      value: onPg.perSecond,
+      unit: 'updates/s',
+      baseline: { name: 'plain telegraf bot on PostgreSQL', value: plainPg, unit: 'updates/s' },
+      ratio: onPg.perSecond / plainPg,
+      target: 'every update handled (no ratio target for PostgreSQL)',
+      pass: onPg.handled === total,
+    };
   });
-  return results;
 }

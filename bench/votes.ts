@@ -13,7 +13,7 @@ import { bindTelegramGroup, makeCommunity, OPERATOR, telegramPerson } from '../t
 import { startBenchBot } from './support/benchBot.ts';
 import { rawInsertsPerSecond } from './support/rawInserts.ts';
 import { startPlainBot } from './support/plainBot.ts';
-import { benchPostgres } from './support/benchEngines.ts';
+import { withPostgresRow } from './support/benchEngines.ts';
 import type { BenchResult } from './types.ts';
 
 const VOTERS = 300;
@@ -119,21 +119,17 @@ export async function run(): Promise<BenchResult[]> {
         pass: perSecond / plain.perSecond >= 0.5,
       },
   ];
-  const pgServer = await benchPostgres();
-  if ('skipped' in pgServer) {
-    process.stdout.write(`votes on PostgreSQL: skipped — ${pgServer.skipped}\n`);
-    return results;
-  }
-  const onPg = await linliVotesPerSecond(users, pgServer.server);
-  const plainPg = await plainVotesPerSecond(users, pgServer.server);
-  results.push({
-    name: 'votes on PostgreSQL: Linli beside the plain telegraf + node-postgres bot, same taps',
-    value: onPg.perSecond,
-    unit: 'votes/s',
-    baseline: { name: `plain telegraf bot on PostgreSQL${plainPg.exact ? '' : ' (lost or duplicated ballots!)'}`, value: plainPg.perSecond, unit: 'votes/s' },
-    ratio: onPg.perSecond / plainPg.perSecond,
-    target: 'exactly one ballot per person (no ratio target for PostgreSQL)',
-    pass: onPg.exact,
+  return withPostgresRow('votes', results, async (server) => {
+    const onPg = await linliVotesPerSecond(users, server);
+    const plainPg = await plainVotesPerSecond(users, server);
+    return {
+      name: 'votes on PostgreSQL: Linli beside the plain telegraf + node-postgres bot, same taps',
+      value: onPg.perSecond,
+      unit: 'votes/s',
+      baseline: { name: `plain telegraf bot on PostgreSQL${plainPg.exact ? '' : ' (lost or duplicated ballots!)'}`, value: plainPg.perSecond, unit: 'votes/s' },
+      ratio: onPg.perSecond / plainPg.perSecond,
+      target: 'exactly one ballot per person (no ratio target for PostgreSQL)',
+      pass: onPg.exact,
+    };
   });
-  return results;
 }

@@ -22,3 +22,17 @@ export async function benchPostgres(): Promise<{ server: string } | { skipped: s
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * Appends the PostgreSQL row of a benchmark to its SQLite rows when a server answers, or prints
+ * why `what` was not measured there.
+ */
+export async function withPostgresRow<R>(what: string, results: R[], measure: (server: string) => Promise<R>): Promise<R[]> {
+  const pgServer = await benchPostgres();
+  if ('skipped' in pgServer) {
+    process.stdout.write(`${what} on PostgreSQL: skipped — ${pgServer.skipped}\n`);
+    return results;
+  }
+  results.push(await measure(pgServer.server));
+  return results;
+}

@@ -68,8 +68,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return argv.length ? 0 : 1;
   }
   const found = findCommand(argv);
-  if (!found && wantsHelp(argv) && groupHelp(argv[0])) {
-    out(groupHelp(argv[0]) ?? '');
+  const group = !found && wantsHelp(argv) ? groupHelp(argv[0]) : null;
+  if (group) {
+    out(group);
     return 0;
   }
   if (!found) {
