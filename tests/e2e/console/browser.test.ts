@@ -70,7 +70,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     const current = await currentResult(world.bot.db, open);
     expect(current).toMatchObject({ turnout: 11, electorateSize: 17 });
     expect(text).toContain(`已投票 11 / 应投票 17（64.7%）`);
-    expect(text).toContain('已达法定人数（9人）');
+    expect(text).toContain('已达最低参与人数（9人）');
     // Proposals by stage, this quarter's satisfaction (9 of 12 satisfied), the disclosure, delivery.
     expect(text).toMatch(/征集附议中\s*2/);
     expect(text).toMatch(/列入候选项目\s*1/);

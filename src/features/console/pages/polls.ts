@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Community } from '../../../generated/prisma/client.ts';
-import { quorumOf, type PollResult, type PollWithOptions } from '../../../domain/polls/polls.ts';
+import { type PollResult, type PollWithOptions } from '../../../domain/polls/polls.ts';
 import { can } from '../../../domain/residents/permissions.ts';
 import { validShare } from '../../../domain/polls/rules.ts';
-import { baseLine, optionLabel, outcomeLine } from '../../polls/render.ts';
+import { baseLine, optionLabel, outcomeLine, quorumText } from '../../polls/render.ts';
 import { POLL_STATUSES, type ListedPoll, type NoticeStatus } from '../data/polls.ts';
 import { describeScope, isWholeCommunity, readScope } from '../../../domain/register/scope.ts';
 import { html, type Html } from '../web/html.ts';
@@ -63,14 +63,12 @@ export function pollsPage(frame: Frame, community: Community, list: { items: Lis
 
 function facts(frame: Frame, poll: PollWithOptions, tz: string): Html {
   const { t, locale } = frame;
-  const quorum = quorumOf(poll);
-  const quorumText = quorum.kind === 'count' ? t('polls.quorum_count', { n: quorum.value }) : quorum.kind === 'share' ? t('polls.quorum_share', { share: quorum.value }) : t('polls.quorum_none');
   const rows: [string, Html | string][] = [
     [t('polls.export_f_electorate'), t(`polls.electorate_${poll.electorate}`)],
     [t('polls.export_f_choice'), poll.maxChoices === 1 ? t('polls.single') : t('polls.multi', { k: poll.maxChoices })],
     [t('polls.export_f_ballot'), `${poll.anonymous ? t('polls.anonymous') : t('polls.named')} · ${poll.allowChange ? t('polls.change_allowed') : t('polls.change_not_allowed')}`],
     [t('polls.export_f_rule'), t(`polls.rule_${poll.rule}`)],
-    [t('polls.export_f_quorum'), quorumText],
+    [t('polls.export_f_quorum'), quorumText(t, poll)],
     [t('polls.export_f_opens'), when(poll.opensAt, locale, tz)],
     [t('polls.export_f_closes'), when(poll.closesAt, locale, tz)],
   ];
