@@ -13,6 +13,7 @@ import { html, type Html } from '../web/html.ts';
 import { communityPath, page, type Frame } from './layout.ts';
 import { maySee } from './nav.ts';
 import { bar, chip, num, pct, quorumChip, sparkline, when } from './parts.ts';
+import { voterUnit } from '../../polls/render.ts';
 
 interface Ctx {
   frame: Frame;
@@ -30,7 +31,7 @@ function pollsCard({ frame, community, d, tz }: Ctx): Html {
     if (!current) return html`<li class="poll"><div class="poll-head">${name}${chip('info', t('polls.status_scheduled'))}</div><p class="muted">${t('webconsole.dashboard.opens')}${when(poll.opensAt, locale, tz)}</p></li>`;
     const share = current.electorateSize ? current.turnout / current.electorateSize : 0;
     return html`<li class="poll">
-      <div class="poll-head">${name}${quorumChip(t, current)}</div>
+      <div class="poll-head">${name}${quorumChip(t, current, voterUnit(poll, current))}</div>
       ${bar(share, t('webconsole.polls.turnout_line', { n: num(current.turnout, locale), size: num(current.electorateSize, locale), share: pct(share, locale) }))}
       <p class="muted">${t('webconsole.dashboard.closes')}${when(poll.closesAt, locale, tz)}</p>
     </li>`;

@@ -50,10 +50,10 @@ export function sparkline(points: { rate: number | null }[], threshold?: number)
 }
 
 /** Whether a poll's quorum is reached so far, as the domain counted it ('' without a quorum). */
-export function quorumChip(t: TFn, current: Pick<PollResult, 'quorumRequired' | 'quorumMet' | 'turnout' | 'unit'>): Html | '' {
+export function quorumChip(t: TFn, current: Pick<PollResult, 'quorumRequired' | 'quorumMet' | 'turnout'>, unit: 'households' | 'people'): Html | '' {
   if (!current.quorumRequired) return '';
-  // A household poll's minimum is counted in 户, every other poll's in 人 (the domain's unit).
-  const suffix = current.unit === 'households' ? '_households' : '';
+  // The unit comes from the chat's voterUnit (render.ts): 户 for a household poll, else 人.
+  const suffix = unit === 'households' ? '_households' : '';
   return current.quorumMet
     ? chip('ok', t(`webconsole.polls.quorum_reached${suffix}`, { n: current.quorumRequired }))
     : chip('warn', t(`webconsole.polls.quorum_short${suffix}`, { n: current.quorumRequired - current.turnout, needed: current.quorumRequired }));

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Community } from '../../../generated/prisma/client.ts';
-import { type PollResult, type PollWithOptions } from '../../../domain/polls/polls.ts';
+import type { PollResult, PollWithOptions } from '../../../domain/polls/polls.ts';
 import { can } from '../../../domain/residents/permissions.ts';
 import { validShare } from '../../../domain/polls/rules.ts';
-import { baseLine, optionLabel, outcomeLine, quorumText } from '../../polls/render.ts';
+import { baseLine, optionLabel, outcomeLine, quorumText, voterUnit } from '../../polls/render.ts';
 import { POLL_STATUSES, type ListedPoll, type NoticeStatus } from '../data/polls.ts';
 import { describeScope, isWholeCommunity, readScope } from '../../../domain/register/scope.ts';
 import { html, type Html } from '../web/html.ts';
@@ -140,7 +140,7 @@ export function pollPage(frame: Frame, community: Community, poll: PollWithOptio
     : '';
   const outcome = poll.status === 'closed' && result ? html`<p class="outcome">${outcomeLine(t, poll, result)}</p>` : poll.status === 'cancelled' ? html`<p class="outcome">${t('polls.card_cancelled', { reason: poll.cancelReason ?? '' })}</p>` : '';
   const figures = result
-    ? html`<section class="card span-2"><header class="card-head"><h2>${t(poll.status === 'closed' ? 'webconsole.polls.result_title' : 'webconsole.polls.live_title')}</h2>${quorumChip(t, result)}</header>
+    ? html`<section class="card span-2"><header class="card-head"><h2>${t(poll.status === 'closed' ? 'webconsole.polls.result_title' : 'webconsole.polls.live_title')}</h2>${quorumChip(t, result, voterUnit(poll, result))}</header>
         ${turnoutBar(frame, result)}
         <p class="muted small" id="electorate-base">${baseLine(t, poll, result)}</p>
         ${result.inPersonVoters ? html`<p class="muted small">${t('polls.result_in_person', { n: result.inPersonVoters })}</p>` : ''}

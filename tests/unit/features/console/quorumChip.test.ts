@@ -11,14 +11,14 @@ const text = (chip: unknown) => String(chip);
 
 describe('quorumChip', () => {
   it('says 户 for a household poll and 人 otherwise, reached or short', () => {
-    expect(text(quorumChip(t, { quorumRequired: 30, quorumMet: true, turnout: 31, unit: 'households' }))).toContain('已达最低参与户数（30户）');
-    expect(text(quorumChip(t, { quorumRequired: 30, quorumMet: false, turnout: 12, unit: 'households' }))).toContain('距最低参与户数还差18户（需30户）');
-    expect(text(quorumChip(t, { quorumRequired: 9, quorumMet: true, turnout: 11, unit: 'people' }))).toContain('已达最低参与人数（9人）');
-    expect(text(quorumChip(t, { quorumRequired: 9, quorumMet: false, turnout: 4, unit: 'people' }))).toContain('距最低参与人数还差5人（需9人）');
+    expect(text(quorumChip(t, { quorumRequired: 30, quorumMet: true, turnout: 31 }, 'households'))).toContain('已达最低参与户数（30户）');
+    expect(text(quorumChip(t, { quorumRequired: 30, quorumMet: false, turnout: 12 }, 'households'))).toContain('距最低参与户数还差18户（需30户）');
+    expect(text(quorumChip(t, { quorumRequired: 9, quorumMet: true, turnout: 11 }, 'people'))).toContain('已达最低参与人数（9人）');
+    expect(text(quorumChip(t, { quorumRequired: 9, quorumMet: false, turnout: 4 }, 'people'))).toContain('距最低参与人数还差5人（需9人）');
   });
 
   it('shows nothing for a poll without a minimum, and never the old 法定人数', () => {
-    expect(quorumChip(t, { quorumRequired: 0, quorumMet: true, turnout: 3, unit: 'people' })).toBe('');
-    expect(text(quorumChip(t, { quorumRequired: 9, quorumMet: true, turnout: 11, unit: 'people' }))).not.toContain('法定人数（');
+    expect(quorumChip(t, { quorumRequired: 0, quorumMet: true, turnout: 3 }, 'people')).toBe('');
+    expect(text(quorumChip(t, { quorumRequired: 9, quorumMet: true, turnout: 11 }, 'people'))).not.toContain('法定人数（');
   });
 });
