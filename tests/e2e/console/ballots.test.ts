@@ -50,6 +50,19 @@ describe('console: paper ballots', () => {
     expect(await world.bot.db.auditEntry.count({ where: { action: 'poll.ballots_print', via: 'console' } })).toBe(1);
   });
 
+  it('counts the household poll in 户: its turnout line, the list and its minimum-turnout label', async () => {
+    const detail = textOf((await committee.get(`/console/c/badeng/polls/${number}`)).body);
+    expect(detail).toContain('已投票0／3户（0%）');
+    expect(detail).toMatch(/最低参与户数\s*不设最低参与户数/);
+    expect(detail).not.toContain('最低参与人数');
+    expect(textOf((await committee.get('/console/c/badeng/polls')).body)).toContain('已投票0／3户（0%）');
+    // A residents' poll keeps 人.
+    const residents = textOf((await committee.get(`/console/c/badeng/polls/${world.openPoll.number}`)).body);
+    expect(residents).toMatch(/已投票\d+／\d+人（/);
+    expect(residents).toContain('最低参与人数');
+    expect(residents).not.toMatch(/已投票\d+／\d+户/);
+  });
+
   it('offers none on a residents poll, and refuses staff by the domain check', async () => {
     expect((await committee.get(`/console/c/badeng/polls/${world.openPoll.number}`)).body).not.toContain('id="print-ballots"');
     expect((await staff.get(`/console/c/badeng/polls/${number}`)).body).not.toContain('id="print-ballots"');

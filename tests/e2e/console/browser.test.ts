@@ -69,7 +69,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     const open = await world.bot.db.poll.findUniqueOrThrow({ where: { id: world.openPoll.id }, include: { options: { orderBy: { position: 'asc' } } } });
     const current = await currentResult(world.bot.db, open);
     expect(current).toMatchObject({ turnout: 11, electorateSize: 17 });
-    expect(text).toContain(`已投票 11 / 应投票 17（64.7%）`);
+    expect(text).toContain('已投票11／17人（64.7%）');
     expect(text).toContain('已达最低参与人数（9人）');
     // Proposals by stage, this quarter's satisfaction (9 of 12 satisfied), the disclosure, delivery.
     expect(text).toMatch(/征集附议中\s*2/);
@@ -89,7 +89,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     const list = await page.text();
     expect(list).toContain('是否同意在3栋门前加装休闲座椅？');
     expect(list).toContain('小区东门是否增设快递柜？');
-    expect(list).toContain('已投票 16 / 应投票 17（94.1%）');
+    expect(list).toContain('已投票16／17人（94.1%）');
     await shot(page, '03-polls');
     await page.click('a[href="/console/c/badeng/polls/2"]');
     const detail = await page.text();

@@ -12,7 +12,7 @@ import type { Dashboard } from '../data/dashboard.ts';
 import { html, type Html } from '../web/html.ts';
 import { communityPath, page, type Frame } from './layout.ts';
 import { maySee } from './nav.ts';
-import { bar, chip, num, pct, quorumChip, sparkline, when } from './parts.ts';
+import { bar, chip, num, pct, quorumChip, sparkline, turnoutBar, when } from './parts.ts';
 import { voterUnit } from '../../polls/render.ts';
 
 interface Ctx {
@@ -29,10 +29,9 @@ function pollsCard({ frame, community, d, tz }: Ctx): Html {
     const title = html`<span class="num">#${poll.number}</span> ${poll.question}`;
     const name = linked ? html`<a href="${communityPath(prefix, community, `/polls/${poll.number}`)}">${title}</a>` : title;
     if (!current) return html`<li class="poll"><div class="poll-head">${name}${chip('info', t('polls.status_scheduled'))}</div><p class="muted">${t('webconsole.dashboard.opens')}${when(poll.opensAt, locale, tz)}</p></li>`;
-    const share = current.electorateSize ? current.turnout / current.electorateSize : 0;
     return html`<li class="poll">
       <div class="poll-head">${name}${quorumChip(t, current, voterUnit(poll, current))}</div>
-      ${bar(share, t('webconsole.polls.turnout_line', { n: num(current.turnout, locale), size: num(current.electorateSize, locale), share: pct(share, locale) }))}
+      ${turnoutBar(t, locale, current, voterUnit(poll, current))}
       <p class="muted">${t('webconsole.dashboard.closes')}${when(poll.closesAt, locale, tz)}</p>
     </li>`;
   });

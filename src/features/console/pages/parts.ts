@@ -5,6 +5,7 @@
  */
 import { formatDateTime, formatNumber, formatPercent } from '../../../i18n/format.ts';
 import type { PollResult } from '../../../domain/polls/polls.ts';
+import { validShare } from '../../../domain/polls/rules.ts';
 import type { TFn } from '../../../i18n/i18n.ts';
 import { html, type Html } from '../web/html.ts';
 
@@ -57,4 +58,13 @@ export function quorumChip(t: TFn, current: Pick<PollResult, 'quorumRequired' | 
   return current.quorumMet
     ? chip('ok', t(`webconsole.polls.quorum_reached${suffix}`, { n: current.quorumRequired }))
     : chip('warn', t(`webconsole.polls.quorum_short${suffix}`, { n: current.quorumRequired - current.turnout, needed: current.quorumRequired }));
+}
+
+/**
+ * A poll's turnout bar: "已投票11／17人（64.7%）" as the chat's card writes it, in the poll's unit
+ * (户 for a household poll, from the chat's voterUnit), the share only when it can be true.
+ */
+export function turnoutBar(t: TFn, locale: string, current: Pick<PollResult, 'turnout' | 'electorateSize'>, unit: 'households' | 'people'): Html {
+  const share = validShare(current.turnout, current.electorateSize);
+  return bar(share ?? 0, t(`webconsole.polls.turnout_line_${unit}`, { n: current.turnout, size: current.electorateSize, share: share === null ? t('ballots.export_unchecked') : pct(share, locale) }));
 }

@@ -13,19 +13,12 @@ import { POLL_STATUSES, type ListedPoll, type NoticeStatus } from '../data/polls
 import { describeScope, isWholeCommunity, readScope } from '../../../domain/register/scope.ts';
 import { html, type Html } from '../web/html.ts';
 import { communityPath, formGuard, page, type Frame } from './layout.ts';
-import { bar, chip, num, pct, quorumChip, when } from './parts.ts';
+import { bar, chip, num, pct, quorumChip, turnoutBar, when } from './parts.ts';
 
 const STATUS_CHIP: Record<string, 'ok' | 'info' | 'muted' | 'bad'> = { open: 'ok', scheduled: 'info', closed: 'muted', cancelled: 'bad' };
 
 function statusChip(frame: Frame, status: string): Html {
   return chip(STATUS_CHIP[status] ?? 'muted', frame.t(`polls.status_${status}`));
-}
-
-function turnoutBar(frame: Frame, result: PollResult | null): Html | string {
-  if (!result) return '';
-  const { t, locale } = frame;
-  const share = validShare(result.turnout, result.electorateSize);
-  return bar(share ?? 0, t('webconsole.polls.turnout_line', { n: num(result.turnout, locale), size: num(result.electorateSize, locale), share: share === null ? t('ballots.export_unchecked') : pct(share, locale) }));
 }
 
 /** The list page. */
@@ -42,7 +35,7 @@ export function pollsPage(frame: Frame, community: Community, list: { items: Lis
       <td class="num">#${poll.number}</td>
       <td><a href="${`${base}/${poll.number}`}">${poll.question}</a>${outcome ? html`<div class="muted small">${outcome}</div>` : ''}</td>
       <td>${statusChip(frame, poll.status)}</td>
-      <td class="barcell wide">${turnoutBar(frame, result)}</td>
+      <td class="barcell wide">${result ? turnoutBar(t, locale, result, voterUnit(poll, result)) : ''}</td>
       <td class="nowrap"><span class="muted small">${t(poll.status === 'scheduled' ? 'webconsole.polls.t_opens' : poll.status === 'open' ? 'webconsole.polls.t_closes' : 'webconsole.polls.t_closed')}</span><br>${when(time, locale, tz)}</td>
     </tr>`;
   });
@@ -68,7 +61,7 @@ function facts(frame: Frame, poll: PollWithOptions, tz: string): Html {
     [t('polls.export_f_choice'), poll.maxChoices === 1 ? t('polls.single') : t('polls.multi', { k: poll.maxChoices })],
     [t('polls.export_f_ballot'), `${poll.anonymous ? t('polls.anonymous') : t('polls.named')} · ${poll.allowChange ? t('polls.change_allowed') : t('polls.change_not_allowed')}`],
     [t('polls.export_f_rule'), t(`polls.rule_${poll.rule}`)],
-    [t('polls.export_f_quorum'), quorumText(t, poll)],
+    [t(`webconsole.polls.f_quorum_${voterUnit(poll, null)}`), quorumText(t, poll)],
     [t('polls.export_f_opens'), when(poll.opensAt, locale, tz)],
     [t('polls.export_f_closes'), when(poll.closesAt, locale, tz)],
   ];
@@ -117,7 +110,7 @@ function notices(frame: Frame, list: NoticeStatus[], tz: string): Html {
 
 /** The detail page. */
 export function pollPage(frame: Frame, community: Community, poll: PollWithOptions, result: PollResult | null, noticeList: NoticeStatus[], tz: string): string {
-  const { t, visitor, prefix } = frame;
+  const { t, locale, visitor, prefix } = frame;
   const base = communityPath(prefix, community, `/polls/${poll.number}`);
   // The result goes where the card went: every group, or the community-wide ones and the 楼栋群 in scope.
   const scope = readScope(poll.scope);
@@ -141,7 +134,7 @@ export function pollPage(frame: Frame, community: Community, poll: PollWithOptio
   const outcome = poll.status === 'closed' && result ? html`<p class="outcome">${outcomeLine(t, poll, result)}</p>` : poll.status === 'cancelled' ? html`<p class="outcome">${t('polls.card_cancelled', { reason: poll.cancelReason ?? '' })}</p>` : '';
   const figures = result
     ? html`<section class="card span-2"><header class="card-head"><h2>${t(poll.status === 'closed' ? 'webconsole.polls.result_title' : 'webconsole.polls.live_title')}</h2>${quorumChip(t, result, voterUnit(poll, result))}</header>
-        ${turnoutBar(frame, result)}
+        ${turnoutBar(t, locale, result, voterUnit(poll, result))}
         <p class="muted small" id="electorate-base">${baseLine(t, poll, result)}</p>
         ${result.inPersonVoters ? html`<p class="muted small">${t('polls.result_in_person', { n: result.inPersonVoters })}</p>` : ''}
         ${tally(frame, poll, result)}
