@@ -58,7 +58,7 @@ export async function run(config: Config, io: RunIo): Promise<void> {
     // A newcomer sees the web console with the first command: a sign-in link for a demo clerk.
     if (community) {
       const link = await demoConsoleLink(linli.services, community.id, t('webconsole.demo.clerk'));
-      io.output.write(`${'url' in link ? t('webconsole.demo.link', { url: link.url }) : link.refused}\n`);
+      io.output.write(`${'url' in link ? t('webconsole.demo.link', link) : link.refused}\n`);
     }
   }
   await linli.start();

@@ -7,7 +7,7 @@
 import type { Services } from '../../core/services.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import { consoleActor } from './access.ts';
-import { createSignInLink } from './links.ts';
+import { createSignInLink, LINK_TTL_MS } from './links.ts';
 
 /** The clerk's console-platform user id. */
 export const DEMO_CLERK_USER = 'demo-clerk';
@@ -16,7 +16,7 @@ export const DEMO_CLERK_USER = 'demo-clerk';
  * A sign-in link for the demo community's clerk, or a line saying why there is none (e.g. too
  * many restarts within the hour). Only for the demo community: it adds a committee member.
  */
-export async function demoConsoleLink(services: Services, communityId: string, displayName: string): Promise<{ url: string } | { refused: string }> {
+export async function demoConsoleLink(services: Services, communityId: string, displayName: string): Promise<{ url: string; linkMinutes: number } | { refused: string }> {
   const { db, config, clock, i18n } = services;
   const identity = await db.identity.findUnique({ where: { platform_platformUserId: { platform: 'console', platformUserId: DEMO_CLERK_USER } }, include: { person: true } });
   const person = identity?.person ?? (await db.person.create({ data: { displayName, identities: { create: { platform: 'console', platformUserId: DEMO_CLERK_USER } } } }));
@@ -27,7 +27,8 @@ export async function demoConsoleLink(services: Services, communityId: string, d
   });
   try {
     const { url } = await createSignInLink(db, config, await consoleActor(db, config, person), 'cli', clock());
-    return { url };
+    // The line printed says how long the link lasts: the link's own lifetime, not a number in the text.
+    return { url, linkMinutes: LINK_TTL_MS / 60_000 };
   } catch (err) {
     if (!isDomainError(err)) throw err;
     return { refused: i18n.t(config.LINLI_DEFAULT_LOCALE, err.key, err.params) };

@@ -80,14 +80,18 @@ export async function openLink(db: Db, token: string, source: string, now: Date)
   const since = new Date(now.getTime() - OPENING_WINDOW_MS);
   const failed = await db.consoleSignInAttempt.count({ where: { source, success: false, at: { gte: since } } });
   if (failed >= MAX_FAILED_OPENINGS) throw new DomainError('webconsole.link.too_many_attempts', { minutes: OPENING_WINDOW_MS / 60_000 });
-  const refuse = async (key: string): Promise<never> => {
+  const refuse = async (key: string, params?: Record<string, unknown>): Promise<never> => {
     await db.consoleSignInAttempt.create({ data: { source, success: false, at: now } });
-    throw new DomainError(key);
+    throw new DomainError(key, params);
   };
   const link = TOKEN.test(token) ? await db.consoleLink.findUnique({ where: { tokenHash: hashSecret(token) } }) : null;
   if (!link) return refuse('webconsole.link.unknown');
   if (link.usedAt) return refuse('webconsole.link.used');
-  if (link.expiresAt <= now) return refuse('webconsole.link.expired');
+  if (link.expiresAt <= now) {
+    // A link cut short by a newer one was replaced, not timed out: say which, with the real lifetime.
+    if (link.expiresAt.getTime() < link.createdAt.getTime() + LINK_TTL_MS) return refuse('webconsole.link.replaced');
+    return refuse('webconsole.link.expired', { linkMinutes: LINK_TTL_MS / 60_000 });
+  }
   const person = await db.person.findUnique({ where: { id: link.personId } });
   if (!person || person.erasedAt) return refuse('webconsole.link.unknown');
   return { link, person };

@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable())('楼栋长 in the web console', () => {
   it('shows the building’s unverified households without names and prints its slips', async () => {
     await page.click(`a[href="/console/c/badeng/register/b/${b1}"]`);
     const text = await page.text();
-    expect(text).toContain('尚未认证的住户（2 户）');
+    expect(text).toContain('尚未认证的住户（2户）');
     expect(text).toContain('1栋-1单元-102');
     expect(text).toContain('1栋-2单元-201');
     expect(text).not.toContain('1栋-1单元-101');
@@ -114,7 +114,7 @@ describe.skipIf(!chromiumAvailable())('楼栋长 in the web console', () => {
     await committee.goto(await world.linkFor(PEOPLE.committee));
     await committee.click('#signin');
     const text = await committee.text();
-    expect(text).toContain('已认证 1 户 / 名册 5 户（20%）');
+    expect(text).toContain('已认证1户／名册5户（20%）');
     await committee.goto(`${world.origin}/console/c/badeng/register`);
     const register = await committee.text();
     expect(register).toMatch(/1栋\s*3\s*1/);

@@ -65,7 +65,7 @@ describe.skipIf(!chromiumAvailable())('scopes in the web console', () => {
     expect(before).toContain('本社区名册中的楼栋：3栋、5栋；居民小组：第二居民小组');
     expect(before).toContain('面向全社区');
     await tag(group3, '３号楼');
-    expect(await page.text()).toContain('已设置：“3栋楼栋群”为 3栋 的楼栋群。');
+    expect(await page.text()).toContain('已设置：“3栋楼栋群”为3栋的楼栋群。');
     await tag(group5, '5栋');
     expect(await page.text()).toContain('楼栋群：5栋');
     const stored = await world.bot.db.chatGroup.findUniqueOrThrow({ where: { id: group5 } });

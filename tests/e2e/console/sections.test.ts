@@ -125,7 +125,7 @@ describe('console sections', () => {
     const body = multipart({ ...form, text: '通知', when: '现在' }, { field: 'image', name: 'notice.exe', type: 'application/octet-stream', data: Buffer.from('MZ') });
     const exe = await committee.postRaw('/console/c/badeng/announcements', body.body, body.contentType);
     expect(exe.statusCode).toBe(415);
-    expect(textOf(exe.body)).toContain('配图须为 JPG、PNG 或 WebP 图片');
+    expect(textOf(exe.body)).toContain('配图须为JPG、PNG、WebP格式的图片');
     expect(await world.bot.db.announcement.count()).toBe(0);
     expect(await world.bot.db.outboxMessage.count({ where: { refType: 'announcement' } })).toBe(before);
     expect((await staff.get('/console/c/badeng/announcements')).statusCode).toBe(403);

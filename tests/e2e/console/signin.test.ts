@@ -8,7 +8,8 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConsole } from '../../../src/features/console/index.ts';
-import { createSignInLink, hashSecret } from '../../../src/features/console/links.ts';
+import { createSignInLink, hashSecret, LINK_TTL_MS } from '../../../src/features/console/links.ts';
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../../src/features/console/sessions.ts';
 import { consoleActor } from '../../../src/features/console/access.ts';
 import { forgetPerson } from '../../../src/domain/residents/privacy.ts';
 import { linli } from '../../support/cliRun.ts';
@@ -70,9 +71,15 @@ describe('console sign-in and sessions', () => {
     const second = await world.linkFor(PEOPLE.committee);
     const retired = await new Visitor(app()).signIn(first);
     expect(retired.statusCode).toBe(410);
-    expect(textOf(retired.body)).toContain('该登录链接已过期');
+    // Retired by the newer link, not timed out: the page says so, not "已过期".
+    expect(textOf(retired.body)).toContain('该登录链接已被您此后申请的新链接取代');
+    expect(textOf(retired.body)).not.toContain('已过期');
     world.clock.advance(10 * 60_000 + 1);
-    expect((await new Visitor(app()).signIn(second)).statusCode).toBe(410);
+    const late = await new Visitor(app()).signIn(second);
+    expect(late.statusCode).toBe(410);
+    // The lifetime the page states is the one the link had; the steps below say the same.
+    expect(textOf(late.body)).toContain(`该登录链接已过期（有效期${LINK_TTL_MS / 60_000}分钟）`);
+    expect(textOf(late.body)).toContain(`在${LINK_TTL_MS / 60_000}分钟内用浏览器打开该链接`);
   });
 
   it('limits links to five an hour per person, answered in chat', async () => {
@@ -110,6 +117,7 @@ describe('console sign-in and sessions', () => {
     const ended = await v.get('/console/c/badeng/polls');
     expect(ended.statusCode).toBe(401);
     expect(textOf(ended.body)).toContain('您的登录已失效');
+    expect(textOf(ended.body)).toContain(`超过${SESSION_IDLE_MS / 3_600_000}小时未使用或登录已满${SESSION_MAX_MS / 86_400_000}天`);
     expect(setCookies(ended).linli_console.raw).toMatch(/Max-Age=0/);
 
     const idle = new Visitor(app());

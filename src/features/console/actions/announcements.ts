@@ -13,16 +13,15 @@ import { scopeFromText, WHOLE_COMMUNITY } from '../../../domain/register/scope.t
 import type { Actor } from '../../../domain/residents/roles.ts';
 import type { Announcement } from '../../../generated/prisma/client.ts';
 import { createAnnouncement } from '../../announcements/publishing.ts';
+import { IMAGE_TYPES } from '../limits.ts';
 import type { UploadedFile } from '../web/forms.ts';
 
-/** Image types a group message can carry. */
-const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 /** Records the announcement of a form and publishes it when its time is now. */
 export async function announceFromForm(services: Services, actor: Actor, communityId: string, fields: Record<string, string>, groupIds: string[], image: UploadedFile | undefined): Promise<Announcement> {
   const when = parseSendTime(fields.when?.trim() || '现在', services.clock(), services.config.LINLI_TIMEZONE);
   if (!when.ok) throw new DomainError(`announcements.time_${when.reason}`);
-  if (image && !IMAGE_TYPES.has(image.contentType)) throw new DomainError('webconsole.errors.bad_image_type');
+  if (image && !Object.hasOwn(IMAGE_TYPES, image.contentType)) throw new DomainError('webconsole.errors.bad_image_type');
   const scope = fields.scope?.trim() ? await scopeFromText(services.db, communityId, fields.scope) : WHOLE_COMMUNITY;
   return createAnnouncement(services, actor, 'console', {
     communityId,

@@ -90,7 +90,7 @@ async function saveDraft(services: Services, sessionId: string, communityId: str
 export async function loadDraft(services: Services, sessionId: string, communityId: string, draftId: string): Promise<DisclosureDraftView> {
   const draft = /^[a-z0-9]{10,40}$/.test(draftId) ? await services.db.consoleDraft.findUnique({ where: { id: draftId } }) : null;
   if (!draft || draft.sessionId !== sessionId || draft.communityId !== communityId || draft.createdAt.getTime() < services.clock().getTime() - DRAFT_TTL_MS) {
-    throw new DomainError('webconsole.disclosures.draft_gone');
+    throw new DomainError('webconsole.disclosures.draft_gone', { count: DRAFT_TTL_MS / 3_600_000 });
   }
   return JSON.parse(draft.payload) as DisclosureDraftView;
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChatGroup, Community } from '../../../generated/prisma/client.ts';
 import { headline, MAX_ANNOUNCEMENT_CHARS, type recentAnnouncements } from '../../../domain/announcements/announcements.ts';
 import { canScope, MAX_SCOPE_TEXT, readScope, scopeLine, type ScopeRegister } from '../../../domain/register/scope.ts';
+import { IMAGE_ACCEPT, limitParams } from '../limits.ts';
 import { html } from '../web/html.ts';
 import { communityPath, formGuard, page, type Frame } from './layout.ts';
 import { chip, when } from './parts.ts';
@@ -56,7 +57,7 @@ export function announcementsPage(frame: Frame, community: Community, groups: Ch
           <p class="muted small">${t(scoped ? 'webconsole.announcements.groups_hint_scoped' : 'webconsole.announcements.groups_hint')}</p></fieldset>
         <div class="form-row">
           <label>${t('webconsole.announcements.f_when')}<input name="when" value="${values.when ?? t('webconsole.announcements.when_now')}" placeholder="${t('webconsole.announcements.when_example')}"></label>
-          <label>${t('webconsole.announcements.f_image')}<input type="file" name="image" accept="image/jpeg,image/png,image/webp"></label>
+          <label>${t('webconsole.announcements.f_image', limitParams(t))}<input type="file" name="image" accept="${IMAGE_ACCEPT}"></label>
         </div>
         <label class="check"><input type="checkbox" name="pin" value="yes"${values.pin ? html` checked` : ''}> ${t('webconsole.announcements.f_pin')}</label>
         <button type="submit" class="primary" id="announce">${t('webconsole.announcements.send_button')}</button>

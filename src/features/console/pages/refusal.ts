@@ -4,6 +4,7 @@
  * the person's language, with the HTTP status a browser or a proxy expects — never a trace.
  */
 import { html } from '../web/html.ts';
+import { limitParams } from '../limits.ts';
 import { page, type Frame } from './layout.ts';
 
 /** HTTP status of a refusal by its key (400 for the domain's own refusals). */
@@ -31,6 +32,7 @@ const STATUS: Record<string, number> = {
   'webconsole.link.unknown': 404,
   'webconsole.link.used': 410,
   'webconsole.link.expired': 410,
+  'webconsole.link.replaced': 410,
   'webconsole.errors.sent_twice': 409,
   'webconsole.errors.too_large': 413,
   'webconsole.errors.bad_file_type': 415,
@@ -39,7 +41,7 @@ const STATUS: Record<string, number> = {
 };
 
 /** Refusals after which the way forward is a new link from the bot. */
-const NEEDS_LINK = new Set(['webconsole.errors.signed_out', 'webconsole.errors.session_ended', 'webconsole.link.unknown', 'webconsole.link.used', 'webconsole.link.expired']);
+const NEEDS_LINK = new Set(['webconsole.errors.signed_out', 'webconsole.errors.session_ended', 'webconsole.link.unknown', 'webconsole.link.used', 'webconsole.link.expired', 'webconsole.link.replaced']);
 
 /** The status of a refusal. */
 export function refusalStatus(key: string): number {
@@ -49,13 +51,15 @@ export function refusalStatus(key: string): number {
 /** The refusal page. */
 export function refusalPage(frame: Omit<Frame, 'title'>, key: string, params: Record<string, unknown> = {}): string {
   const { t, prefix } = frame;
+  // A refusal that names a limit (a link's minutes, a picture's types) states the enforced one.
+  const limits = limitParams(t);
   const back = frame.visitor ? html`<p><a class="button" href="${prefix}">${t('webconsole.refusal.back')}</a></p>` : '';
-  const how = NEEDS_LINK.has(key) ? html`<div class="howto"><h2>${t('webconsole.signin.how_title')}</h2><ol><li>${t('webconsole.signin.how_1')}</li><li>${t('webconsole.signin.how_2')}</li><li>${t('webconsole.signin.how_3')}</li></ol></div>` : '';
+  const how = NEEDS_LINK.has(key) ? html`<div class="howto"><h2>${t('webconsole.signin.how_title')}</h2><ol><li>${t('webconsole.signin.how_1')}</li><li>${t('webconsole.signin.how_2')}</li><li>${t('webconsole.signin.how_3', limits)}</li></ol></div>` : '';
   return page(
     { ...frame, title: t('webconsole.refusal.title') },
     html`<section class="card narrow refusal">
       <h1>${t(refusalStatus(key) >= 500 ? 'webconsole.refusal.title_internal' : 'webconsole.refusal.title')}</h1>
-      <p class="lead">${t(key, params)}</p>
+      <p class="lead">${t(key, { ...limits, ...params })}</p>
       ${how}${back}
     </section>`,
   );

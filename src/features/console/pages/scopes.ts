@@ -4,7 +4,7 @@
  * form's words ("请重新填写", where the chat says "请重新回复"). The parsing itself is the domain's
  * (src/domain/register/scope.ts), the same as in the chat.
  */
-import type { ScopeRegister } from '../../../domain/register/scope.ts';
+import { MAX_SCOPE_PARTS, type ScopeRegister } from '../../../domain/register/scope.ts';
 import type { TFn } from '../../../i18n/i18n.ts';
 
 /** Most names listed in a hint; a large community's others are typed all the same. */
@@ -21,9 +21,12 @@ export function registerHint(t: TFn, register: ScopeRegister): string {
   return t('webconsole.scope.register_names', { buildings: listed(t, register.buildings.map((b) => b.name)), groups });
 }
 
-/** A refusal's words on a console form: the scope parser's in form wording, any other as it is. */
+/**
+ * A refusal's words on a console form: the scope parser's in form wording, any other as it is.
+ * The limit a refusal names is the parser's own (MAX_SCOPE_PARTS), never a number in the text.
+ */
 export function refusalText(t: TFn, err: { key: string; params?: Record<string, unknown> }): string {
-  if (err.key.startsWith('scope.err_')) return t(`webconsole.scope.${err.key.slice('scope.'.length)}`, err.params);
+  if (err.key.startsWith('scope.err_')) return t(`webconsole.scope.${err.key.slice('scope.'.length)}`, { max: MAX_SCOPE_PARTS, ...err.params });
   return t(err.key, err.params);
 }
 

@@ -5,11 +5,12 @@
  */
 import type { Community, Person } from '../../../generated/prisma/client.ts';
 import { html } from '../web/html.ts';
+import { limitParams } from '../limits.ts';
 import { communityPath, page, type Frame } from './layout.ts';
 
 function howTo(frame: Pick<Frame, 't'>) {
   const { t } = frame;
-  return html`<div class="howto"><h2>${t('webconsole.signin.how_title')}</h2><ol><li>${t('webconsole.signin.how_1')}</li><li>${t('webconsole.signin.how_2')}</li><li>${t('webconsole.signin.how_3')}</li></ol><p class="muted">${t('webconsole.signin.how_note')}</p></div>`;
+  return html`<div class="howto"><h2>${t('webconsole.signin.how_title')}</h2><ol><li>${t('webconsole.signin.how_1')}</li><li>${t('webconsole.signin.how_2')}</li><li>${t('webconsole.signin.how_3', limitParams(t))}</li></ol><p class="muted">${t('webconsole.signin.how_note')}</p></div>`;
 }
 
 /** /console without a session. */
