@@ -226,7 +226,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await page.goto(`${world.origin}/console/c/badeng`);
     await page.click('a[href="/console/c/badeng/ratings"]');
     const text = await page.text();
-    expect(text).toContain('满意度测评（2026年第四季度）');
+    expect(text).toContain('满意度评议（2026年第四季度）');
     expect(text).not.toContain('2026Q4');
     expect(text).toContain('75%');
     expect(text).toContain('较上期（2026年第三季度，62.5%）上升12.5个百分点');

@@ -6,7 +6,7 @@
  * cannot publish.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain } from '../../../src/domain/disclosures/chain.ts';
+import { headCode, verifyChain } from '../../../src/domain/disclosures/chain.ts';
 import { buildWorld, PEOPLE, type World } from './support/world.ts';
 import { formFields, multipart, textOf, Visitor } from './support/visit.ts';
 
@@ -97,10 +97,16 @@ describe('console disclosures', () => {
     expect(shown).toContain('已发布第2号公开的更正（第2版）');
     expect(shown).toContain('¥1,300.00');
     await world.bot.flushOutbox();
-    expect(world.bot.fake.sent.some((m) => (m.text ?? '').includes('类】更正　') && (m.text ?? '').includes('路灯维修发票金额更正为1300元'))).toBe(true);
+    const notice = world.bot.fake.sent.find((m) => (m.text ?? '').includes('类】更正　') && (m.text ?? '').includes('路灯维修发票金额更正为1300元'));
+    expect(notice).toBeDefined();
     const [report] = await verifyChain(world.bot.db, world.community.id);
     expect(report.problems).toEqual([]);
     expect(report.links).toBe(3);
+    // One term, one value: the page's 防篡改校验码 is the one the group notice carried for this version.
+    const posted = /防篡改校验码：([0-9a-f ]+)/.exec(notice!.text ?? '')![1].trim();
+    expect(posted).toBe(headCode(report.headHash!));
+    expect(shown).toContain(`防篡改校验码：${posted}`);
+    expect(shown).not.toContain('校验指纹');
   });
 
   it('shows staff the list and the chain check without the publish form, and refuses them publishing', async () => {
@@ -109,6 +115,9 @@ describe('console disclosures', () => {
     const list = await staff.get('/console/c/badeng/disclosures');
     expect(list.statusCode).toBe(200);
     expect(textOf(list.body)).toContain('防篡改校验');
+    const [report] = await verifyChain(world.bot.db, world.community.id);
+    expect(textOf(list.body)).toContain(`已发布的${report.links}个公开版本均与发布时一致，未发现改动。最新防篡改校验码：${headCode(report.headHash!)}`);
+    expect(textOf(list.body)).not.toContain('校验指纹');
     expect(list.body).not.toContain('id="preview"');
     const staffCsrf = /name="_csrf" value="([^"]+)"/.exec(list.body)![1];
     const refused = await upload(staff, '/console/c/badeng/disclosures/preview', { ...fields(), _csrf: staffCsrf }, { name: '10月.csv', type: 'text/csv', data: Buffer.from(STATEMENT) });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Community, Disclosure, DisclosureVersion } from '../../../generated/prisma/client.ts';
 import { communityCategories } from '../../../domain/disclosures/categories.ts';
 import type { ChainReport } from '../../../domain/disclosures/chain.ts';
-import { fingerprint } from '../../../domain/disclosures/chain.ts';
+import { headCode } from '../../../domain/disclosures/chain.ts';
 import { PERIOD_MAX, REASON_MAX, statementOf, TITLE_MAX, type ListedDisclosure } from '../../../domain/disclosures/disclosures.ts';
 import { MAX_FILE_BYTES } from '../../../domain/disclosures/files.ts';
 import type { Statement } from '../../../domain/disclosures/statement.ts';
@@ -27,7 +27,7 @@ function chainCard(frame: Frame, report: ChainReport | undefined): Html {
   if (!report || !report.links) return html`<section class="card"><header class="card-head"><h2>${t('webconsole.disclosures.chain_title')}</h2>${chip('muted', t('webconsole.disclosures.chain_empty'))}</header></section>`;
   const ok = !report.problems.length;
   return html`<section class="card"><header class="card-head"><h2>${t('webconsole.disclosures.chain_title')}</h2>${ok ? chip('ok', t('webconsole.disclosures.chain_ok')) : chip('bad', t('webconsole.disclosures.chain_broken', { n: report.problems.length }))}</header>
-    <p>${ok ? t('webconsole.disclosures.chain_ok_line', { n: report.links, fingerprint: report.headHash ? fingerprint(report.headHash) : '' }) : t('webconsole.disclosures.chain_broken_line')}</p>
+    <p>${ok ? t('webconsole.disclosures.chain_ok_line', { count: report.links, code: report.headHash ? headCode(report.headHash) : '' }) : t('webconsole.disclosures.chain_broken_line')}</p>
     ${ok ? '' : html`<ul class="plain">${report.problems.slice(0, 10).map((p) => html`<li>${t(`webconsole.disclosures.problem.${p.kind}`, { number: p.disclosureNumber ?? '—', version: p.version ?? '—' })}</li>`)}</ul>`}
   </section>`;
 }
@@ -82,7 +82,7 @@ export function disclosuresPage(
       <td>${categoryLabel(t, d.category)}</td>
       <td>${formatPeriod(d.period, locale)}</td>
       <td class="nowrap small">${when(v.publishedAt, locale, tz)}</td>
-      <td class="code">${fingerprint(v.hash)}</td>
+      <td class="code nowrap">${headCode(v.hash)}</td>
     </tr>`,
   );
   return page(
@@ -90,7 +90,7 @@ export function disclosuresPage(
     html`<h2 class="page-title">${t('webconsole.disclosures.title')}</h2>
     ${chainCard(frame, report)}
     <section class="card"><header class="card-head"><h2>${t('webconsole.disclosures.list_title', { n: list.total })}</h2></header>
-      ${rows.length ? html`<div class="table-wrap"><table class="list"><thead><tr><th>${t('webconsole.polls.h_number')}</th><th>${t('disclosures.export_col.title')}</th><th>${t('disclosures.export_col.category')}</th><th>${t('disclosures.export_col.period')}</th><th>${t('disclosures.export_col.publishedAt')}</th><th>${t('disclosures.export_col.fingerprint')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p class="empty">${t('webconsole.dashboard.no_disclosures')}</p>`}
+      ${rows.length ? html`<div class="table-wrap"><table class="list"><thead><tr><th>${t('webconsole.polls.h_number')}</th><th>${t('disclosures.export_col.title')}</th><th>${t('disclosures.export_col.category')}</th><th>${t('disclosures.export_col.period')}</th><th>${t('disclosures.export_col.publishedAt')}</th><th>${t('webconsole.disclosures.h_code')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p class="empty">${t('webconsole.dashboard.no_disclosures')}</p>`}
     </section>
     ${mayPublish ? publishForm(frame, community, values) : ''}`,
   );
@@ -124,7 +124,7 @@ function versionBlock(frame: Frame, d: Disclosure, v: DisclosureVersion, tz: str
   const s = statementOf(v);
   return html`<section class="card">
     <h2 class="doc-title">${t('disclosures.heading', { category: categoryLabel(t, d.category), title: v.title })}</h2>
-    <p class="muted small">${t('disclosures.preview_period', { period: formatPeriod(d.period, locale) })} · ${when(v.publishedAt, locale, tz)} · ${t('webconsole.disclosures.fingerprint', { fingerprint: fingerprint(v.hash) })}</p>
+    <p class="muted small">${t('disclosures.preview_period', { period: formatPeriod(d.period, locale) })} · ${when(v.publishedAt, locale, tz)} · ${t('webconsole.disclosures.head_code', { code: headCode(v.hash) })}</p>
     ${v.reason ? html`<p class="outcome">${t('disclosures.preview_reason', { reason: v.reason })}</p>` : ''}
     ${v.body ? html`<p class="prose">${v.body}</p>` : ''}
     ${s ? statementTable(frame, s) : ''}
@@ -138,7 +138,7 @@ export function disclosurePage(frame: Frame, community: Community, d: Disclosure
   const history = d.versions
     .slice()
     .reverse()
-    .map((v) => html`<li>${t('webconsole.disclosures.version', { v: v.version })} · ${when(v.publishedAt, locale, tz)} · <span class="code">${fingerprint(v.hash)}</span>${v.reason ? html`<div class="small">${t('disclosures.preview_reason', { reason: v.reason })}</div>` : html`<div class="small muted">${t('webconsole.disclosures.first_version')}</div>`}</li>`);
+    .map((v) => html`<li>${t('webconsole.disclosures.version', { v: v.version })} · ${when(v.publishedAt, locale, tz)} · <span class="code">${headCode(v.hash)}</span>${v.reason ? html`<div class="small">${t('disclosures.preview_reason', { reason: v.reason })}</div>` : html`<div class="small muted">${t('webconsole.disclosures.first_version')}</div>`}</li>`);
   const correction = mayPublish
     ? html`<section class="card"><header class="card-head"><h2>${t('webconsole.disclosures.correct_title')}</h2></header>
       <form method="post" action="${communityPath(prefix, community, `/disclosures/${d.number}/preview`)}" enctype="multipart/form-data" class="move wide">${formGuard(visitor!.csrf)}
