@@ -105,7 +105,7 @@ export function auditPage(
     html`<h2 class="page-title">${t('webconsole.audit.title')}</h2>
     <section class="card">${form}</section>
     <section class="card">
-      <header class="card-head"><h2>${t('webconsole.audit.found', { n: data.total })}</h2>
+      <header class="card-head"><h2>${t('webconsole.audit.found', { count: data.total })}</h2>
         <div class="actions"><a class="button" href="${`${base}.csv${query(f)}`}" download>${t('webconsole.audit.download_csv')}</a><a class="button" href="${`${base}.xlsx${query(f)}`}" download>${t('webconsole.audit.download_xlsx')}</a></div></header>
       ${rows.length
         ? html`<div class="table-wrap"><table class="list audit"><thead><tr><th>${t('webconsole.audit.h_at')}</th><th>${t('webconsole.audit.h_who')}</th><th>${t('webconsole.audit.h_action')}</th><th>${t('webconsole.audit.h_target')}</th><th>${t('webconsole.audit.h_details')}</th><th>${t('webconsole.audit.h_via')}</th></tr></thead><tbody>${rows}</tbody></table></div>${pager}`

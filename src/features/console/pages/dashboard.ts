@@ -56,19 +56,19 @@ function ratingsCard({ frame, community, d }: Ctx): Html | '' {
   // The quarter's figures before the campaign ends, and the veto flag: committee and staff only.
   if (!visitor || !can(visitor.actor, 'rating.report', community.id)) return '';
   const verdictChip = (v: string) =>
-    v === 'below' ? chip('bad', t('webconsole.ratings.verdict_below', { threshold: pct(d.rule.threshold, locale) })) : v === 'ok' ? chip('ok', t('webconsole.ratings.verdict_ok')) : v === 'too_few' ? chip('muted', t('webconsole.ratings.verdict_too_few', { n: d.rule.minAnswers })) : chip('muted', t('webconsole.ratings.verdict_none'));
+    v === 'below' ? chip('bad', t('webconsole.ratings.verdict_below', { threshold: pct(d.rule.threshold, locale) })) : v === 'ok' ? chip('ok', t('webconsole.ratings.verdict_ok')) : v === 'too_few' ? chip('muted', t('webconsole.ratings.verdict_sparse', { count: d.rule.minAnswers })) : chip('muted', t('webconsole.ratings.verdict_none'));
   const rows = d.ratings.map(
-    (r) => html`<tr><th scope="row">${targetLabel(t, r.target)}</th><td class="n big">${r.summary.rate === null ? '—' : pct(r.summary.rate, locale)}</td><td class="n muted">${t('webconsole.ratings.answers', { n: r.summary.answers })}</td><td>${sparkline(r.trend, d.rule.threshold)}</td><td>${verdictChip(r.verdict)}</td></tr>`,
+    (r) => html`<tr><th scope="row">${targetLabel(t, r.target)}</th><td class="n big">${r.summary.rate === null ? '—' : pct(r.summary.rate, locale)}</td><td class="n muted">${t('webconsole.ratings.answers', { count: r.summary.answers })}</td><td>${sparkline(r.trend, d.rule.threshold)}</td><td>${verdictChip(r.verdict)}</td></tr>`,
   );
   const more = maySee(visitor.actor, 'ratings', community.id) ? html`<a class="more" href="${communityPath(frame.prefix, community, '/ratings')}">${t('webconsole.dashboard.ratings_report')}</a>` : '';
   return html`<section class="card span-2"><header class="card-head"><h2>${t('webconsole.dashboard.ratings_title', { period: d.period })}</h2>${more}</header>
-    ${rows.length ? html`<table class="compact ratings"><tbody>${rows}</tbody></table><p class="muted small">${t('webconsole.dashboard.ratings_note', { threshold: pct(d.rule.threshold, locale), n: d.rule.minAnswers })}</p>` : html`<p class="empty">${t('webconsole.dashboard.no_targets')}</p>`}</section>`;
+    ${rows.length ? html`<table class="compact ratings"><tbody>${rows}</tbody></table><p class="muted small">${t('webconsole.dashboard.ratings_note', { threshold: pct(d.rule.threshold, locale), count: d.rule.minAnswers })}</p>` : html`<p class="empty">${t('webconsole.dashboard.no_targets')}</p>`}</section>`;
 }
 
 function disclosuresCard({ frame, community, d, tz }: Ctx): Html {
   const { t, locale, prefix, visitor } = frame;
   const linked = visitor && maySee(visitor.actor, 'disclosures', community.id);
-  const status = d.chain.problems ? chip('bad', t('webconsole.dashboard.chain_broken', { n: d.chain.problems })) : d.chain.links ? chip('ok', t('webconsole.dashboard.chain_ok', { n: d.chain.links })) : '';
+  const status = d.chain.problems ? chip('bad', t('webconsole.dashboard.chain_broken', { count: d.chain.problems })) : d.chain.links ? chip('ok', t('webconsole.dashboard.chain_ok', { count: d.chain.links })) : '';
   const rows = d.disclosures.map(
     (v) => html`<li><span class="num">#${v.disclosure.number}</span> ${linked ? html`<a href="${communityPath(prefix, community, `/disclosures/${v.disclosure.number}`)}">${v.title}</a>` : v.title}${v.version > 1 ? html` ${chip('info', t('webconsole.dashboard.corrected', { v: v.version }))}` : ''}<br><span class="muted small">${categoryLabel(t, v.disclosure.category)} · ${formatPeriod(v.disclosure.period, locale)} · ${when(v.publishedAt, locale, tz)}</span></li>`,
   );
@@ -104,7 +104,7 @@ function registerCard({ frame, d }: Ctx): Html {
       <div><dt>${t('webconsole.dashboard.verified_households')}</dt><dd>${num(p.verified, locale)}</dd></div>
     </dl>
     ${bar(p.share, t('webconsole.dashboard.register_share', { n: num(p.verified, locale), size: num(p.households, locale), share: pct(p.share, locale) }), 'rate')}
-    <p class="muted small">${t('webconsole.dashboard.register_based', { buildings: num(p.buildings.length, locale) })}</p></section>`;
+    <p class="muted small">${t('webconsole.dashboard.register_based', { count: p.buildings.length })}</p></section>`;
   }
   const share = r.households ? r.verifiedHouseholds / r.households : 0;
   return html`<section class="card"><header class="card-head"><h2>${t('webconsole.dashboard.register_title')}</h2></header>

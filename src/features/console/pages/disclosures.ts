@@ -26,7 +26,7 @@ function chainCard(frame: Frame, report: ChainReport | undefined): Html {
   const { t } = frame;
   if (!report || !report.links) return html`<section class="card"><header class="card-head"><h2>${t('webconsole.disclosures.chain_title')}</h2>${chip('muted', t('webconsole.disclosures.chain_empty'))}</header></section>`;
   const ok = !report.problems.length;
-  return html`<section class="card"><header class="card-head"><h2>${t('webconsole.disclosures.chain_title')}</h2>${ok ? chip('ok', t('webconsole.disclosures.chain_ok')) : chip('bad', t('webconsole.disclosures.chain_broken', { n: report.problems.length }))}</header>
+  return html`<section class="card"><header class="card-head"><h2>${t('webconsole.disclosures.chain_title')}</h2>${ok ? chip('ok', t('webconsole.disclosures.chain_ok')) : chip('bad', t('webconsole.disclosures.chain_broken', { count: report.problems.length }))}</header>
     <p>${ok ? t('webconsole.disclosures.chain_ok_line', { count: report.links, code: report.headHash ? headCode(report.headHash) : '' }) : t('webconsole.disclosures.chain_broken_line')}</p>
     ${ok ? '' : html`<ul class="plain">${report.problems.slice(0, 10).map((p) => html`<li>${t(`webconsole.disclosures.problem.${p.kind}`, { number: p.disclosureNumber ?? '—', version: p.version ?? '—' })}</li>`)}</ul>`}
   </section>`;

@@ -77,7 +77,7 @@ export function slipsPage(frame: Frame, community: Community, issued: { codes: I
   return page(
     frame,
     html`<div class="no-print">
-      <h2 class="page-title">${t('webconsole.members.slips_title', { n: issued.codes.length })}</h2>
+      <h2 class="page-title">${t('webconsole.members.slips_title', { count: issued.codes.length })}</h2>
       <p class="notice warn">${t('webconsole.members.slips_once')}</p>
       <p class="actions"><a class="button" href="${communityPath(prefix, community, '/members')}">${t('webconsole.members.back')}</a><span class="muted small">${t('webconsole.members.print_hint')}</span></p>
     </div>

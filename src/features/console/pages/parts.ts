@@ -56,8 +56,8 @@ export function quorumChip(t: TFn, current: Pick<PollResult, 'quorumRequired' | 
   // The unit comes from the chat's voterUnit (render.ts): 户 for a household poll, else 人.
   const suffix = unit === 'households' ? '_households' : '';
   return current.quorumMet
-    ? chip('ok', t(`webconsole.polls.quorum_reached${suffix}`, { n: current.quorumRequired }))
-    : chip('warn', t(`webconsole.polls.quorum_short${suffix}`, { n: current.quorumRequired - current.turnout, needed: current.quorumRequired }));
+    ? chip('ok', t(`webconsole.polls.quorum_reached${suffix}`, { count: current.quorumRequired }))
+    : chip('warn', t(`webconsole.polls.quorum_short${suffix}`, { count: current.quorumRequired - current.turnout, needed: current.quorumRequired }));
 }
 
 /**

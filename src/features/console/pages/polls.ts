@@ -94,7 +94,7 @@ function tally(frame: Frame, poll: PollWithOptions, result: PollResult): Html {
 function advisory(frame: Frame, poll: PollWithOptions, result: PollResult): Html | '' {
   if (!result.advisoryBallots) return '';
   const { t, locale } = frame;
-  return html`<section class="card"><header class="card-head"><h2>${t('webconsole.polls.advisory_title')}</h2>${chip('muted', t('webconsole.polls.advisory_n', { n: result.advisoryBallots }))}</header>
+  return html`<section class="card"><header class="card-head"><h2>${t('webconsole.polls.advisory_title')}</h2>${chip('muted', t('webconsole.polls.advisory_n', { count: result.advisoryBallots }))}</header>
     <p class="muted small">${t('webconsole.polls.advisory_note')}</p>
     <table class="compact"><tbody>${poll.options.map((o) => html`<tr><th scope="row">${optionLabel(t, o)}</th><td class="n">${num(result.advisory[o.id] ?? 0, locale)}</td></tr>`)}</tbody></table></section>`;
 }

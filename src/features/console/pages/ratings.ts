@@ -27,7 +27,7 @@ function targetCard(frame: Frame, community: Community, report: RatingsReport, r
   const hasTrend = r.trend.filter((p) => p.rate !== null).length > 0;
   return html`<section class="card target ${r.verdict === 'below' ? 'flagged' : ''}">
     <header class="card-head"><h2>${targetLabel(t, r.target)}${r.target.active ? '' : html` <span class="muted small">${t('webconsole.ratings.inactive')}</span>`}</h2>${verdictChip(frame, r)}</header>
-    <div class="rate-row"><span class="rate">${s.rate === null ? '—' : pct(s.rate, locale)}</span><span class="muted">${s.mean === null ? t('webconsole.ratings.answers', { n: 0 }) : t('webconsole.ratings.rate_label', { n: num(s.answers, locale), mean: (Math.round(s.mean * 100) / 100).toFixed(2) })}</span></div>
+    <div class="rate-row"><span class="rate">${s.rate === null ? '—' : pct(s.rate, locale)}</span><span class="muted">${s.mean === null ? t('webconsole.ratings.answers', { count: 0 }) : t('webconsole.ratings.rate_label', { count: s.answers, mean: (Math.round(s.mean * 100) / 100).toFixed(2) })}</span></div>
     <p class="${r.verdict === 'below' ? 'flag' : 'muted small'}">${verdictLine(t, r.verdict, report.rule)}</p>
     ${change ? html`<p class="small">${change}</p>` : ''}
     ${s.answers
@@ -56,7 +56,7 @@ export function ratingsPage(frame: Frame, community: Community, report: RatingsR
   return page(
     frame,
     html`<h2 class="page-title">${t('webconsole.ratings.title', { period: report.period })}</h2>
-    <section class="card">${periods}<p class="muted small">${t('webconsole.dashboard.ratings_note', { threshold: pct(report.rule.threshold, locale), n: report.rule.minAnswers })}</p></section>
+    <section class="card">${periods}<p class="muted small">${t('webconsole.dashboard.ratings_note', { threshold: pct(report.rule.threshold, locale), count: report.rule.minAnswers })}</p></section>
     <div class="grid">${report.targets.map((r) => targetCard(frame, community, report, r))}</div>
     <section class="card"><header class="card-head"><h2>${t('webconsole.ratings.comments_title', { n: report.pendingTotal })}</h2></header>
       <p class="muted small">${t('webconsole.ratings.comments_note')}</p>

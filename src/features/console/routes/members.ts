@@ -36,7 +36,7 @@ export function registerMembers(scope: FastifyInstance, kit: RouteKit): void {
     checkCsrf(v, form);
     requireSection(v.actor, 'members', community.id);
     const issued = await once(kit, v, form, () => issueFromForm(services, v.actor, community.id, form.fields));
-    const frame = kit.frame(req, v, { title: v.t('webconsole.members.slips_title', { n: issued.codes.length }), community, section: 'members' });
+    const frame = kit.frame(req, v, { title: v.t('webconsole.members.slips_title', { count: issued.codes.length }), community, section: 'members' });
     return kit.send(reply, slipsPage(frame, community, issued, tz));
   });
 

@@ -40,7 +40,7 @@ export function registerPolls(scope: FastifyInstance, kit: RouteKit): void {
     requireSection(v.actor, 'polls', community.id);
     const poll = await pollOf(services.db, community.id, (req.params as PollParams).number);
     const [result, notices] = await Promise.all([resultOf(services.db, poll), pollNotices(services.db, poll)]);
-    const done = (req.query as { done?: string }).done === 'closed' ? { kind: 'ok' as const, text: v.t('webconsole.polls.closed_notice', { number: poll.number, n: notices.filter((n) => n.kind === 'result').length }) } : undefined;
+    const done = (req.query as { done?: string }).done === 'closed' ? { kind: 'ok' as const, text: v.t('webconsole.polls.closed_notice', { number: poll.number, count: notices.filter((n) => n.kind === 'result').length }) } : undefined;
     const frame = kit.frame(req, v, { title: `#${poll.number} ${poll.question}`, community, section: 'polls', notice: done });
     return kit.send(reply, pollPage(frame, community, poll, result, notices, tz));
   });
