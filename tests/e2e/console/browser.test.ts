@@ -14,6 +14,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentResult } from '../../../src/domain/polls/polls.ts';
+import { SENT_WINDOW_MS } from '../../../src/features/console/data/dashboard.ts';
 import { textOf } from '../../support/harness.ts';
 import { chromiumAvailable, launchBrowser, LAPTOP, PHONE, type Browser, type Page } from './support/browser.ts';
 import { buildWorld, GROUP, PEOPLE, type World } from './support/world.ts';
@@ -79,6 +80,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     expect(text).toContain('三季度社区议事会会议纪要');
     expect(text).toContain('防篡改校验通过（1条）');
     expect(text).toContain('发送正常');
+    expect(text).toContain(`近${SENT_WINDOW_MS / 3_600_000}小时已发送`);
     expect(text).not.toContain('桂园');
     await shot(page, '02-dashboard');
     await shot(page, '02-dashboard-phone', PHONE);

@@ -6,7 +6,9 @@
  * words. Each refusal leaves the database as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_IMAGE_BYTES } from '../../../src/domain/announcements/announcements.ts';
 import { issueCodes } from '../../../src/domain/residents/verification.ts';
+import { IMAGE_ACCEPT } from '../../../src/features/console/limits.ts';
 import { listTargets } from '../../../src/domain/ratings/targets.ts';
 import { OPERATOR } from '../../support/fixtures.ts';
 import { buildWorld, PEOPLE, type World } from './support/world.ts';
@@ -113,6 +115,10 @@ describe('console sections', () => {
 
   it('refuses an announcement for a past time, another community\'s group or a non-image, sending nothing', async () => {
     const page = await committee.get('/console/c/badeng/announcements');
+    // The picture field states the size the domain allows and takes exactly the types the form accepts (WebP too).
+    expect(textOf(page.body)).toContain(`配图（可选，JPG、PNG、WebP格式，不超过${MAX_IMAGE_BYTES / 1024 / 1024}MB）`);
+    expect(page.body).toContain(`accept="${IMAGE_ACCEPT}"`);
+    expect(IMAGE_ACCEPT).toContain('image/webp');
     const form = formFields(page.body, '/announcements');
     const before = await world.bot.db.outboxMessage.count({ where: { refType: 'announcement' } });
     const past = await committee.post('/console/c/badeng/announcements', { ...form, text: '通知', when: '2020-01-01 09:00' });

@@ -49,7 +49,8 @@ export interface Dashboard {
 }
 
 const withOptions = { options: { orderBy: { position: 'asc' as const } } };
-const DAY = 86_400_000;
+/** How far back the dashboard counts sent group messages (its label names this window). */
+export const SENT_WINDOW_MS = 86_400_000;
 
 /** Reads the dashboard of a community, as the actor may see it; the chain check comes from the bot's cache. */
 export async function readDashboard(db: Db, community: Community, now: Date, timeZone: string, actor: Actor, chainChecks: ChainCheckCache): Promise<Dashboard> {
@@ -78,7 +79,7 @@ export async function readDashboard(db: Db, community: Community, now: Date, tim
   const outboxRows = await db.outboxMessage.groupBy({ by: ['status'], where: { communityId: community.id }, _count: { _all: true } });
   const outboxCount = (s: string) => outboxRows.find((r) => r.status === s)?._count._all ?? 0;
   const [sentToday, oldest, groups, verifiedPeople, verifiedHouseholds, households] = await Promise.all([
-    db.outboxMessage.count({ where: { communityId: community.id, status: 'sent', sentAt: { gte: new Date(now.getTime() - DAY) } } }),
+    db.outboxMessage.count({ where: { communityId: community.id, status: 'sent', sentAt: { gte: new Date(now.getTime() - SENT_WINDOW_MS) } } }),
     db.outboxMessage.findFirst({ where: { communityId: community.id, status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
     db.chatGroup.groupBy({ by: ['active'], where: { communityId: community.id }, _count: { _all: true } }),
     db.membership.count({ where: { communityId: community.id, role: 'verified' } }),

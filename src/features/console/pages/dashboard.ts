@@ -8,7 +8,7 @@ import { targetLabel } from '../../../domain/ratings/targets.ts';
 import { can } from '../../../domain/residents/permissions.ts';
 import { categoryLabel } from '../../../domain/disclosures/categories.ts';
 import { formatPeriod } from '../../../i18n/periods.ts';
-import type { Dashboard } from '../data/dashboard.ts';
+import { SENT_WINDOW_MS, type Dashboard } from '../data/dashboard.ts';
 import { html, type Html } from '../web/html.ts';
 import { communityPath, page, type Frame } from './layout.ts';
 import { maySee } from './nav.ts';
@@ -86,7 +86,7 @@ function deliveryCard({ frame, d, tz }: Ctx): Html {
       <div><dt>${t('webconsole.dashboard.groups_inactive')}</dt><dd class="${d.groups.inactive ? 'bad' : ''}">${num(d.groups.inactive, locale)}</dd></div>
       <div><dt>${t('webconsole.dashboard.outbox_pending')}</dt><dd>${num(o.pending, locale)}</dd></div>
       <div><dt>${t('webconsole.dashboard.outbox_failed')}</dt><dd class="${o.failed ? 'bad' : ''}">${num(o.failed, locale)}</dd></div>
-      <div><dt>${t('webconsole.dashboard.outbox_sent_today')}</dt><dd>${num(o.sentToday, locale)}</dd></div>
+      <div><dt>${t('webconsole.dashboard.outbox_sent_today', { hours: SENT_WINDOW_MS / 3_600_000 })}</dt><dd>${num(o.sentToday, locale)}</dd></div>
     </dl>
     ${o.oldestPending ? html`<p class="muted small">${t('webconsole.dashboard.oldest_pending')}${when(o.oldestPending, locale, tz)}</p>` : ''}
     ${o.failed ? html`<p class="muted small">${t('webconsole.dashboard.failed_hint')}</p>` : ''}</section>`;
