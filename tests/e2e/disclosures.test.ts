@@ -91,7 +91,7 @@ describe('disclosures end to end', () => {
     expect(await bot.db.disclosure.count()).toBe(0);
     await bot.press(committee, preview, '确认发布');
     const done = textOf(bot.last(committee.id));
-    expect(done).toMatch(/已发布，编号第1号，校验指纹 [0-9a-f]{8}。已向1个居民群发送通知/);
+    expect(done).toMatch(/已发布，编号第1号，防篡改校验码前8位：[0-9a-f]{8}。已向1个居民群发送通知/);
 
     await bot.flushOutbox();
     const notice = bot.last(GROUP.id);
@@ -246,7 +246,7 @@ describe('disclosures end to end', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const csv = readFileSync(out, 'utf8');
-    expect(csv).toContain('校验指纹');
+    expect(csv).toContain('防篡改校验码前8位');
     expect(csv).toContain('2026年第四季度社区经费收支情况');
     expect(csv).toContain('路灯维修');
     expect(csv).toContain('原报告篇幅过长，按议事会意见精简');
