@@ -203,6 +203,10 @@ describe('a household poll with paper ballots, counted against the register', ()
     expect(csv).toContain('其中网上投票,40');
     expect(csv).toContain('其中纸质选票,30');
     expect(csv).toMatch(/参与率,0\.46/);
+    // A household poll's minimum is a number of households, in the label too.
+    expect(csv).toContain('\n最低参与户数,');
+    expect(csv).toContain('\n是否达到最低参与户数,');
+    expect(csv).not.toContain('最低参与人数');
     // Every ballot with its source: 30 on paper, named by unit; 40 online.
     const lines = csv.split(/\r?\n/);
     expect(lines.filter((l) => l.includes(',纸质选票,'))).toHaveLength(30);
