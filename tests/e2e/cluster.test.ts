@@ -1,6 +1,8 @@
-// Two real instances on one database (SQLite in WAL mode here; LINLI_TEST_DATABASE names another,
-// e.g. postgresql://…, for the same run on PostgreSQL) behind webhook intake, against the fake
-// Bot API that enforces Telegram's limits. Updates are posted to both instances' ports in turn.
+// Two real instances on one database behind webhook intake, against the fake Bot API that
+// enforces Telegram's limits. The database is a SQLite file in WAL mode, or on a PostgreSQL run
+// (LINLI_TEST_DATABASE=postgresql://…, tests/support/testDatabase.ts) a fresh database of this
+// file cloned from the migrated template and dropped after it. Updates are posted to both
+// instances' ports in turn.
 // (c) one person's taps split across the instances are handled in order: the last tap counts;
 // (b) an intake instance killed mid vote-storm loses no acknowledged vote; (a) the leader killed
 // during a broadcast to 50 groups: the standby finishes it within 10 s, each group once;
@@ -17,6 +19,7 @@ import { publishPoll } from '../../src/features/polls/lifecycle.ts';
 import { startFakeBotApi, type FakeBotApi } from '../support/fakeBotApi.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
 import { startTestBot, tempDir } from '../support/harness.ts';
+import { newTestDatabase, TEST_BALLOT_KEY, TEST_ENGINE, testDatabaseUrl } from '../support/testDatabase.ts';
 
 const POLL_GROUP = -100700;
 const GROUPS = Array.from({ length: 50 }, (_, i) => -100800 - i);
@@ -56,6 +59,8 @@ describe('two instances on one database', () => {
         LINLI_UPDATE_LEASE_SECONDS: '2',
         PORT: String(port),
         LOG_LEVEL: 'silent',
+        // PostgreSQL has no file to keep the ballot key beside: config requires the setting.
+        ...(TEST_ENGINE === 'postgresql' ? { LINLI_BALLOT_KEY: TEST_BALLOT_KEY } : {}),
       };
       const child = fork(script, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       child.once('message', () => resolve({ child, port }));
@@ -94,8 +99,10 @@ describe('two instances on one database', () => {
 
   beforeAll(async () => {
     fake = await startFakeBotApi({ enforceLimits: true });
-    dbFile = join(tempDir(), 'linli.db');
-    databaseUrl = process.env.LINLI_TEST_DATABASE ?? `file:${dbFile}`;
+    // A SQLite path, or the URL of this file's own PostgreSQL database (never the server's
+    // `postgres` database itself); the instances, the setup bot and the checks all open it.
+    dbFile = await newTestDatabase(join(tempDir(), 'linli.db'));
+    databaseUrl = testDatabaseUrl(dbFile);
     const setup = await startTestBot({ fake, dbFile });
     community = await makeCommunity(setup.db);
     await bindTelegramGroup(setup.db, community, POLL_GROUP);
