@@ -204,9 +204,13 @@ describe('two instances on one database', () => {
         const entry = { voter: v, option: 1 + ((n * 7 + round) % 3), update: tap(v, 1 + ((n * 7 + round) % 3)) };
         taps.push(entry);
         // Half the people reach b: their taps in flight at the kill and all later ones fail.
-        pending.push(post(n % 2 ? a : b, entry.update).then((ok) => void Object.assign(entry, { acked: ok })));
+        pending.push(post(n % 2 ? a : b, entry.update).then((ok) => void Object.assign(entry, { acked: ok, at: n % 2 ? 'a' : 'b' })));
       }
-      if (round === 1) await kill(b.child);
+      // Mid-storm: once b acknowledged some of its taps, with more of them in flight.
+      if (round === 1) {
+        while (!taps.some((t) => t.acked && (t as { at?: string }).at === 'b')) await sleep(5);
+        await kill(b.child);
+      }
       await sleep(80);
     }
     await Promise.all(pending);
@@ -220,6 +224,8 @@ describe('two instances on one database', () => {
       // unacknowledged taps after it (b may have committed a tap and died before answering).
       // Nothing acknowledged is lost, nothing is counted out of order.
       const before = await counted(db);
+      const toast = (u: object) => String(fake.callbackAnswers.find((c) => c.callback_query_id === (u as { callback_query: { id: string } }).callback_query.id)?.text ?? '-');
+      for (const v of VOTERS) if (process.env.CLUSTER_DEBUG) console.log('DEBUG', v.first_name, JSON.stringify(before.get(String(v.id))), taps.filter((t) => t.voter === v).map((t) => `${t.update.update_id}:${t.option}:${t.acked}:${toast(t.update)}`).join(' | '));
       for (const v of VOTERS) {
         const mine = taps.filter((t) => t.voter === v);
         const lastAcked = mine.map((t) => t.acked).lastIndexOf(true);
