@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { isPostgresUrl } from '../../src/db/engine.ts';
+import { dropCreated } from '../../tests/support/testDatabase.ts';
 
 /** The PostgreSQL server to bench on, or why there is none. */
 export async function benchPostgres(): Promise<{ server: string } | { skipped: string }> {
@@ -25,7 +26,9 @@ export async function benchPostgres(): Promise<{ server: string } | { skipped: s
 
 /**
  * Appends the PostgreSQL row of a benchmark to its SQLite rows when a server answers, or prints
- * why `what` was not measured there.
+ * why `what` was not measured there. The databases the measurement created (cloned from the
+ * test template, tests/support/testDatabase.ts) are dropped afterwards, whatever the outcome:
+ * outside vitest nothing else drops them, and each run would leave a few behind on the server.
  */
 export async function withPostgresRow<R>(what: string, results: R[], measure: (server: string) => Promise<R>): Promise<R[]> {
   const pgServer = await benchPostgres();
@@ -33,6 +36,10 @@ export async function withPostgresRow<R>(what: string, results: R[], measure: (s
     process.stdout.write(`${what} on PostgreSQL: skipped — ${pgServer.skipped}\n`);
     return results;
   }
-  results.push(await measure(pgServer.server));
+  try {
+    results.push(await measure(pgServer.server));
+  } finally {
+    await dropCreated();
+  }
   return results;
 }

@@ -68,8 +68,9 @@ const created: Array<[string, string]> = [];
 /**
  * Drops every database the file created. FORCE ends connections a failed test left open, so a
  * failing file cleans up too; a drop that still fails is reported, not thrown over the results.
+ * Outside vitest (the benchmarks) the caller runs it when done.
  */
-async function dropCreated(): Promise<void> {
+export async function dropCreated(): Promise<void> {
   for (const [server, name] of created.splice(0)) {
     const admin = new pg.Client({ connectionString: server });
     try {

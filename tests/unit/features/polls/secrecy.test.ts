@@ -1,15 +1,22 @@
 /**
  * A secret ballot is secret in the database too (issue 15, item 5). The real bot runs an
  * anonymous poll — votes by tapping the card, changes, a double tap, an invited member's
- * advisory vote — and the test then reads the raw SQLite file with better-sqlite3, as someone
- * holding a copy of it would: no column or row path leads from a person to a choice, the hashes
- * match nothing without the key (which is not in the file), the rows' order says nothing, and
- * after the close there is no hash at all. Tallies, turnout and /mydata still work; a named poll
- * keeps who voted what.
+ * advisory vote — and the test then reads the raw database, as someone holding a copy of it
+ * would: the SQLite file with better-sqlite3, or on a PostgreSQL run (LINLI_TEST_DATABASE) the
+ * test's own database with `pg`. No column or row path leads from a person to a choice, the
+ * hashes match nothing without the key (which is not in the database), the rows' order says
+ * nothing, and after the close there is no hash at all. Tallies, turnout and /mydata still work;
+ * a named poll keeps who voted what.
+ *
+ * Where the engines differ: SQLite keeps the key in a file beside the database (made on first
+ * use), PostgreSQL takes it from LINLI_BALLOT_KEY; SQLite places rows by random rowid from the
+ * first vote, PostgreSQL's heap follows the voting order while the poll is open and is rewritten
+ * in random order at the close (shuffleBallotRows), so there the order is checked after it.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoll, storedResult, type PollWithOptions } from '../../../../src/domain/polls/polls.ts';
 import type { PollDraft } from '../../../../src/domain/polls/rules.ts';
@@ -20,6 +27,7 @@ import type { Community, Person } from '../../../../src/generated/prisma/client.
 import type { SentMessage } from '../../../support/fakeBotApi.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../../../support/fixtures.ts';
 import { startTestBot, testClock, textOf, type TestBot } from '../../../support/harness.ts';
+import { TEST_BALLOT_KEY, TEST_ENGINE } from '../../../support/testDatabase.ts';
 
 const GROUP = -100555;
 const residents = Array.from({ length: 12 }, (_, i) => ({ id: 7001 + i, first_name: `投票人${i + 1}`, language_code: 'zh-CN' }));
@@ -30,14 +38,51 @@ const FINAL = TAPS.map((t) => t[t.length - 1]);
 
 type Row = Record<string, unknown>;
 
+const onPostgres = TEST_ENGINE === 'postgresql';
+
+/**
+ * The raw database, read-only in spirit: queries with `?` placeholders; `rowid` is the row's
+ * place in the table (SQLite's rowid, PostgreSQL's ctid, i.e. heap order).
+ */
+interface RawDb {
+  all<T = Row>(sql: string, ...params: unknown[]): Promise<T[]>;
+  columns(table: string): Promise<string[]>;
+  tables(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+async function openRaw(target: string): Promise<RawDb> {
+  if (onPostgres) {
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    let n = 0;
+    const all = async <T,>(sql: string, ...params: unknown[]) => (await client.query(sql.replace(/\?/g, () => `$${++n}`).replace(/\browid\b/g, 'ctid'), params)).rows as T[];
+    return {
+      all: async (sql, ...params) => {
+        n = 0;
+        return all(sql, ...params);
+      },
+      columns: async (table) => (await client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [table])).rows.map((r: { column_name: string }) => r.column_name),
+      tables: async () => (await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows.map((r: { table_name: string }) => r.table_name),
+      close: () => client.end(),
+    };
+  }
+  const conn = new Database(target, { readonly: true, fileMustExist: true });
+  return {
+    all: async <T,>(sql: string, ...params: unknown[]) => conn.prepare(sql).all(...params) as T[],
+    columns: async (table) => (conn.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name),
+    tables: async () => (conn.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name),
+    close: async () => void conn.close(),
+  };
+}
+
 describe('secret ballots in the database', () => {
   let bot: TestBot;
   let community: Community;
   const people: Person[] = [];
   const clock = testClock(new Date());
 
-  const raw = () => new Database(bot.dbFile, { readonly: true, fileMustExist: true });
-  const columns = (conn: Database.Database, table: string) => (conn.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
+  const raw = () => openRaw(bot.dbFile);
   const answers = () => bot.fake.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => String(c.params.text ?? ''));
   const cardOf = (poll: PollWithOptions): SentMessage => bot.fake.messagesTo(GROUP).filter((m) => m.kind === 'send' && textOf(m).includes(poll.question)).at(-1)!;
   const tap = async (from: { id: number; first_name: string }, poll: PollWithOptions, position: number) => {
@@ -68,7 +113,8 @@ describe('secret ballots in the database', () => {
     for (const v of await bot.db.pollParticipation.findMany()) ids.add(v.voterKey);
     return [...ids];
   };
-  const keyOnDisk = () => Buffer.from(readFileSync(ballotKeyFile(bot.dbFile), 'utf8').trim(), 'base64');
+  /** The ballot key: the file beside the SQLite database, or PostgreSQL's setting (LINLI_BALLOT_KEY, as the harness sets it). */
+  const keyOnDisk = () => (onPostgres ? Buffer.from(TEST_BALLOT_KEY, 'utf8') : Buffer.from(readFileSync(ballotKeyFile(bot.dbFile), 'utf8').trim(), 'base64'));
 
   let poll: PollWithOptions;
 
@@ -82,20 +128,37 @@ describe('secret ballots in the database', () => {
   });
   afterAll(async () => bot?.close());
 
-  it('creates the ballot key beside the database on first use, readable by the bot only, and never in the database', async () => {
-    expect(existsSync(ballotKeyFile(bot.dbFile))).toBe(false);
+  it(onPostgres ? 'takes the ballot key from the setting on PostgreSQL, and never keeps it in the database' : 'creates the ballot key beside the database on first use, readable by the bot only, and never in the database', async () => {
+    if (!onPostgres) expect(existsSync(ballotKeyFile(bot.dbFile))).toBe(false);
     for (const [i, r] of residents.entries()) for (const position of TAPS[i]) await tap(r, poll, position);
     await tap(invited, poll, 2);
     expect(answers().at(-1)).toContain('参考意见');
+    const key = keyOnDisk();
+    const forms = [key, Buffer.from(key.toString('base64')), Buffer.from(key.toString('hex'))];
+    if (onPostgres) {
+      // No file to look into: every value of every table, as a dump would show them.
+      const conn = await raw();
+      try {
+        const text = forms.map((f) => f.toString('latin1'));
+        for (const table of await conn.tables()) {
+          for (const row of await conn.all(`SELECT * FROM "${table}"`)) {
+            for (const value of Object.values(row)) {
+              const shown = Buffer.isBuffer(value) ? value.toString('latin1') : String(value);
+              for (const t of text) expect(shown.includes(t), table).toBe(false);
+            }
+          }
+        }
+      } finally {
+        await conn.close();
+      }
+      return;
+    }
     expect(existsSync(ballotKeyFile(bot.dbFile))).toBe(true);
     expect(statSync(ballotKeyFile(bot.dbFile)).mode & 0o777).toBe(0o600);
-    const key = keyOnDisk();
     expect(key.length).toBe(32);
     for (const file of [bot.dbFile, `${bot.dbFile}-wal`].filter(existsSync)) {
       const bytes = readFileSync(file);
-      expect(bytes.includes(key)).toBe(false);
-      expect(bytes.includes(Buffer.from(key.toString('base64')))).toBe(false);
-      expect(bytes.includes(Buffer.from(key.toString('hex')))).toBe(false);
+      for (const f of forms) expect(bytes.includes(f)).toBe(false);
     }
   });
 
@@ -109,12 +172,12 @@ describe('secret ballots in the database', () => {
   });
 
   it('keeps no person next to a choice: the ballot tables name nobody and carry no time', async () => {
-    const conn = raw();
+    const conn = await raw();
     try {
-      expect(columns(conn, 'Ballot').sort()).toEqual(['advisory', 'id', 'participationId', 'pollId', 'source', 'voterHash']);
-      expect(columns(conn, 'BallotChoice').sort()).toEqual(['ballotId', 'optionId']);
-      const ballots = conn.prepare('SELECT * FROM "Ballot" WHERE "pollId" = ?').all(poll.id) as Row[];
-      const choices = conn.prepare('SELECT c.* FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId" WHERE b."pollId" = ?').all(poll.id) as Row[];
+      expect((await conn.columns('Ballot')).sort()).toEqual(['advisory', 'id', 'participationId', 'pollId', 'source', 'voterHash']);
+      expect((await conn.columns('BallotChoice')).sort()).toEqual(['ballotId', 'optionId']);
+      const ballots = (await conn.all<Row>('SELECT * FROM "Ballot" WHERE "pollId" = ?', poll.id));
+      const choices = (await conn.all<Row>('SELECT c.* FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId" WHERE b."pollId" = ?', poll.id));
       expect(ballots).toHaveLength(residents.length + 1);
       expect(ballots.every((b) => b.participationId === null)).toBe(true);
       // Random ids (UUID v4): a cuid would carry the time of the vote.
@@ -130,30 +193,30 @@ describe('secret ballots in the database', () => {
       }
       // "Has voted" says who and when, never what: no option id in a participation row.
       const optionIds = poll.options.map((o) => o.id);
-      const voted = conn.prepare('SELECT * FROM "PollParticipation" WHERE "pollId" = ?').all(poll.id) as Row[];
+      const voted = (await conn.all<Row>('SELECT * FROM "PollParticipation" WHERE "pollId" = ?', poll.id));
       expect(voted).toHaveLength(residents.length + 1);
       for (const row of voted) {
         expect(row.voterName).toBeNull();
         for (const value of Object.values(row)) expect(optionIds).not.toContain(String(value));
       }
       // And nothing else in the file joins the two: no other table holds a ballot id.
-      const tables = (conn.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name).filter((t) => !['Ballot', 'BallotChoice'].includes(t));
+      const tables = (await conn.tables()).filter((t) => !['Ballot', 'BallotChoice'].includes(t));
       const ballotIds = new Set(ballots.map((b) => String(b.id)));
       for (const table of tables) {
-        for (const row of conn.prepare(`SELECT * FROM "${table}"`).all() as Row[]) for (const value of Object.values(row)) expect(ballotIds.has(String(value))).toBe(false);
+        for (const row of (await conn.all<Row>(`SELECT * FROM "${table}"`))) for (const value of Object.values(row)) expect(ballotIds.has(String(value))).toBe(false);
       }
     } finally {
-      conn.close();
+      await conn.close();
     }
   });
 
   it('links a voter to a ballot only through the keyed hash: nothing matches without the key', async () => {
-    const conn = raw();
+    const conn = await raw();
     try {
-      const hashes = new Set((conn.prepare('SELECT "voterHash" FROM "Ballot" WHERE "pollId" = ?').all(poll.id) as { voterHash: string }[]).map((b) => b.voterHash));
+      const hashes = new Set(((await conn.all<{ voterHash: string }>('SELECT "voterHash" FROM "Ballot" WHERE "pollId" = ?', poll.id))).map((b) => b.voterHash));
       expect(hashes.size).toBe(residents.length + 1);
       for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/);
-      const voted = conn.prepare('SELECT "voterKey" FROM "PollParticipation" WHERE "pollId" = ?').all(poll.id) as { voterKey: string }[];
+      const voted = (await conn.all<{ voterKey: string }>('SELECT "voterKey" FROM "PollParticipation" WHERE "pollId" = ?', poll.id));
       const guesses = (voterKey: string) => {
         const message = `${poll.id}:${voterKey}`;
         return [
@@ -171,27 +234,56 @@ describe('secret ballots in the database', () => {
       const found = voted.map((v) => createHmac('sha256', key).update(`${poll.id}:${v.voterKey}`).digest('hex'));
       expect(found.every((h) => hashes.has(h))).toBe(true);
     } finally {
-      conn.close();
+      await conn.close();
     }
   });
 
-  it('places ballot and choice rows at random: their order does not follow the order of the voters', async () => {
-    const conn = raw();
+  /** PostgreSQL: each ballot's voter, by voting order (first taps: the residents in turn, then the invited member), read while the hashes exist. */
+  const ballotVoter = new Map<string, number>();
+  /** PostgreSQL: the heap order of the poll's ballots and choices does not follow the voting order (checked after the close's rewrite). */
+  const expectShuffledHeap = async () => {
+    const conn = await raw();
+    try {
+      const ballots = await conn.all<{ id: string }>('SELECT "id" FROM "Ballot" WHERE "pollId" = ? ORDER BY rowid', poll.id);
+      const sequence = ballots.map((b) => ballotVoter.get(b.id)!);
+      expect(sequence.filter((i) => i !== undefined)).toHaveLength(residents.length + 1);
+      expect(sequence).not.toEqual([...sequence].sort((a, z) => a - z));
+      const choices = await conn.all<{ ballotId: string }>('SELECT c."ballotId" FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId" WHERE b."pollId" = ? ORDER BY c.rowid', poll.id);
+      const choiceSequence = choices.map((c) => ballotVoter.get(c.ballotId)!);
+      expect(choiceSequence).toHaveLength(residents.length + 1);
+      expect(choiceSequence).not.toEqual([...choiceSequence].sort((a, z) => a - z));
+    } finally {
+      await conn.close();
+    }
+  };
+
+  it(onPostgres ? 'places ballot and choice rows at random at the close: the heap order no longer follows the order of the voters' : 'places ballot and choice rows at random: their order does not follow the order of the voters', async () => {
+    const conn = await raw();
     try {
       const key = keyOnDisk();
+      if (onPostgres) {
+        // The heap follows the voting order until the close rewrites it (shuffleBallotRows):
+        // note who each ballot is now; the close test checks the order after the rewrite.
+        const voted = await conn.all<{ personId: string; voterKey: string }>('SELECT "personId", "voterKey" FROM "PollParticipation" WHERE "pollId" = ?', poll.id);
+        const index = (personId: string) => (people.findIndex((p) => p.id === personId) + residents.length + 1) % (residents.length + 1);
+        const byHash = new Map(voted.map((v) => [createHmac('sha256', key).update(`${poll.id}:${v.voterKey}`).digest('hex'), index(v.personId)]));
+        for (const b of await conn.all<{ id: string; voterHash: string }>('SELECT "id", "voterHash" FROM "Ballot" WHERE "pollId" = ?', poll.id)) ballotVoter.set(b.id, byHash.get(b.voterHash)!);
+        expect(new Set(ballotVoter.values()).size).toBe(residents.length + 1);
+        return;
+      }
       // Voting order: the participation rows as inserted (all taps share the test clock's instant).
-      const voted = conn.prepare('SELECT rowid AS r, "voterKey" FROM "PollParticipation" WHERE "pollId" = ? ORDER BY rowid').all(poll.id) as { r: number; voterKey: string }[];
+      const voted = (await conn.all<{ r: number; voterKey: string }>('SELECT rowid AS r, "voterKey" FROM "PollParticipation" WHERE "pollId" = ? ORDER BY rowid', poll.id));
       const order = new Map(voted.map((v, i) => [createHmac('sha256', key).update(`${poll.id}:${v.voterKey}`).digest('hex'), i]));
-      const ballots = conn.prepare('SELECT rowid AS r, "id", "voterHash" FROM "Ballot" WHERE "pollId" = ? ORDER BY rowid').all(poll.id) as { r: bigint | number; id: string; voterHash: string }[];
+      const ballots = (await conn.all<{ r: bigint | number; id: string; voterHash: string }>('SELECT rowid AS r, "id", "voterHash" FROM "Ballot" WHERE "pollId" = ? ORDER BY rowid', poll.id));
       const sequence = ballots.map((b) => order.get(b.voterHash)!);
       expect(sequence).toHaveLength(residents.length + 1);
       expect(sequence).not.toEqual([...sequence].sort((a, z) => a - z));
-      const choiceRows = conn.prepare('SELECT c.rowid AS r, c."ballotId" FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId" WHERE b."pollId" = ? ORDER BY c.rowid').all(poll.id) as { ballotId: string }[];
+      const choiceRows = (await conn.all<{ ballotId: string }>('SELECT c.rowid AS r, c."ballotId" FROM "BallotChoice" c JOIN "Ballot" b ON b."id" = c."ballotId" WHERE b."pollId" = ? ORDER BY c.rowid', poll.id));
       const byBallot = new Map(ballots.map((b) => [b.id, order.get(b.voterHash)!]));
       const choiceSequence = choiceRows.map((c) => byBallot.get(c.ballotId)!);
       expect(choiceSequence).not.toEqual([...choiceSequence].sort((a, z) => a - z));
     } finally {
-      conn.close();
+      await conn.close();
     }
   });
 
@@ -200,15 +292,16 @@ describe('secret ballots in the database', () => {
     await bot.linli.scheduler.run('polls-tick');
     await bot.flushOutbox();
     expect(textOf(bot.fake.messagesTo(GROUP).at(-1)!)).toContain('表决结果');
-    const conn = raw();
+    const conn = await raw();
     try {
-      const ballots = conn.prepare('SELECT * FROM "Ballot" WHERE "pollId" = ?').all(poll.id) as Row[];
+      const ballots = (await conn.all<Row>('SELECT * FROM "Ballot" WHERE "pollId" = ?', poll.id));
       expect(ballots).toHaveLength(residents.length + 1);
       expect(ballots.filter((b) => b.voterHash !== null || b.participationId !== null)).toEqual([]);
-      expect(conn.prepare('SELECT COUNT(*) AS n FROM "Ballot" WHERE "voterHash" IS NOT NULL').get()).toEqual({ n: 0 });
+      expect((await conn.all<{ n: number | bigint | string }>('SELECT COUNT(*) AS n FROM "Ballot" WHERE "voterHash" IS NOT NULL')).map((r) => Number(r.n))).toEqual([0]);
     } finally {
-      conn.close();
+      await conn.close();
     }
+    if (onPostgres) await expectShuffledHeap();
     const closed = await bot.db.poll.findUniqueOrThrow({ where: { id: poll.id }, include: { options: { orderBy: { position: 'asc' } } } });
     const result = storedResult(closed)!;
     expect(closed.options.map((o) => result.votes[o.id] ?? 0)).toEqual([1, 2, 3].map((pos) => FINAL.filter((f) => f === pos).length));
