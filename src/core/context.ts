@@ -5,7 +5,7 @@
  */
 import type { Adapter, AdapterCapabilities } from '../platform/adapter.ts';
 import type { Actor } from '../domain/residents/roles.ts';
-import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
+import type { ChatGroup, Community, Person, SceneSession } from '../generated/prisma/client.ts';
 import type { Locale, TFn } from '../i18n/i18n.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { ChatRef, Incoming, OutMessage, Sender, SentRef } from '../platform/messages.ts';
@@ -57,6 +57,31 @@ export interface Ctx {
   requireCommunity(): Community;
   /** Whether a button press was already answered. */
   readonly actionAnswered: boolean;
+  /**
+   * The person's scene session in this chat as the router read it with the person (null: none),
+   * handed out ONCE: the scene engine's first look at the session of this event takes it instead
+   * of a query; every later look reads the database (the engine may have written since).
+   * Undefined when it was not read, or was taken already (contexts built elsewhere, such as the
+   * console's, have none).
+   */
+  takeSceneHint?(): SceneSession | null | undefined;
+}
+
+/** A one-shot holder of a session read in advance (see {@link Ctx.takeSceneHint}). */
+export interface SceneHint {
+  take(): SceneSession | null | undefined;
+}
+
+/** Holds `session` for the first taker. */
+export function sceneHint(session: SceneSession | null): SceneHint {
+  let held: SceneSession | null | undefined = session;
+  return {
+    take() {
+      const out = held;
+      held = undefined;
+      return out;
+    },
+  };
 }
 
 /** What the router knows when it builds a context. */
@@ -71,6 +96,8 @@ export interface CtxInit {
   community: Community | null;
   /** Takes a button answer still in flight (see {@link Ctx.toastInBackground}); none: it is awaited. */
   track?: (answer: Promise<void>) => void;
+  /** The session read with the person, for this chat (shared by the contexts `rebuild` makes). */
+  sceneHint?: SceneHint;
 }
 
 /** The same context for a different event (a numbered reply turned into a button press). */
@@ -105,6 +132,8 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
     get actionAnswered() {
       return answered;
     },
+    // Only for the chat it was read in: privateCtx() of a group event is another chat.
+    takeSceneHint: () => (chat.chatId === init.incoming.chat.chatId ? init.sceneHint?.take() : undefined),
     async reply(message) {
       return services.sender.send(adapter, chat.chatId, asMessage(message));
     },
@@ -130,7 +159,7 @@ export function createCtx(init: CtxInit, chat: ChatRef = init.incoming.chat): Ct
     downloadFile: (fileId) => adapter.downloadFile(fileId),
     deepLink: (payload) => adapter.deepLink(payload),
     privateCtx() {
-      return chat.kind === 'private' ? ctx : createCtx({ ...init, group: null }, privateChat);
+      return chat.kind === 'private' ? ctx : createCtx({ ...init, group: null, sceneHint: undefined }, privateChat);
     },
     async inPrivate(reason) {
       if (chat.kind === 'private') return true;

@@ -9,12 +9,12 @@
  */
 import type { Adapter } from '../platform/adapter.ts';
 import { communityById, groupWithCommunity } from '../domain/residents/communities.ts';
-import { resolveActor } from '../domain/residents/people.ts';
+import { resolveActorIn } from '../domain/residents/people.ts';
 import { moveGroup } from '../domain/residents/groupMove.ts';
 import { communitiesOf, type Actor } from '../domain/residents/roles.ts';
 import type { ChatGroup, Community, Person } from '../generated/prisma/client.ts';
 import { resolveLocale } from '../i18n/i18n.ts';
-import { createCtx, rebuild, type Ctx } from './context.ts';
+import { createCtx, rebuild, sceneHint, type Ctx } from './context.ts';
 import { isDomainError } from '../domain/errors.ts';
 import type { ActionDef, CommandDef, Guard, PlainTextHandler, StartPayloadHandler } from './feature.ts';
 import { actionPrefix } from './actionCodec.ts';
@@ -115,16 +115,30 @@ export class Router {
 
   private async buildContext(adapter: Adapter, incoming: Incoming): Promise<Ctx> {
     const { db, config } = this.services;
-    const { person, actor } = await resolveActor(db, incoming.sender, config.LINLI_ADMINS);
+    const { chat } = incoming;
+    // The person, their roles, the group and their scene session here: one query (people.ts).
+    const found = await resolveActorIn(db, incoming.sender, config.LINLI_ADMINS, { platform: chat.platform, chatId: chat.chatId, kind: chat.kind, title: chat.title });
+    const { person, actor } = found;
     let group: ChatGroup | null = null;
     let community: Community | null;
-    if (incoming.chat.kind === 'group') {
-      ({ group, community } = await groupWithCommunity(db, { platform: incoming.chat.platform, chatId: incoming.chat.chatId, title: incoming.chat.title }));
+    if (chat.kind === 'group') {
+      ({ group, community } = found.group ?? (await groupWithCommunity(db, { platform: chat.platform, chatId: chat.chatId, title: chat.title })));
     } else {
       community = await this.activeCommunity(person, actor);
     }
     const locale = resolveLocale(person.locale, incoming.sender.languageCode ?? person.clientLanguage ?? undefined, config.LINLI_DEFAULT_LOCALE);
-    return createCtx({ services: this.services, adapter, incoming, person, actor, locale, group, community, track: (answer) => this.trackAnswer(answer) });
+    return createCtx({
+      services: this.services,
+      adapter,
+      incoming,
+      person,
+      actor,
+      locale,
+      group,
+      community,
+      track: (answer) => this.trackAnswer(answer),
+      sceneHint: found.scene === undefined ? undefined : sceneHint(found.scene),
+    });
   }
 
   /** In a private chat: the community chosen with /community, else the only one the person belongs to. */

@@ -27,6 +27,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import { engineOf } from '../db/engine.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 
@@ -56,7 +57,8 @@ interface Pending {
   updateId: string;
   conversation: string | null;
   seq: bigint | null;
-  resolve: (mine: boolean) => void;
+  /** `fresh`: this claim wrote the row; `behind`: an earlier update of its conversation may be unfinished. */
+  resolve: (claimed: { fresh: boolean; behind: boolean }) => void;
   reject: (err: unknown) => void;
 }
 
@@ -68,6 +70,7 @@ export class UpdateClaims {
   readonly owner = randomUUID();
   private readonly timing: ClaimTiming;
   private readonly ordered: boolean;
+  private readonly postgres: boolean;
   private claims: Pending[] = [];
   private dones: { platform: string; updateId: string }[] = [];
   private doneFlush?: Promise<void>;
@@ -85,6 +88,7 @@ export class UpdateClaims {
   ) {
     this.timing = { ...DEFAULT_TIMING, ...timing };
     this.ordered = ordered;
+    this.postgres = engineOf(db) === 'postgresql';
   }
 
   /**
@@ -94,14 +98,15 @@ export class UpdateClaims {
   async claim(platform: string, updateId: string, conversation?: string): Promise<boolean> {
     const seq = this.ordered && conversation && /^\d{1,18}$/.test(updateId) ? BigInt(updateId) : null;
     const key = seq === null ? null : conversation!;
-    const fresh = await new Promise<boolean>((resolve, reject) => {
+    const { fresh, behind } = await new Promise<{ fresh: boolean; behind: boolean }>((resolve, reject) => {
       this.claims.push({ platform, updateId, conversation: key, seq, resolve, reject });
       if (this.claims.length === 1) setImmediate(() => void this.flushClaims());
     });
     const mine = fresh || (await this.settleConflict(platform, updateId));
     if (mine) {
       this.hold();
-      if (key !== null && seq !== null) await this.awaitTurn(key, seq);
+      // A fresh claim on PostgreSQL already knows whether anything earlier is unfinished.
+      if (key !== null && seq !== null && (!fresh || behind)) await this.awaitTurn(key, seq);
     }
     return mine;
   }
@@ -144,7 +149,24 @@ export class UpdateClaims {
         const now = this.clock();
         const lease = this.lease();
         // A single instance writes the row as before; the conversation columns only when ordered.
-        const inserted = this.ordered
+        // Ordered on PostgreSQL: the same statement says, per new row, whether an earlier update of
+        // its conversation is claimed, unfinished and alive (awaitTurn's question), so the common
+        // case — nothing earlier — needs no second query. The look sees what was committed when
+        // the statement started, which holds every earlier update of the conversation (see the
+        // header: it was claimed before this one arrived); this process claims at most one update
+        // per conversation at a time (the router's queue), so none hides in this very statement.
+        const inserted: { platform: string; updateId: string; behind?: boolean }[] = this.ordered && this.postgres
+          ? await this.db.$queryRaw<{ platform: string; updateId: string; behind: boolean }[]>`
+              WITH ins AS (
+                INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt", "owner", "leaseUntil", "conversation", "seq")
+                VALUES ${Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now}, ${this.owner}, ${lease}, ${c.conversation}, ${c.seq})`))}
+                ON CONFLICT DO NOTHING RETURNING "platform", "updateId", "conversation", "seq")
+              SELECT ins."platform", ins."updateId", EXISTS (
+                SELECT 1 FROM "ProcessedUpdate" e
+                WHERE e."conversation" = ins."conversation" AND e."seq" < ins."seq" AND e."doneAt" IS NULL AND e."leaseUntil" IS NOT NULL AND e."leaseUntil" >= ${now}
+              ) AS "behind"
+              FROM ins`
+          : this.ordered
           ? await this.db.$queryRaw<{ platform: string; updateId: string }[]>`
               INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt", "owner", "leaseUntil", "conversation", "seq")
               VALUES ${Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now}, ${this.owner}, ${lease}, ${c.conversation}, ${c.seq})`))}
@@ -153,9 +175,19 @@ export class UpdateClaims {
               INSERT INTO "ProcessedUpdate" ("platform", "updateId", "handledAt", "owner", "leaseUntil")
               VALUES ${Prisma.join(chunk.map((c) => Prisma.sql`(${c.platform}, ${c.updateId}, ${now}, ${this.owner}, ${lease})`))}
               ON CONFLICT DO NOTHING RETURNING "platform", "updateId"`;
-        const fresh = new Set(inserted.map((r) => keyOf(r.platform, r.updateId)));
+        const fresh = new Map(inserted.map((r) => [keyOf(r.platform, r.updateId), r.behind ?? true]));
+        // Two claims of one conversation in this statement (not the router's way, but possible)
+        // cannot see each other: each of them looks again in awaitTurn.
+        const seen = new Set<string>();
+        const twice = new Set<string>();
+        for (const c of chunk) if (c.conversation !== null) (seen.has(c.conversation) ? twice : seen).add(c.conversation);
         // The same update twice in one batch: only its first claim wins.
-        for (const c of chunk) c.resolve(fresh.delete(keyOf(c.platform, c.updateId)));
+        for (const c of chunk) {
+          const key = keyOf(c.platform, c.updateId);
+          const behind = fresh.get(key);
+          fresh.delete(key);
+          c.resolve({ fresh: behind !== undefined, behind: behind === undefined || behind || (c.conversation !== null && twice.has(c.conversation)) });
+        }
       } catch (err) {
         for (const c of chunk) c.reject(err);
       }

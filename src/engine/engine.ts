@@ -41,8 +41,13 @@ export class SceneEngine implements SceneRunner {
     return this.scenes.has(id);
   }
 
-  /** The person's open scene in this chat, if any (expired ones included). */
+  /**
+   * The person's open scene in this chat, if any (expired ones included): the router's reading
+   * when this is the event's first look at it (Ctx.takeSceneHint), else a query.
+   */
   session(ctx: Ctx): Promise<SceneSession | null> {
+    const hint = ctx.takeSceneHint?.();
+    if (hint !== undefined) return Promise.resolve(hint);
     return this.opts.db.sceneSession.findUnique({
       where: { personId_platform_chatId: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId } },
     });
@@ -216,6 +221,9 @@ export class SceneEngine implements SceneRunner {
    * kept, replies stop going to it, and /resume continues it. True when a scene was paused.
    */
   async pause(ctx: Ctx): Promise<boolean> {
+    // Nothing open here when the router read the session (the common case, every command): no write.
+    const hint = ctx.takeSceneHint?.();
+    if (hint !== undefined && !(hint && !hint.pausedAt && hint.expiresAt > this.opts.clock())) return false;
     const { count } = await this.opts.db.sceneSession.updateMany({
       where: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId, pausedAt: null, expiresAt: { gt: this.opts.clock() } },
       data: { pausedAt: this.opts.clock() },
@@ -255,6 +263,7 @@ export class SceneEngine implements SceneRunner {
 
   /** Leaves the person's scene in this chat. Returns false when there was none. */
   async cancel(ctx: Ctx): Promise<boolean> {
+    if (ctx.takeSceneHint?.() === null) return false;
     const { count } = await this.opts.db.sceneSession.deleteMany({
       where: { personId: ctx.person.id, platform: ctx.chat.platform, chatId: ctx.chat.chatId },
     });

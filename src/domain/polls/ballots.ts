@@ -92,6 +92,15 @@ export function lockPollForVote(db: Store, pollId: string): Prisma.PrismaPromise
 }
 
 /**
+ * {@link lockPollForVote} for a batch of statements: the lock on PostgreSQL, nothing on SQLite,
+ * where the batch's BEGIN IMMEDIATE already keeps a close out until the vote commits (one
+ * writer at a time) — a statement fewer per tap.
+ */
+export function pollLockForBatch(db: Store, pollId: string): Prisma.PrismaPromise<unknown>[] {
+  return engineOf(db) === 'postgresql' ? [lockPollForVote(db, pollId)] : [];
+}
+
+/**
  * True while the voter's participation, if any, came from a tap: a paper ballot or a meeting
  * attendance of the household is never changed by a tap (paper.ts answers who entered it, when).
  */

@@ -6,6 +6,7 @@
  * anonymous poll the ballot is kept apart from the voter (secrecy.ts, ballots.ts).
  */
 import { DomainError } from '../errors.ts';
+import { engineOf } from '../../db/engine.ts';
 import { isUniqueViolation, type Db } from '../../db/client.ts';
 import type { Poll, Prisma } from '../../generated/prisma/client.ts';
 import { householdIn, rolesIn, type Actor } from '../residents/roles.ts';
@@ -17,6 +18,7 @@ import {
   lockPollForVote,
   moveChoice,
   newBallotIds,
+  pollLockForBatch,
   replaceChoice,
   sameChoice,
   sealLegacyLinks,
@@ -204,24 +206,30 @@ export class BallotBox {
     const change = poll.maxChoices === 1 && poll.allowChange;
     let inserted: boolean;
     let changed = false;
+    // The poll lock comes first where there is one (PostgreSQL); its result is skipped.
+    const locks = engineOf(db) === 'postgresql' ? 1 : 0;
     if (change) {
-      const [, rows, , , moved] = await this.committer.run(() => [
-        lockPollForVote(db, poll.id),
-        upsertParticipation(db, tap, ids.participation),
-        insertBallot(db, tap, ids),
-        insertChoice(db, ids.ballot, tap.optionId),
-        moveChoice(db, tap),
-      ]);
+      const [rows, , , moved] = (
+        await this.committer.run(() => [
+          ...pollLockForBatch(db, poll.id),
+          upsertParticipation(db, tap, ids.participation),
+          insertBallot(db, tap, ids),
+          insertChoice(db, ids.ballot, tap.optionId),
+          moveChoice(db, tap),
+        ])
+      ).slice(locks);
       const touched = (rows as { id: string }[]).map((r) => r.id);
       inserted = touched.includes(ids.participation);
       changed = !inserted && touched.length === 1 && moved === 1;
     } else {
-      const [, count] = await this.committer.run(() => [
-        lockPollForVote(db, poll.id),
-        insertParticipation(db, tap, ids.participation),
-        insertBallot(db, tap, ids),
-        insertChoice(db, ids.ballot, tap.optionId),
-      ]);
+      const [count] = (
+        await this.committer.run(() => [
+          ...pollLockForBatch(db, poll.id),
+          insertParticipation(db, tap, ids.participation),
+          insertBallot(db, tap, ids),
+          insertChoice(db, ids.ballot, tap.optionId),
+        ])
+      ).slice(locks);
       inserted = count === 1;
     }
     if (inserted) {

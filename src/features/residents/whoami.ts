@@ -7,18 +7,21 @@ export const whoamiCommand: CommandDef = {
   menu: true,
   order: 11,
   async run(ctx) {
-    const memberships = await ctx.services.db.membership.findMany({
-      where: { personId: ctx.person.id },
-      include: { community: true, household: true },
-      orderBy: { grantedAt: 'asc' },
-    });
+    // One plain query (Prisma's include would take three): roles, community names, units.
+    const memberships = await ctx.services.db.$queryRaw<{ communityId: string; role: string; name: string; unit: string | null }[]>`
+      SELECT m."communityId", m."role", c."name", h."unit"
+      FROM "Membership" m
+      JOIN "Community" c ON c."id" = m."communityId"
+      LEFT JOIN "Household" h ON h."id" = m."householdId"
+      WHERE m."personId" = ${ctx.person.id}
+      ORDER BY m."grantedAt" ASC, m."id" ASC`;
     const lines = [ctx.t('residents.whoami_title', { name: ctx.person.displayName })];
     if (ctx.actor.isAdmin) lines.push(ctx.t('residents.whoami_admin'));
     const byCommunity = new Map<string, { name: string; roles: string[]; unit: string | null }>();
     for (const m of memberships) {
-      const entry = byCommunity.get(m.communityId) ?? { name: m.community.name, roles: [], unit: null };
+      const entry = byCommunity.get(m.communityId) ?? { name: m.name, roles: [], unit: null };
       entry.roles.push(ctx.t(`roles.${m.role}`));
-      entry.unit ??= m.household?.unit ?? null;
+      entry.unit ??= m.unit;
       byCommunity.set(m.communityId, entry);
     }
     if (!byCommunity.size) lines.push(ctx.t('residents.whoami_unverified'));
