@@ -19,13 +19,11 @@ import { DomainError, isDomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import { cleanHeading, fieldOf, type Field } from '../register/columns.ts';
-import { electorateOf } from '../register/electorate.ts';
 import { seesWholeRegister } from '../register/leads.ts';
-import { electorateScope, readScope } from '../register/scope.ts';
 import { columnLetter, readSheet, type SheetCell, type SheetRow } from '../register/sheet.ts';
 import type { RegisterProblem } from '../register/table.ts';
 import { parseUnit, unitFromCells } from '../register/units.ts';
-import { normalizeBallotCode, requireHouseholdPoll, requireVotingTime, type BallotRef, type PaperOutcome } from './paper.ts';
+import { normalizeBallotCode, pollHouseholds, requireHouseholdPoll, requireVotingTime, type BallotRef, type PaperOutcome } from './paper.ts';
 import { alreadyVotedByHand } from './paperRefusals.ts';
 import { POLL_INCLUDE, type ActorRef, type PollWithOptions } from './polls.ts';
 
@@ -287,7 +285,7 @@ async function planBatch(db: Db, by: ActorRef, poll: PollWithOptions, batch: Pap
   const register = await db.household.findMany({ where: { communityId: poll.communityId }, select: { id: true, unit: true } });
   const byUnit = new Map(register.map((h) => [h.unit, h]));
   const unitOf = new Map(register.map((h) => [h.id, h.unit]));
-  const electorate = await electorateOf(db, poll.communityId, electorateScope(readScope(poll.scope)));
+  const electorate = await pollHouseholds(db, poll);
   const inElectorate = new Map(electorate.households.map((h) => [h.id, h]));
   const whole = seesWholeRegister(by.actor, poll.communityId);
   const ownBuildings = whole ? null : new Set((await db.buildingLead.findMany({ where: { personId: by.actor.personId, building: { communityId: poll.communityId } }, select: { buildingId: true } })).map((l) => l.buildingId));
