@@ -56,7 +56,7 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
   if (earlier.length && !entry.replace) {
     const at = earlier.reduce((a, r) => (r.at > a ? r.at : a), earlier[0].at);
     const byOption = new Map(earlier.map((r) => [r.optionId, r.count]));
-    throw new DomainError('ballots.inperson_exists', { number: poll.number, when: at, counts: poll.options.map((o) => byOption.get(o.id) ?? 0).join(' '), voters: poll.inPersonVoters ?? 0 });
+    throw new DomainError(`ballots.inperson_exists_${poll.electorate === 'households' ? 'households' : 'people'}`, { number: poll.number, when: at, counts: poll.options.map((o) => byOption.get(o.id) ?? 0).join(' '), voters: poll.inPersonVoters ?? 0 });
   }
 
   // The attendees, from the register.
@@ -75,7 +75,10 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
       seen.add(household.id);
       attendees.push({ id: household.id, unit: household.unit });
     }
-    if (people > attendees.length) throw new DomainError('ballots.inperson_more_than_attendees', { voters: people, attendees: attendees.length });
+    // Never more voters than attending households in a household poll. A residents' or council
+    // poll has no such bound: one household may send several residents (some verifying only
+    // later, see inPersonForNewMember); the electorate's size below bounds it.
+    if (poll.electorate === 'households' && people > attendees.length) throw new DomainError('ballots.inperson_more_than_attendees_households', { voters: people, attendees: attendees.length });
   }
 
   // Never more ballots than the electorate, online, paper and meeting together.
@@ -96,7 +99,6 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
     const council = poll.electorate === 'council' ? new Set((await db.membership.findMany({ where: { communityId: poll.communityId, role: 'council', personId: { in: verified.map((m) => m.personId) } }, select: { personId: true } })).map((m) => m.personId)) : null;
     for (const m of verified) if (!council || council.has(m.personId)) members.push({ key: `p:${m.personId}`, unit: unitOf.get(m.householdId!) ?? '' });
   }
-
   const inPersonParticipation = (voterKey: string, unit: string) => ({ id: randomUUID(), pollId, voterKey, personId: null, voterName: poll.anonymous ? null : unit, source: 'inperson', enteredById: by.actor.personId, castAt: now, updatedAt: now });
   try {
     await db.$transaction(async (tx) => {
@@ -137,4 +139,30 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
     throw alreadyVotedByHand(first, keys.find((k) => k.key === first.voterKey)?.unit ?? '');
   }
   return { voters: people, attendees: attendees.length, replaced: earlier.length > 0 };
+}
+
+/**
+ * A person who verifies for (or moves into) a household a meeting named as attending, after the
+ * counts were entered: in the open residents' and council polls of that meeting they get the
+ * in-person participation the attendees' verified members got at the entry (council polls: when
+ * they hold a seat), so the meeting's count is not joined by a tap of theirs. Household polls
+ * need nothing: the household's own key already has it. Runs inside the verification's
+ * transaction; a participation the person has already (they voted before moving) stays.
+ * Returns the polls it applied to.
+ */
+export async function inPersonForNewMember(tx: Pick<Db, 'inPersonAttendee' | 'membership' | '$executeRaw'>, communityId: string, personId: string, householdId: string, now: Date): Promise<number> {
+  const attended = await tx.inPersonAttendee.findMany({
+    where: { householdId, poll: { communityId, status: { in: ['open', 'scheduled'] }, electorate: { in: ['residents', 'council'] } } },
+    select: { unit: true, enteredById: true, poll: { select: { id: true, electorate: true, anonymous: true } } },
+  });
+  if (!attended.length) return 0;
+  const seat = attended.some((a) => a.poll.electorate === 'council') ? await tx.membership.findUnique({ where: { personId_communityId_role: { personId, communityId, role: 'council' } } }) : null;
+  let applied = 0;
+  for (const a of attended) {
+    if (a.poll.electorate === 'council' && !seat) continue;
+    const voterName = a.poll.anonymous ? null : a.unit;
+    applied += await tx.$executeRaw`INSERT INTO "PollParticipation" ("id", "pollId", "voterKey", "personId", "voterName", "advisory", "source", "enteredById", "castAt", "updatedAt")
+      VALUES (${randomUUID()}, ${a.poll.id}, ${`p:${personId}`}, ${null}, ${voterName}, ${false}, 'inperson', ${a.enteredById}, ${now}, ${now}) ON CONFLICT DO NOTHING`;
+  }
+  return applied;
 }

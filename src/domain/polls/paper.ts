@@ -14,7 +14,8 @@ import { recordAudit } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import { electorateOf } from '../register/electorate.ts';
 import { seesWholeRegister } from '../register/leads.ts';
-import { canonicalUnit } from '../register/units.ts';
+import { electorateScope, readScope } from '../register/scope.ts';
+import { canonicalUnit, compareUnits } from '../register/units.ts';
 import { findBallot, insertBallot, insertChoice, type Tap } from './ballots.ts';
 import { alreadyVotedByHand } from './paperRefusals.ts';
 import { isOpen, POLL_INCLUDE, type ActorRef, type PollWithOptions } from './polls.ts';
@@ -54,22 +55,37 @@ export function requireHouseholdPoll(poll: PollWithOptions): void {
  * in unit order. A household printed before keeps its code, so a reprint never makes a second
  * valid ballot. Refused without a register (there is nobody to print for) and after the close.
  */
-export async function printPaperBallots(db: Db, by: ActorRef, pollId: string, now: Date): Promise<{ poll: PollWithOptions; ballots: PrintedBallot[]; created: number }> {
+export async function printPaperBallots(db: Db, by: ActorRef, pollId: string, now: Date): Promise<{ poll: PollWithOptions; ballots: PrintedBallot[]; created: number; buildings: string[] | null }> {
   const poll = await db.poll.findUnique({ where: { id: pollId }, include: POLL_INCLUDE });
   if (!poll) throw new DomainError('polls.not_found', { ref: '' });
-  requirePermission(by.actor, 'poll.manage', poll.communityId);
+  // Whoever enters the returned ballots may print them: the committee all, a 楼栋长 their buildings'.
+  requirePermission(by.actor, 'poll.paper', poll.communityId);
   requireHouseholdPoll(poll);
   if (poll.status !== 'open' && poll.status !== 'scheduled') throw new DomainError('ballots.poll_over', { number: poll.number });
-  const electorate = await electorateOf(db, poll.communityId);
+  const electorate = await pollHouseholds(db, poll);
   if (electorate.base !== 'register' || !electorate.count) throw new DomainError('ballots.no_register');
+  let households = electorate.households;
+  let buildings: string[] | null = null;
+  if (!seesWholeRegister(by.actor, poll.communityId)) {
+    const leads = await db.buildingLead.findMany({ where: { personId: by.actor.personId, building: { communityId: poll.communityId } }, include: { building: true } });
+    const own = new Set(leads.map((l) => l.buildingId));
+    households = households.filter((h) => h.buildingId && own.has(h.buildingId));
+    buildings = leads.map((l) => l.building.name).sort(compareUnits);
+    if (!households.length) throw new DomainError('ballots.print_none');
+  }
   const existing = new Map((await db.paperBallot.findMany({ where: { pollId } })).map((b) => [b.householdId, b.code]));
-  const fresh = electorate.households.filter((h) => !existing.has(h.id)).map((h) => ({ id: randomUUID(), pollId, householdId: h.id, code: newBallotCode(poll.number), printedAt: now, printedById: by.actor.personId }));
+  const fresh = households.filter((h) => !existing.has(h.id)).map((h) => ({ id: randomUUID(), pollId, householdId: h.id, code: newBallotCode(poll.number), printedAt: now, printedById: by.actor.personId }));
   await db.$transaction(async (tx) => {
     if (fresh.length) await tx.paperBallot.createMany({ data: fresh });
-    await recordAudit(tx, { actorId: by.actor.personId, via: by.via, action: 'poll.ballots_print', communityId: poll.communityId, targetType: 'poll', targetId: poll.id, details: { number: poll.number, ballots: electorate.count, new: fresh.length } });
+    await recordAudit(tx, { actorId: by.actor.personId, via: by.via, action: 'poll.ballots_print', communityId: poll.communityId, targetType: 'poll', targetId: poll.id, details: { number: poll.number, ballots: households.length, new: fresh.length, ...(buildings ? { buildings } : {}) } });
   });
   for (const f of fresh) existing.set(f.householdId, f.code);
-  return { poll, ballots: electorate.households.map((h) => ({ householdId: h.id, unit: h.unit, code: existing.get(h.id)! })), created: fresh.length };
+  return { poll, ballots: households.map((h) => ({ householdId: h.id, unit: h.unit, code: existing.get(h.id)! })), created: fresh.length, buildings };
+}
+
+/** The households a poll counts: the register within the poll's scope (buildings, 居民小组). */
+export function pollHouseholds(db: Db, poll: { communityId: string; scope?: string | null }) {
+  return electorateOf(db, poll.communityId, electorateScope(readScope(poll.scope)));
 }
 
 /** Which household a returned ballot is: its printed code, or its unit as typed. */
@@ -90,7 +106,7 @@ export async function householdOfBallot(db: Db, by: ActorRef, poll: PollWithOpti
     if (!found) throw new DomainError('ballots.unknown_unit', { unit: ref.unit.slice(0, 40) });
     householdId = found.id;
   }
-  const electorate = await electorateOf(db, poll.communityId);
+  const electorate = await pollHouseholds(db, poll);
   const household = electorate.households.find((h) => h.id === householdId);
   if (!household) {
     const row = await db.household.findUnique({ where: { id: householdId } });

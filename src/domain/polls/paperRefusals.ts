@@ -5,10 +5,13 @@
  */
 import { DomainError } from '../errors.ts';
 
-/** "1栋-1单元-101 已于12月1日 10:00 以纸质选票投票". */
+/** "1栋-1单元-101已于12月1日 10:00以纸质选票方式投票。每户只计一票…" (每人只计一票 in per-person polls). */
 export function alreadyVotedByHand(existing: { source: string; castAt: Date; voterKey: string }, unit?: string): DomainError {
   const how = existing.source === 'paper' || existing.source === 'inperson' ? existing.source : 'online';
-  // A person's own key (residents' and council polls): the refusal speaks of them, not their household.
-  const whose = unit ? 'household' : existing.voterKey.startsWith('p:') ? 'person' : 'you';
+  // Any key but a household's (p: a member, a: an invited member, x: an erased one) is a person's
+  // own, in a residents' or council poll: 每人只计一票, and, named by unit (a meeting's attendee
+  // list), a resident of that unit rather than the household.
+  const personal = !existing.voterKey.startsWith('h:');
+  const whose = unit ? (personal ? 'member' : 'household') : personal ? 'person' : 'you';
   return new DomainError(`ballots.${whose}_already_voted_${how}`, { unit: unit ?? '', when: existing.castAt });
 }

@@ -15,6 +15,7 @@ import { canonicalUnit } from '../register/units.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './permissions.ts';
 import { BUILDING_ROLES, COMMITTEE_GRANTABLE, type Actor, type Role } from './roles.ts';
+import { inPersonForNewMember } from '../polls/inPerson.ts';
 
 /** Characters of a code: no 0/O, 1/I/L, so codes read aloud or copied by hand survive. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -327,6 +328,8 @@ export async function redeemCode(
         update: { source, grantedAt: now },
       });
     }
+    // Counted at a meeting with their household before they verified: counted there, not again online.
+    if (householdId) await inPersonForNewMember(tx, row.communityId, person.id, householdId, now);
     await tx.person.update({ where: { id: person.id }, data: { activeCommunityId: row.communityId } });
     await tx.redemptionAttempt.create({ data: { platform: account.platform, platformUserId: account.userId, success: true, at: now, community } });
     await recordAudit(tx, {

@@ -23,3 +23,9 @@ export const confirmClosePollAction = defineAction('poll-close-yes', { poll: 'id
 
 /** The button under a reminder: no more reminders (`off`), or them again (`on`). */
 export const remindersAction = defineAction('po', { to: ['off', 'on'] });
+
+/** /paper: enter returned ballots from a file (Excel/CSV) — starts the batch scene. */
+export const paperFileAction = defineAction('pp-f', { poll: 'id' });
+
+/** /paper: print the poll's paper ballots (a 楼栋长: their buildings') as a PDF, privately. */
+export const paperPrintAction = defineAction('pp-p', { poll: 'id' });

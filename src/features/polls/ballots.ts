@@ -1,7 +1,8 @@
 /**
  * Printing a household poll's paper ballots, for the CLI, the chat and the console alike: the
  * codes from the domain (which checks the permission), drawn in the community's language — the
- * paper is read by the residents, not by whoever printed it.
+ * paper is read by the residents, not by whoever printed it. A 楼栋长 gets their buildings' ballots
+ * only (the domain chooses them).
  */
 import type { Db } from '../../db/client.ts';
 import { printPaperBallots } from '../../domain/polls/paper.ts';
@@ -11,8 +12,8 @@ import { renderBallotsPdf } from './ballotsPdf.ts';
 import { optionLabel } from './render.ts';
 
 /** The ballots PDF of a poll, with its file name and counts. */
-export async function ballotsPdfOf(db: Db, by: ActorRef, pollId: string, t: TFn, now: Date): Promise<{ pdf: Buffer; name: string; count: number; created: number; number: number }> {
-  const { poll, ballots, created } = await printPaperBallots(db, by, pollId, now);
+export async function ballotsPdfOf(db: Db, by: ActorRef, pollId: string, t: TFn, now: Date): Promise<{ pdf: Buffer; name: string; count: number; created: number; number: number; buildings: string[] | null }> {
+  const { poll, ballots, created, buildings } = await printPaperBallots(db, by, pollId, now);
   const community = await db.community.findUniqueOrThrow({ where: { id: poll.communityId } });
   const pdf = await renderBallotsPdf({
     t,
@@ -25,5 +26,5 @@ export async function ballotsPdfOf(db: Db, by: ActorRef, pollId: string, t: TFn,
     closesAt: poll.closesAt,
     ballots,
   });
-  return { pdf, name: `${t('ballots.pdf_file', { number: poll.number })}.pdf`, count: ballots.length, created, number: poll.number };
+  return { pdf, name: `${t('ballots.pdf_file', { number: poll.number })}.pdf`, count: ballots.length, created, number: poll.number, buildings };
 }

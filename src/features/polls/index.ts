@@ -6,7 +6,7 @@
 import type { Feature } from '../feature.ts';
 import { createNewPollScene } from '../../../scenes/newpoll.ts';
 import { pollActions, pollCommands } from './commands.ts';
-import { paperCommand, paperScene } from './paper.ts';
+import { paperActions, paperBatchScene, paperCommand, paperScene } from './paper.ts';
 import { pollsDigest } from './digest.ts';
 import { pollsExporter } from './export.ts';
 import { pollsTick, publishPoll } from './lifecycle.ts';
@@ -15,9 +15,9 @@ import { publishPeriodNotice } from '../deliberation/cards.ts';
 /** The polls feature. */
 export const pollsFeature: Feature = {
   name: 'polls',
-  scenes: [createNewPollScene({ publish: publishPoll, announcePeriod: publishPeriodNotice }), paperScene],
+  scenes: [createNewPollScene({ publish: publishPoll, announcePeriod: publishPeriodNotice }), paperScene, paperBatchScene],
   commands: [...pollCommands, paperCommand],
-  actions: pollActions,
+  actions: [...pollActions, ...paperActions],
   jobs: [{ name: 'polls-tick', cron: '* * * * *', run: (services, now) => pollsTick(services, now) }],
   digest: pollsDigest,
   exporters: [pollsExporter],

@@ -18,11 +18,13 @@ import { BallotBox } from '../../../../src/domain/polls/voting.ts';
 import { applyImport } from '../../../../src/domain/register/apply.ts';
 import { previewImport } from '../../../../src/domain/register/import.ts';
 import { loadActor } from '../../../../src/domain/residents/people.ts';
+import { redeemCode } from '../../../../src/domain/residents/verification.ts';
+import { issueInPersonCode } from '../../../../src/domain/register/inPerson.ts';
 import { resultMessage } from '../../../../src/features/polls/render.ts';
 import type { Community } from '../../../../src/generated/prisma/client.ts';
 import { createTranslator } from '../../../../src/i18n/i18n.ts';
 import { registerCsv } from '../../features/register/files.ts';
-import { grantRole, makeCommunity, OPERATOR } from '../../../support/fixtures.ts';
+import { grantRole, makeCommunity, OPERATOR, telegramPerson } from '../../../support/fixtures.ts';
 import { freshDatabase } from '../../../support/harness.ts';
 
 const now = new Date('2026-12-01T02:00:00Z');
@@ -81,7 +83,7 @@ describe('in-person counts', () => {
   it('asks before replacing an earlier entry, and audits the replaced counts', async () => {
     const poll = await make(plain);
     await enterInPersonCounts(db, BY, poll.id, entry([2, 0, 0]), now);
-    await expect(enterInPersonCounts(db, BY, poll.id, entry([1, 1, 0]), now)).rejects.toMatchObject({ key: 'ballots.inperson_exists', params: { counts: '2 0 0', voters: 2 } });
+    await expect(enterInPersonCounts(db, BY, poll.id, entry([1, 1, 0]), now)).rejects.toMatchObject({ key: 'ballots.inperson_exists_people', params: { counts: '2 0 0', voters: 2 } });
     expect((await currentResult(db, await fresh(poll))).votes[poll.options[0].id]).toBe(2);
     const replaced = await enterInPersonCounts(db, BY, poll.id, entry([1, 1, 0], { replace: true }), now);
     expect(replaced.replaced).toBe(true);
@@ -94,7 +96,7 @@ describe('in-person counts', () => {
   it('with a register: names the attendees, never more voters than attendees, nobody twice', async () => {
     const poll = await make(withRegister, { electorate: 'households' });
     await expect(enterInPersonCounts(db, BY, poll.id, entry([2, 0, 0]), now)).rejects.toMatchObject({ key: 'ballots.inperson_attendees_needed' });
-    await expect(enterInPersonCounts(db, BY, poll.id, entry([2, 0, 0], { attendees: ['1-1-101'] }), now)).rejects.toMatchObject({ key: 'ballots.inperson_more_than_attendees', params: { voters: 2, attendees: 1 } });
+    await expect(enterInPersonCounts(db, BY, poll.id, entry([2, 0, 0], { attendees: ['1-1-101'] }), now)).rejects.toMatchObject({ key: 'ballots.inperson_more_than_attendees_households', params: { voters: 2, attendees: 1 } });
     await expect(enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['9-1-101'] }), now)).rejects.toMatchObject({ key: 'ballots.inperson_unknown_unit' });
     await expect(enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['1-1-101', '1栋1单元101'] }), now)).rejects.toMatchObject({ key: 'ballots.inperson_unit_twice' });
 
@@ -111,7 +113,7 @@ describe('in-person counts', () => {
     const result = await currentResult(db, await fresh(poll));
     expect(result).toMatchObject({ turnout: 3, electorateSize: 5, base: 'register', unit: 'households' });
     // 4 attendees + 1 online would be all 5 households; 5 voters in person cannot be true.
-    await expect(enterInPersonCounts(db, BY, poll.id, entry([5, 0, 0], { attendees: ['1-1-101', '1-1-201', '1-1-202', '2-1-101'], replace: true }), now)).rejects.toMatchObject({ key: 'ballots.inperson_more_than_attendees' });
+    await expect(enterInPersonCounts(db, BY, poll.id, entry([5, 0, 0], { attendees: ['1-1-101', '1-1-201', '1-1-202', '2-1-101'], replace: true }), now)).rejects.toMatchObject({ key: 'ballots.inperson_more_than_attendees_households' });
 
     const closed = await closePoll(db, poll.id, now, BY);
     const text = resultMessage(t, closed!.poll, closed!.result, false).text!;
@@ -126,7 +128,7 @@ describe('in-person counts', () => {
     const online = await grantRole(db, withRegister, 8201, 'verified', '2栋-1单元-101');
     await box.cast({ poll, actor: await loadActor(db, online), voterName: '居民', position: 1, now });
     // Named as an attendee after voting online: refused, nothing stored.
-    await expect(enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['2-1-101'] }), now)).rejects.toMatchObject({ key: 'ballots.household_already_voted_online', params: { unit: '2栋-1单元-101' } });
+    await expect(enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['2-1-101'] }), now)).rejects.toMatchObject({ key: 'ballots.member_already_voted_online', params: { unit: '2栋-1单元-101' } });
     expect(await db.inPersonAttendee.count({ where: { pollId: poll.id } })).toBe(0);
     expect(await db.pollParticipation.count({ where: { pollId: poll.id, source: 'inperson' } })).toBe(0);
 
@@ -138,6 +140,30 @@ describe('in-person counts', () => {
     expect(result.turnout).toBe(2);
     expect(result.votes[poll.options[1].id]).toBe(0);
     expect(t('ballots.person_already_voted_inperson', { when: now })).toContain('会议现场');
+  });
+
+  it("residents' poll: a person who verifies after the meeting counted their household gets its in-person participation", async () => {
+    const poll = await make(withRegister, { electorate: 'residents' });
+    // 1-1-202 attended; nobody of it was verified yet, so nobody got a participation.
+    await enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['1-1-202'] }), now);
+    expect(await db.pollParticipation.count({ where: { pollId: poll.id, source: 'inperson' } })).toBe(0);
+    const household = await db.household.findFirstOrThrow({ where: { communityId: withRegister.id, unit: '1栋-1单元-202' } });
+    const { code } = await issueInPersonCode(db, OPERATOR, 'test', household.id, now);
+    const person = await telegramPerson(db, 8301);
+    await redeemCode(db, person, { platform: 'telegram', userId: '8301' }, code, now);
+    const participation = await db.pollParticipation.findUniqueOrThrow({ where: { pollId_voterKey: { pollId: poll.id, voterKey: `p:${person.id}` } } });
+    expect(participation).toMatchObject({ source: 'inperson', voterName: '1栋-1单元-202' });
+    // Their tap afterwards is refused in the words of a per-person poll, and counts nothing.
+    const err = await box.cast({ poll, actor: await loadActor(db, person), voterName: '居民', position: 2, now }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ key: 'ballots.person_already_voted_inperson' });
+    expect(t((err as { key: string }).key, (err as { params: Record<string, unknown> }).params)).toContain('每人只计一票');
+    const result = await currentResult(db, await fresh(poll));
+    expect(result.votes[poll.options[1].id]).toBe(0);
+    expect(result.turnout).toBe(1);
+    // A household poll's wording stays 每户只计一票; the in-person refusals say 人 or 户 from the poll.
+    expect(t('ballots.you_already_voted_inperson', { when: now })).toContain('每户只计一票');
+    expect(t('ballots.inperson_exists_households', { number: 1, when: now, counts: '1 0 0', voters: 1 })).toContain('投票1户');
+    expect(t('ballots.inperson_exists_people', { number: 1, when: now, counts: '1 0 0', voters: 1 })).toContain('投票1人');
   });
 
   it('never shows a turnout over 100% as a percentage', async () => {
