@@ -1,24 +1,42 @@
 /**
  * The shape of a `linli` subcommand. Each lives in its own file under src/cli/commands and is
  * listed in src/cli/commands/index.ts; features add theirs there.
+ *
+ * The CLI speaks the operator's language (`--lang`, else LINLI_CLI_LOCALE, else
+ * LINLI_DEFAULT_LOCALE): every word it prints is a key in locales/<lng>/cli.json, read through
+ * `env.t`. A command reports its result once, through `env.print`: a short line for a person, or
+ * with `--json` the same facts as one JSON document on stdout.
  */
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
+import { createLinli } from '../app/createLinli.ts';
 import type { Config } from '../config.ts';
+import type { Services } from '../core/services.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
-import { LOCALES, type Locale } from '../i18n/i18n.ts';
-import type { Services } from '../core/services.ts';
-import { isDomainError } from '../domain/errors.ts';
+import { LOCALES, type Locale, type TFn, type Translator } from '../i18n/i18n.ts';
 
 /** What a subcommand gets. */
 export interface CliEnv {
   config: Config;
   env: Record<string, string | undefined>;
   log: Logger;
+  /** The operator's language: --lang, else LINLI_CLI_LOCALE, else LINLI_DEFAULT_LOCALE. */
+  locale: Locale;
+  /** Translations bound to the operator's language (keys such as `cli.migrate.done`). */
+  t: TFn;
+  /** --json: the result is one JSON document on stdout, errors a JSON object on stderr. */
+  json: boolean;
   /** Opens (and migrates) the database; closed by the CLI after the command. */
   db(): Promise<Db>;
+  /**
+   * The command's result: `lines` for a person, or with --json `data` as JSON. Call it once;
+   * a second call (a list after a change) makes the JSON document an array of both.
+   */
+  print(data: unknown, lines: string | string[]): void;
+  /** Free text (a preview, a report); with --json it is kept as the document's `lines`. */
   out(line: string): void;
+  /** A note or refusal for the operator, on stderr (with --json too: the JSON is stdout's). */
   err(line: string): void;
 }
 
@@ -26,24 +44,54 @@ export interface CliEnv {
 export interface CliCommand {
   /** One or two words, e.g. "migrate" or "community add". */
   name: string;
+  /** The command's syntax (option names are the same in every language). */
   usage: string;
+  /** A key in locales/<lng>/cli.json: what the command does, one sentence. */
   summary: string;
   options?: ParseArgsConfig['options'];
   /** Runs the command; returns the exit code. */
   run(env: CliEnv, args: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] }): Promise<number>;
 }
 
-/** Raised for a usage error; the CLI prints the message and the command's usage. */
-export class UsageError extends Error {}
-
-/** Runs a domain call; a DomainError becomes a UsageError the operator reads in English. */
-export async function asCli<T>(services: Services, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isDomainError(err)) throw new UsageError(services.i18n.t('en', err.key, err.params));
-    throw err;
+/**
+ * Raised for a usage error; the CLI prints the message and the command's usage. `key` and
+ * `params` name the words in locales/<lng>/cli.json, so the message is the operator's language.
+ */
+export class UsageError extends Error {
+  constructor(
+    readonly key: string,
+    readonly params: Record<string, unknown> = {},
+  ) {
+    super(key);
+    this.name = 'UsageError';
   }
+}
+
+/**
+ * A refusal the operator can act on (a backup folder missing, a publication not confirmed): the
+ * CLI prints it once, without the usage line, and exits 1.
+ */
+export class Refused extends UsageError {
+  override name = 'Refused';
+}
+
+/**
+ * A domain refusal in the operator's words. The chat's text tells a resident what to send
+ * (/polls, /register…); where that would mislead an operator at a shell, cli.json has its own
+ * words under `cli.domain.<namespace>_<key>`.
+ */
+export function domainMessage(i18n: Translator, locale: Locale, key: string, params: Record<string, unknown>): string {
+  const own = `cli.domain.${key.replace(/\./g, '_')}`;
+  return i18n.has(locale, own) ? i18n.t(locale, own, params) : i18n.t(locale, key, params);
+}
+
+/** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
+export const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
+
+/** Services without platform adapters or the scheduler: the outbox stores posts for the running bot. */
+export async function cliServices(env: CliEnv): Promise<Services> {
+  const db: Db = await env.db();
+  return (await createLinli({ config: env.config, db, log: env.log, telegram: false, wechat: false, schedule: false })).services;
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i;
@@ -56,7 +104,7 @@ export function isDuration(raw: string): boolean {
 /** Parses a duration such as 90m, 36h, 14d or 2w into milliseconds. */
 export function parseDuration(raw: string): number {
   const m = DURATION.exec(raw.trim());
-  if (!m) throw new UsageError(`"${raw}" is not a duration such as 90m, 36h, 14d or 2w`);
+  if (!m) throw new UsageError('cli.errors.not_duration', { raw });
   const n = Number(m[1]);
   const unit = m[2].toLowerCase();
   const ms = unit.startsWith('m') ? 60_000 : unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : 7 * 86_400_000;
@@ -69,28 +117,37 @@ export async function readFileOption(values: Record<string, unknown>, name: stri
   try {
     return { path, bytes: await readFile(path) };
   } catch (err) {
-    throw new UsageError(`--${name}: cannot read ${path}: ${(err as Error).message}`);
+    throw new UsageError('cli.errors.cannot_read', { option: name, path, reason: (err as Error).message });
   }
 }
 
 /** A required string option or a UsageError naming it. */
 export function requireOption(values: Record<string, unknown>, name: string): string {
   const v = values[name];
-  if (typeof v !== 'string' || !v.trim()) throw new UsageError(`--${name} is required`);
+  if (typeof v !== 'string' || !v.trim()) throw new UsageError('cli.errors.required', { option: name });
   return v.trim();
 }
 
-/** The language of the CLI's own refusals and messages: operators read it in English. */
-export const CLI_LOCALE: Locale = 'en';
-
-/** The `[--locale zh-CN|en]` part of a usage line: the languages Linli ships. */
+/** The `[--locale zh-CN|en]` part of a usage line: the language of a generated document. */
 export const LOCALE_USAGE = `[--locale ${LOCALES.join('|')}]`;
 
-/** The --locale option: one of the languages Linli ships, or undefined when it was not given. */
+/** One of the languages Linli ships, or null. */
+export function asLocale(raw: unknown): Locale | null {
+  return LOCALES.find((l) => l === raw) ?? null;
+}
+
+/** The --locale option (a document's language): one Linli ships, or undefined when not given. */
 export function localeOption(values: Record<string, unknown>): Locale | undefined {
   const v = values.locale;
   if (v === undefined) return undefined;
-  const found = LOCALES.find((l) => l === v);
-  if (!found) throw new UsageError(`--locale: "${String(v)}" is not ${LOCALES.join(' or ')}`);
+  const found = asLocale(v);
+  if (!found) throw new UsageError('cli.errors.bad_locale', { option: 'locale', value: String(v), allowed: LOCALES.join(' | ') });
   return found;
+}
+
+/** A --format option: csv or xlsx. */
+export function formatOption(values: Record<string, unknown>, fallback?: 'csv' | 'xlsx'): 'csv' | 'xlsx' {
+  const format = values.format === undefined && fallback ? fallback : requireOption(values, 'format');
+  if (format !== 'csv' && format !== 'xlsx') throw new UsageError('cli.errors.bad_format', { value: format });
+  return format;
 }

@@ -20,23 +20,23 @@ function publicNumber(ref: string): number | null {
 
 /** The poll a positional argument names, with `--community` when it is a number. */
 export async function pollFromArgs(db: Db, ref: string | undefined, values: Record<string, unknown>): Promise<PollWithOptions> {
-  if (!ref?.trim()) throw new UsageError('name the poll: its number with --community <slug>, or its id');
+  if (!ref?.trim()) throw new UsageError('cli.refs.name_poll');
   const slug = typeof values.community === 'string' ? values.community.trim() : '';
   const number = publicNumber(ref);
   if (number !== null) {
-    if (!slug) throw new UsageError(`poll numbers are counted per community: add --community <slug> (or give the poll id)`);
+    if (!slug) throw new UsageError('cli.refs.needs_community');
     const community = await communityBySlug(db, slug).catch(() => {
-      throw new UsageError(`no community "${slug}" (see linli community list)`);
+      throw new UsageError('cli.refs.no_community', { slug });
     });
     const poll = await findPoll(db, String(number), community.id);
-    if (!poll) throw new UsageError(`community ${slug} has no poll #${number} (see linli poll list --community ${slug})`);
+    if (!poll) throw new UsageError('cli.refs.no_poll', { slug, number });
     return poll;
   }
   const poll = await findPoll(db, ref);
-  if (!poll) throw new UsageError(`no poll with id "${ref.trim().slice(0, 40)}" (see linli poll list --community <slug>)`);
+  if (!poll) throw new UsageError('cli.refs.no_poll_id', { id: ref.trim().slice(0, 40) });
   if (slug) {
     const community = await communityBySlug(db, slug).catch(() => null);
-    if (!community || community.id !== poll.communityId) throw new UsageError(`poll ${poll.id} is not in community ${slug}`);
+    if (!community || community.id !== poll.communityId) throw new UsageError('cli.refs.not_in_community', { id: poll.id, slug });
   }
   return poll;
 }

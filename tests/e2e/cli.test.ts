@@ -28,10 +28,13 @@ describe('linli CLI', () => {
 
   it('migrates, creates a community and issues codes', () => {
     expect(linli(['migrate'])).toMatchObject({ code: 0 });
-    expect(linli(['migrate']).out).toContain('up to date');
+    // The executable speaks the operator's language: zh-CN unless told otherwise.
+    expect(linli(['migrate']).out).toBe('数据库已是最新\n');
+    expect(linli(['migrate', '--lang', 'en']).out).toBe('database is up to date\n');
+    expect(linli(['migrate'], { LINLI_CLI_LOCALE: 'en' }).out).toBe('database is up to date\n');
     const add = linli(['community', 'add', 'badeng', '--name', '巴登社区', '--street', '南园街道', '--district', '福田区']);
     expect(add.code).toBe(0);
-    expect(add.out).toContain('福田区 南园街道 巴登社区');
+    expect(add.out).toBe('已创建社区badeng：福田区南园街道巴登社区\n');
     expect(linli(['community', 'add', 'badeng', '--name', 'x']).code).toBe(1);
     const invite = linli(['invite', 'badeng', '--unit', '3栋-2单元-501', '--count', '3', '--expires', '7d']);
     expect(invite.code).toBe(0);
@@ -53,9 +56,11 @@ describe('linli CLI', () => {
   it('refuses bad usage and bad configuration with the variable named', () => {
     const bad = linli(['invite', 'badeng', '--role', 'mayor']);
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain('unknown role');
+    expect(bad.err).toContain('没有“mayor”这个身份');
+    expect(linli(['invite', 'badeng', '--role', 'mayor', '--lang', 'en']).err).toContain('unknown role mayor');
     const noUnit = linli(['invite', 'badeng']);
-    expect(noUnit.err).toContain('must name the unit');
+    expect(noUnit.err).toContain('居民认证码须注明房号');
+    expect(linli(['invite', 'badeng', '--lang', 'en']).err).toContain('must name the unit');
     const cfg = linli(['migrate'], { LINLI_TIMEZONE: 'Nowhere/Land' });
     expect(cfg.code).toBe(78);
     expect(cfg.err).toContain('LINLI_TIMEZONE');

@@ -11,7 +11,7 @@ import type { Feature } from '../../src/features/feature.ts';
 import { showAnnouncements } from '../../src/features/announcements/actions.ts';
 import { FEATURES } from '../../src/features.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
-import { createLogger } from '../../src/log.ts';
+import { cliEnv } from '../support/cliRun.ts';
 import { startFakeBotApi, type FakeBotApi } from '../support/fakeBotApi.ts';
 import { bindTelegramGroup, makeCommunity } from '../support/fixtures.ts';
 import { buttonsOf, startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
@@ -141,7 +141,7 @@ describe('weekly digest end to end', () => {
 
   it('previews exactly what is sent and sends by hand only once (CLI)', async () => {
     const lines: string[] = [];
-    const env: CliEnv = { config: bot.config, env: {}, log: createLogger('silent'), db: async () => bot.db, out: (l) => lines.push(l), err: (l) => lines.push(l) };
+    const env: CliEnv = cliEnv(bot.config, bot.db, lines);
     expect(await digestPreviewCommand.run(env, { values: { community: 'badeng', week: '2026-W47' }, positionals: [] })).toBe(0);
     const out = lines.join('\n');
     expect(out).toContain('2026-W47 · zh-CN · 1 group(s)');
@@ -154,7 +154,7 @@ describe('weekly digest end to end', () => {
     lines.length = 0;
     expect(await digestSendCommand.run(env, { values: { community: 'badeng', week: '2026-W47' }, positionals: [] })).toBe(0);
     expect(lines.join('\n')).toContain('0 message(s) enqueued');
-    await expect(digestPreviewCommand.run(env, { values: { community: 'badeng', week: '2026-W60' }, positionals: [] })).rejects.toThrow(/ISO week/);
+    await expect(digestPreviewCommand.run(env, { values: { community: 'badeng', week: '2026-W60' }, positionals: [] })).rejects.toThrow(/cli\.digest\.bad_week/);
     // A new week by hand: W48 has the Monday-night announcement.
     lines.length = 0;
     expect(await digestSendCommand.run(env, { values: { community: 'badeng', week: '2026-W48' }, positionals: [] })).toBe(0);

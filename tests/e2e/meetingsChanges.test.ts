@@ -13,9 +13,12 @@ import { changeBodyMember } from '../../src/domain/meetings/bodies.ts';
 import { frequencyOf } from '../../src/domain/meetings/frequency.ts';
 import { loadActor } from '../../src/domain/residents/people.ts';
 import { scheduleAndAnnounce } from '../../src/features/meetings/recording.ts';
-import { linli } from '../support/cliRun.ts';
+import { linli as linliIn } from '../support/cliRun.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, telegramPerson } from '../support/fixtures.ts';
 import { buttonsOf, freshDatabase, startTestBot, testClock, textOf, type TestBot } from '../support/harness.ts';
+
+// These tests quote the CLI's English: the operator reads it in English (LINLI_CLI_LOCALE=en).
+const linli = (dbFile: string, args: string[]) => linliIn(dbFile, args, { LINLI_CLI_LOCALE: 'en' });
 
 const secretary = { id: 7101, first_name: '王书记', language_code: 'zh-hans' };
 const resident = { id: 7102, first_name: '张阿姨', language_code: 'zh-hans' };

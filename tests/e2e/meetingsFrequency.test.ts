@@ -12,10 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BodyKind } from '../../src/domain/meetings/bodies.ts';
 import type { Community } from '../../src/generated/prisma/client.ts';
 import { scheduleAndAnnounce } from '../../src/features/meetings/recording.ts';
-import { linli } from '../support/cliRun.ts';
+import { linli as linliIn } from '../support/cliRun.ts';
 import { inkShare, pdfText, renderPage } from '../unit/features/register/pdf.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
 import { startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
+
+// These tests quote the CLI's English: the operator reads it in English (LINLI_CLI_LOCALE=en).
+const linli = (dbFile: string, args: string[]) => linliIn(dbFile, args, { LINLI_CLI_LOCALE: 'en' });
 
 const committee = { id: 7101, first_name: '李主任', language_code: 'zh-hans' };
 const councillor = { id: 7111, first_name: '陈委员', language_code: 'zh-hans' };

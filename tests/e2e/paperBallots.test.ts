@@ -34,7 +34,8 @@ describe('a household poll with paper ballots, counted against the register', ()
   let community: Community;
   let units: string[];
   let pollId: string;
-  const cli = (args: string[]) => runCli(bot.dbFile, args);
+  // The operator reads the CLI in English here (LINLI_CLI_LOCALE=en): the assertions quote it.
+  const cli = (args: string[]) => runCli(bot.dbFile, args, { LINLI_CLI_LOCALE: 'en' });
   const toasts = () => bot.fake.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => String(c.params.text ?? ''));
   const card = () => bot.fake.messagesTo(GROUP).find((m) => m.kind === 'send' && textOf(m).includes(QUESTION))!;
   const lastText = (chatId: number) => textOf(bot.last(chatId));

@@ -17,7 +17,7 @@ import type { Community } from '../../src/generated/prisma/client.ts';
 import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../support/fixtures.ts';
 import { startFakeBotApi, type FakeBotApi, type SentMessage } from '../support/fakeBotApi.ts';
 import { buttonsOf, startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
-import { createLogger } from '../../src/log.ts';
+import { cliEnv } from '../support/cliRun.ts';
 
 const GROUP = -100123;
 const committee = { id: 1, first_name: '居委会小张', language_code: 'zh-CN' };
@@ -367,7 +367,7 @@ describe('polls end to end', () => {
     const lines: string[] = [];
     const db = bot.db;
     const code = await exportPollCommand.run(
-      { config: bot.config, env: {}, log: createLogger('silent'), db: async () => db, out: (l) => lines.push(l), err: () => undefined },
+      cliEnv(bot.config, db, lines),
       { values: { format: 'csv', out }, positionals: [anonymous.id] },
     );
     expect(code).toBe(0);

@@ -14,7 +14,10 @@ import { raiseRequest, replyRequest } from '../../src/domain/requests/requests.t
 import { requestRules } from '../../src/domain/requests/rules.ts';
 import { freshDatabase, tempDir } from '../support/harness.ts';
 import { grantRole, makeCommunity, telegramPerson } from '../support/fixtures.ts';
-import { linli } from '../support/cliRun.ts';
+import { linli as linliIn } from '../support/cliRun.ts';
+
+// These tests quote the CLI's English: the operator reads it in English (LINLI_CLI_LOCALE=en).
+const linli = (dbFile: string, args: string[]) => linliIn(dbFile, args, { LINLI_CLI_LOCALE: 'en' });
 
 let db: Db;
 let file: string;

@@ -15,17 +15,14 @@ import { communityBySlug, createCommunity } from '../../domain/residents/communi
 import { isRole } from '../../domain/residents/roles.ts';
 import { issueCodes } from '../../domain/residents/verification.ts';
 import { run } from '../../app/run.ts';
-import { parseDuration, requireOption, UsageError, type CliCommand } from '../command.ts';
+import { CLI_ACTOR, parseDuration, Refused, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { outboxCounts } from '../../outbox/outbox.ts';
 import { deliveryReport } from './doctorDelivery.ts';
-
-/** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
-const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
 
 export const startCommand: CliCommand = {
   name: 'start',
   usage: 'linli start',
-  summary: 'Run the bot (console demo, Telegram and/or WeChat per configuration)',
+  summary: 'cli.summary.start',
   async run(env) {
     await run(env.config, { input: process.stdin, output: process.stdout, env: env.env });
     return -1; // keep running
@@ -35,24 +32,21 @@ export const startCommand: CliCommand = {
 export const migrateCommand: CliCommand = {
   name: 'migrate',
   usage: 'linli migrate',
-  summary: 'Apply pending database migrations',
+  summary: 'cli.summary.migrate',
   async run(env) {
     const { applied } = await migrateDatabase(env.config.DATABASE_URL);
-    env.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    env.print({ applied }, applied.length ? env.t('cli.migrate.applied', { list: applied.join('、') }) : env.t('cli.migrate.up_to_date'));
     return 0;
   },
 };
 
 /** Runs a backup or restore; a refusal the operator can act on is printed as such (exit code 1, no stack trace). */
-async function refusable(env: Parameters<CliCommand['run']>[0], work: () => Promise<void>): Promise<number> {
+async function refusable(work: () => Promise<void>): Promise<number> {
   try {
     await work();
     return 0;
   } catch (error) {
-    if (error instanceof BackupError || error instanceof DatabaseLockedError) {
-      env.err(error.message);
-      return 1;
-    }
+    if (error instanceof BackupError || error instanceof DatabaseLockedError) throw new Refused('cli.backup.refused', { reason: error.message });
     throw error;
   }
 }
@@ -60,19 +54,19 @@ async function refusable(env: Parameters<CliCommand['run']>[0], work: () => Prom
 export const backupCommand: CliCommand = {
   name: 'backup',
   usage: 'linli backup <file>',
-  summary: 'Write a consistent copy of the live database (safe while the bot runs)',
+  summary: 'cli.summary.backup',
   async run(env, { positionals }) {
     const target = positionals[0];
-    if (!target) throw new UsageError('name the backup file');
+    if (!target) throw new UsageError('cli.errors.name_backup_file');
     const url = env.config.DATABASE_URL;
-    return refusable(env, async () => {
+    return refusable(async () => {
       if (isPostgresUrl(url)) {
         const { file, bytes } = await backupPostgres(url, target);
-        env.out(`backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB, pg_dump custom format; restore with pg_restore)`);
+        env.print({ file, bytes, format: 'pg_dump' }, env.t('cli.backup.written_pg', { file, mb: (bytes / 1024 / 1024).toFixed(1) }));
         return;
       }
       const { file, bytes } = await backupDatabase(databaseFile(env.config), target);
-      env.out(`backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB, integrity checked)`);
+      env.print({ file, bytes, format: 'sqlite' }, env.t('cli.backup.written', { file, mb: (bytes / 1024 / 1024).toFixed(1) }));
     });
   },
 };
@@ -80,20 +74,20 @@ export const backupCommand: CliCommand = {
 export const restoreCommand: CliCommand = {
   name: 'restore',
   usage: 'linli restore <file>',
-  summary: 'Check a backup and restore it over the database (refused while the bot runs; the replaced database is kept)',
+  summary: 'cli.summary.restore',
   async run(env, { positionals }) {
     const backup = positionals[0];
-    if (!backup) throw new UsageError('name the backup file');
+    if (!backup) throw new UsageError('cli.errors.name_backup_file');
     if (isPostgresUrl(env.config.DATABASE_URL)) {
-      env.err('linli restore restores SQLite files; on PostgreSQL stop the bot and use pg_restore --clean --dbname=<DATABASE_URL> <file> (see README, Operations)');
-      return 1;
+      throw new Refused('cli.restore.postgres');
     }
     const target = prepareDatabaseFile(env.config.DATABASE_URL);
-    return refusable(env, async () => {
+    return refusable(async () => {
       const { previous, migrated } = await restoreDatabase(backup, target);
-      env.out(`restored ${resolve(backup)} over ${target}`);
-      if (previous) env.out(`the database it replaced is kept as ${previous}`);
-      if (migrated.length) env.out(`migrations applied since the backup was made: ${migrated.join(', ')}`);
+      const lines = [env.t('cli.restore.done', { backup: resolve(backup), target })];
+      if (previous) lines.push(env.t('cli.restore.kept', { previous }));
+      if (migrated.length) lines.push(env.t('cli.restore.migrated', { list: migrated.join('、') }));
+      env.print({ restored: resolve(backup), target, previous: previous ?? null, migrated }, lines);
     });
   },
 };
@@ -101,46 +95,59 @@ export const restoreCommand: CliCommand = {
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   usage: 'linli doctor',
-  summary: 'Check configuration, database and platform reachability; list inactive groups and undelivered messages',
+  summary: 'cli.summary.doctor',
   async run(env) {
+    const { t } = env;
     let problems = 0;
-    const ok = (msg: string) => env.out(`✔ ${msg}`);
-    const bad = (msg: string) => {
+    const checks: { status: 'ok' | 'problem' | 'note'; message: string }[] = [];
+    const ok = (message: string) => checks.push({ status: 'ok', message });
+    const note = (message: string) => checks.push({ status: 'note', message });
+    const bad = (message: string) => {
       problems++;
-      env.out(`✘ ${msg}`);
+      checks.push({ status: 'problem', message });
     };
-    ok('configuration is valid');
+    ok(t('cli.doctor.config_ok'));
+    let delivery: Awaited<ReturnType<typeof deliveryReport>> | null = null;
     try {
       const url = env.config.DATABASE_URL;
       const where = isPostgresUrl(url) ? `PostgreSQL ${redactUrl(url)}` : prepareDatabaseFile(url);
       const state = await databaseMigrationState(url);
-      const pending = isPostgresUrl(url) || existsSync(where) ? state.pending : ['(database not created yet)'];
-      if (pending.length) bad(`database ${where}: pending migrations: ${pending.join(', ')} — run "linli migrate"`);
-      else ok(`database ${where} is up to date`);
-      if (state.unknown.length) bad(`database ${where} has migrations this Linli does not know (${state.unknown.join(', ')}): it was migrated by a newer version`);
+      const pending = isPostgresUrl(url) || existsSync(where) ? state.pending : [t('cli.doctor.not_created')];
+      if (pending.length) bad(t('cli.doctor.db_pending', { where, list: pending.join('、') }));
+      else ok(t('cli.doctor.db_ok', { where }));
+      if (state.unknown.length) bad(t('cli.doctor.db_unknown', { where, list: state.unknown.join('、') }));
       const db = await env.db();
       const [communities, groups] = await Promise.all([db.community.count(), db.chatGroup.count({ where: { communityId: { not: null } } })]);
-      ok(`${communities} communities, ${groups} bound groups`);
+      ok(t('cli.doctor.counts', { communities, groups }));
       // Inactive groups and dropped messages are worth knowing; a failed message is a problem.
-      const delivery = await deliveryReport(db);
-      for (const line of delivery.lines) env.out(line);
+      delivery = await deliveryReport(db, t);
       if (delivery.failed) problems++;
     } catch (err) {
-      bad(`database: ${(err as Error).message}`);
+      bad(t('cli.doctor.db_failed', { reason: (err as Error).message }));
     }
     const token = env.config.TELEGRAM_BOT_TOKEN;
-    if (!token) env.out('· Telegram not configured (set TELEGRAM_BOT_TOKEN)');
+    const root = env.config.TELEGRAM_API_ROOT;
+    if (!token) note(t('cli.doctor.telegram_none'));
     else {
       try {
-        const res = await fetch(`${env.config.TELEGRAM_API_ROOT}/bot${token}/getMe`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${root}/bot${token}/getMe`, { signal: AbortSignal.timeout(10_000) });
         const body = (await res.json()) as { ok: boolean; result?: { username: string }; description?: string };
-        if (body.ok) ok(`Telegram reachable at ${env.config.TELEGRAM_API_ROOT} as @${body.result!.username}`);
-        else bad(`Telegram answered: ${body.description} — check TELEGRAM_BOT_TOKEN`);
+        if (body.ok) ok(t('cli.doctor.telegram_ok', { root, username: body.result!.username }));
+        else bad(t('cli.doctor.telegram_answered', { reason: body.description }));
       } catch (err) {
-        bad(`Telegram unreachable at ${env.config.TELEGRAM_API_ROOT}: ${(err as Error).message} — check TELEGRAM_API_ROOT and the network`);
+        bad(t('cli.doctor.telegram_unreachable', { root, reason: (err as Error).message }));
       }
     }
-    env.out(problems ? `${problems} problem(s) found` : 'all good');
+    const mark = { ok: '✔', problem: '✘', note: '·' } as const;
+    const lines = checks.map((c) => `${mark[c.status]} ${c.message}`);
+    // The delivery section follows the database lines, as before the Telegram check.
+    const telegramAt = lines.length - 1;
+    if (delivery) lines.splice(telegramAt, 0, ...delivery.lines);
+    lines.push(problems ? t('cli.doctor.problems', { count: problems }) : t('cli.doctor.all_good'));
+    env.print(
+      { ok: problems === 0, problems, checks, delivery: delivery && { inactiveGroups: delivery.inactiveGroups, dropped: delivery.dropped, failed: delivery.failed, lines: delivery.lines } },
+      lines,
+    );
     return problems ? 1 : 0;
   },
 };
@@ -148,14 +155,14 @@ export const doctorCommand: CliCommand = {
 export const communityAddCommand: CliCommand = {
   name: 'community add',
   usage: 'linli community add <slug> --name <name> [--street <街道>] [--district <区>]',
-  summary: 'Create a community',
+  summary: 'cli.summary.community_add',
   options: { name: { type: 'string' }, street: { type: 'string' }, district: { type: 'string' } },
   async run(env, { values, positionals }) {
     const slug = positionals[0];
-    if (!slug) throw new UsageError('name the slug');
+    if (!slug) throw new UsageError('cli.errors.name_slug');
     const db = await env.db();
     const c = await createCommunity(db, { slug, name: requireOption(values, 'name'), street: values.street as string, district: values.district as string }, { actorId: null, via: 'cli' });
-    env.out(`created ${c.slug}: ${[c.district, c.street, c.name].filter(Boolean).join(' ')}`);
+    env.print({ id: c.id, slug: c.slug, name: c.name, street: c.street, district: c.district }, env.t('cli.community.created', { slug: c.slug, name: [c.district, c.street, c.name].filter(Boolean).join(env.locale === 'zh-CN' ? '' : ' ') }));
     return 0;
   },
 };
@@ -163,11 +170,12 @@ export const communityAddCommand: CliCommand = {
 export const communityListCommand: CliCommand = {
   name: 'community list',
   usage: 'linli community list',
-  summary: 'List communities with their groups',
+  summary: 'cli.summary.community_list',
   async run(env) {
     const db = await env.db();
     const rows = await db.community.findMany({ include: { groups: true }, orderBy: { slug: 'asc' } });
-    for (const c of rows) env.out(`${c.slug}\t${c.name}\t${c.groups.filter((g) => g.active).length} groups`);
+    const list = rows.map((c) => ({ slug: c.slug, name: c.name, groups: c.groups.filter((g) => g.active).length }));
+    env.print(list, list.length ? list.map((c) => env.t('cli.community.line', c)) : env.t('cli.community.none'));
     return 0;
   },
 };
@@ -175,15 +183,15 @@ export const communityListCommand: CliCommand = {
 export const inviteCommand: CliCommand = {
   name: 'invite',
   usage: 'linli invite <slug> [--unit <unit>] [--role resident|council|invited|committee|staff] [--count N] [--expires 14d]',
-  summary: 'Create one-time verification codes, one per line',
+  summary: 'cli.summary.invite',
   options: { unit: { type: 'string' }, role: { type: 'string' }, count: { type: 'string' }, expires: { type: 'string' } },
   async run(env, { values, positionals }) {
-    if (!positionals[0]) throw new UsageError('name the community slug');
+    if (!positionals[0]) throw new UsageError('cli.errors.name_community');
     const db = await env.db();
     const community = await communityBySlug(db, positionals[0]);
     const rawRole = (values.role as string | undefined) ?? 'resident';
     const role = rawRole === 'resident' ? 'verified' : rawRole;
-    if (!isRole(role)) throw new UsageError(`unknown role ${rawRole}`);
+    if (!isRole(role)) throw new UsageError('cli.errors.unknown_role', { role: rawRole });
     const count = values.count ? Number(values.count) : 1;
     const codes = await issueCodes(db, CLI_ACTOR, 'cli', {
       communityId: community.id,
@@ -192,7 +200,7 @@ export const inviteCommand: CliCommand = {
       count,
       expiresInMs: parseDuration((values.expires as string | undefined) ?? '14d'),
     });
-    for (const code of codes) env.out(code);
+    env.print(codes, codes);
     return 0;
   },
 };
@@ -200,15 +208,18 @@ export const inviteCommand: CliCommand = {
 export const auditCommand: CliCommand = {
   name: 'audit',
   usage: 'linli audit [--community <slug>] [--since <date>]',
-  summary: 'Print the audit log (tab-separated)',
+  summary: 'cli.summary.audit',
   options: { community: { type: 'string' }, since: { type: 'string' } },
   async run(env, { values }) {
     const db = await env.db();
     const communityId = values.community ? (await communityBySlug(db, values.community as string)).id : undefined;
     const since = values.since ? new Date(values.since as string) : undefined;
-    if (since && Number.isNaN(since.getTime())) throw new UsageError(`--since: "${values.since}" is not a date such as 2026-11-01`);
+    if (since && Number.isNaN(since.getTime())) throw new UsageError('cli.errors.not_date', { option: 'since', value: String(values.since) });
     const rows = await listAudit(db, { communityId, since });
-    for (const r of rows) env.out([r.at.toISOString(), r.via, r.actorId ?? '-', r.action, r.communityId ?? '-', r.targetType ?? '-', r.targetId ?? '-', r.details ?? ''].join('\t'));
+    env.print(
+      rows.map((r) => ({ at: r.at.toISOString(), via: r.via, actorId: r.actorId, action: r.action, communityId: r.communityId, targetType: r.targetType, targetId: r.targetId, details: r.details })),
+      rows.map((r) => [r.at.toISOString(), r.via, r.actorId ?? '-', r.action, r.communityId ?? '-', r.targetType ?? '-', r.targetId ?? '-', r.details ?? ''].join('\t')),
+    );
     return 0;
   },
 };
@@ -216,7 +227,7 @@ export const auditCommand: CliCommand = {
 export const outboxCommand: CliCommand = {
   name: 'outbox',
   usage: 'linli outbox [--all] [--chat <id>] [--retry-failed]',
-  summary: 'Show pending and failed public messages; --retry-failed queues failed ones again',
+  summary: 'cli.summary.outbox',
   options: { all: { type: 'boolean' }, chat: { type: 'string' }, 'retry-failed': { type: 'boolean' } },
   async run(env, { values }) {
     const db = await env.db();
@@ -226,21 +237,37 @@ export const outboxCommand: CliCommand = {
         where: { status: 'failed', ...(chat ? { chatId: chat } : {}) },
         data: { status: 'pending', attempts: 0, nextAttemptAt: new Date() },
       });
-      env.out(`${count} failed message(s) queued again`);
+      env.print({ requeued: count }, env.t('cli.outbox.requeued', { count }));
     }
-    const counts = Object.entries(await outboxCounts(db));
-    env.out(counts.map(([status, n]) => `${status}: ${n}`).join('  ') || 'outbox is empty');
+    const counts = await outboxCounts(db);
     const rows = await db.outboxMessage.findMany({
       where: { ...(values.all ? {} : { status: { in: ['pending', 'sending', 'failed'] } }), ...(chat ? { chatId: chat } : {}) },
       orderBy: { id: 'asc' },
       take: 200,
     });
-    for (const r of rows) {
+    const messages = rows.map((r) => {
       const text = (JSON.parse(r.payload) as { text?: string }).text ?? '';
-      const preview = [...text.replace(/\s+/g, ' ')].slice(0, 30).join('');
-      const when = r.status === 'pending' ? `next=${r.nextAttemptAt.toISOString()}` : r.sentAt ? `sent=${r.sentAt.toISOString()}` : '';
-      env.out([r.status, r.createdAt.toISOString(), r.platform, r.chatId, r.key, `attempts=${r.attempts}`, `parts=${r.partsSent}`, when, r.lastError ?? '', preview].join('\t'));
-    }
+      return {
+        id: r.id,
+        status: r.status,
+        createdAt: r.createdAt.toISOString(),
+        platform: r.platform,
+        chatId: r.chatId,
+        key: r.key,
+        attempts: r.attempts,
+        partsSent: r.partsSent,
+        nextAttemptAt: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
+        sentAt: r.sentAt?.toISOString() ?? null,
+        lastError: r.lastError,
+        preview: [...text.replace(/\s+/g, ' ')].slice(0, 30).join(''),
+      };
+    });
+    const summary = Object.entries(counts).map(([status, n]) => `${status}: ${n}`).join('  ') || env.t('cli.outbox.empty');
+    const lines = messages.map((m) => {
+      const when = m.nextAttemptAt ? `next=${m.nextAttemptAt}` : m.sentAt ? `sent=${m.sentAt}` : '';
+      return [m.status, m.createdAt, m.platform, m.chatId, m.key, `attempts=${m.attempts}`, `parts=${m.partsSent}`, when, m.lastError ?? '', m.preview].join('\t');
+    });
+    env.print({ counts, messages }, [summary, ...lines]);
     return 0;
   },
 };

@@ -16,23 +16,23 @@ async function personOf(db: Db, ref: string): Promise<Person> {
   const person = account
     ? (await db.identity.findUnique({ where: { platform_platformUserId: { platform: account[1], platformUserId: account[2] } }, include: { person: true } }))?.person
     : await db.person.findUnique({ where: { id: ref } });
-  if (!person || person.erasedAt) throw new UsageError(`no person ${ref} (give a person id or telegram:<user id>)`);
+  if (!person || person.erasedAt) throw new UsageError('cli.console.no_person', { ref });
   return person;
 }
 
 export const consoleLinkCommand: CliCommand = {
   name: 'console link',
   usage: 'linli console link --person <id or telegram:<user id>>',
-  summary: 'Print a one-time web console sign-in link (valid 10 minutes) for a committee member or staff',
+  summary: 'cli.summary.console_link',
   options: { person: { type: 'string' } },
   async run(env, { values }) {
     const db = await env.db();
     const person = await personOf(db, requireOption(values, 'person'));
     const actor = await consoleActor(db, env.config, person);
-    // A refusal (a resident, too many links) is a DomainError the CLI prints in English.
+    // A refusal (a resident, too many links) is a DomainError the CLI prints in the operator's language.
     const link = await createSignInLink(db, env.config, actor, 'cli', new Date());
-    env.out(link.url);
-    env.out(`valid until ${link.expiresAt.toISOString()}, once, for ${person.displayName}`);
+    env.print({ url: link.url, expiresAt: link.expiresAt.toISOString(), personId: person.id, name: person.displayName }, link.url);
+    env.err(env.t('cli.console.link_valid', { until: link.expiresAt.toISOString(), name: person.displayName }));
     return 0;
   },
 };
@@ -40,13 +40,13 @@ export const consoleLinkCommand: CliCommand = {
 export const consoleRevokeCommand: CliCommand = {
   name: 'console revoke',
   usage: 'linli console revoke --person <id or telegram:<user id>>',
-  summary: 'Sign a person out of the web console everywhere (and void their unused link)',
+  summary: 'cli.summary.console_revoke',
   options: { person: { type: 'string' } },
   async run(env, { values }) {
     const db = await env.db();
     const person = await personOf(db, requireOption(values, 'person'));
     const n = await revokeSessions(db, person.id, { actorId: null, via: 'cli' }, new Date());
-    env.out(`${n} session(s) of ${person.displayName} ended`);
+    env.print({ personId: person.id, ended: n }, env.t('cli.console.revoked', { count: n, name: person.displayName }));
     return 0;
   },
 };

@@ -18,19 +18,16 @@ import { announceVersion } from '../../features/disclosures/publishing.ts';
 import { renderPreview } from '../../features/disclosures/render.ts';
 import { createTranslator } from '../../i18n/i18n.ts';
 import { Outbox } from '../../outbox/outbox.ts';
-import { CLI_LOCALE, LOCALE_USAGE, localeOption, readFileOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
-
-/** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */
-const CLI_ACTOR = { personId: 'cli', isAdmin: true, grants: [] };
+import { CLI_ACTOR, formatOption, LOCALE_USAGE, localeOption, readFileOption, Refused, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
 
 function translator(env: CliEnv) {
   return createTranslator({ defaultLocale: env.config.LINLI_DEFAULT_LOCALE, timeZone: env.config.LINLI_TIMEZONE });
 }
 
-async function confirm(question: string): Promise<boolean> {
+async function confirm(question: string, yes: RegExp): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return /^(y|yes|是|确认)$/i.test((await rl.question(question)).trim());
+    return yes.test((await rl.question(question)).trim());
   } finally {
     rl.close();
   }
@@ -39,7 +36,7 @@ async function confirm(question: string): Promise<boolean> {
 export const disclosurePublishCommand: CliCommand = {
   name: 'disclosure publish',
   usage: 'linli disclosure publish --community <slug> --category <c> --period <p> --title <t> --file <f.md|f.csv|f.xlsx> [--note <text>] [--yes]',
-  summary: 'Publish a disclosure from a file (prints a preview; --yes publishes without asking)',
+  summary: 'cli.summary.disclosure_publish',
   options: {
     community: { type: 'string' },
     category: { type: 'string' },
@@ -55,7 +52,7 @@ export const disclosurePublishCommand: CliCommand = {
     const community = await communityBySlug(db, requireOption(values, 'community'));
     const locale = community.locale;
     const t = i18n.bind(locale);
-    const category = requireCategory(requireOption(values, 'category'), communityCategories(community), i18n, CLI_LOCALE);
+    const category = requireCategory(requireOption(values, 'category'), communityCategories(community), i18n, env.locale);
     const period = checkPeriod(requireOption(values, 'period'));
     const title = checkTitle(requireOption(values, 'title'));
     const { path, bytes } = await readFileOption(values, 'file');
@@ -65,86 +62,97 @@ export const disclosurePublishCommand: CliCommand = {
     env.out(renderPreview(t, locale, { category, period, title, body, statement }));
     env.out('');
     if (!values.yes) {
-      if (!process.stdin.isTTY) {
-        env.err('not published: add --yes to publish without a prompt');
-        return 1;
-      }
-      if (!(await confirm('Publish? [y/N] '))) {
-        env.err('not published');
-        return 1;
-      }
+      if (!process.stdin.isTTY) throw new Refused('cli.disclosures.needs_yes');
+      if (!(await confirm(env.t('cli.disclosures.confirm'), /^(y|yes|是|确认)$/i))) throw new Refused('cli.disclosures.not_published');
     }
     const now = new Date();
     const { disclosure, version } = await publishDisclosure(db, CLI_ACTOR, 'cli', community.id, { category, period, title, body, statement }, now);
     const groups = await announceVersion(new Outbox(db, () => new Date()), i18n, disclosure, version);
-    env.out(`published ${community.slug} #${disclosure.number} (${category}, ${period}) fingerprint ${fingerprint(version.hash)}; notice queued for ${groups} groups`);
+    env.print(
+      { community: community.slug, number: disclosure.number, category, period, version: version.version, fingerprint: fingerprint(version.hash), headCode: headCode(version.hash), groups },
+      env.t('cli.disclosures.published', { slug: community.slug, number: disclosure.number, category, period, fingerprint: fingerprint(version.hash), count: groups }),
+    );
     return 0;
   },
 };
 
+/** What each kind of chain problem means, in the operator's words. */
 const PROBLEM_TEXT: Record<ChainProblem['kind'], string> = {
-  gap: 'a version before this one is missing from the chain (deleted?)',
-  link: 'its link to the previous version does not match (deleted or reordered versions?)',
-  hash: 'its content does not match its hash (changed after publication)',
-  head: 'the newest version of the chain is missing or replaced',
-  latest: "the disclosure's current-version marker does not match its versions",
-  orphan: 'the disclosure has no published version',
-  audit: 'its hash is not the one recorded in the audit log at publication (chain rewritten?)',
-  missing: 'the audit log records its publication but the version is no longer in the chain (deleted?)',
+  gap: 'cli.disclosures.problem.gap',
+  link: 'cli.disclosures.problem.link',
+  hash: 'cli.disclosures.problem.hash',
+  head: 'cli.disclosures.problem.head',
+  latest: 'cli.disclosures.problem.latest',
+  orphan: 'cli.disclosures.problem.orphan',
+  audit: 'cli.disclosures.problem.audit',
+  missing: 'cli.disclosures.problem.missing',
 };
 
 /** `--head <码>`: whether a head code posted in a group is still in today's chain. */
 async function verifyPostedHead(env: CliEnv, db: Db, communityId: string, slug: string, raw: string): Promise<number> {
   const code = parseHeadCode(raw);
-  if (!code) throw new UsageError('--head: give the 防篡改校验码 as posted, e.g. "3f9a 1c07 b2e4" (12 to 64 hex characters)');
+  if (!code) throw new UsageError('cli.disclosures.bad_head');
   const check = await checkPostedHead(db, communityId, code);
   const shown = headCode(code);
+  const data = { community: slug, head: shown, status: check.status, disclosure: check.disclosureNumber ?? null, version: check.version ?? null, chainSeq: check.chainSeq ?? null, publishedAt: check.publishedAt?.toISOString() ?? null, later: check.later ?? null };
   if (check.status === 'absent') {
-    env.err(`TAMPERED ${slug}: head ${shown} was posted but no version of today's chain has it — the history residents saw was changed or removed`);
+    env.err(env.t('cli.disclosures.head_absent', { slug, head: shown }));
+    env.print(data, []);
     return 1;
   }
-  const where = `disclosure #${check.disclosureNumber}, version ${check.version}, chain #${check.chainSeq}, published ${check.publishedAt!.toISOString()}`;
+  const where = env.t('cli.disclosures.head_where', { number: check.disclosureNumber, version: check.version, seq: check.chainSeq, at: check.publishedAt!.toISOString() });
   if (check.status === 'broken') {
-    env.err(`TAMPERED ${slug}: head ${shown} (${where}) is in the chain but a version at or before it does not verify — run without --head for details`);
+    env.err(env.t('cli.disclosures.head_broken', { slug, head: shown, where }));
+    env.print(data, []);
     return 1;
   }
-  env.out(`ok ${slug}: head ${shown} is in today's chain (${where}); everything up to it verifies, ${check.later} version(s) published since`);
+  env.print(data, env.t('cli.disclosures.head_ok', { slug, head: shown, where, count: check.later }));
   return 0;
 }
 
 export const disclosureVerifyCommand: CliCommand = {
   name: 'disclosure verify',
   usage: 'linli disclosure verify [--community <slug> [--head <防篡改校验码>]]',
-  summary: 'Recompute the disclosures hash chains and check them against the audit log (or prove a posted head is still in the chain); exit 1 naming every record changed behind the bot’s back',
+  summary: 'cli.summary.disclosure_verify',
   options: { community: { type: 'string' }, head: { type: 'string' } },
   async run(env, { values }) {
     const db = await env.db();
-    if (values.head !== undefined && !values.community) throw new UsageError('--head needs --community <slug>');
+    if (values.head !== undefined && !values.community) throw new UsageError('cli.disclosures.head_needs_community');
     const communityId = values.community ? (await communityBySlug(db, values.community as string)).id : undefined;
     if (values.head !== undefined) return verifyPostedHead(env, db, communityId!, (values.community as string).trim().toLowerCase(), values.head as string);
     const reports = await verifyChain(db, communityId);
+    const { t } = env;
     let problems = 0;
+    const lines: string[] = [];
     for (const r of reports) {
       if (!r.problems.length) {
-        if (r.links) env.out(`ok ${r.slug}: ${r.links} versions, head ${fingerprint(r.headHash ?? '')} (防篡改校验码 ${headCode(r.headHash ?? '')})`);
+        if (r.links) lines.push(t('cli.disclosures.chain_ok', { slug: r.slug, count: r.links, fingerprint: fingerprint(r.headHash ?? ''), code: headCode(r.headHash ?? '') }));
         continue;
       }
       for (const p of r.problems) {
         problems++;
         const record = [
-          p.disclosureNumber !== undefined ? `disclosure #${p.disclosureNumber}` : null,
-          p.version !== undefined ? `version ${p.version}` : null,
-          p.chainSeq !== undefined ? `chain #${p.chainSeq}` : null,
-          p.versionId ? `id ${p.versionId}` : null,
-          p.auditHash ? `audited hash ${headCode(p.auditHash)}` : null,
+          p.disclosureNumber !== undefined ? t('cli.disclosures.record_disclosure', { number: p.disclosureNumber }) : null,
+          p.version !== undefined ? t('cli.disclosures.record_version', { version: p.version }) : null,
+          p.chainSeq !== undefined ? t('cli.disclosures.record_chain', { seq: p.chainSeq }) : null,
+          p.versionId ? t('cli.disclosures.record_id', { id: p.versionId }) : null,
+          p.auditHash ? t('cli.disclosures.record_audited', { code: headCode(p.auditHash) }) : null,
         ]
           .filter(Boolean)
-          .join(', ');
-        env.err(`TAMPERED ${r.slug}: ${record}: ${PROBLEM_TEXT[p.kind]}`);
+          .join(t('cli.disclosures.record_separator'));
+        env.err(t('cli.disclosures.tampered', { slug: r.slug, record, problem: t(PROBLEM_TEXT[p.kind]) }));
       }
     }
-    if (!reports.length) env.out('no communities');
-    env.out(problems ? `${problems} problem(s) found` : 'all disclosure chains verified');
+    if (!reports.length) lines.push(t('cli.community.none'));
+    lines.push(problems ? t('cli.doctor.problems', { count: problems }) : t('cli.disclosures.all_verified'));
+    env.print(
+      {
+        ok: problems === 0,
+        problems,
+        communities: reports.map((r) => ({ community: r.slug, versions: r.links, head: r.headHash ? headCode(r.headHash) : null, problems: r.problems })),
+      },
+      lines,
+    );
     return problems ? 1 : 0;
   },
 };
@@ -152,11 +160,10 @@ export const disclosureVerifyCommand: CliCommand = {
 export const exportDisclosuresCommand: CliCommand = {
   name: 'export disclosures',
   usage: `linli export disclosures --community <slug> --format csv|xlsx --out <file> ${LOCALE_USAGE}`,
-  summary: 'Export a community’s disclosures (every version, with fingerprints) and line items',
+  summary: 'cli.summary.export_disclosures',
   options: { community: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values }) {
-    const format = requireOption(values, 'format');
-    if (format !== 'csv' && format !== 'xlsx') throw new UsageError('--format must be csv or xlsx');
+    const format = formatOption(values);
     const out = resolve(requireOption(values, 'out'));
     const wanted = localeOption(values);
     const db = await env.db();
@@ -164,7 +171,7 @@ export const exportDisclosuresCommand: CliCommand = {
     const locale = wanted ?? community.locale;
     const sheets = await disclosureSheets(db, translator(env), locale, community.id);
     const { rows } = await writeTable({ format, out, sheets });
-    env.out(`wrote ${rows} rows to ${out}`);
+    env.print({ out, rows }, env.t('cli.export.rows_written', { count: rows, out }));
     return 0;
   },
 };

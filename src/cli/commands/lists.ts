@@ -1,7 +1,7 @@
 /**
  * `linli poll list` and `linli proposal list`: what a community has, by the public numbers the
- * other commands accept. One short line per item for a person at a terminal; `--json` prints
- * one JSON array for scripts (ids, numbers, statuses and ISO times, nothing localized).
+ * other commands accept. One short line per item for a person at a terminal; the global `--json`
+ * prints one JSON array for scripts (ids, numbers, statuses and ISO times, nothing localized).
  */
 import { POLL_STATUSES } from '../../domain/polls/states.ts';
 import { listPolls } from '../../domain/polls/queries.ts';
@@ -22,22 +22,21 @@ function localTime(env: CliEnv, at: Date): string {
 function statusOption(values: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   const raw = values.status;
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !allowed.includes(raw)) throw new UsageError(`--status must be one of ${allowed.join(', ')}`);
+  if (typeof raw !== 'string' || !allowed.includes(raw)) throw new UsageError('cli.errors.bad_status', { allowed: allowed.join(', ') });
   return raw;
 }
 
-/** Prints rows as JSON or as lines. */
-function print<T>(env: CliEnv, json: boolean, rows: T[], line: (row: T) => string, none: string): void {
-  if (json) env.out(JSON.stringify(rows, null, 2));
-  else if (!rows.length) env.err(none);
-  else for (const row of rows) env.out(line(row));
+/** Prints rows as JSON or as lines; an empty list is said on stderr (stdout stays empty). */
+function print<T>(env: CliEnv, rows: T[], line: (row: T) => string, none: string): void {
+  if (!rows.length && !env.json) env.err(none);
+  else env.print(rows, rows.map(line));
 }
 
 export const pollListCommand: CliCommand = {
   name: 'poll list',
-  usage: `linli poll list --community <slug> [--status ${POLL_STATUSES.join('|')}] [--json]`,
-  summary: "List a community's polls by number, newest first, with status, times and votes",
-  options: { community: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `linli poll list --community <slug> [--status ${POLL_STATUSES.join('|')}]`,
+  summary: 'cli.summary.poll_list',
+  options: { community: { type: 'string' }, status: { type: 'string' } },
   async run(env, { values }) {
     const status = statusOption(values, POLL_STATUSES);
     const db = await env.db();
@@ -55,18 +54,21 @@ export const pollListCommand: CliCommand = {
       closesAt: p.closesAt.toISOString(),
       votes: votes.get(p.id) ?? 0,
     }));
-    print(env, Boolean(values.json), rows, (r) =>
-      `#${r.number}  ${r.status.padEnd(9)}  ${localTime(env, new Date(r.opensAt))} → ${localTime(env, new Date(r.closesAt))}  ${String(r.votes).padStart(5)} votes  ${r.question}`,
-      `community ${community.slug} has no${status ? ` ${status}` : ''} polls`);
+    print(
+      env,
+      rows,
+      (r) => env.t('cli.lists.poll_line', { number: r.number, status: r.status.padEnd(9), opens: localTime(env, new Date(r.opensAt)), closes: localTime(env, new Date(r.closesAt)), votes: String(r.votes).padStart(5), question: r.question }),
+      status ? env.t('cli.lists.no_polls_status', { slug: community.slug, status }) : env.t('cli.lists.no_polls', { slug: community.slug }),
+    );
     return 0;
   },
 };
 
 export const proposalListCommand: CliCommand = {
   name: 'proposal list',
-  usage: `linli proposal list --community <slug> [--status <${PROPOSAL_STATUSES.filter((s) => s !== 'draft').join('|')}>] [--json]`,
-  summary: "List a community's micro-project proposals by number, newest first, with status and seconds",
-  options: { community: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `linli proposal list --community <slug> [--status <${PROPOSAL_STATUSES.filter((s) => s !== 'draft').join('|')}>]`,
+  summary: 'cli.summary.proposal_list',
+  options: { community: { type: 'string' }, status: { type: 'string' } },
   async run(env, { values }) {
     const status = statusOption(values, PROPOSAL_STATUSES.filter((s) => s !== 'draft'));
     const db = await env.db();
@@ -80,9 +82,12 @@ export const proposalListCommand: CliCommand = {
       seconds: p.seconds,
       createdAt: p.createdAt.toISOString(),
     }));
-    print(env, Boolean(values.json), rows, (r) =>
-      `#${r.number}  ${r.status.padEnd(13)}  ${localTime(env, new Date(r.createdAt))}  ${String(r.seconds).padStart(4)} seconds  ${r.title}`,
-      `community ${community.slug} has no${status ? ` ${status}` : ''} proposals`);
+    print(
+      env,
+      rows,
+      (r) => env.t('cli.lists.proposal_line', { number: r.number, status: r.status.padEnd(13), created: localTime(env, new Date(r.createdAt)), seconds: String(r.seconds).padStart(4), title: r.title }),
+      status ? env.t('cli.lists.no_proposals_status', { slug: community.slug, status }) : env.t('cli.lists.no_proposals', { slug: community.slug }),
+    );
     return 0;
   },
 };

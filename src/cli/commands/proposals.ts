@@ -8,17 +8,16 @@ import { recordAudit } from '../../domain/residents/audit.ts';
 import { writeTable } from '../../export/table.ts';
 import { proposalsSheet } from '../../features/proposals/export.ts';
 import { createTranslator } from '../../i18n/i18n.ts';
-import { LOCALE_USAGE, localeOption, requireOption, UsageError, type CliCommand } from '../command.ts';
+import { formatOption, LOCALE_USAGE, localeOption, requireOption, type CliCommand } from '../command.ts';
 
 export const exportProposalsCommand: CliCommand = {
   name: 'export proposals',
   usage: `linli export proposals --community <slug> --format csv|xlsx --out <file> ${LOCALE_USAGE}`,
-  summary: "Export a community's micro-project proposals (status, cost, seconds, dates, outcome)",
+  summary: 'cli.summary.export_proposals',
   options: { community: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values }) {
     const slug = requireOption(values, 'community');
-    const format = requireOption(values, 'format');
-    if (format !== 'csv' && format !== 'xlsx') throw new UsageError(`--format: "${format}" is not csv or xlsx`);
+    const format = formatOption(values);
     const out = resolve(requireOption(values, 'out'));
     const locale = localeOption(values);
     const db = await env.db();
@@ -27,7 +26,7 @@ export const exportProposalsCommand: CliCommand = {
     const t = i18n.bind(locale ?? community.locale);
     const result = await writeTable({ format, out, timeZone: env.config.LINLI_TIMEZONE, sheets: [proposalsSheet(db, t, community.id)] });
     await recordAudit(db, { actorId: null, via: 'cli', action: 'export', communityId: community.id, targetType: 'proposals', details: { format, rows: result.rows } });
-    env.out(`${result.rows} proposals written to ${out}`);
+    env.print({ out, rows: result.rows }, env.t('cli.export.proposals_written', { count: result.rows, out }));
     return 0;
   },
 };

@@ -12,11 +12,14 @@ import { createSignInLink, hashSecret, LINK_TTL_MS } from '../../../src/features
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../../src/features/console/sessions.ts';
 import { consoleActor } from '../../../src/features/console/access.ts';
 import { forgetPerson } from '../../../src/domain/residents/privacy.ts';
-import { linli } from '../../support/cliRun.ts';
+import { linli as linliIn } from '../../support/cliRun.ts';
 import { grantRole, telegramPerson } from '../../support/fixtures.ts';
 import { textOf as chatText } from '../../support/harness.ts';
 import { buildWorld, PEOPLE, type World } from './support/world.ts';
 import { setCookies, textOf, Visitor } from './support/visit.ts';
+
+// These tests quote the CLI's English: the operator reads it in English (LINLI_CLI_LOCALE=en).
+const linli = (dbFile: string, args: string[]) => linliIn(dbFile, args, { LINLI_CLI_LOCALE: 'en' });
 
 describe('console sign-in and sessions', () => {
   let world: World;

@@ -26,9 +26,10 @@ describe('linli doctor: inactive groups and undelivered messages', () => {
   it('is all good on a fresh database', async () => {
     bot = await startTestBot();
     const r = await linli(bot.dbFile, ['doctor']);
-    expect(r.out).not.toContain('inactive group');
-    expect(r.out).not.toContain('not delivered');
-    expect(r.out).toContain('all good');
+    expect(r.out).not.toContain('已失效');
+    expect(r.out).not.toContain('未送达');
+    expect(r.out).toContain('✔ 配置有效');
+    expect(r.out).toContain('一切正常');
     expect(r.code).toBe(0);
   });
 
@@ -57,7 +58,11 @@ describe('linli doctor: inactive groups and undelivered messages', () => {
     const statuses = await db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } });
     expect(Object.fromEntries(statuses.map((s) => [s.status, s._count._all]))).toMatchObject({ dropped: 2, failed: DOCTOR_MESSAGE_LIMIT + 5 });
 
-    const r = await linli(bot!.dbFile, ['doctor']);
+    const zh = await linli(bot!.dbFile, ['doctor']);
+    expect(zh.out).toContain('! 3个群已失效，邻里不再向其发送消息：');
+    expect(zh.out).toContain(`✘ ${DOCTOR_MESSAGE_LIMIT + 7}条消息未送达（失败${DOCTOR_MESSAGE_LIMIT + 5}条，已放弃2条），最新的在前：`);
+    expect(zh.out).toContain('……另有7条（见“linli outbox”）');
+    const r = await linli(bot!.dbFile, ['doctor'], { LINLI_CLI_LOCALE: 'en' });
     expect(r.out).toContain('! 3 inactive group(s) — Linli no longer posts there:');
     expect(r.out).toContain(`telegram ${GONE} “巴登社区四群” — badeng (巴登社区), since about`);
     expect(r.out).toContain('(Bad Request: chat not found)');

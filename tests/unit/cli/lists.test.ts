@@ -2,6 +2,7 @@
  * The operator's lists and public numbers: `linli poll list`, `linli proposal list` (lines and
  * --json), and `export poll 3 --community <slug>` / `poll close 3 --community <slug>` addressing
  * a poll the way residents see it. Misses name the community and the list command, never /polls.
+ * The operator reads zh-CN unless told otherwise (--lang en).
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -33,23 +34,27 @@ describe('linli poll list / proposal list / poll numbers', () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^#2\s+open\s.*\s0 votes\s+是否同意更换路灯$/);
-    expect(lines[1]).toMatch(/^#1\s+open\s/);
+    expect(lines[0]).toMatch(/^第2号\s+open\s.*\s0票\s+是否同意更换路灯$/);
+    expect(lines[1]).toMatch(/^第1号\s+open\s/);
+    const en = await linli(file, ['poll', 'list', '--community', 'badeng', '--lang', 'en']);
+    expect(en.out.trim().split('\n')[0]).toMatch(/^#2\s+open\s.*\s0 votes\s+是否同意更换路灯$/);
     const j = await linli(file, ['poll', 'list', '--community', 'badeng', '--json']);
     const rows = JSON.parse(j.out) as { number: number; status: string; id: string; votes: number }[];
     expect(rows.map((x) => x.number)).toEqual([2, 1]);
     expect(rows[0]).toMatchObject({ status: 'open', votes: 0 });
     const none = await linli(file, ['poll', 'list', '--community', 'other']);
     expect(none.out).toBe('');
-    expect(none.err).toContain('has no polls');
-    const bad = await linli(file, ['poll', 'list', '--community', 'badeng', '--status', 'finished']);
+    expect(none.err).toContain('社区other没有投票');
+    const bad = await linli(file, ['poll', 'list', '--community', 'badeng', '--status', 'finished'], { LINLI_CLI_LOCALE: 'en' });
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('--status must be one of scheduled, open, closed, cancelled');
   });
 
   it('lists proposals by number (drafts never), with --status', async () => {
     const r = await linli(file, ['proposal', 'list', '--community', 'badeng']);
-    expect(r.out).toMatch(/^#7\s+under_review\s.*\s0 seconds\s+修缮3栋雨棚\n$/);
+    expect(r.out).toMatch(/^第7号\s+under_review\s.*\s0人附议\s+修缮3栋雨棚\n$/);
+    const en = await linli(file, ['proposal', 'list', '--community', 'badeng', '--lang', 'en']);
+    expect(en.out).toMatch(/^#7\s+under_review\s.*\s0 seconds\s+修缮3栋雨棚\n$/);
     const j = await linli(file, ['proposal', 'list', '--community', 'badeng', '--status', 'approved', '--json']);
     expect(JSON.parse(j.out)).toEqual([]);
   });
@@ -59,18 +64,23 @@ describe('linli poll list / proposal list / poll numbers', () => {
     const r = await linli(file, ['export', 'poll', '2', '--community', 'badeng', '--format', 'csv', '--out', out]);
     expect(r.code).toBe(0);
     expect(existsSync(out)).toBe(true);
-    const noCommunity = await linli(file, ['export', 'poll', '2', '--format', 'csv']);
+    const noCommunity = await linli(file, ['export', 'poll', '2', '--format', 'csv', '--lang', 'en']);
     expect(noCommunity.code).not.toBe(0);
     expect(noCommunity.err).toContain('add --community <slug>');
     const miss = await linli(file, ['poll', 'close', '9', '--community', 'badeng']);
     expect(miss.code).not.toBe(0);
-    expect(miss.err).toContain('community badeng has no poll #9 (see linli poll list --community badeng)');
+    expect(miss.err).toContain('社区badeng没有第9号投票（见linli poll list --community badeng）');
     expect(miss.err).not.toContain('/polls');
-    const elsewhere = await linli(file, ['poll', 'close', '第1号', '--community', 'other']);
+    const missEn = await linli(file, ['poll', 'close', '9', '--community', 'badeng', '--lang', 'en']);
+    expect(missEn.err).toContain('community badeng has no poll #9 (see linli poll list --community badeng)');
+    const byId = await linli(file, ['poll', 'close', 'no-such-poll-id']);
+    expect(byId.err).toContain('没有ID为“no-such-poll-id”的投票');
+    expect(byId.err).not.toContain('/polls');
+    const elsewhere = await linli(file, ['poll', 'close', '第1号', '--community', 'other', '--lang', 'en']);
     expect(elsewhere.err).toContain('community other has no poll #1');
     const closed = await linli(file, ['poll', 'close', '第1号', '--community', 'badeng']);
     expect(closed.code).toBe(0);
-    expect(closed.out).toContain('closed poll #1');
+    expect(closed.out).toMatch(/^已结束第1号投票：参与0\/\d+，未达最低参与人数，未获通过\n$/);
     expect((await db.poll.findFirst({ where: { number: 1 } }))?.status).toBe('closed');
   });
 });

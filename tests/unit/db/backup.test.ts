@@ -18,7 +18,8 @@ const dir = tempDir('linli-backup-');
 const DB = join(dir, 'linli.db');
 /** Each CLI run starts Node and tsx in a child process: seconds on a busy machine. */
 const CLI_TEST_TIMEOUT = 120_000;
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${DB}`, LOG_LEVEL: 'silent' };
+// The assertions quote the CLI's English: the operator reads it in English (LINLI_CLI_LOCALE=en).
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `file:${DB}`, LOG_LEVEL: 'silent', LINLI_CLI_LOCALE: 'en' };
 
 type Run = { code: number | null; out: string; err: string };
 

@@ -231,7 +231,7 @@ describe('crash in the middle of a broadcast', () => {
 describe('linli outbox', () => {
   it('lists failed messages and queues them again with --retry-failed', async () => {
     const { outboxCommand } = await import('../../../src/cli/commands/basics.ts');
-    const { createLogger } = await import('../../../src/log.ts');
+    const { cliEnv } = await import('../../support/cliRun.ts');
     const { bot } = await setup();
     // A refusal that is about the message, not the chat ("chat not found" now means the chat is gone: dropped).
     bot.fake.failNext({ method: 'sendMessage', chatId: GROUPS[0], errorCode: 400, description: "Bad Request: can't parse entities" });
@@ -239,7 +239,7 @@ describe('linli outbox', () => {
     await bot.flushOutbox();
     expect(await bot.db.outboxMessage.findUnique({ where: { key: 'bad' } })).toMatchObject({ status: 'failed' });
     const lines: string[] = [];
-    const env = { config: bot.config, env: {}, log: createLogger('silent'), db: async () => bot.db, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const env = cliEnv(bot.config, bot.db, lines);
     await outboxCommand.run(env, { values: {}, positionals: [] });
     expect(lines[0]).toContain('failed: 1');
     expect(lines[1]).toMatch(/^failed\t.*\tbad\tattempts=1\t.*can't parse entities\t通知：明天停水$/);

@@ -15,7 +15,10 @@ import type { Actor } from '../../../../src/domain/residents/roles.ts';
 import type { Community } from '../../../../src/generated/prisma/client.ts';
 import { grantRole, makeCommunity } from '../../../support/fixtures.ts';
 import { freshDatabase } from '../../../support/harness.ts';
-import { linli } from '../../../support/cliRun.ts';
+import { linli as linliIn } from '../../../support/cliRun.ts';
+
+// These tests quote the CLI's English: the operator reads it in English (LINLI_CLI_LOCALE=en).
+const linli = (dbFile: string, args: string[]) => linliIn(dbFile, args, { LINLI_CLI_LOCALE: 'en' });
 
 const T0 = new Date('2026-10-15T01:00:00Z');
 

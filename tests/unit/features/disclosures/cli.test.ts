@@ -9,7 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../src/db/client.ts';
 import { bindTelegramGroup, makeCommunity } from '../../../support/fixtures.ts';
 import { freshDatabase, tempDir } from '../../../support/harness.ts';
-import { linli } from '../../../support/cliRun.ts';
+import { linli as linliIn } from '../../../support/cliRun.ts';
+
+// These tests quote the CLI's English: the operator reads it in English (LINLI_CLI_LOCALE=en).
+const linli = (dbFile: string, args: string[]) => linliIn(dbFile, args, { LINLI_CLI_LOCALE: 'en' });
 
 describe('linli disclosure publish / export disclosures', () => {
   const dir = tempDir('linli-disclosure-cli-');

@@ -22,7 +22,8 @@ let dir: string;
 let dbFile: string;
 let db: Db;
 let community: Community;
-const linli = (args: string[]) => run(dbFile, args);
+// The operator reads the CLI in English here (LINLI_CLI_LOCALE=en): the assertions quote it.
+const linli = (args: string[]) => run(dbFile, args, { LINLI_CLI_LOCALE: 'en' });
 const file = (name: string, bytes: Buffer) => {
   const path = join(dir, name);
   writeFileSync(path, bytes);
@@ -115,7 +116,7 @@ describe('linli register import', () => {
     expect((await linli(['register', 'import', '--community', 'badeng'])).err).toContain('--file is required');
     expect((await linli(['register', 'import', '--community', 'badeng', '--file', join(dir, 'missing.csv')])).err).toContain('cannot read');
     expect((await linli(['register', 'import', '--community', 'nowhere', '--file', join(dir, 'bad.csv')])).err).toContain('nowhere');
-    expect((await linli(['register', 'status', '--community', 'badeng', '--locale', 'fr'])).err).toContain('--locale must be one of');
+    expect((await linli(['register', 'status', '--community', 'badeng', '--locale', 'fr'])).err).toContain('--locale: "fr" is not one of');
   });
 
   it('imports 10,000 rows', async () => {
