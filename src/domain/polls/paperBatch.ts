@@ -20,6 +20,7 @@ import type { Db } from '../../db/client.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import { cleanHeading, fieldOf, type Field } from '../register/columns.ts';
 import { seesWholeRegister } from '../register/leads.ts';
+import { cellText, findHeader } from '../register/header.ts';
 import { columnLetter, readSheet, type SheetCell, type SheetRow } from '../register/sheet.ts';
 import type { RegisterProblem } from '../register/table.ts';
 import { parseUnit, unitFromCells } from '../register/units.ts';
@@ -31,8 +32,6 @@ import { POLL_INCLUDE, type ActorRef, type PollWithOptions } from './polls.ts';
 export const MAX_PAPER_BATCH_ROWS = 5000;
 /** File-level problems kept for the report. */
 const MAX_FILE_PROBLEMS = 50;
-/** Header rows are looked for among the first rows only (a title above them). */
-const HEADER_SEARCH_ROWS = 20;
 
 /** What a column of a returned-ballots file holds: the register's unit columns, plus these. */
 type BatchField = Field | 'option' | 'code';
@@ -80,7 +79,7 @@ export class PaperBatchRefused extends DomainError {
   }
 }
 
-const text = (cell: SheetCell | undefined): string => (cell instanceof Date ? cell.toISOString().slice(0, 10) : (cell ?? '').normalize('NFKC').trim());
+const text = cellText;
 const isBlank = (cells: SheetCell[]) => cells.every((c) => text(c) === '');
 
 interface BatchHeader {
@@ -92,32 +91,15 @@ interface BatchHeader {
 
 /** The header: the first row naming a unit or code column; a second header line under a merged one. */
 function readBatchHeader(rows: SheetRow[], problems: RegisterProblem[]): BatchHeader | null {
-  const locates = (f: BatchField | null) => f === 'building' || f === 'room' || f === 'address' || f === 'code';
-  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
-  let h = -1;
-  for (let i = 0; i < limit && h < 0; i++) if (rows[i].cells.some((c) => locates(batchFieldOf(text(c))))) h = i;
-  if (h < 0) {
+  const found = findHeader(rows, batchFieldOf, (f) => f === 'building' || f === 'room' || f === 'address' || f === 'code');
+  if (!found) {
     problems.push({ key: 'ballots.batch_no_header' });
     return null;
   }
-  const heading = (cell: SheetCell | undefined) => (cell instanceof Date ? text(cell) : (cell ?? '').trim());
-  const upper = rows[h].cells.map(heading);
-  let lower: string[] | null = null;
-  const next = rows[h + 1];
-  // A merged header ("房屋信息" over 单元 / 房号): the line under it names columns the first did not.
-  if (next && next.line === rows[h].line + 1) {
-    const cells = next.cells.map(heading);
-    if (cells.some((c, i) => c && batchFieldOf(c) && c !== upper[i])) lower = cells;
-  }
-  const width = Math.max(upper.length, lower?.length ?? 0);
   const fields = new Map<BatchField, number>();
   const headings: string[] = [];
   const ignored: string[] = [];
-  for (let col = 0; col < width; col++) {
-    const top = upper[col] ?? '';
-    const bottom = lower?.[col] ?? '';
-    const field = (bottom && batchFieldOf(bottom)) || batchFieldOf(top);
-    const name = field ? (bottom && batchFieldOf(bottom) ? bottom : top) : [top, bottom].filter((s, i, all) => s && all.indexOf(s) === i).join(' ');
+  for (const { col, field, name } of found.columns) {
     headings.push(name);
     if (!field || field === 'serial') {
       if (name && !field) ignored.push(name);
@@ -132,7 +114,7 @@ function readBatchHeader(rows: SheetRow[], problems: RegisterProblem[]): BatchHe
   }
   if (!fields.has('option')) problems.push({ key: 'ballots.batch_no_option_column' });
   if (fields.has('building') && !fields.has('room') && !fields.has('address')) problems.push({ key: 'ballots.batch_no_room_column', column: columnLetter(fields.get('building')!), heading: headings[fields.get('building')!] });
-  return { dataStart: h + (lower ? 2 : 1), fields, headings, ignored };
+  return { dataStart: found.dataStart, fields, headings, ignored };
 }
 
 /**

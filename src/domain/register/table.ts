@@ -8,6 +8,7 @@
  */
 import { DomainError } from '../errors.ts';
 import { cleanHeading, fieldOf, isSensitiveHeading, UNIT_FIELDS, type Field } from './columns.ts';
+import { cellText, findHeader } from './header.ts';
 import { columnLetter, type SheetCell, type SheetRow } from './sheet.ts';
 import { parseUnit, unitFromCells, type UnitParts } from './units.ts';
 
@@ -66,8 +67,6 @@ export interface RegisterTable {
 export const MAX_REGISTER_ROWS = 20_000;
 /** Problems kept for the report; the count says how many there were in all. */
 export const MAX_PROBLEMS = 200;
-/** Header rows are looked for among the first rows only (a title and notes above them). */
-const HEADER_SEARCH_ROWS = 20;
 /** Longest 居民小组 name and 户主 name kept. */
 const MAX_GROUP = 30;
 const MAX_HEAD = 30;
@@ -95,7 +94,7 @@ export class RegisterRefused extends DomainError {
   }
 }
 
-const text = (cell: SheetCell | undefined): string => (cell instanceof Date ? cell.toISOString().slice(0, 10) : (cell ?? '').normalize('NFKC').trim());
+const text = cellText;
 const isBlank = (cells: SheetCell[]) => cells.every((c) => text(c) === '');
 
 interface Header {
@@ -108,32 +107,15 @@ interface Header {
 
 /** Finds and reads the header: the first row naming a unit column, plus a second header line under it. */
 function readHeader(rows: SheetRow[], problems: RegisterProblem[]): Header | null {
-  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
-  let h = -1;
-  for (let i = 0; i < limit && h < 0; i++) if (rows[i].cells.some((c) => UNIT_FIELDS.includes(fieldOf(text(c)) as Field))) h = i;
-  if (h < 0) {
+  const found = findHeader(rows, fieldOf, (f) => UNIT_FIELDS.includes(f as Field));
+  if (!found) {
     problems.push({ key: 'register.no_header' });
     return null;
   }
-  // Headings are shown as written ("常住人数（人）"); fieldOf compares them normalised.
-  const heading = (cell: SheetCell | undefined) => (cell instanceof Date ? text(cell) : (cell ?? '').trim());
-  const upper = rows[h].cells.map(heading);
-  let lower: string[] | null = null;
-  const next = rows[h + 1];
-  // A second header line: it names columns the first did not (merged cells repeat the upper name).
-  if (next && next.line === rows[h].line + 1) {
-    const cells = next.cells.map(heading);
-    if (cells.some((c, i) => c && fieldOf(c) && c !== upper[i])) lower = cells;
-  }
-  const width = Math.max(upper.length, lower?.length ?? 0);
   const fields = new Map<Field, number>();
   const headings: string[] = [];
   const ignored: IgnoredColumn[] = [];
-  for (let col = 0; col < width; col++) {
-    const top = upper[col] ?? '';
-    const bottom = lower?.[col] ?? '';
-    const field = (bottom && fieldOf(bottom)) || fieldOf(top);
-    const name = field ? (bottom && fieldOf(bottom) ? bottom : top) : [top, bottom].filter((s, i, all) => s && all.indexOf(s) === i).join(' ');
+  for (const { col, field, name } of found.columns) {
     headings.push(name);
     if (!field) {
       if (name) ignored.push({ column: columnLetter(col), heading: name, sensitive: isSensitiveHeading(name) });
@@ -147,7 +129,7 @@ function readHeader(rows: SheetRow[], problems: RegisterProblem[]): Header | nul
     fields.set(field, col);
   }
   if (fields.has('building') && !fields.has('room') && !fields.has('address')) problems.push({ key: 'register.no_room_column', column: columnLetter(fields.get('building')!), heading: headings[fields.get('building')!] });
-  return { dataStart: h + (lower ? 2 : 1), fields, headings, ignored };
+  return { dataStart: found.dataStart, fields, headings, ignored };
 }
 
 /** Whether a 社区 cell names this community: its name, with or without 社区/居委会, or its slug. */
