@@ -226,6 +226,7 @@ describe('two instances on one database', () => {
       // Nothing acknowledged is lost, nothing is counted out of order.
       const before = await counted(db);
       const toast = (u: object) => String(fake.callbackAnswers.find((c) => c.callback_query_id === (u as { callback_query: { id: string } }).callback_query.id)?.text ?? '-');
+      // CLUSTER_DEBUG=1: each person's counted vote and taps (id:option:acknowledged:toast), for a failure here.
       for (const v of VOTERS) if (process.env.CLUSTER_DEBUG) console.log('DEBUG', v.first_name, JSON.stringify(before.get(String(v.id))), taps.filter((t) => t.voter === v).map((t) => `${t.update.update_id}:${t.option}:${t.acked}:${toast(t.update)}`).join(' | '));
       for (const v of VOTERS) {
         const mine = taps.filter((t) => t.voter === v);
