@@ -209,7 +209,7 @@ describe('disclosures end to end', () => {
     expect(textOf(bot.last(resident.id))).toContain('核验发现异常：巴登社区第1号公开（第1版）');
     const r = spawnSync(process.execPath, [BIN, 'disclosure', 'verify', '--community', 'badeng'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: testDatabaseUrl(bot.dbFile), LINLI_BALLOT_KEY: TEST_BALLOT_KEY, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('TAMPERED badeng: disclosure #1, version 1, chain #1');
+    expect(r.stderr).toContain('已被篡改 badeng：第1号公开内容，第1版，链序第1号');
     await bot.db.$executeRawUnsafe(`UPDATE "DisclosureVersion" SET "title" = '2026年第四季度社区经费收支情况' WHERE "version" = 1 AND "chainSeq" = 1`);
   });
 
