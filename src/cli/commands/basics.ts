@@ -8,8 +8,7 @@ import { prepareDatabaseFile } from '../../db/client.ts';
 import { isPostgresUrl, redactUrl } from '../../db/engine.ts';
 import { databaseMigrationState, migrateDatabase } from '../../db/migrations.ts';
 import { backupPostgres } from '../../db/postgres/backup.ts';
-import { BackupError, backupDatabase, restoreDatabase } from '../../db/sqlite/backup.ts';
-import { DatabaseLockedError } from '../../db/sqlite/holders.ts';
+import { backupDatabase, restoreDatabase } from '../../db/sqlite/backup.ts';
 import { listAudit } from '../../domain/residents/audit.ts';
 import { communityBySlug, createCommunity } from '../../domain/residents/communities.ts';
 import { isRole } from '../../domain/residents/roles.ts';
@@ -40,15 +39,13 @@ export const migrateCommand: CliCommand = {
   },
 };
 
-/** Runs a backup or restore; a refusal the operator can act on is printed as such (exit code 1, no stack trace). */
+/**
+ * Runs a backup or restore. A refusal the operator can act on (a BackupError or
+ * DatabaseLockedError) is printed by the CLI in the operator's words, exit code 1, no stack trace.
+ */
 async function refusable(work: () => Promise<void>): Promise<number> {
-  try {
-    await work();
-    return 0;
-  } catch (error) {
-    if (error instanceof BackupError || error instanceof DatabaseLockedError) throw new Refused('cli.backup.refused', { reason: error.message });
-    throw error;
-  }
+  await work();
+  return 0;
 }
 
 export const backupCommand: CliCommand = {
@@ -154,7 +151,7 @@ export const doctorCommand: CliCommand = {
 
 export const communityAddCommand: CliCommand = {
   name: 'community add',
-  usage: 'linli community add <slug> --name <name> [--street <街道>] [--district <区>]',
+  usage: 'linli community add <slug> --name <name> [--street <street>] [--district <district>]',
   summary: 'cli.summary.community_add',
   options: { name: { type: 'string' }, street: { type: 'string' }, district: { type: 'string' } },
   async run(env, { values, positionals }) {

@@ -35,7 +35,7 @@ async function confirm(question: string, yes: RegExp): Promise<boolean> {
 
 export const disclosurePublishCommand: CliCommand = {
   name: 'disclosure publish',
-  usage: 'linli disclosure publish --community <slug> --category <c> --period <p> --title <t> --file <f.md|f.csv|f.xlsx> [--note <text>] [--yes]',
+  usage: 'linli disclosure publish --community <slug> --category <category> --period <period> --title <title> --file <f.md|f.csv|f.xlsx> [--note <text>] [--yes]',
   summary: 'cli.summary.disclosure_publish',
   options: {
     community: { type: 'string' },
@@ -112,7 +112,7 @@ async function verifyPostedHead(env: CliEnv, db: Db, communityId: string, slug: 
 
 export const disclosureVerifyCommand: CliCommand = {
   name: 'disclosure verify',
-  usage: 'linli disclosure verify [--community <slug> [--head <防篡改校验码>]]',
+  usage: 'linli disclosure verify [--community <slug> [--head <head code>]]',
   summary: 'cli.summary.disclosure_verify',
   options: { community: { type: 'string' }, head: { type: 'string' } },
   async run(env, { values }) {

@@ -135,7 +135,7 @@ export const meetingSheetCommand: CliCommand = {
 
 export const meetingBodyCommand: CliCommand = {
   name: 'meeting body',
-  usage: 'linli meeting body --community <slug> [--body council|assembly|joint|other --per-year N --per-quarter N --quorum 0.5 --add <telegram:user id> --remove <telegram:user id>]',
+  usage: 'linli meeting body --community <slug> [--body council|assembly|joint|other --per-year N --per-quarter N --quorum 0.5 --add telegram:<user id> --remove telegram:<user id>]',
   summary: 'cli.summary.meeting_body',
   options: { community: { type: 'string' }, body: { type: 'string' }, 'per-year': { type: 'string' }, 'per-quarter': { type: 'string' }, quorum: { type: 'string' }, add: { type: 'string', multiple: true }, remove: { type: 'string', multiple: true } },
   async run(env, { values }) {

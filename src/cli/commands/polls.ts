@@ -30,7 +30,7 @@ export function parseWhen(raw: string, now: Date): Date {
 export const pollCreateCommand: CliCommand = {
   name: 'poll create',
   usage:
-    'linli poll create --community <slug> --question <q> --option <a> --option <b> [--standard] [--multi <k>] [--electorate council|residents|households] [--named|--anonymous] [--final] [--opens <ISO or 2h>] [--closes <ISO or 2d>] [--quorum <count or %>] [--rule majority|electorate|two-thirds] [--live] [--description <text>]',
+    'linli poll create --community <slug> --question <question> --option <option> --option <option> [--standard] [--multi <count>] [--electorate council|residents|households] [--named|--anonymous] [--final] [--opens <ISO or 2h>] [--closes <ISO or 2d>] [--quorum <count or %>] [--rule majority|electorate|two-thirds] [--live] [--description <text>]',
   summary: 'cli.summary.poll_create',
   options: {
     community: { type: 'string' },
@@ -90,7 +90,7 @@ export const pollCreateCommand: CliCommand = {
 
 export const pollCloseCommand: CliCommand = {
   name: 'poll close',
-  usage: 'linli poll close <number> --community <slug>  (or: linli poll close <id>)',
+  usage: 'linli poll close <number|id> [--community <slug>]',
   summary: 'cli.summary.poll_close',
   options: { ...COMMUNITY_OPTION },
   async run(env, { values, positionals }) {
@@ -115,7 +115,7 @@ export const pollCloseCommand: CliCommand = {
 
 export const exportPollCommand: CliCommand = {
   name: 'export poll',
-  usage: `linli export poll <number> --community <slug> --format csv|xlsx [--out <file>] ${LOCALE_USAGE}  (or the poll id instead of number and --community)`,
+  usage: `linli export poll <number|id> [--community <slug>] --format csv|xlsx [--out <file>] ${LOCALE_USAGE}`,
   summary: 'cli.summary.export_poll',
   options: { ...COMMUNITY_OPTION, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values, positionals }) {

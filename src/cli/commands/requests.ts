@@ -60,7 +60,7 @@ const listCommand: CliCommand = {
 
 const showCommand: CliCommand = {
   name: 'request show',
-  usage: 'linli request show --community <slug> --number <n>',
+  usage: 'linli request show --community <slug> --number <number>',
   summary: 'cli.summary.request_show',
   options: { community: { type: 'string' }, number: { type: 'string' } },
   async run(env, { values }) {
