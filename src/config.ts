@@ -139,8 +139,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         // The rule of a setting is one sentence per setting (cli.config.<SETTING>); the admin
         // list also names the entry that is wrong.
         const params = i.code === 'custom' && i.params ? (i.params as Record<string, unknown>) : {};
-        const named = 'part' in params || SECRET_SETTINGS.has(setting);
-        return { setting, key: named ? `${setting}_part` : setting, params, value: named || given === undefined || given === '' ? undefined : withoutPassword(given), message: i.message };
+        const named = 'part' in params;
+        const shown = !named && !SECRET_SETTINGS.has(setting) && given !== undefined && given !== '';
+        return { setting, key: named ? `${setting}_part` : setting, params, value: shown ? withoutPassword(given) : undefined, message: i.message };
       }),
     );
   }

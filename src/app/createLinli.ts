@@ -105,9 +105,14 @@ export async function openMigratedDatabase(url: string, log?: Logger): Promise<{
     const file = prepareDatabaseFile(url);
     return { db: await openDatabase(file), file };
   } catch (err) {
-    const reason = (err as Error).message;
-    throw new ConfigError([{ setting: 'DATABASE_URL', key: `cannot_open_${whyNotOpened(err)}`, params: { url: redactUrl(url), reason }, message: `cannot open the database at ${redactUrl(url)} (${reason})` }]);
+    throw cannotOpenDatabase(url, err);
   }
+}
+
+/** The one-line refusal for a database that cannot be opened or migrated, naming DATABASE_URL and why. */
+export function cannotOpenDatabase(url: string, err: unknown): ConfigError {
+  const reason = (err as Error).message;
+  return new ConfigError([{ setting: 'DATABASE_URL', key: `cannot_open_${whyNotOpened(err)}`, params: { url: redactUrl(url), reason }, message: `cannot open the database at ${redactUrl(url)} (${reason})` }]);
 }
 
 /** Why a database could not be opened, as the operator acts on it (cli.config.cannot_open_<why>). */

@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { databaseFile } from '../../config.ts';
+import { ConfigError, databaseFile } from '../../config.ts';
 import { prepareDatabaseFile } from '../../db/client.ts';
 import { isPostgresUrl, redactUrl } from '../../db/engine.ts';
 import { databaseMigrationState, migrateDatabase } from '../../db/migrations.ts';
@@ -14,6 +14,7 @@ import { communityBySlug, createCommunity } from '../../domain/residents/communi
 import { isRole } from '../../domain/residents/roles.ts';
 import { issueCodes } from '../../domain/residents/verification.ts';
 import { run } from '../../app/run.ts';
+import { cannotOpenDatabase } from '../../app/createLinli.ts';
 import { CLI_ACTOR, parseDuration, Refused, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { outboxCounts } from '../../outbox/outbox.ts';
 import { deliveryReport } from './doctorDelivery.ts';
@@ -33,7 +34,10 @@ export const migrateCommand: CliCommand = {
   usage: 'linli migrate',
   summary: 'cli.summary.migrate',
   async run(env) {
-    const { applied } = await migrateDatabase(env.config.DATABASE_URL);
+    const url = env.config.DATABASE_URL;
+    const { applied } = await migrateDatabase(url).catch((err: unknown) => {
+      throw cannotOpenDatabase(url, err);
+    });
     env.print({ applied }, applied.length ? env.t('cli.migrate.applied', { list: applied.join('、') }) : env.t('cli.migrate.up_to_date'));
     return 0;
   },
@@ -120,7 +124,9 @@ export const doctorCommand: CliCommand = {
       delivery = await deliveryReport(db, t);
       if (delivery.failed) problems++;
     } catch (err) {
-      bad(t('cli.doctor.db_failed', { reason: (err as Error).message }));
+      // Why the database cannot be used, in the words `linli migrate` and `npm start` use.
+      const issue = (err instanceof ConfigError ? err : cannotOpenDatabase(env.config.DATABASE_URL, err)).issues[0]!;
+      bad(t('cli.doctor.db_failed', { reason: t(`cli.config.${issue.key}`, issue.params) }));
     }
     const token = env.config.TELEGRAM_BOT_TOKEN;
     const root = env.config.TELEGRAM_API_ROOT;
