@@ -18,6 +18,7 @@ import { cannotOpenDatabase } from '../../app/createLinli.ts';
 import { CLI_ACTOR, parseDuration, Refused, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { outboxCounts } from '../../outbox/outbox.ts';
 import { deliveryReport } from './doctorDelivery.ts';
+import { stateLabel } from '../words.ts';
 
 export const startCommand: CliCommand = {
   name: 'start',
@@ -265,10 +266,10 @@ export const outboxCommand: CliCommand = {
         preview: [...text.replace(/\s+/g, ' ')].slice(0, 30).join(''),
       };
     });
-    const summary = Object.entries(counts).map(([status, n]) => `${status}: ${n}`).join('  ') || env.t('cli.outbox.empty');
+    const summary = Object.entries(counts).map(([status, n]) => env.t('cli.outbox.count', { status: stateLabel(env.t, 'outbox', status), count: n })).join('  ') || env.t('cli.outbox.empty');
     const lines = messages.map((m) => {
       const when = m.nextAttemptAt ? `next=${m.nextAttemptAt}` : m.sentAt ? `sent=${m.sentAt}` : '';
-      return [m.status, m.createdAt, m.platform, m.chatId, m.key, `attempts=${m.attempts}`, `parts=${m.partsSent}`, when, m.lastError ?? '', m.preview].join('\t');
+      return [stateLabel(env.t, 'outbox', m.status), m.createdAt, m.platform, m.chatId, m.key, `attempts=${m.attempts}`, `parts=${m.partsSent}`, when, m.lastError ?? '', m.preview].join('\t');
     });
     env.print({ counts, messages }, [summary, ...lines]);
     return 0;

@@ -61,7 +61,7 @@ export const meetingCreateCommand: CliCommand = {
     for (const a of raw) agenda.push(await agendaItem(services.db, community.id, a));
     const meeting = await scheduleAndAnnounce(services, { actor: CLI_ACTOR, via: 'cli', now }, { communityId: community.id, body, title: (values.title as string | undefined) ?? null, startsAt, place: requireOption(values, 'place'), agenda });
     env.print({ number: meeting.number, id: meeting.id, body, startsAt: meeting.startsAt.toISOString() }, String(meeting.number));
-    if (!env.json) env.err(env.t('cli.meetings.created', { number: meeting.number, body, at: meeting.startsAt.toISOString() }));
+    if (!env.json) env.err(env.t('cli.meetings.created', { number: meeting.number, body: bodyName(env.t, { kind: body }), at: meeting.startsAt.toISOString() }));
     return 0;
   },
 };

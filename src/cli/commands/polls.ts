@@ -12,6 +12,7 @@ import { exportFileName, pollExportSheets } from '../../features/polls/export.ts
 import { closeAndAnnounce, publishPoll } from '../../features/polls/lifecycle.ts';
 import { CLI_ACTOR, cliServices, formatOption, isDuration, LOCALE_USAGE, localeOption, parseDuration, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { COMMUNITY_OPTION, pollFromArgs } from '../refs.ts';
+import { stateLabel } from '../words.ts';
 import { pollBallotsCommand, pollPaperCommand } from './pollPaper.ts';
 
 const BY = { actor: CLI_ACTOR, via: 'cli' };
@@ -83,7 +84,7 @@ export const pollCreateCommand: CliCommand = {
       }, now);
     const groups = poll.status === 'open' ? await publishPoll(services, poll) : 0;
     env.print({ id: poll.id, number: poll.number, status: poll.status, groups, closesAt: poll.closesAt.toISOString() }, poll.id);
-    if (!env.json) env.err(env.t('cli.polls.created', { number: poll.number, status: poll.status, count: groups, closes: poll.closesAt.toISOString() }));
+    if (!env.json) env.err(env.t('cli.polls.created', { number: poll.number, status: stateLabel(env.t, 'poll', poll.status), count: groups, closes: poll.closesAt.toISOString() }));
     return 0;
   },
 };
@@ -97,7 +98,7 @@ export const pollCloseCommand: CliCommand = {
     const services = await cliServices(env);
     const poll = await pollFromArgs(services.db, positionals[0], values);
     const closed = await closeAndAnnounce(services, poll.id, BY);
-    if (!closed) throw new UsageError('cli.polls.not_open', { id: poll.id, status: poll.status });
+    if (!closed) throw new UsageError('cli.polls.not_open', { number: poll.number, status: stateLabel(env.t, 'poll', poll.status) });
     const result = JSON.parse(closed.result ?? '{}') as { turnout?: number; electorateSize?: number; quorumMet?: boolean; passed?: boolean };
     env.print(
       { id: closed.id, number: closed.number, turnout: result.turnout, electorateSize: result.electorateSize, quorumMet: Boolean(result.quorumMet), passed: Boolean(result.passed) },
