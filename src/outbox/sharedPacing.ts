@@ -52,7 +52,12 @@ interface TakeQueue {
   running: boolean;
 }
 
-/** Most takes judged in one transaction. */
+interface AnswerQueue {
+  waiting: { slot: Slot; now: number; resolve: () => void; reject: (err: unknown) => void }[];
+  running: boolean;
+}
+
+/** Most takes judged in one transaction (and answers written in one statement). */
 const TAKE_BATCH = 100;
 
 /** Windows of one platform's limits in real ms. */
@@ -75,6 +80,8 @@ export class SharedPacingStore implements PacingStore {
   private readonly gates = new Map<string, Promise<void>>();
   private readonly pauses = new Map<string, { until: number; readAt: number }>();
   private takes = 0;
+  /** Answers waiting to be written, per platform. */
+  private readonly answers = new Map<string, AnswerQueue>();
   /** Takes waiting for, or in, this instance's next take transaction, per platform. */
   private readonly takers = new Map<string, TakeQueue>();
   /**
@@ -233,11 +240,39 @@ export class SharedPacingStore implements PacingStore {
     return Math.max(Math.min(...inMinute) + w.minute - now, 1);
   }
 
+  /**
+   * Answers reported while an earlier answer's write is under way are written together in the
+   * next statement, all with the latest of their times: a message counts as under way, or its
+   * chat's gap starts, at most that round trip later than it did — never earlier.
+   */
   async answered(slot: Slot, now: number): Promise<void> {
     if (this.windowsOf(slot.platform).unlimited) return;
-    await this.db.$executeRaw`
-      UPDATE "PacingSend" SET "answeredAt" = ${BigInt(Math.floor(Math.max(now, slot.at)))}
-      WHERE "platform" = ${slot.platform} AND "chatId" = ${slot.chatId} AND "at" = ${BigInt(Math.floor(slot.at))} AND "owner" = ${this.owner} AND "answeredAt" IS NULL`;
+    let q = this.answers.get(slot.platform);
+    if (!q) this.answers.set(slot.platform, (q = { waiting: [], running: false }));
+    const done = new Promise<void>((resolve, reject) => q.waiting.push({ slot, now, resolve, reject }));
+    if (!q.running) void this.writeAnswers(slot.platform, q);
+    return done;
+  }
+
+  private async writeAnswers(platform: string, q: AnswerQueue): Promise<void> {
+    q.running = true;
+    try {
+      while (q.waiting.length) {
+        const batch = q.waiting.splice(0, TAKE_BATCH);
+        try {
+          const at = BigInt(Math.floor(Math.max(...batch.map((a) => Math.max(a.now, a.slot.at)))));
+          await this.db.$executeRaw`
+            UPDATE "PacingSend" SET "answeredAt" = ${at}
+            WHERE "platform" = ${platform} AND "owner" = ${this.owner} AND "answeredAt" IS NULL
+              AND (${Prisma.join(batch.map((a) => Prisma.sql`("chatId" = ${a.slot.chatId} AND "at" = ${BigInt(Math.floor(a.slot.at))})`), ' OR ')})`;
+          for (const a of batch) a.resolve();
+        } catch (err) {
+          for (const a of batch) a.reject(err);
+        }
+      }
+    } finally {
+      q.running = false;
+    }
   }
 
   async pause(platform: string, until: number): Promise<void> {
