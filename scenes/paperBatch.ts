@@ -1,8 +1,8 @@
 /**
  * Returned paper ballots from a file, in a private chat (/paper <poll> → 上传登记表): the clerk
  * sends the CSV or Excel list, sees the dry run (which rows will be entered, which refused and
- * why) and confirms; the entry then goes row by row through the ballot box (paperBatch.ts says
- * why per row and not all or nothing). A file that cannot be a list of ballots is refused at
+ * why) and confirms; the good rows are then stored by the ballot box, each row entered or
+ * refused on its own (paperBatch.ts says why per row and not all or nothing). A file that cannot be a list of ballots is refused at
  * once with its rows and columns named, and nothing is entered.
  */
 import type { Ctx } from '../src/core/context.ts';

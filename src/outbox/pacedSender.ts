@@ -218,6 +218,10 @@ export class PacedSender {
     const paused = await this.pauseLeft(platform);
     let next = paused > 0 ? paused : Infinity;
     const tried = new Set<string>();
+    // The takes of one pass are asked for in queue order all at once: the store judges them in
+    // that order (a shared store in one transaction, see sharedPacing.ts), so waiting for each
+    // answer before asking the next would only add round trips.
+    const asked: { w: Waiter; at: number; wait: Promise<number> }[] = [];
     for (const w of [...q.waiters]) {
       const now = Date.now();
       if (now > w.deadline) {
@@ -230,14 +234,22 @@ export class PacedSender {
       if (paused > 0 || tried.has(w.chatId)) continue;
       tried.add(w.chatId);
       const at = Date.now();
-      const wait = await this.store.take(platform, w.chatId, w.isGroup, at);
-      if (wait === 0) {
+      asked.push({ w, at, wait: this.store.take(platform, w.chatId, w.isGroup, at) });
+    }
+    const waits = await Promise.allSettled(asked.map((a) => a.wait));
+    let failed: unknown;
+    asked.forEach(({ w, at }, i) => {
+      const result = waits[i];
+      if (result.status === 'rejected') return void (failed ??= result.reason);
+      if (result.value === 0) {
         remove(q.waiters, w);
         w.resolve({ platform, chatId: w.chatId, isGroup: w.isGroup, at });
       } else {
-        next = Math.min(next, wait);
+        next = Math.min(next, result.value);
       }
-    }
+    });
+    // As before: a store that fails ends the pass with its error (every slot it did give is handed out).
+    if (failed !== undefined) throw failed;
     if (q.waiters.length) this.wakeAt(platform, q, Date.now() + Math.max(1, next));
   }
 

@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { PacingStore, Slot } from './pacing.ts';
 import { PACING_BURST, TELEGRAM_LIMITS, UNANSWERED_MAX_MS, type Limits } from './rateLimiter.ts';
 
@@ -37,6 +38,28 @@ interface SendRow {
   answeredAt: bigint | number | null;
 }
 
+/** One take waiting for its transaction. */
+interface TakeRequest {
+  chatId: string;
+  isGroup: boolean;
+  now: number;
+  resolve: (wait: number) => void;
+  reject: (err: unknown) => void;
+}
+
+interface TakeQueue {
+  waiting: TakeRequest[];
+  running: boolean;
+}
+
+interface AnswerQueue {
+  waiting: { slot: Slot; now: number; resolve: () => void; reject: (err: unknown) => void }[];
+  running: boolean;
+}
+
+/** Most takes judged in one transaction (and answers written in one statement). */
+const TAKE_BATCH = 100;
+
 /** Windows of one platform's limits in real ms. */
 interface Windows {
   limits: Limits;
@@ -57,6 +80,10 @@ export class SharedPacingStore implements PacingStore {
   private readonly gates = new Map<string, Promise<void>>();
   private readonly pauses = new Map<string, { until: number; readAt: number }>();
   private takes = 0;
+  /** Answers waiting to be written, per platform. */
+  private readonly answers = new Map<string, AnswerQueue>();
+  /** Takes waiting for, or in, this instance's next take transaction, per platform. */
+  private readonly takers = new Map<string, TakeQueue>();
   /**
    * Until when (epoch ms) the global second was found full, per platform: the worker asks for
    * many chats in a row, and none of them can go before then, so they are answered without a
@@ -79,47 +106,173 @@ export class SharedPacingStore implements PacingStore {
     if (w.unlimited) return 0;
     const full = this.globalFull.get(platform) ?? 0;
     if (full > now) return Math.ceil(full - now);
-    await this.gate(platform);
-    if (++this.takes % CLEAN_EVERY === 0) await this.clean(platform, now);
+    return new Promise<number>((resolve, reject) => {
+      let q = this.takers.get(platform);
+      if (!q) this.takers.set(platform, (q = { waiting: [], running: false }));
+      q.waiting.push({ chatId, isGroup, now, resolve, reject });
+      if (!q.running) void this.runTakes(platform, q);
+    });
+  }
+
+  /**
+   * Group commit of takes: the first take of a quiet moment runs at once; takes asked for while
+   * a transaction is under way wait for it and then run together in the next one. Inside one
+   * transaction they are judged one after another in the order asked, each seeing the slots the
+   * ones before it were given, under the same gate lock — what separate transactions in that
+   * order would have decided, with one lock, one read and one insert for all of them.
+   */
+  private async runTakes(platform: string, q: TakeQueue): Promise<void> {
+    q.running = true;
+    try {
+      while (q.waiting.length) {
+        const batch = q.waiting.splice(0, TAKE_BATCH);
+        try {
+          await this.gate(platform);
+          const before = this.takes;
+          this.takes += batch.length;
+          if (Math.floor(before / CLEAN_EVERY) !== Math.floor(this.takes / CLEAN_EVERY)) await this.clean(platform, batch[0].now);
+          const waits = await this.takeBatch(platform, batch);
+          batch.forEach((t, i) => t.resolve(waits[i]));
+        } catch (err) {
+          for (const t of batch) t.reject(err);
+        }
+      }
+    } finally {
+      q.running = false;
+    }
+  }
+
+  private takeBatch(platform: string, batch: TakeRequest[]): Promise<number[]> {
+    const w = this.windowsOf(platform);
+    const oldest = Math.min(...batch.map((t) => t.now));
+    const chats = [...new Set(batch.map((t) => t.chatId))];
     return this.db.$transaction(async (tx) => {
       // The write comes first: it takes the lock that serialises every instance's takers.
       const [gate] = await tx.$queryRaw<{ pausedUntil: bigint | number }[]>`
         UPDATE "PacingGate" SET "turns" = "turns" + 1 WHERE "platform" = ${platform} RETURNING "pausedUntil"`;
       const paused = Number(gate?.pausedUntil ?? 0);
       this.pauses.set(platform, { until: paused, readAt: Date.now() });
-      if (paused > now) return paused - now;
-      const chatRows = await tx.$queryRaw<SendRow[]>`
-        SELECT "at", "answeredAt" FROM "PacingSend"
-        WHERE "platform" = ${platform} AND "chatId" = ${chatId} AND "at" > ${BigInt(Math.floor(now - Math.max(w.groupWindow, UNDER_WAY_MAX_MS)))}
-        ORDER BY "at" DESC LIMIT ${Math.max(1, w.limits.perGroupPerMinute) + 1}`;
-      const recent = await tx.$queryRaw<SendRow[]>`
-        SELECT "at", "answeredAt" FROM "PacingSend"
-        WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - UNDER_WAY_MAX_MS))}
-          AND ("answeredAt" IS NULL OR "answeredAt" > ${BigInt(Math.floor(now - w.second))})`;
-      const globalWait = this.globalWait(w, recent, now);
-      if (globalWait > 0) this.globalFull.set(platform, now + globalWait);
-      const wait = Math.max(this.chatWait(w, chatRows, isGroup, now), globalWait, await this.minuteWait(tx, w, platform, now));
-      if (wait > 0) return Math.ceil(wait);
-      await tx.$executeRaw`
-        INSERT INTO "PacingSend" ("platform", "chatId", "isGroup", "at", "owner") VALUES (${platform}, ${chatId}, ${isGroup}, ${BigInt(Math.floor(now))}, ${this.owner})`;
-      return 0;
+      if (batch.every((t) => paused > t.now)) return batch.map((t) => paused - t.now);
+      // One read for every chat of the batch (its latest sends in the group's window) and for
+      // the whole bot's global second, after the lock. The global second is read as a count and
+      // the latest PACING_BURST sends (all the burst rule looks at); only when the count comes
+      // near the limit are its rows read, which the exact rule needs.
+      const burst = Math.min(PACING_BURST, w.perSecond);
+      const underWaySince = BigInt(Math.floor(oldest - UNDER_WAY_MAX_MS));
+      const answeredSince = BigInt(Math.floor(oldest - w.second));
+      const rows = await tx.$queryRaw<(SendRow & { chatId: string | null; kind: string })[]>`
+        SELECT 'c' AS "kind", "chatId", "at", "answeredAt" FROM (
+          SELECT "chatId", "at", "answeredAt", ROW_NUMBER() OVER (PARTITION BY "chatId" ORDER BY "at" DESC) AS "rn"
+          FROM "PacingSend"
+          WHERE "platform" = ${platform} AND "chatId" IN (${Prisma.join(chats)}) AND "at" > ${BigInt(Math.floor(oldest - Math.max(w.groupWindow, UNDER_WAY_MAX_MS)))}
+        ) AS "c" WHERE "rn" <= ${Math.max(1, w.limits.perGroupPerMinute) + 1}
+        UNION ALL
+        SELECT 'g' AS "kind", NULL AS "chatId", "at", "answeredAt" FROM (
+          SELECT "at", "answeredAt" FROM "PacingSend"
+          WHERE "platform" = ${platform} AND "at" > ${underWaySince} AND ("answeredAt" IS NULL OR "answeredAt" > ${answeredSince})
+          ORDER BY "at" DESC LIMIT ${burst}
+        ) AS "g"
+        UNION ALL
+        SELECT 'n' AS "kind", NULL AS "chatId", COUNT(*) AS "at", NULL AS "answeredAt" FROM "PacingSend"
+        WHERE "platform" = ${platform} AND "at" > ${underWaySince} AND ("answeredAt" IS NULL OR "answeredAt" > ${answeredSince})`;
+      const byChat = new Map<string, SendRow[]>(chats.map((c) => [c, []]));
+      let recent: SendRow[] = [];
+      let inSecond = 0;
+      for (const r of rows) {
+        if (r.kind === 'c') byChat.get(r.chatId!)!.push({ at: r.at, answeredAt: r.answeredAt });
+        else if (r.kind === 'g') recent.push({ at: r.at, answeredAt: r.answeredAt });
+        else inSecond = Number(r.at);
+      }
+      // Below the limit even if every take of the batch is given its slot: the rule on the
+      // second's count cannot hold anyone back, and the latest sends decide the burst rule.
+      // Otherwise the exact rule needs the second's rows.
+      if (inSecond + batch.length >= w.perSecond) {
+        recent = await tx.$queryRaw<SendRow[]>`
+          SELECT "at", "answeredAt" FROM "PacingSend"
+          WHERE "platform" = ${platform} AND "at" > ${underWaySince}
+            AND ("answeredAt" IS NULL OR "answeredAt" > ${answeredSince})`;
+      }
+      const minute = w.limits.globalPerMinute === undefined ? undefined : await this.minuteRows(tx, w, platform, oldest);
+      const waits: number[] = [];
+      const granted: TakeRequest[] = [];
+      for (const t of batch) {
+        if (paused > t.now) {
+          waits.push(paused - t.now);
+          continue;
+        }
+        const chatRows = byChat.get(t.chatId)!.filter((r) => Number(r.at) > t.now - Math.max(w.groupWindow, UNDER_WAY_MAX_MS));
+        const current = batch.length === 1 ? recent : recent.filter((r) => Number(r.at) > t.now - UNDER_WAY_MAX_MS && (r.answeredAt === null || Number(r.answeredAt) > t.now - w.second));
+        const globalWait = this.globalWait(w, current, t.now);
+        if (globalWait > 0) this.globalFull.set(platform, t.now + globalWait);
+        const wait = Math.max(this.chatWait(w, chatRows, t.isGroup, t.now), globalWait, minute ? this.minuteWait(w, minute, t.now) : 0);
+        if (wait > 0) {
+          waits.push(Math.ceil(wait));
+          continue;
+        }
+        // Taken: the next takes of this batch count it, as they would count a committed row.
+        const row: SendRow = { at: t.now, answeredAt: null };
+        byChat.get(t.chatId)!.unshift(row);
+        recent.push(row);
+        minute?.push(t.now);
+        granted.push(t);
+        waits.push(0);
+      }
+      if (granted.length) {
+        await tx.$executeRaw`
+          INSERT INTO "PacingSend" ("platform", "chatId", "isGroup", "at", "owner")
+          VALUES ${Prisma.join(granted.map((t) => Prisma.sql`(${platform}, ${t.chatId}, ${t.isGroup}, ${BigInt(Math.floor(t.now))}, ${this.owner})`))}`;
+      }
+      return waits;
     });
   }
 
-  /** WeChat's global minute (none on Telegram). */
-  private async minuteWait(tx: Pick<Db, '$queryRaw'>, w: Windows, platform: string, now: number): Promise<number> {
-    if (w.limits.globalPerMinute === undefined) return 0;
-    const [row] = await tx.$queryRaw<{ n: bigint | number; first: bigint | number | null }[]>`
-      SELECT COUNT(*) AS "n", MIN("at") AS "first" FROM "PacingSend" WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(now - w.minute))}`;
-    // The oldest of the minute leaves first; then look again.
-    return Number(row?.n ?? 0) >= w.limits.globalPerMinute ? Math.max(Number(row!.first) + w.minute - now, 1) : 0;
+  /** The send times in WeChat's global minute (none on Telegram), as of the oldest take of a batch. */
+  private async minuteRows(tx: Pick<Db, '$queryRaw'>, w: Windows, platform: string, oldest: number): Promise<number[]> {
+    const rows = await tx.$queryRaw<{ at: bigint | number }[]>`
+      SELECT "at" FROM "PacingSend" WHERE "platform" = ${platform} AND "at" > ${BigInt(Math.floor(oldest - w.minute))}`;
+    return rows.map((r) => Number(r.at));
   }
 
+  /** WeChat's global minute: the oldest of the minute leaves first; then look again. */
+  private minuteWait(w: Windows, sends: number[], now: number): number {
+    const inMinute = sends.filter((at) => at > now - w.minute);
+    if (inMinute.length < w.limits.globalPerMinute!) return 0;
+    return Math.max(Math.min(...inMinute) + w.minute - now, 1);
+  }
+
+  /**
+   * Answers reported while an earlier answer's write is under way are written together in the
+   * next statement, all with the latest of their times: a message counts as under way, or its
+   * chat's gap starts, at most that round trip later than it did — never earlier.
+   */
   async answered(slot: Slot, now: number): Promise<void> {
     if (this.windowsOf(slot.platform).unlimited) return;
-    await this.db.$executeRaw`
-      UPDATE "PacingSend" SET "answeredAt" = ${BigInt(Math.floor(Math.max(now, slot.at)))}
-      WHERE "platform" = ${slot.platform} AND "chatId" = ${slot.chatId} AND "at" = ${BigInt(Math.floor(slot.at))} AND "owner" = ${this.owner} AND "answeredAt" IS NULL`;
+    let q = this.answers.get(slot.platform);
+    if (!q) this.answers.set(slot.platform, (q = { waiting: [], running: false }));
+    const done = new Promise<void>((resolve, reject) => q.waiting.push({ slot, now, resolve, reject }));
+    if (!q.running) void this.writeAnswers(slot.platform, q);
+    return done;
+  }
+
+  private async writeAnswers(platform: string, q: AnswerQueue): Promise<void> {
+    q.running = true;
+    try {
+      while (q.waiting.length) {
+        const batch = q.waiting.splice(0, TAKE_BATCH);
+        try {
+          const at = BigInt(Math.floor(Math.max(...batch.map((a) => Math.max(a.now, a.slot.at)))));
+          await this.db.$executeRaw`
+            UPDATE "PacingSend" SET "answeredAt" = ${at}
+            WHERE "platform" = ${platform} AND "owner" = ${this.owner} AND "answeredAt" IS NULL
+              AND (${Prisma.join(batch.map((a) => Prisma.sql`("chatId" = ${a.slot.chatId} AND "at" = ${BigInt(Math.floor(a.slot.at))})`), ' OR ')})`;
+          for (const a of batch) a.resolve();
+        } catch (err) {
+          for (const a of batch) a.reject(err);
+        }
+      }
+    } finally {
+      q.running = false;
+    }
   }
 
   async pause(platform: string, until: number): Promise<void> {

@@ -109,13 +109,23 @@ describe('a household poll with paper ballots, counted against the register', ()
 
   it('28 paper ballots from a CSV; 5 households that voted online are refused with when and how', async () => {
     const rows = [['unit', 'option'], ...units.slice(40, 68).map((u, i) => [u, i % 4 === 0 ? 2 : 1]), ...units.slice(0, 5).map((u) => [u, 2])];
-    const r = await cli(['poll', 'paper', '1', '--community', 'badeng', '--csv', writeTo('returned.csv', registerCsv(rows))]);
-    expect(r.out).toContain('28 paper ballots entered, 5 refused');
+    const file = writeTo('returned.csv', registerCsv(rows));
+    // The dry run says what would happen and writes nothing; exit 1, as rows would be refused.
+    const dry = await cli(['poll', 'paper', '1', '--community', 'badeng', '--file', file, '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.out).toContain('Preview of “returned.csv” for poll #1: 28 ballot(s) can be entered, 5 refused.');
+    expect(dry.out).toContain('dry run: no ballot was entered');
+    expect(await bot.db.pollParticipation.count({ where: { pollId, source: 'paper' } })).toBe(0);
+    // --csv, the older name of --file, still works.
+    const r = await cli(['poll', 'paper', '1', '--community', 'badeng', '--csv', file]);
+    expect(r.out).toContain('Poll #1: 28 paper ballot(s) entered from “returned.csv”, 5 refused.');
+    expect(r.out).toContain(`· ${units[40]}: Against\n· ${units[41]}: For`);
     expect(r.code).toBe(1);
-    const refusals = r.err.trim().split('\n');
+    const refusals = r.err.trim().split('\n').filter((l) => l.startsWith('· '));
+    expect(r.err).toContain('Ballots not entered (set these paper ballots aside and check them):');
     expect(refusals).toHaveLength(5);
-    expect(refusals[0]).toContain(`row 30: ${units[0]} already voted on`);
-    expect(refusals[0]).toContain('(online)'.slice(1, -1));
+    expect(refusals[0]).toContain(`Row 30: ${units[0]} already voted on`);
+    expect(refusals[0]).toContain('online');
   });
 
   it('/paper in private chat: by code (the scene) and by unit (one line); bad entries refused', async () => {

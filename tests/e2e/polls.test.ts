@@ -1,5 +1,5 @@
 /**
- * Polls end to end: the real bot (telegraf) against the fake Bot API on a real SQLite file —
+ * Polls end to end: the real bot (telegraf) against the fake Bot API on the engine under test (a real SQLite file, or PostgreSQL with LINLI_TEST_DATABASE) —
  * creating a poll in chat, one-tap votes answered privately, changing a vote, refusals, advisory
  * votes, households, closing on time and after a restart, quorum, 200 simultaneous taps, exports.
  */
@@ -18,6 +18,7 @@ import { bindTelegramGroup, grantRole, makeCommunity, OPERATOR } from '../suppor
 import { startFakeBotApi, type FakeBotApi, type SentMessage } from '../support/fakeBotApi.ts';
 import { buttonsOf, startTestBot, tempDir, testClock, textOf, type TestBot } from '../support/harness.ts';
 import { cliEnv } from '../support/cliRun.ts';
+import { newTestDatabase } from '../support/testDatabase.ts';
 
 const GROUP = -100123;
 const committee = { id: 1, first_name: '居委会小张', language_code: 'zh-CN' };
@@ -40,7 +41,8 @@ describe('polls end to end', () => {
   let fake: FakeBotApi;
   let bot: TestBot;
   let community: Community;
-  const dbFile = join(tempDir(), 'linli.db');
+  // A temp SQLite file, or on a PostgreSQL run a fresh database; a restart reopens the same one.
+  let dbFile: string;
   const clock = testClock(new Date());
   const start = () => startTestBot({ fake, dbFile, clock, features: [...FEATURES, spy] });
 
@@ -88,6 +90,7 @@ describe('polls end to end', () => {
   const ballots = (pollId: string) => bot.db.ballot.findMany({ where: { pollId }, include: { choices: { include: { option: true } } } });
 
   beforeAll(async () => {
+    dbFile = await newTestDatabase(join(tempDir(), 'linli.db'));
     fake = await startFakeBotApi();
     bot = await start();
     community = await makeCommunity(bot.db);

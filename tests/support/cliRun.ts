@@ -10,11 +10,15 @@ import type { Db } from '../../src/db/client.ts';
 import { createTranslator, type Locale } from '../../src/i18n/i18n.ts';
 import { createLogger } from '../../src/log.ts';
 import { runCli } from '../../src/cli/main.ts';
-import { testDatabaseUrl } from './testDatabase.ts';
+import { isPostgresUrl } from '../../src/db/engine.ts';
+import { TEST_BALLOT_KEY, testDatabaseUrl } from './testDatabase.ts';
 
 /**
- * Exit code, stdout and stderr of one `linli` invocation against a database file. `env` adds to
- * (or, with undefined, removes from) the variables the CLI sees, e.g. `{ LINLI_CLI_LOCALE: 'en' }`.
+ * Exit code, stdout and stderr of one `linli` invocation against a database file (or a
+ * PostgreSQL database URL). `env` adds to (or, with undefined, removes from) the variables the
+ * CLI sees, e.g. `{ LINLI_CLI_LOCALE: 'en' }`. On PostgreSQL the CLI gets the ballot key the test
+ * bot has (startTestBot): the configuration requires one there, and a paper ballot the CLI
+ * enters in an anonymous poll must be sealed with the bot's key.
  */
 export async function linli(dbFile: string, args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -28,7 +32,7 @@ export async function linli(dbFile: string, args: string[], env: Record<string, 
     return true;
   });
   try {
-    const code = await runCli(args, { DATABASE_URL: testDatabaseUrl(dbFile), LOG_LEVEL: 'silent', LINLI_TIMEZONE: 'Asia/Shanghai', ...env });
+    const code = await runCli(args, { DATABASE_URL: testDatabaseUrl(dbFile), LOG_LEVEL: 'silent', LINLI_TIMEZONE: 'Asia/Shanghai', ...(isPostgresUrl(dbFile) ? { LINLI_BALLOT_KEY: TEST_BALLOT_KEY } : {}), ...env });
     return { code, out, err };
   } finally {
     o.mockRestore();

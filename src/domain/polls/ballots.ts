@@ -161,6 +161,47 @@ export function insertChoice(db: Store, ballotId: string, optionId: string): Pri
     SELECT ${rowid.value}${ballotId}, ${optionId} WHERE EXISTS (SELECT 1 FROM "Ballot" WHERE "id" = ${ballotId})`;
 }
 
+/** A returned paper ballot's rows (paper.ts): its participation, its ballot and the options marked. */
+export interface PaperRows {
+  participationId: string;
+  ballotId: string;
+  voterKey: string;
+  /** Named polls only. */
+  voterName: string | null;
+  /** Anonymous polls: the keyed hash the ballot is found by until the close (secrecy.ts). */
+  hash: string | null;
+  optionIds: string[];
+}
+
+/**
+ * The participations of returned paper ballots, one statement for many (personId null: the
+ * household's vote, entered by hand by `enteredById`). The unique (pollId, voterKey) decides:
+ * a household that has a participation already — online, on paper, at a meeting, or earlier in
+ * the same statement — gets none. Returns the ids inserted. The caller checked that the poll
+ * is open, in the same transaction.
+ */
+export function insertPaperParticipations(db: Store, pollId: string, enteredById: string, now: Date, rows: PaperRows[]): Prisma.PrismaPromise<{ id: string }[]> {
+  const values = rows.map((r) => Prisma.sql`(${r.participationId}, ${pollId}, ${r.voterKey}, ${null}, ${r.voterName}, ${false}, 'paper', ${enteredById}, ${now}, ${now})`);
+  return db.$queryRaw<{ id: string }[]>`INSERT INTO "PollParticipation" ("id", "pollId", "voterKey", "personId", "voterName", "advisory", "source", "enteredById", "castAt", "updatedAt")
+    VALUES ${Prisma.join(values)} ON CONFLICT ("pollId", "voterKey") DO NOTHING RETURNING "id"`;
+}
+
+/**
+ * The ballots and choices of paper participations just inserted, two statements for many. The
+ * rows go in shuffled, so that even within one batch the ballots' order is not the
+ * participations' (and on SQLite each gets a random rowid, as a tap's does).
+ */
+export async function insertPaperBallots(db: Store, pollId: string, link: BallotLink, rows: PaperRows[]): Promise<void> {
+  if (!rows.length) return;
+  const rowid = randomRowidColumn(db);
+  const ballots = shuffled(rows).map(
+    (r) => Prisma.sql`(${rowid.value}${r.ballotId}, ${pollId}, ${false}, 'paper', ${link === 'sealed' ? r.hash : null}, ${link === 'named' ? r.participationId : null})`,
+  );
+  await db.$executeRaw`INSERT INTO "Ballot" (${rowid.column}"id", "pollId", "advisory", "source", "voterHash", "participationId") VALUES ${Prisma.join(ballots)}`;
+  const choices = shuffled(rows.flatMap((r) => r.optionIds.map((optionId) => Prisma.sql`(${rowid.value}${r.ballotId}, ${optionId})`)));
+  await db.$executeRaw`INSERT INTO "BallotChoice" (${rowid.column}"ballotId", "optionId") VALUES ${Prisma.join(choices)}`;
+}
+
 /** Moves a single-choice ballot to the tapped option, where it holds another one and the poll is open. */
 export function moveChoice(db: Store, tap: Tap): Prisma.PrismaPromise<number> {
   return db.$executeRaw`UPDATE "BallotChoice" SET "optionId" = ${tap.optionId}

@@ -147,7 +147,10 @@ export async function enterInPersonCounts(db: Db, by: ActorRef, pollId: string, 
  * in-person participation the attendees' verified members got at the entry (council polls: when
  * they hold a seat), so the meeting's count is not joined by a tap of theirs. Household polls
  * need nothing: the household's own key already has it. Runs inside the verification's
- * transaction; a participation the person has already (they voted before moving) stays.
+ * transaction (redeemCode: any code — a slip, a 楼栋长's in-person code, a role code, a move into
+ * another unit) and the account link's (linking.ts: the merged person may hold one account's
+ * seat and the other's household); a participation the person has already (they voted before
+ * moving, or were counted with the household they left) stays.
  * Returns the polls it applied to.
  */
 export async function inPersonForNewMember(tx: Pick<Db, 'inPersonAttendee' | 'membership' | '$executeRaw'>, communityId: string, personId: string, householdId: string, now: Date): Promise<number> {

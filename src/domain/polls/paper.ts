@@ -9,14 +9,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '../errors.ts';
-import { isUniqueViolation, type Db } from '../../db/client.ts';
-import { recordAudit } from '../residents/audit.ts';
+import type { Db } from '../../db/client.ts';
+import { recordAudit, recordAudits } from '../residents/audit.ts';
 import { requirePermission } from '../residents/permissions.ts';
 import { electorateOf } from '../register/electorate.ts';
 import { seesWholeRegister } from '../register/leads.ts';
 import { electorateScope, readScope } from '../register/scope.ts';
 import { canonicalUnit, compareUnits } from '../register/units.ts';
-import { findBallot, insertBallot, insertChoice, type Tap } from './ballots.ts';
+import { findBallot, insertChoice, insertPaperBallots, insertPaperParticipations, lockPollForVote, type Tap } from './ballots.ts';
 import { alreadyVotedByHand } from './paperRefusals.ts';
 import { isOpen, POLL_INCLUDE, type ActorRef, type PollWithOptions } from './polls.ts';
 import type { BallotSeal } from './secrecy.ts';
@@ -164,51 +164,95 @@ async function returnedBallot(db: Db, by: ActorRef, pollId: string, ref: BallotR
  * answer then says when and how it voted.
  */
 export async function enterPaperBallot(db: Db, seal: BallotSeal, by: ActorRef, pollId: string, ref: BallotRef, positions: number[], now: Date): Promise<PaperOutcome> {
-  const { poll, household, optionIds, voterKey } = await returnedBallot(db, by, pollId, ref, positions, now);
-  if (poll.anonymous) await seal.ready(db);
-  const tap: Tap = {
-    pollId,
-    voterKey,
-    advisory: false,
-    personId: by.actor.personId,
-    voterName: poll.anonymous ? null : household.unit,
-    optionId: optionIds[0],
-    // Sealed even in a final anonymous poll: a correction must find the ballot until the close.
-    link: poll.anonymous ? 'sealed' : 'named',
-    hash: poll.anonymous ? seal.hash(pollId, voterKey) : null,
-    now,
-    source: 'paper',
-  };
-  try {
-    await db.$transaction(async (tx) => {
-      const fresh = await tx.poll.findUnique({ where: { id: pollId }, select: { status: true, opensAt: true, closesAt: true } });
-      if (!fresh || !isOpen(fresh, now)) throw new DomainError('ballots.after_close', { number: poll.number, when: poll.closesAt });
-      const ids = { participation: randomUUID(), ballot: randomUUID() };
-      await tx.pollParticipation.create({
-        // personId stays null: nobody's own vote — the household's, entered by hand (enteredById).
-        data: { id: ids.participation, pollId, voterKey, personId: null, voterName: tap.voterName, advisory: false, source: 'paper', enteredById: by.actor.personId, castAt: now, updatedAt: now },
-      });
-      await insertBallot(tx, tap, ids);
-      for (const optionId of optionIds) await insertChoice(tx, ids.ballot, optionId);
-      await tx.poll.updateMany({ where: { id: pollId, firstVoteAt: null }, data: { firstVoteAt: now } });
-      await recordAudit(tx, {
-        actorId: by.actor.personId,
-        via: by.via,
-        action: 'poll.paper_entry',
-        communityId: poll.communityId,
-        targetType: 'poll',
-        targetId: pollId,
-        // An anonymous poll's audit never says what the household chose.
-        details: { number: poll.number, unit: household.unit, by: 'code' in ref ? 'code' : 'unit', ...(poll.anonymous ? {} : { positions }) },
-      });
-    });
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const existing = await db.pollParticipation.findUnique({ where: { pollId_voterKey: { pollId, voterKey } } });
-    if (!existing) throw err;
-    throw alreadyVotedByHand(existing, household.unit);
-  }
+  const { poll, household } = await returnedBallot(db, by, pollId, ref, positions, now);
+  const [refused] = await storePaperBallots(db, seal, by, poll, [{ household, positions, by: 'code' in ref ? 'code' : 'unit' }], now);
+  if (refused) throw refused;
   return { unit: household.unit, positions: [...positions].sort((a, b) => a - b) };
+}
+
+/** A returned ballot checked against its poll, the electorate and the enterer, ready to store. */
+export interface CheckedPaperBallot {
+  household: { id: string; unit: string };
+  /** The options marked, by position. */
+  positions: number[];
+  /** How the clerk named it (the audit says): its printed code or its unit. */
+  by: 'code' | 'unit';
+}
+
+/** Ballots stored per transaction: a close, a tap or a reader waits for one chunk at most. */
+const STORE_CHUNK = 250;
+
+/**
+ * Stores returned paper ballots that the caller checked against `poll` — one ballot from
+ * enterPaperBallot, a whole file from paperBatch.ts, which reads the register, the electorate
+ * and who voted once for all its rows instead of once per row. Per ballot the rows a single
+ * entry has always written: the participation (source paper, enteredById), the ballot and its
+ * choices, an audit entry. The unique (pollId, voterKey) of the participation stays the guard:
+ * a household that has one — voted online or on paper meanwhile, or twice in `ballots` — is
+ * refused with when and how it voted, the others are stored. Written a chunk per transaction,
+ * each first checking that the poll is open (holding its row on PostgreSQL, as a tap does), so
+ * a close that commits first refuses the rest. Returns, in order, null for a ballot stored or
+ * its refusal.
+ */
+export async function storePaperBallots(db: Db, seal: BallotSeal, by: ActorRef, poll: PollWithOptions, ballots: CheckedPaperBallot[], now: Date): Promise<(DomainError | null)[]> {
+  requirePermission(by.actor, 'poll.paper', poll.communityId);
+  requireHouseholdPoll(poll);
+  // Sealed even in a final anonymous poll: a correction must find the ballot until the close.
+  const link = poll.anonymous ? 'sealed' : 'named';
+  if (poll.anonymous) await seal.ready(db);
+  const rows = ballots.map((b) => {
+    const voterKey = `h:${b.household.id}`;
+    return {
+      ballot: b,
+      rows: {
+        participationId: randomUUID(),
+        ballotId: randomUUID(),
+        voterKey,
+        voterName: poll.anonymous ? null : b.household.unit,
+        hash: poll.anonymous ? seal.hash(poll.id, voterKey) : null,
+        optionIds: optionIdsOf(poll, b.positions),
+      },
+    };
+  });
+  const out: (DomainError | null)[] = [];
+  for (let i = 0; i < rows.length; i += STORE_CHUNK) {
+    const chunk = rows.slice(i, i + STORE_CHUNK);
+    out.push(
+      ...(await db.$transaction(async (tx) => {
+        await lockPollForVote(tx, poll.id);
+        const fresh = await tx.poll.findUnique({ where: { id: poll.id }, select: { status: true, opensAt: true, closesAt: true } });
+        if (!fresh || !isOpen(fresh, now)) return chunk.map(() => new DomainError('ballots.after_close', { number: poll.number, when: poll.closesAt }));
+        const inserted = new Set((await insertPaperParticipations(tx, poll.id, by.actor.personId, now, chunk.map((c) => c.rows))).map((r) => r.id));
+        const stored = chunk.filter((c) => inserted.has(c.rows.participationId));
+        if (stored.length) {
+          await insertPaperBallots(tx, poll.id, link, stored.map((c) => c.rows));
+          await tx.poll.updateMany({ where: { id: poll.id, firstVoteAt: null }, data: { firstVoteAt: now } });
+          await recordAudits(
+            tx,
+            stored.map(({ ballot }) => ({
+              actorId: by.actor.personId,
+              via: by.via,
+              action: 'poll.paper_entry',
+              communityId: poll.communityId,
+              targetType: 'poll',
+              targetId: poll.id,
+              // An anonymous poll's audit never says what the household chose.
+              details: { number: poll.number, unit: ballot.household.unit, by: ballot.by, ...(poll.anonymous ? {} : { positions: ballot.positions }) },
+            })),
+          );
+        }
+        const refused = chunk.filter((c) => !inserted.has(c.rows.participationId));
+        const existing = refused.length ? new Map((await tx.pollParticipation.findMany({ where: { pollId: poll.id, voterKey: { in: refused.map((c) => c.rows.voterKey) } } })).map((p) => [p.voterKey, p])) : new Map();
+        return chunk.map((c) => {
+          if (inserted.has(c.rows.participationId)) return null;
+          const had = existing.get(c.rows.voterKey);
+          // Not inserted, yet no participation to name: it went again meanwhile (/forgetme). Rare; entered again by hand.
+          return had ? alreadyVotedByHand(had, c.ballot.household.unit) : new DomainError('ballots.enter_again', { unit: c.ballot.household.unit });
+        });
+      })),
+    );
+  }
+  return out;
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   type Tap,
 } from './ballots.ts';
 import { requireHouseholdInScope, readScope } from '../register/scope.ts';
-import { correctPaperBallot, enterPaperBallot, type BallotRef, type PaperOutcome } from './paper.ts';
+import { correctPaperBallot, enterPaperBallot, storePaperBallots, type BallotRef, type CheckedPaperBallot, type PaperOutcome } from './paper.ts';
 import { isOpen, type ActorRef, type PollWithOptions } from './polls.ts';
 import { alreadyVotedByHand } from './paperRefusals.ts';
 import { ballotLink, type BallotSeal } from './secrecy.ts';
@@ -161,6 +161,14 @@ export class BallotBox {
   /** Enters a returned paper ballot of a household (paper.ts), with this bot's ballot key. */
   enterPaper(by: ActorRef, pollId: string, ref: BallotRef, positions: number[], now: Date): Promise<PaperOutcome> {
     return enterPaperBallot(this.db, this.seal, by, pollId, ref, positions, now);
+  }
+
+  /**
+   * Stores returned paper ballots checked against `poll` by the caller (a file of them,
+   * paperBatch.ts), with this bot's ballot key: per ballot null (stored) or its refusal.
+   */
+  storePaper(by: ActorRef, poll: PollWithOptions, ballots: CheckedPaperBallot[], now: Date): Promise<(DomainError | null)[]> {
+    return storePaperBallots(this.db, this.seal, by, poll, ballots, now);
   }
 
   /** Corrects a paper ballot entered wrongly, with a reason (paper.ts). */

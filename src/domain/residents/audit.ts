@@ -33,6 +33,22 @@ export async function recordAudit(db: AuditDb, entry: AuditRecord): Promise<void
   });
 }
 
+/** Appends several entries in one statement (a batch of paper ballots: one entry per ballot). */
+export async function recordAudits(db: AuditDb, entries: AuditRecord[]): Promise<void> {
+  if (!entries.length) return;
+  await db.auditEntry.createMany({
+    data: entries.map((entry) => ({
+      actorId: entry.actorId,
+      via: entry.via,
+      action: entry.action,
+      communityId: entry.communityId ?? null,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      details: entry.details ? JSON.stringify(entry.details) : null,
+    })),
+  });
+}
+
 /** Reads entries, newest last, for `linli audit`. */
 export async function listAudit(db: Db, filter: { communityId?: string; since?: Date; limit?: number }) {
   return db.auditEntry.findMany({

@@ -16,6 +16,7 @@
 import { DomainError } from '../errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Person } from '../../generated/prisma/client.ts';
+import { inPersonForNewMember } from '../polls/inPerson.ts';
 import { recordAudit } from './audit.ts';
 import { communitiesOf, type Actor } from './roles.ts';
 import { ATTEMPT_WINDOW_MS, MAX_FAILED_ATTEMPTS, generateCode, normalizeCode } from './verification.ts';
@@ -96,6 +97,11 @@ export async function redeemLinkCode(db: Db, person: { id: string }, account: { 
     const [keep, absorb] = redeemerActive ? [redeemer, creator] : [creator, redeemer];
 
     const moved = await mergeMemberships(tx, absorb.id, keep.id);
+    // The merged person may now hold a council seat and a household a meeting named as
+    // attending (one account had each): counted at that meeting, as if they had verified into it
+    // after the entry (redeemCode does the same) — never a tap on top of the meeting's count.
+    const households = await tx.membership.findMany({ where: { personId: keep.id, role: 'verified', householdId: { not: null } }, select: { communityId: true, householdId: true } });
+    for (const m of households) await inPersonForNewMember(tx, m.communityId, keep.id, m.householdId!, now);
     await tx.identity.updateMany({ where: { personId: absorb.id }, data: { personId: keep.id } });
     await tx.sceneSession.updateMany({ where: { personId: absorb.id }, data: { personId: keep.id } });
     const merged = await tx.person.update({

@@ -66,6 +66,27 @@ describe('SharedPacingStore', { timeout: 20_000 }, () => {
     expect(taken.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('judges takes asked at once one after another: no more than the second and the burst allow, one per chat', async () => {
+    const [a, b] = await twoInstances({ perChatIntervalMs: 1000, perGroupPerMinute: 1000, globalPerSecond: 10 }, true);
+    const at = Date.now();
+    // 30 takes at once from one instance (they share its transactions), 8 of them for chat 7;
+    // the other instance asks in between.
+    const chats = Array.from({ length: 30 }, (_, i) => String(i < 8 ? 7 : 100 + i));
+    const waits = await Promise.all([...chats.map((c) => a.take('telegram', c, false, at)), b.take('telegram', '555', false, at)]);
+    const given = waits.flatMap((w, i) => (w === 0 ? [i === chats.length ? '555' : chats[i]] : []));
+    // The burst rule: at most PACING_BURST (4) slots in the time the rate refills them.
+    expect(given.length).toBe(4);
+    // Chat 7 once (its gap), and the first take asked for it got it.
+    expect(given.filter((c) => c === '7')).toEqual(['7']);
+    expect(waits[0]).toBe(0);
+    expect(waits.slice(1, 8).every((w) => w > 0)).toBe(true);
+    // Answers reported together are all written: chat 7 is free once its gap has passed.
+    const slots = given.map((chatId) => ({ platform: 'telegram', chatId, isGroup: false, at }));
+    await Promise.all(slots.map((slot, i) => (slot.chatId === '555' ? b : a).answered(slot, Date.now() + i)));
+    await sleep(1100);
+    expect(await a.take('telegram', '7', false, Date.now())).toBe(0);
+  });
+
   it("holds a chat while another instance's message to it is under way", async () => {
     const [a, b] = await twoInstances({ perChatIntervalMs: 50, perGroupPerMinute: 20, globalPerSecond: 25 });
     const at = Date.now();

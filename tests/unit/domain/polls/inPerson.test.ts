@@ -18,7 +18,9 @@ import { BallotBox } from '../../../../src/domain/polls/voting.ts';
 import { applyImport } from '../../../../src/domain/register/apply.ts';
 import { previewImport } from '../../../../src/domain/register/import.ts';
 import { loadActor } from '../../../../src/domain/residents/people.ts';
-import { redeemCode } from '../../../../src/domain/residents/verification.ts';
+import { issueCodes, redeemCode } from '../../../../src/domain/residents/verification.ts';
+import { createLinkCode, redeemLinkCode } from '../../../../src/domain/residents/linking.ts';
+import { resolvePerson } from '../../../../src/domain/residents/people.ts';
 import { issueInPersonCode } from '../../../../src/domain/register/inPerson.ts';
 import { resultMessage } from '../../../../src/features/polls/render.ts';
 import type { Community } from '../../../../src/generated/prisma/client.ts';
@@ -164,6 +166,45 @@ describe('in-person counts', () => {
     expect(t('ballots.you_already_voted_inperson', { when: now })).toContain('每户只计一票');
     expect(t('ballots.inperson_exists_households', { number: 1, when: now, counts: '1 0 0', voters: 1 })).toContain('投票1户');
     expect(t('ballots.inperson_exists_people', { number: 1, when: now, counts: '1 0 0', voters: 1 })).toContain('投票1人');
+  });
+
+  it("re-verifying into an attending household hands its in-person participation over; moving out keeps the one counted", async () => {
+    const poll = await make(withRegister, { electorate: 'residents' });
+    const mover = await grantRole(db, withRegister, 8401, 'verified', '2栋-1单元-101');
+    const stayer = await grantRole(db, withRegister, 8402, 'verified', '1栋-1单元-102');
+    await enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['1-1-202', '1-1-102'] }), now);
+    const inPerson = (person: { id: string }) => db.pollParticipation.findUnique({ where: { pollId_voterKey: { pollId: poll.id, voterKey: `p:${person.id}` } } });
+    expect(await inPerson(mover)).toBeNull();
+    expect(await inPerson(stayer)).toMatchObject({ source: 'inperson' });
+    // The mover verifies again, into 1-1-202 (a household code, not a slip of their own): counted with it.
+    const [code] = await issueCodes(db, OPERATOR, 'cli', { communityId: withRegister.id, role: 'verified', unit: '1栋-1单元-202', count: 1, expiresInMs: 86_400_000 });
+    await redeemCode(db, mover, { platform: 'telegram', userId: '8401' }, code, now);
+    expect(await inPerson(mover)).toMatchObject({ source: 'inperson', voterName: '1栋-1单元-202' });
+    await expect(box.cast({ poll, actor: await loadActor(db, mover), voterName: '居民', position: 2, now })).rejects.toMatchObject({ key: 'ballots.person_already_voted_inperson' });
+    // The stayer moves out to 2-1-101 (not attending): the meeting counted them, that stays.
+    const [out] = await issueCodes(db, OPERATOR, 'cli', { communityId: withRegister.id, role: 'verified', unit: '2栋-1单元-101', count: 1, expiresInMs: 86_400_000 });
+    await redeemCode(db, stayer, { platform: 'telegram', userId: '8402' }, out, now);
+    await expect(box.cast({ poll, actor: await loadActor(db, stayer), voterName: '居民', position: 2, now })).rejects.toMatchObject({ key: 'ballots.person_already_voted_inperson' });
+    expect((await currentResult(db, await fresh(poll))).votes[poll.options[1].id]).toBe(0);
+  });
+
+  it('council poll: linking a seat holder’s account with their verified account from an attending household counts them as attending', async () => {
+    const poll = await make(withRegister, { electorate: 'council' });
+    // On Telegram: a council seat, no household. On WeChat: verified for 2-1-101, no seat.
+    const seat = await grantRole(db, withRegister, 8501, 'council');
+    const wechat = await resolvePerson(db, { platform: 'wechat', userId: 'wx-8501', displayName: '议事会成员' }, []);
+    const [code] = await issueCodes(db, OPERATOR, 'cli', { communityId: withRegister.id, role: 'verified', unit: '2栋-1单元-101', count: 1, expiresInMs: 86_400_000 });
+    await redeemCode(db, wechat, { platform: 'wechat', userId: 'wx-8501' }, code, now);
+    await enterInPersonCounts(db, BY, poll.id, entry([1, 0, 0], { attendees: ['2-1-101'] }), now);
+    // Nobody of 2-1-101 held a seat at the entry: no participation yet.
+    expect(await db.pollParticipation.count({ where: { pollId: poll.id } })).toBe(0);
+    const { code: link } = await createLinkCode(db, await loadActor(db, seat), 'telegram', now);
+    const merged = await redeemLinkCode(db, wechat, { platform: 'wechat', userId: 'wx-8501' }, link, now);
+    // Neither had taken part: the code's creator is kept, the WeChat person absorbed.
+    expect(merged.person.id).toBe(seat.id);
+    // Now one person with the seat and the attending household: the meeting counted them.
+    expect(await db.pollParticipation.findUnique({ where: { pollId_voterKey: { pollId: poll.id, voterKey: `p:${seat.id}` } } })).toMatchObject({ source: 'inperson', voterName: '2栋-1单元-101' });
+    await expect(box.cast({ poll, actor: await loadActor(db, merged.person), voterName: '议事会成员', position: 2, now })).rejects.toMatchObject({ key: 'ballots.person_already_voted_inperson' });
   });
 
   it('never shows a turnout over 100% as a percentage', async () => {
