@@ -58,7 +58,7 @@ describe('linli poll list / proposal list / poll numbers', () => {
 
   it('lists proposals by number (drafts never), with --status', async () => {
     const r = await linli(file, ['proposal', 'list', '--community', 'badeng']);
-    expect(r.out).toMatch(/^第7号  审议中 {8}\\d.*\s0人附议\s+修缮3栋雨棚\n$/);
+    expect(r.out).toMatch(/^第7号 {2}审议中 {8}\d.*\s0人附议\s+修缮3栋雨棚\n$/);
     const en = await linli(file, ['proposal', 'list', '--community', 'badeng', '--lang', 'en']);
     expect(en.out).toMatch(/^#7\s+under review\s.*\s0 seconds\s+修缮3栋雨棚\n$/);
     const j = await linli(file, ['proposal', 'list', '--community', 'badeng', '--status', 'approved', '--json']);
