@@ -89,4 +89,21 @@ describe('linli poll list / proposal list / poll numbers', () => {
     expect(closed.out).toMatch(/^已结束第1号投票：参与0\/\d+，未达最低参与人数，未获通过\n$/);
     expect((await db.poll.findFirst({ where: { number: 1 } }))?.status).toBe('closed');
   });
+
+  it('linli outbox names each message state in words; --json keeps the keys', async () => {
+    await db.outboxMessage.create({ data: { key: 'lists:water', platform: 'telegram', chatId: '-100', payload: JSON.stringify({ text: '停水通知' }), status: 'failed', lastError: 'chat not found' } });
+    await db.outboxMessage.create({ data: { key: 'lists:reminder', platform: 'telegram', chatId: '-100', payload: JSON.stringify({ text: '投票提醒' }) } });
+    const r = await linli(file, ['outbox']);
+    expect(r.code).toBe(0);
+    const [summary, ...lines] = r.out.trim().split('\n');
+    expect(summary).toContain('待发送1条');
+    expect(summary).toContain('发送失败1条');
+    expect(lines.find((l) => l.includes('停水通知'))).toMatch(/^发送失败\t/);
+    expect(r.out).not.toMatch(/\b(pending|failed)\b/);
+    const en = await linli(file, ['outbox', '--lang', 'en']);
+    expect(en.out.split('\n')[0].split('  ').sort()).toEqual(['failed: 1', 'pending: 1']);
+    const j = JSON.parse((await linli(file, ['outbox', '--json'])).out) as { counts: Record<string, number>; messages: { status: string }[] };
+    expect(j.counts).toMatchObject({ pending: 1, failed: 1 });
+    expect(j.messages.map((m) => m.status).sort()).toEqual(['failed', 'pending']);
+  });
 });
