@@ -29,7 +29,7 @@ import { checkBody, MAX_BODY_CHARS, MAX_FILE_BYTES, readDisclosureFile, type Fil
 import { parsePeriodKey, periodYear } from '../src/domain/disclosures/period.ts';
 import type { Statement } from '../src/domain/disclosures/statement.ts';
 import { requirePermission } from '../src/domain/residents/permissions.ts';
-import { fingerprint } from '../src/domain/disclosures/chain.ts';
+import { headCode } from '../src/domain/disclosures/chain.ts';
 import type { Disclosure, DisclosureVersion } from '../src/generated/prisma/client.ts';
 import type { TFn, Translator } from '../src/i18n/i18n.ts';
 import type { Outbox } from '../src/outbox/outbox.ts';
@@ -201,7 +201,7 @@ export const createPublishScene = (deps: DisclosureSceneDeps) =>
         services.clock(),
       );
       const groups = await deps.announceVersion(services.outbox, services.i18n, disclosure, version);
-      await ctx.reply(ctx.t('disclosures.published', { number: disclosure.number, fingerprint: fingerprint(version.hash), groups }));
+      await ctx.reply(ctx.t('disclosures.published', { number: disclosure.number, code: headCode(version.hash), groups }));
     },
   });
 
@@ -294,6 +294,6 @@ export const createCorrectionScene = (deps: DisclosureSceneDeps) =>
         services.clock(),
       );
       const groups = await deps.announceVersion(services.outbox, services.i18n, disclosure, version);
-      await ctx.reply(ctx.t('disclosures.corrected', { number: disclosure.number, version: version.version, fingerprint: fingerprint(version.hash), groups }));
+      await ctx.reply(ctx.t('disclosures.corrected', { number: disclosure.number, version: version.version, code: headCode(version.hash), groups }));
     },
   });

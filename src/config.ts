@@ -23,7 +23,7 @@ const adminList = z
     for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
       const m = /^(telegram|wechat|console):(.+)$/.exec(part);
       if (!m) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not of the form telegram:<user id> or wechat:<contact id>` });
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not of the form telegram:<user id> or wechat:<contact id>`, params: { part } });
         continue;
       }
       refs.push({ platform: m[1] as AdminRef['platform'], userId: m[2] });
@@ -84,11 +84,36 @@ export function instancesShared(config: Pick<Config, 'LINLI_INSTANCES' | 'DATABA
   return config.LINLI_INSTANCES ? config.LINLI_INSTANCES === 'shared' : !config.DATABASE_URL.startsWith('file:');
 }
 
+/**
+ * One wrong setting. `key` names the rule in locales/<lng>/cli.json (`cli.config.<key>`), so the
+ * CLI can say it in the operator's language; `message` is the same in English, for logs.
+ * `value` is what was given (absent for a missing value or a secret; a URL without its password).
+ */
+export interface ConfigIssue {
+  setting: string;
+  key: string;
+  params: Record<string, unknown>;
+  value?: string;
+  message: string;
+}
+
 /** Raised when a setting is missing or wrong; the message names every offending variable. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  /** The English lines, one per issue ("DATABASE_URL: must be …"). */
+  readonly problems: string[];
+  constructor(readonly issues: ConfigIssue[]) {
+    const problems = issues.map((i) => `${i.setting}: ${i.message}`);
     super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
   }
+}
+
+/** Settings whose value is never repeated in a message. */
+const SECRET_SETTINGS = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'LINLI_BALLOT_KEY', 'WECHATY_PUPPET_TOKEN']);
+
+/** A URL as it may be shown: the password replaced by ***. */
+function withoutPassword(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }
 
 function isTimeZone(tz: string): boolean {
@@ -107,22 +132,33 @@ function isTimeZone(tz: string): boolean {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const setting = String(i.path[0] ?? '(environment)');
+        const given = env[setting];
+        // The rule of a setting is one sentence per setting (cli.config.<SETTING>); the admin
+        // list also names the entry that is wrong.
+        const params = i.code === 'custom' && i.params ? (i.params as Record<string, unknown>) : {};
+        const named = 'part' in params;
+        const shown = !named && !SECRET_SETTINGS.has(setting) && given !== undefined && given !== '';
+        return { setting, key: named ? `${setting}_part` : setting, params, value: shown ? withoutPassword(given) : undefined, message: i.message };
+      }),
+    );
   }
   const config = parsed.data;
-  const problems: string[] = [];
+  const issues: ConfigIssue[] = [];
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_BOT_TOKEN) {
-    problems.push('TELEGRAM_WEBHOOK_URL: set TELEGRAM_BOT_TOKEN too, or leave the webhook unset');
+    issues.push({ setting: 'TELEGRAM_WEBHOOK_URL', key: 'webhook_needs_token', params: {}, message: 'set TELEGRAM_BOT_TOKEN too, or leave the webhook unset' });
   }
   if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
-    problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+    issues.push({ setting: 'TELEGRAM_WEBHOOK_SECRET', key: 'webhook_needs_secret', params: {}, message: 'required when TELEGRAM_WEBHOOK_URL is set' });
   }
   if (/^postgres/i.test(config.DATABASE_URL) && !config.LINLI_BALLOT_KEY) {
     // On SQLite the key lives in a file next to the database; a PostgreSQL database has no such
     // place, and every instance must hold the same key.
-    problems.push('LINLI_BALLOT_KEY: required when DATABASE_URL is PostgreSQL (the same secret on every instance, e.g. openssl rand -base64 32)');
+    issues.push({ setting: 'LINLI_BALLOT_KEY', key: 'postgres_needs_ballot_key', params: {}, message: 'required when DATABASE_URL is PostgreSQL (the same secret on every instance, e.g. openssl rand -base64 32)' });
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (issues.length) throw new ConfigError(issues);
   return config;
 }
 

@@ -105,8 +105,27 @@ export async function openMigratedDatabase(url: string, log?: Logger): Promise<{
     const file = prepareDatabaseFile(url);
     return { db: await openDatabase(file), file };
   } catch (err) {
-    throw new ConfigError([`DATABASE_URL: cannot open the database at ${redactUrl(url)} (${(err as Error).message})`]);
+    throw cannotOpenDatabase(url, err);
   }
+}
+
+/** The one-line refusal for a database that cannot be opened or migrated, naming DATABASE_URL and why. */
+export function cannotOpenDatabase(url: string, err: unknown): ConfigError {
+  const reason = (err as Error).message;
+  return new ConfigError([{ setting: 'DATABASE_URL', key: `cannot_open_${whyNotOpened(err)}`, params: { url: redactUrl(url), reason }, message: `cannot open the database at ${redactUrl(url)} (${reason})` }]);
+}
+
+/** Why a database could not be opened, as the operator acts on it (cli.config.cannot_open_<why>). */
+function whyNotOpened(err: unknown): 'not_a_database' | 'no_folder' | 'unreachable' | 'login' | 'no_database' | 'other' {
+  const chain: string[] = [];
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, n = 0; e && n < 5; e = e.cause as typeof e, n++) chain.push(`${String(e.code ?? '')} ${String(e.message ?? '')}`);
+  const said = chain.join(' ');
+  if (/SQLITE_NOTADB|not a database/i.test(said)) return 'not_a_database';
+  if (/\b(EEXIST|ENOTDIR|ENOENT|EACCES|EPERM|EROFS|SQLITE_CANTOPEN)\b/.test(said)) return 'no_folder';
+  if (/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.test(said)) return 'unreachable';
+  if (/\b(28P01|28000)\b|password authentication failed|role ".*" does not exist/i.test(said)) return 'login';
+  if (/\b3D000\b|database ".*" does not exist/i.test(said)) return 'no_database';
+  return 'other';
 }
 
 /** Builds the bot. */

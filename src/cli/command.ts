@@ -5,7 +5,10 @@
  * The CLI speaks the operator's language (`--lang`, else LINLI_CLI_LOCALE, else
  * LINLI_DEFAULT_LOCALE): every word it prints is a key in locales/<lng>/cli.json, read through
  * `env.t`. A command reports its result once, through `env.print`: a short line for a person, or
- * with `--json` the same facts as one JSON document on stdout.
+ * with `--json` the same facts as one JSON document on stdout. What goes wrong on the way (a
+ * tampered record, a refused row) is reported through `env.problem`: a line on stderr for a
+ * person, and with `--json` an entry of the document's `problems` array, so that everything a
+ * command emits with `--json` is machine-readable and stderr stays empty.
  */
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
@@ -36,15 +39,35 @@ export interface CliEnv {
   print(data: unknown, lines: string | string[]): void;
   /** Free text (a preview, a report); with --json it is kept as the document's `lines`. */
   out(line: string): void;
-  /** A note or refusal for the operator, on stderr (with --json too: the JSON is stdout's). */
+  /**
+   * Something the operator must know about (a tampered record, a refused row): `key` and `params`
+   * name the words in locales/<lng>/cli.json. A line on stderr; with --json an entry
+   * `{ key, params, text }` of the document's `problems` array (stderr stays empty).
+   */
+  problem(key: string, params?: Record<string, unknown>): void;
+  /**
+   * A note or refusal already in words, on stderr; with --json an entry `{ text }` of the
+   * document's `problems` array. Prefer `problem`, which keeps the key for machines.
+   */
   err(line: string): void;
+}
+
+/** One entry of the `problems` array of a --json document. */
+export interface CliProblem {
+  key?: string;
+  params?: Record<string, unknown>;
+  text: string;
 }
 
 /** A `linli` subcommand. */
 export interface CliCommand {
   /** One or two words, e.g. "migrate" or "community add". */
   name: string;
-  /** The command's syntax (option names are the same in every language). */
+  /**
+   * The command's syntax. Option names are the same in every language; placeholders such as
+   * `<slug>` or `<number|id>` are words in `cli.placeholder` and read in the operator's language
+   * (see localizeUsage).
+   */
   usage: string;
   /** A key in locales/<lng>/cli.json: what the command does, one sentence. */
   summary: string;
@@ -83,6 +106,27 @@ export class Refused extends UsageError {
 export function domainMessage(i18n: Translator, locale: Locale, key: string, params: Record<string, unknown>): string {
   const own = `cli.domain.${key.replace(/\./g, '_')}`;
   return i18n.has(locale, own) ? i18n.t(locale, own, params) : i18n.t(locale, key, params);
+}
+
+/** A placeholder alternative that may name a key: words, digits, spaces and %, nothing else. */
+const PLACEHOLDER_WORD = /^[A-Za-z][A-Za-z0-9 %]*$/;
+
+/**
+ * A usage line in the operator's language: each `<placeholder>` (each alternative of
+ * `<number|id>`) that has words under `cli.placeholder` is replaced by them, e.g. `<slug>` by
+ * `<社区代码>`; option names, literal values (`csv|xlsx`) and examples (`<3栋>`) stay as written.
+ */
+export function localizeUsage(usage: string, i18n: Pick<Translator, 't' | 'has'>, locale: Locale): string {
+  return usage.replace(/<([^<>]+)>/g, (whole, inner: string) => {
+    const parts = inner.split('|').map((alt) => {
+      const word = alt.trim();
+      if (!PLACEHOLDER_WORD.test(word)) return alt;
+      const key = `cli.placeholder.${word.replace(/ /g, '_')}`;
+      return i18n.has(locale, key) ? i18n.t(locale, key) : alt;
+    });
+    const out = `<${parts.join('|')}>`;
+    return out === whole ? whole : out;
+  });
 }
 
 /** The actor the CLI acts as: whoever has shell access to the deployment is its operator. */

@@ -12,7 +12,9 @@ import { isDomainError } from '../domain/errors.ts';
 import type { Db } from '../db/client.ts';
 import { createTranslator, LOCALES, type Locale, type Translator } from '../i18n/i18n.ts';
 import { createLogger } from '../log.ts';
-import { asLocale, domainMessage, Refused, UsageError, type CliCommand } from './command.ts';
+import { BackupError } from '../db/sqlite/backup.ts';
+import { DatabaseLockedError } from '../db/sqlite/holders.ts';
+import { asLocale, domainMessage, localizeUsage, Refused, UsageError, type CliCommand, type CliProblem } from './command.ts';
 import { CLI_COMMANDS } from './commands/index.ts';
 
 /** Exit codes: a refusal or failure, an unknown command or global option, a bad setting. */
@@ -68,7 +70,7 @@ function usage(i18n: Translator, locale: Locale): string {
 }
 
 function groupLines(i18n: Translator, locale: Locale, commands: CliCommand[]): string {
-  return commands.map((c) => `  ${c.usage}\n      ${i18n.t(locale, c.summary)}`).join('\n');
+  return commands.map((c) => `  ${localizeUsage(c.usage, i18n, locale)}\n      ${i18n.t(locale, c.summary)}`).join('\n');
 }
 
 /** One command's help: what it does, its usage, and each option it takes (and the global ones). */
@@ -78,7 +80,7 @@ export function commandHelp(command: CliCommand, i18n: Translator, locale: Local
   return [
     t(command.summary),
     '',
-    t('cli.help.usage', { usage: command.usage }),
+    t('cli.help.usage', { usage: localizeUsage(command.usage, i18n, locale) }),
     ...(options.length ? ['', t('cli.help.options'), ...options] : []),
     '',
     t('cli.help.global', { locales: LOCALES.join('|') }),
@@ -86,6 +88,26 @@ export function commandHelp(command: CliCommand, i18n: Translator, locale: Local
 }
 
 const wantsHelp = (argv: string[]) => argv.includes('--help') || argv.includes('-h');
+
+type Options = NonNullable<CliCommand['options']>;
+
+/**
+ * What is wrong with a command's arguments, in our own words (node:util's parseArgs explains
+ * in English): an option the command does not take, a value missing after an option that needs
+ * one (or an option where its value should be), a value given to a switch.
+ */
+export function argumentProblem(args: string[], options: Options): { key: string; params: Record<string, unknown> } | null {
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const option = options[token.name];
+    const params = { option: token.rawName };
+    if (!option) return { key: 'cli.errors.unknown_option', params };
+    if (option.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) return { key: 'cli.errors.missing_value', params };
+    if (option.type === 'boolean' && token.value !== undefined) return { key: 'cli.errors.takes_no_value', params };
+  }
+  return null;
+}
 
 /** The commands under a first word (`export`, `poll`, `meeting`…): what `linli help export` lists. */
 function groupHelp(i18n: Translator, locale: Locale, word: string | undefined): string | null {
@@ -138,13 +160,21 @@ export async function runCli(rawArgv: string[], env: Record<string, string | und
     return 0;
   }
   let db: Db | undefined;
-  // With --json, the results and free lines a command prints become one document on stdout.
+  // With --json, the results, free lines and problems a command reports become one document on stdout.
   const results: unknown[] = [];
   const lines: string[] = [];
+  const problems: CliProblem[] = [];
+  const usageLine = t('cli.help.usage', { usage: localizeUsage(found.command.usage, i18n, locale) });
+  const options = found.command.options ?? {};
+  const wrongArgument = argumentProblem(found.rest, options);
+  if (wrongArgument) {
+    const message = t(wrongArgument.key, { ...wrongArgument.params, command: found.command.name });
+    return refuse(EXIT.refused, 'usage', json ? message : `${message}\n${usageLine}`, { key: wrongArgument.key, params: wrongArgument.params, usage: found.command.usage });
+  }
   try {
     const config = loadConfig(env);
     const log = createLogger(env.LOG_LEVEL ?? 'warn');
-    const args = parseArgs({ args: found.rest, options: found.command.options ?? {}, allowPositionals: true, strict: true });
+    const args = parseArgs({ args: found.rest, options, allowPositionals: true, strict: true });
     const code = await found.command.run(
       {
         config,
@@ -165,19 +195,37 @@ export async function runCli(rawArgv: string[], env: Record<string, string | und
           if (json) lines.push(line);
           else out(line);
         },
-        err,
+        problem(key, params = {}) {
+          const text = t(key, params);
+          if (json) problems.push({ key, params, text });
+          else err(text);
+        },
+        err(line) {
+          if (json) problems.push({ text: line });
+          else err(line);
+        },
       },
       args,
     );
-    if (json && (results.length || lines.length)) out(JSON.stringify(jsonDocument(results, lines), null, 2));
+    if (json && (results.length || lines.length || problems.length)) out(JSON.stringify(jsonDocument(results, lines, problems), null, 2));
     return code;
   } catch (e) {
-    const usageLine = t('cli.help.usage', { usage: found.command.usage });
-    if (e instanceof ConfigError) return refuse(EXIT.config, 'config', [t('cli.errors.config'), ...e.problems.map((p) => `  - ${p}`)].join('\n'), { problems: e.problems });
+    if (e instanceof ConfigError) {
+      const said = e.issues.map((i) => {
+        const key = `cli.config.${i.key}`;
+        const rule = i18n.has(locale, key) ? t(key, i.params) : t('cli.config.invalid', { reason: i.message });
+        return i.value === undefined ? t('cli.config.line_secret', { setting: i.setting, rule }) : t('cli.config.line', { setting: i.setting, value: i.value, rule });
+      });
+      const message = said.length === 1 ? t('cli.errors.config_one', { problem: said[0] }) : [t('cli.errors.config'), ...said.map((p) => `  - ${p}`)].join('\n');
+      return refuse(EXIT.config, 'config', message, { problems: e.issues.map((i, n) => ({ setting: i.setting, key: `cli.config.${i.key}`, params: i.params, text: said[n] })) });
+    }
+    if (e instanceof BackupError) return refuse(EXIT.refused, 'refused', t('cli.backup.refused', { reason: t(e.key, e.params) }), { key: e.key, params: e.params });
+    if (e instanceof DatabaseLockedError) return refuse(EXIT.refused, 'refused', t(e.key, e.params), { key: e.key, params: e.params });
     if (e instanceof Refused) return refuse(EXIT.refused, 'refused', t(e.key, e.params), { key: e.key });
     if (e instanceof UsageError) return refuse(EXIT.refused, 'usage', json ? t(e.key, e.params) : `${t(e.key, e.params)}\n${usageLine}`, { key: e.key, usage: found.command.usage });
     if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      const message = t('cli.errors.bad_arguments', { reason: (e as Error).message });
+      // argumentProblem names what parseArgs refuses; this is only a net under it.
+      const message = t('cli.errors.bad_arguments', { command: found.command.name });
       return refuse(EXIT.refused, 'usage', json ? message : `${message}\n${usageLine}`, { usage: found.command.usage });
     }
     if (isDomainError(e)) return refuse(EXIT.refused, 'refused', domainMessage(i18n, locale, e.key, e.params), { key: e.key });
@@ -187,12 +235,16 @@ export async function runCli(rawArgv: string[], env: Record<string, string | und
   }
 }
 
-/** The --json document: the one result as given, several as an array, free lines alongside. */
-function jsonDocument(results: unknown[], lines: string[]): unknown {
+/**
+ * The --json document: the one result as given, several as an array; free lines and problems
+ * alongside (an object result takes them as its own fields `lines` and `problems`).
+ */
+function jsonDocument(results: unknown[], lines: string[], problems: CliProblem[]): unknown {
   const result = results.length === 1 ? results[0] : results.length ? results : undefined;
-  if (!lines.length) return result;
-  if (result === undefined) return { lines };
-  return result && typeof result === 'object' && !Array.isArray(result) ? { ...result, lines } : { result, lines };
+  const extra = { ...(lines.length ? { lines } : {}), ...(problems.length ? { problems } : {}) };
+  if (!Object.keys(extra).length) return result;
+  if (result === undefined || result === null) return extra;
+  return typeof result === 'object' && !Array.isArray(result) ? { ...result, ...extra } : { result, ...extra };
 }
 
 function asTimeZone(raw: string | undefined): string {

@@ -91,12 +91,15 @@ describe('disclosures end to end', () => {
     expect(await bot.db.disclosure.count()).toBe(0);
     await bot.press(committee, preview, '确认发布');
     const done = textOf(bot.last(committee.id));
-    expect(done).toMatch(/已发布，编号第1号，防篡改校验码前8位：[0-9a-f]{8}。已向1个居民群发送通知/);
+    // One code everywhere: the committee's confirmation, the group notice, the page and the head.
+    const code = /防篡改校验码：([0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4})。/.exec(done)?.[1];
+    expect(done).toMatch(/^已发布，编号第1号，防篡改校验码：[0-9a-f ]{14}。已向1个居民群发送通知/);
 
     await bot.flushOutbox();
     const notice = bot.last(GROUP.id);
     expect(textOf(notice)).toContain('【居务公开｜财务类】2026年第四季度');
-    expect(textOf(notice)).toContain(done.match(/[0-9a-f]{8}/)![0]);
+    expect(textOf(notice)).toContain(`防篡改校验码：${code}`);
+    expect(textOf(notice)).not.toContain('前8位');
     // The chain head after this publication, kept in the group's history for `verify --head`.
     const head = await bot.db.disclosureChainHead.findFirstOrThrow();
     expect(textOf(notice)).toContain(`防篡改校验码：${head.hash.slice(0, 4)} ${head.hash.slice(4, 8)} ${head.hash.slice(8, 12)}`);
@@ -115,6 +118,7 @@ describe('disclosures end to end', () => {
     expect(full).toContain('· 民生微实事资金：收入 ¥10,000.00，支出 ¥1,200.00');
     expect(full).toContain('经办人');
     expect(full).toContain('第1版');
+    expect(full).toMatch(/发布时间：.*\u3000防篡改校验码：[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}/);
     expect(buttonsOf(bot.last(resident.id))).toEqual(['核验是否被改动']);
     const toast = bot.fake.calls.filter((c) => c.method === 'answerCallbackQuery').pop()!;
     expect(String(toast.params.text)).toContain('私聊');
@@ -246,7 +250,8 @@ describe('disclosures end to end', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const csv = readFileSync(out, 'utf8');
-    expect(csv).toContain('防篡改校验码前8位');
+    expect(csv).toContain('防篡改校验码');
+    expect(csv).not.toContain('前8位');
     expect(csv).toContain('2026年第四季度社区经费收支情况');
     expect(csv).toContain('路灯维修');
     expect(csv).toContain('原报告篇幅过长，按议事会意见精简');

@@ -43,8 +43,12 @@ describe('linli request', () => {
   it('lists requests without their words', async () => {
     const { code, out } = await linli(file, ['request', 'list', '--community', 'badeng']);
     expect(code).toBe(0);
-    expect(out).toContain('1\trepair\treplied');
-    expect(out).toContain('2\tsafety\treceived');
+    // States and categories read as the chat words them, not as keys (replied, safety).
+    expect(out).toMatch(/^1\tRepairs?\tAnswered\t/m);
+    expect(out).toContain('2\tSafety hazard\tReceived');
+    const zh = await linliIn(file, ['request', 'list', '--community', 'badeng'], { LINLI_CLI_LOCALE: 'zh-CN' });
+    expect(zh.out).not.toMatch(/\b(replied|received|safety|repair)\b/);
+    expect(zh.out).toContain('2\t安全隐患\t已受理');
     expect(out).toContain('2 requests');
     expect(out).not.toContain('电梯');
     const replied = await linli(file, ['request', 'list', '--community', 'badeng', '--status', 'replied']);
@@ -83,7 +87,7 @@ describe('linli request', () => {
   it('changes a deadline and the head, refusing a head outside the committee', async () => {
     const { code, out } = await linli(file, ['request', 'settings', '--community', 'badeng', '--deadline', 'repair=5', '--head', committeeId]);
     expect(code).toBe(0);
-    expect(out).toContain('repair\t5 working days');
+    expect(out).toContain('repair (Repairs)\t5 working days');
     const rules = await requestRules(db, community.id);
     expect(rules.deadlines.repair).toBe(5);
     expect(rules.deadlines.safety).toBe(1);

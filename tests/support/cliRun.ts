@@ -58,6 +58,7 @@ export function cliEnv(config: Config, db: Db, lines: string[], opts: { locale?:
       else lines.push(...(Array.isArray(text) ? text : [text]));
     },
     out: (l) => lines.push(l),
+    problem: (key, params) => lines.push(t(key, params)),
     err: (l) => lines.push(l),
   };
 }

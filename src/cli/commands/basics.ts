@@ -3,21 +3,22 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { databaseFile } from '../../config.ts';
+import { ConfigError, databaseFile } from '../../config.ts';
 import { prepareDatabaseFile } from '../../db/client.ts';
 import { isPostgresUrl, redactUrl } from '../../db/engine.ts';
 import { databaseMigrationState, migrateDatabase } from '../../db/migrations.ts';
 import { backupPostgres } from '../../db/postgres/backup.ts';
-import { BackupError, backupDatabase, restoreDatabase } from '../../db/sqlite/backup.ts';
-import { DatabaseLockedError } from '../../db/sqlite/holders.ts';
+import { backupDatabase, restoreDatabase } from '../../db/sqlite/backup.ts';
 import { listAudit } from '../../domain/residents/audit.ts';
 import { communityBySlug, createCommunity } from '../../domain/residents/communities.ts';
 import { isRole } from '../../domain/residents/roles.ts';
 import { issueCodes } from '../../domain/residents/verification.ts';
 import { run } from '../../app/run.ts';
+import { cannotOpenDatabase } from '../../app/createLinli.ts';
 import { CLI_ACTOR, parseDuration, Refused, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { outboxCounts } from '../../outbox/outbox.ts';
 import { deliveryReport } from './doctorDelivery.ts';
+import { stateLabel } from '../words.ts';
 
 export const startCommand: CliCommand = {
   name: 'start',
@@ -34,21 +35,22 @@ export const migrateCommand: CliCommand = {
   usage: 'linli migrate',
   summary: 'cli.summary.migrate',
   async run(env) {
-    const { applied } = await migrateDatabase(env.config.DATABASE_URL);
+    const url = env.config.DATABASE_URL;
+    const { applied } = await migrateDatabase(url).catch((err: unknown) => {
+      throw cannotOpenDatabase(url, err);
+    });
     env.print({ applied }, applied.length ? env.t('cli.migrate.applied', { list: applied.join('、') }) : env.t('cli.migrate.up_to_date'));
     return 0;
   },
 };
 
-/** Runs a backup or restore; a refusal the operator can act on is printed as such (exit code 1, no stack trace). */
+/**
+ * Runs a backup or restore. A refusal the operator can act on (a BackupError or
+ * DatabaseLockedError) is printed by the CLI in the operator's words, exit code 1, no stack trace.
+ */
 async function refusable(work: () => Promise<void>): Promise<number> {
-  try {
-    await work();
-    return 0;
-  } catch (error) {
-    if (error instanceof BackupError || error instanceof DatabaseLockedError) throw new Refused('cli.backup.refused', { reason: error.message });
-    throw error;
-  }
+  await work();
+  return 0;
 }
 
 export const backupCommand: CliCommand = {
@@ -123,7 +125,9 @@ export const doctorCommand: CliCommand = {
       delivery = await deliveryReport(db, t);
       if (delivery.failed) problems++;
     } catch (err) {
-      bad(t('cli.doctor.db_failed', { reason: (err as Error).message }));
+      // Why the database cannot be used, in the words `linli migrate` and `npm start` use.
+      const issue = (err instanceof ConfigError ? err : cannotOpenDatabase(env.config.DATABASE_URL, err)).issues[0]!;
+      bad(t('cli.doctor.db_failed', { reason: t(`cli.config.${issue.key}`, issue.params) }));
     }
     const token = env.config.TELEGRAM_BOT_TOKEN;
     const root = env.config.TELEGRAM_API_ROOT;
@@ -154,7 +158,7 @@ export const doctorCommand: CliCommand = {
 
 export const communityAddCommand: CliCommand = {
   name: 'community add',
-  usage: 'linli community add <slug> --name <name> [--street <街道>] [--district <区>]',
+  usage: 'linli community add <slug> --name <name> [--street <street>] [--district <district>]',
   summary: 'cli.summary.community_add',
   options: { name: { type: 'string' }, street: { type: 'string' }, district: { type: 'string' } },
   async run(env, { values, positionals }) {
@@ -262,10 +266,10 @@ export const outboxCommand: CliCommand = {
         preview: [...text.replace(/\s+/g, ' ')].slice(0, 30).join(''),
       };
     });
-    const summary = Object.entries(counts).map(([status, n]) => `${status}: ${n}`).join('  ') || env.t('cli.outbox.empty');
+    const summary = Object.entries(counts).map(([status, n]) => env.t('cli.outbox.count', { status: stateLabel(env.t, 'outbox', status), count: n })).join('  ') || env.t('cli.outbox.empty');
     const lines = messages.map((m) => {
       const when = m.nextAttemptAt ? `next=${m.nextAttemptAt}` : m.sentAt ? `sent=${m.sentAt}` : '';
-      return [m.status, m.createdAt, m.platform, m.chatId, m.key, `attempts=${m.attempts}`, `parts=${m.partsSent}`, when, m.lastError ?? '', m.preview].join('\t');
+      return [stateLabel(env.t, 'outbox', m.status), m.createdAt, m.platform, m.chatId, m.key, `attempts=${m.attempts}`, `parts=${m.partsSent}`, when, m.lastError ?? '', m.preview].join('\t');
     });
     env.print({ counts, messages }, [summary, ...lines]);
     return 0;

@@ -22,7 +22,7 @@ async function personOf(db: Db, ref: string): Promise<Person> {
 
 export const consoleLinkCommand: CliCommand = {
   name: 'console link',
-  usage: 'linli console link --person <id or telegram:<user id>>',
+  usage: 'linli console link --person <person id>|telegram:<user id>',
   summary: 'cli.summary.console_link',
   options: { person: { type: 'string' } },
   async run(env, { values }) {
@@ -39,7 +39,7 @@ export const consoleLinkCommand: CliCommand = {
 
 export const consoleRevokeCommand: CliCommand = {
   name: 'console revoke',
-  usage: 'linli console revoke --person <id or telegram:<user id>>',
+  usage: 'linli console revoke --person <person id>|telegram:<user id>',
   summary: 'cli.summary.console_revoke',
   options: { person: { type: 'string' } },
   async run(env, { values }) {

@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { requireCategory, communityCategories } from '../../domain/disclosures/categories.ts';
-import { checkPostedHead, fingerprint, headCode, parseHeadCode, verifyChain, type ChainProblem } from '../../domain/disclosures/chain.ts';
+import { checkPostedHead, headCode, parseHeadCode, verifyChain, type ChainProblem } from '../../domain/disclosures/chain.ts';
 import { checkPeriod, checkTitle, publishDisclosure } from '../../domain/disclosures/disclosures.ts';
 import { readDisclosureFile } from '../../domain/disclosures/files.ts';
 import { parsePeriodKey, periodYear } from '../../domain/disclosures/period.ts';
@@ -35,7 +35,7 @@ async function confirm(question: string, yes: RegExp): Promise<boolean> {
 
 export const disclosurePublishCommand: CliCommand = {
   name: 'disclosure publish',
-  usage: 'linli disclosure publish --community <slug> --category <c> --period <p> --title <t> --file <f.md|f.csv|f.xlsx> [--note <text>] [--yes]',
+  usage: 'linli disclosure publish --community <slug> --category <category> --period <period> --title <title> --file <f.md|f.csv|f.xlsx> [--note <text>] [--yes]',
   summary: 'cli.summary.disclosure_publish',
   options: {
     community: { type: 'string' },
@@ -69,8 +69,8 @@ export const disclosurePublishCommand: CliCommand = {
     const { disclosure, version } = await publishDisclosure(db, CLI_ACTOR, 'cli', community.id, { category, period, title, body, statement }, now);
     const groups = await announceVersion(new Outbox(db, () => new Date()), i18n, disclosure, version);
     env.print(
-      { community: community.slug, number: disclosure.number, category, period, version: version.version, fingerprint: fingerprint(version.hash), headCode: headCode(version.hash), groups },
-      env.t('cli.disclosures.published', { slug: community.slug, number: disclosure.number, category, period, fingerprint: fingerprint(version.hash), count: groups }),
+      { community: community.slug, number: disclosure.number, category, period, version: version.version, headCode: headCode(version.hash), groups },
+      env.t('cli.disclosures.published', { slug: community.slug, number: disclosure.number, category, period, code: headCode(version.hash), count: groups }),
     );
     return 0;
   },
@@ -112,7 +112,7 @@ async function verifyPostedHead(env: CliEnv, db: Db, communityId: string, slug: 
 
 export const disclosureVerifyCommand: CliCommand = {
   name: 'disclosure verify',
-  usage: 'linli disclosure verify [--community <slug> [--head <防篡改校验码>]]',
+  usage: 'linli disclosure verify [--community <slug> [--head <head code>]]',
   summary: 'cli.summary.disclosure_verify',
   options: { community: { type: 'string' }, head: { type: 'string' } },
   async run(env, { values }) {
@@ -126,7 +126,7 @@ export const disclosureVerifyCommand: CliCommand = {
     const lines: string[] = [];
     for (const r of reports) {
       if (!r.problems.length) {
-        if (r.links) lines.push(t('cli.disclosures.chain_ok', { slug: r.slug, count: r.links, fingerprint: fingerprint(r.headHash ?? ''), code: headCode(r.headHash ?? '') }));
+        if (r.links) lines.push(t('cli.disclosures.chain_ok', { slug: r.slug, count: r.links, code: headCode(r.headHash ?? '') }));
         continue;
       }
       for (const p of r.problems) {

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../db/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
+import { stateLabel } from '../words.ts';
 
 /** Messages listed before "… and N more". */
 export const DOCTOR_MESSAGE_LIMIT = 20;
@@ -80,7 +81,7 @@ async function undelivered(db: Db, t: TFn): Promise<{ lines: string[]; dropped: 
   });
   const lines = [`${failed ? '✘' : '!'} ${t('cli.doctor.undelivered', { count: dropped + failed, failed, dropped })}`];
   for (const r of rows) {
-    lines.push(`    ${t('cli.doctor.undelivered_line', { id: r.id, status: r.status, platform: r.platform, chat: r.chatId, key: r.key, at: when(t, r.createdAt), attempts: r.attempts, reason: oneLine(t, r.lastError) })}`);
+    lines.push(`    ${t('cli.doctor.undelivered_line', { id: r.id, status: stateLabel(t, 'outbox', r.status), platform: r.platform, chat: r.chatId, key: r.key, at: when(t, r.createdAt), attempts: r.attempts, reason: oneLine(t, r.lastError) })}`);
   }
   const rest = dropped + failed - rows.length;
   if (rest > 0) lines.push(`    ${t('cli.doctor.more', { count: rest })}`);

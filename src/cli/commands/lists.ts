@@ -1,7 +1,8 @@
 /**
  * `linli poll list` and `linli proposal list`: what a community has, by the public numbers the
- * other commands accept. One short line per item for a person at a terminal; the global `--json`
- * prints one JSON array for scripts (ids, numbers, statuses and ISO times, nothing localized).
+ * other commands accept. One short line per item for a person at a terminal, with the status in
+ * the words the chat uses (投票中, 审议中); the global `--json` prints one JSON array for scripts
+ * (ids, numbers, status keys and ISO times, nothing localized).
  */
 import { POLL_STATUSES } from '../../domain/polls/states.ts';
 import { listPolls } from '../../domain/polls/queries.ts';
@@ -9,6 +10,7 @@ import { listProposals } from '../../domain/proposals/queries.ts';
 import { STATUSES as PROPOSAL_STATUSES } from '../../domain/proposals/states.ts';
 import { communityBySlug } from '../../domain/residents/communities.ts';
 import { requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { labelWidth, padColumns, stateChoices, stateLabel } from '../words.ts';
 
 /** The one most lists need: the cap on how many rows a list prints. */
 const MAX_ROWS = 500;
@@ -18,11 +20,13 @@ function localTime(env: CliEnv, at: Date): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: env.config.LINLI_TIMEZONE, dateStyle: 'short', timeStyle: 'short' }).format(at);
 }
 
-/** The --status option checked against a list of statuses. */
-function statusOption(values: Record<string, unknown>, allowed: readonly string[]): string | undefined {
+/** The --status option checked against a list of statuses; a refusal lists each key with its label. */
+function statusOption(env: CliEnv, values: Record<string, unknown>, kind: 'poll' | 'proposal', allowed: readonly string[]): string | undefined {
   const raw = values.status;
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !allowed.includes(raw)) throw new UsageError('cli.errors.bad_status', { allowed: allowed.join(', ') });
+  if (typeof raw !== 'string' || !allowed.includes(raw)) {
+    throw new UsageError('cli.errors.bad_status', { allowed: stateChoices(env.t, kind, allowed) });
+  }
   return raw;
 }
 
@@ -38,7 +42,7 @@ export const pollListCommand: CliCommand = {
   summary: 'cli.summary.poll_list',
   options: { community: { type: 'string' }, status: { type: 'string' } },
   async run(env, { values }) {
-    const status = statusOption(values, POLL_STATUSES);
+    const status = statusOption(env, values, 'poll', POLL_STATUSES);
     const db = await env.db();
     const community = await communityBySlug(db, requireOption(values, 'community'));
     const polls = await listPolls(db, community.id, { status, take: MAX_ROWS });
@@ -57,8 +61,8 @@ export const pollListCommand: CliCommand = {
     print(
       env,
       rows,
-      (r) => env.t('cli.lists.poll_line', { number: r.number, status: r.status.padEnd(9), opens: localTime(env, new Date(r.opensAt)), closes: localTime(env, new Date(r.closesAt)), votes: String(r.votes).padStart(5), question: r.question }),
-      status ? env.t('cli.lists.no_polls_status', { slug: community.slug, status }) : env.t('cli.lists.no_polls', { slug: community.slug }),
+      (r) => env.t('cli.lists.poll_line', { number: r.number, status: padColumns(stateLabel(env.t, 'poll', r.status), labelWidth(env.t, 'poll', POLL_STATUSES)), opens: localTime(env, new Date(r.opensAt)), closes: localTime(env, new Date(r.closesAt)), votes: String(r.votes).padStart(5), question: r.question }),
+      status ? env.t('cli.lists.no_polls_status', { slug: community.slug, status: stateLabel(env.t, 'poll', status) }) : env.t('cli.lists.no_polls', { slug: community.slug }),
     );
     return 0;
   },
@@ -70,7 +74,7 @@ export const proposalListCommand: CliCommand = {
   summary: 'cli.summary.proposal_list',
   options: { community: { type: 'string' }, status: { type: 'string' } },
   async run(env, { values }) {
-    const status = statusOption(values, PROPOSAL_STATUSES.filter((s) => s !== 'draft'));
+    const status = statusOption(env, values, 'proposal', PROPOSAL_STATUSES.filter((s) => s !== 'draft'));
     const db = await env.db();
     const community = await communityBySlug(db, requireOption(values, 'community'));
     const { items } = await listProposals(db, community.id, { status, pageSize: MAX_ROWS });
@@ -85,8 +89,8 @@ export const proposalListCommand: CliCommand = {
     print(
       env,
       rows,
-      (r) => env.t('cli.lists.proposal_line', { number: r.number, status: r.status.padEnd(13), created: localTime(env, new Date(r.createdAt)), seconds: String(r.seconds).padStart(4), title: r.title }),
-      status ? env.t('cli.lists.no_proposals_status', { slug: community.slug, status }) : env.t('cli.lists.no_proposals', { slug: community.slug }),
+      (r) => env.t('cli.lists.proposal_line', { number: r.number, status: padColumns(stateLabel(env.t, 'proposal', r.status), labelWidth(env.t, 'proposal', PROPOSAL_STATUSES)), created: localTime(env, new Date(r.createdAt)), seconds: String(r.seconds).padStart(4), title: r.title }),
+      status ? env.t('cli.lists.no_proposals_status', { slug: community.slug, status: stateLabel(env.t, 'proposal', status) }) : env.t('cli.lists.no_proposals', { slug: community.slug }),
     );
     return 0;
   },

@@ -61,7 +61,7 @@ export const meetingCreateCommand: CliCommand = {
     for (const a of raw) agenda.push(await agendaItem(services.db, community.id, a));
     const meeting = await scheduleAndAnnounce(services, { actor: CLI_ACTOR, via: 'cli', now }, { communityId: community.id, body, title: (values.title as string | undefined) ?? null, startsAt, place: requireOption(values, 'place'), agenda });
     env.print({ number: meeting.number, id: meeting.id, body, startsAt: meeting.startsAt.toISOString() }, String(meeting.number));
-    if (!env.json) env.err(env.t('cli.meetings.created', { number: meeting.number, body, at: meeting.startsAt.toISOString() }));
+    if (!env.json) env.err(env.t('cli.meetings.created', { number: meeting.number, body: bodyName(env.t, { kind: body }), at: meeting.startsAt.toISOString() }));
     return 0;
   },
 };
@@ -135,7 +135,7 @@ export const meetingSheetCommand: CliCommand = {
 
 export const meetingBodyCommand: CliCommand = {
   name: 'meeting body',
-  usage: 'linli meeting body --community <slug> [--body council|assembly|joint|other --per-year N --per-quarter N --quorum 0.5 --add <telegram:user id> --remove <telegram:user id>]',
+  usage: 'linli meeting body --community <slug> [--body council|assembly|joint|other --per-year N --per-quarter N --quorum 0.5 --add telegram:<user id> --remove telegram:<user id>]',
   summary: 'cli.summary.meeting_body',
   options: { community: { type: 'string' }, body: { type: 'string' }, 'per-year': { type: 'string' }, 'per-quarter': { type: 'string' }, quorum: { type: 'string' }, add: { type: 'string', multiple: true }, remove: { type: 'string', multiple: true } },
   async run(env, { values }) {

@@ -12,6 +12,7 @@ import { exportFileName, pollExportSheets } from '../../features/polls/export.ts
 import { closeAndAnnounce, publishPoll } from '../../features/polls/lifecycle.ts';
 import { CLI_ACTOR, cliServices, formatOption, isDuration, LOCALE_USAGE, localeOption, parseDuration, requireOption, UsageError, type CliCommand } from '../command.ts';
 import { COMMUNITY_OPTION, pollFromArgs } from '../refs.ts';
+import { stateLabel } from '../words.ts';
 import { pollBallotsCommand, pollPaperCommand } from './pollPaper.ts';
 
 const BY = { actor: CLI_ACTOR, via: 'cli' };
@@ -30,7 +31,7 @@ export function parseWhen(raw: string, now: Date): Date {
 export const pollCreateCommand: CliCommand = {
   name: 'poll create',
   usage:
-    'linli poll create --community <slug> --question <q> --option <a> --option <b> [--standard] [--multi <k>] [--electorate council|residents|households] [--named|--anonymous] [--final] [--opens <ISO or 2h>] [--closes <ISO or 2d>] [--quorum <count or %>] [--rule majority|electorate|two-thirds] [--live] [--description <text>]',
+    'linli poll create --community <slug> --question <question> --option <option> --option <option> [--standard] [--multi <count>] [--electorate council|residents|households] [--named|--anonymous] [--final] [--opens <ISO or 2h>] [--closes <ISO or 2d>] [--quorum <count or %>] [--rule majority|electorate|two-thirds] [--live] [--description <text>]',
   summary: 'cli.summary.poll_create',
   options: {
     community: { type: 'string' },
@@ -83,21 +84,21 @@ export const pollCreateCommand: CliCommand = {
       }, now);
     const groups = poll.status === 'open' ? await publishPoll(services, poll) : 0;
     env.print({ id: poll.id, number: poll.number, status: poll.status, groups, closesAt: poll.closesAt.toISOString() }, poll.id);
-    if (!env.json) env.err(env.t('cli.polls.created', { number: poll.number, status: poll.status, count: groups, closes: poll.closesAt.toISOString() }));
+    if (!env.json) env.err(env.t('cli.polls.created', { number: poll.number, status: stateLabel(env.t, 'poll', poll.status), count: groups, closes: poll.closesAt.toISOString() }));
     return 0;
   },
 };
 
 export const pollCloseCommand: CliCommand = {
   name: 'poll close',
-  usage: 'linli poll close <number> --community <slug>  (or: linli poll close <id>)',
+  usage: 'linli poll close <number|id> [--community <slug>]',
   summary: 'cli.summary.poll_close',
   options: { ...COMMUNITY_OPTION },
   async run(env, { values, positionals }) {
     const services = await cliServices(env);
     const poll = await pollFromArgs(services.db, positionals[0], values);
     const closed = await closeAndAnnounce(services, poll.id, BY);
-    if (!closed) throw new UsageError('cli.polls.not_open', { id: poll.id, status: poll.status });
+    if (!closed) throw new UsageError('cli.polls.not_open', { number: poll.number, status: stateLabel(env.t, 'poll', poll.status) });
     const result = JSON.parse(closed.result ?? '{}') as { turnout?: number; electorateSize?: number; quorumMet?: boolean; passed?: boolean };
     env.print(
       { id: closed.id, number: closed.number, turnout: result.turnout, electorateSize: result.electorateSize, quorumMet: Boolean(result.quorumMet), passed: Boolean(result.passed) },
@@ -115,7 +116,7 @@ export const pollCloseCommand: CliCommand = {
 
 export const exportPollCommand: CliCommand = {
   name: 'export poll',
-  usage: `linli export poll <number> --community <slug> --format csv|xlsx [--out <file>] ${LOCALE_USAGE}  (or the poll id instead of number and --community)`,
+  usage: `linli export poll <number|id> [--community <slug>] --format csv|xlsx [--out <file>] ${LOCALE_USAGE}`,
   summary: 'cli.summary.export_poll',
   options: { ...COMMUNITY_OPTION, format: { type: 'string' }, out: { type: 'string' }, locale: { type: 'string' } },
   async run(env, { values, positionals }) {

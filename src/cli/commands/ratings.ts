@@ -30,7 +30,7 @@ export const exportRatingsCommand: CliCommand = {
 
 export const ratingTargetCommand: CliCommand = {
   name: 'rating target',
-  usage: 'linli rating target add|list|rename|deactivate|activate --community <slug> [--kind property --name <name>] [--id <targetId>]',
+  usage: 'linli rating target add|list|rename|deactivate|activate --community <slug> [--kind property --name <name>] [--id <target id>]',
   summary: 'cli.summary.rating_target',
   options: { community: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } },
   async run(env, { values, positionals }) {

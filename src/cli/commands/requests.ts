@@ -15,6 +15,7 @@ import { writeTable } from '../../export/table.ts';
 import { requestSheets } from '../../features/requests/export.ts';
 import { createTranslator } from '../../i18n/i18n.ts';
 import { formatOption, LOCALE_USAGE, localeOption, requireOption, UsageError, type CliCommand, type CliEnv } from '../command.ts';
+import { stateChoices, stateLabel } from '../words.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
 
@@ -31,7 +32,9 @@ const listCommand: CliCommand = {
   options: { community: { type: 'string' }, status: { type: 'string' }, overdue: { type: 'boolean' } },
   async run(env, { values }) {
     const status = values.status as string | undefined;
-    if (status && !(REQUEST_STATUSES as readonly string[]).includes(status)) throw new UsageError('cli.requests.bad_status', { value: status, allowed: REQUEST_STATUSES.join(', ') });
+    if (status && !(REQUEST_STATUSES as readonly string[]).includes(status)) {
+      throw new UsageError('cli.requests.bad_status', { value: status, allowed: stateChoices(env.t, 'request', REQUEST_STATUSES) });
+    }
     const { db, id } = await communityOf(env, values);
     const now = new Date();
     const rows = await db.residentRequest.findMany({
@@ -51,7 +54,7 @@ const listCommand: CliCommand = {
     }));
     env.print(list, [
       env.t('cli.requests.list_header'),
-      ...rows.map((r) => [r.number, r.category, r.status, iso(r.dueAt), iso(r.repliedAt), r.assigneeKind === 'unit' ? r.unitName : (r.assigneeKind ?? '-'), r.satisfaction ?? '-', iso(r.escalatedAt)].join('\t')),
+      ...rows.map((r) => [r.number, stateLabel(env.t, 'requestCategory', r.category), stateLabel(env.t, 'request', r.status), iso(r.dueAt), iso(r.repliedAt), r.assigneeKind === 'unit' ? r.unitName : (r.assigneeKind ?? '-'), r.satisfaction ?? '-', iso(r.escalatedAt)].join('\t')),
       env.t('cli.requests.count', { count: rows.length }),
     ]);
     return 0;
@@ -60,7 +63,7 @@ const listCommand: CliCommand = {
 
 const showCommand: CliCommand = {
   name: 'request show',
-  usage: 'linli request show --community <slug> --number <n>',
+  usage: 'linli request show --community <slug> --number <number>',
   summary: 'cli.summary.request_show',
   options: { community: { type: 'string' }, number: { type: 'string' } },
   async run(env, { values }) {
@@ -74,8 +77,8 @@ const showCommand: CliCommand = {
     const holder = r.assigneeKind === 'unit' ? t('cli.requests.holder_unit', { name: r.unitName }) : r.assigneeKind === 'person' ? t('cli.requests.holder_person', { id: r.assigneeId }) : '-';
     const lines = [
       t('cli.requests.show_title', { number: r.number, id: r.id }),
-      t('cli.requests.show_category', { value: r.category }),
-      t('cli.requests.show_status', { value: r.status }),
+      t('cli.requests.show_category', { value: stateLabel(t, 'requestCategory', r.category) }),
+      t('cli.requests.show_status', { value: stateLabel(t, 'request', r.status) }),
       t('cli.requests.show_received', { value: iso(r.createdAt) }),
       t('cli.requests.show_due', { value: iso(r.dueAt) }),
       t('cli.requests.show_text', { value: text ?? t('cli.requests.erased') }),
@@ -153,7 +156,7 @@ const settingsCommand: CliCommand = {
     }
     const rules = await requestRules(db, id);
     env.print({ deadlines: rules.deadlines, headPersonId: rules.headPersonId }, [
-      ...REQUEST_CATEGORIES.map((c) => env.t('cli.requests.deadline_line', { category: c, count: rules.deadlines[c] })),
+      ...REQUEST_CATEGORIES.map((c) => env.t('cli.requests.deadline_line', { category: c, label: stateLabel(env.t, 'requestCategory', c), count: rules.deadlines[c] })),
       env.t('cli.requests.head_line', { value: rules.headPersonId ?? env.t('cli.requests.no_head') }),
     ]);
     return 0;

@@ -21,12 +21,15 @@ export async function backupPostgres(url: string, target: string, pgDump = proce
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {
-        fail(new BackupError(`pg_dump was not found: install the PostgreSQL client tools (Debian: apt-get install postgresql-client) or set LINLI_PG_DUMP to its path, then run linli backup again`));
+        fail(new BackupError('no_pg_dump', {}, `pg_dump was not found: install the PostgreSQL client tools (Debian: apt-get install postgresql-client) or set LINLI_PG_DUMP to its path, then run linli backup again`));
       } else fail(error);
     });
     child.on('close', (status) => {
       if (status === 0) done();
-      else fail(new BackupError(`pg_dump of ${redactUrl(url)} failed (exit ${status}): ${stderr.trim().split('\n').at(-1) ?? ''}`));
+      else {
+        const reason = stderr.trim().split('\n').at(-1) ?? '';
+        fail(new BackupError('pg_dump_failed', { url: redactUrl(url), status, reason }, `pg_dump of ${redactUrl(url)} failed (exit ${status}): ${reason}`));
+      }
     });
   });
   return { file, bytes: statSync(file).size };

@@ -20,8 +20,23 @@ import Database from 'better-sqlite3';
 import { applyMigrations, DEFAULT_MIGRATIONS_DIR, migrationState } from '../migrate.ts';
 import { excludeHolders } from './holders.ts';
 
-/** A backup or restore refused, with the reason in words for the operator. */
-export class BackupError extends Error {}
+/**
+ * A backup or restore refused. `key` and `params` name the reason in locales/<lng>/cli.json
+ * (`cli.db.<key>`), so the CLI tells the operator in their language; the message is the same
+ * in English, for logs.
+ */
+export class BackupError extends Error {
+  readonly key: string;
+  constructor(
+    key: string,
+    readonly params: Record<string, unknown>,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackupError';
+    this.key = `cli.db.${key}`;
+  }
+}
 
 /** Pages per backup step: all of them, so that the copy is one consistent snapshot. */
 const ALL_PAGES = 0x7fffffff;
@@ -32,14 +47,14 @@ function integrityOf(file: string): string {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (error) {
-    throw new BackupError(`${file} cannot be opened as a SQLite database: ${(error as Error).message}`);
+    throw new BackupError('not_sqlite', { file }, `${file} cannot be opened as a SQLite database: ${(error as Error).message}`);
   }
   try {
     const rows = db.pragma('integrity_check(10)') as { integrity_check: string }[];
     return rows.map((r) => r.integrity_check).join('; ');
   } catch (error) {
     // SQLite opens any file lazily; the first read tells whether it is a database at all.
-    if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new BackupError(`${file} cannot be opened as a SQLite database: ${(error as Error).message}`);
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new BackupError('not_sqlite', { file }, `${file} cannot be opened as a SQLite database: ${(error as Error).message}`);
     return (error as Error).message;
   } finally {
     db.close();
@@ -78,16 +93,16 @@ export interface BackupResult {
 export async function backupDatabase(source: string, target: string): Promise<BackupResult> {
   source = resolve(source);
   target = resolve(target);
-  if (!existsSync(source)) throw new BackupError(`no database at ${source}`);
-  if (existsSync(target)) throw new BackupError(`${target} exists; choose a new file name`);
-  if (!existsSync(dirname(target))) throw new BackupError(`the folder ${dirname(target)} does not exist`);
+  if (!existsSync(source)) throw new BackupError('no_database', { source }, `no database at ${source}`);
+  if (existsSync(target)) throw new BackupError('target_exists', { target }, `${target} exists; choose a new file name`);
+  if (!existsSync(dirname(target))) throw new BackupError('no_folder', { folder: dirname(target) }, `the folder ${dirname(target)} does not exist`);
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
   try {
     await copyDatabase(source, partial);
     makeSelfContained(partial);
     const verdict = integrityOf(partial);
-    if (verdict !== 'ok') throw new BackupError(`the copy failed SQLite's integrity check (${verdict}); is ${source} damaged? Run "linli doctor"`);
+    if (verdict !== 'ok') throw new BackupError('copy_damaged', { source, verdict }, `the copy failed SQLite's integrity check (${verdict}); is ${source} damaged? Run "linli doctor"`);
     renameSync(partial, target);
   } finally {
     rmSync(partial, { force: true });
@@ -104,19 +119,19 @@ export interface BackupCheck {
 
 /** Checks that `file` is an intact Linli database this version can run on; throws a BackupError if not. */
 export function checkBackup(file: string, migrationsDir: string = DEFAULT_MIGRATIONS_DIR): BackupCheck {
-  if (!existsSync(file)) throw new BackupError(`no backup at ${file}`);
+  if (!existsSync(file)) throw new BackupError('no_backup', { file }, `no backup at ${file}`);
   const verdict = integrityOf(file);
-  if (verdict !== 'ok') throw new BackupError(`${file} failed SQLite's integrity check (${verdict}); use another backup`);
+  if (verdict !== 'ok') throw new BackupError('backup_damaged', { file, verdict }, `${file} failed SQLite's integrity check (${verdict}); use another backup`);
   let state;
   try {
     state = migrationState(file, migrationsDir);
   } catch (error) {
-    throw new BackupError(`${file}: ${(error as Error).message}`);
+    throw new BackupError('unreadable', { file, reason: (error as Error).message }, `${file}: ${(error as Error).message}`);
   }
   if (state.unknown.length) {
-    throw new BackupError(`${file} was made by a newer version of Linli (migrations unknown here: ${state.unknown.join(', ')}); restore it with that version`);
+    throw new BackupError('newer_version', { file, list: state.unknown.join('、') }, `${file} was made by a newer version of Linli (migrations unknown here: ${state.unknown.join(', ')}); restore it with that version`);
   }
-  if (!state.applied.length) throw new BackupError(`${file} is not a Linli database (it records no Linli migrations)`);
+  if (!state.applied.length) throw new BackupError('not_linli', { file }, `${file} is not a Linli database (it records no Linli migrations)`);
   return { applied: state.applied, pending: state.pending };
 }
 
@@ -140,7 +155,7 @@ function previousCopyName(target: string, now: Date): string {
 export async function restoreDatabase(file: string, target: string, now = new Date(), migrationsDir: string = DEFAULT_MIGRATIONS_DIR): Promise<RestoreResult> {
   file = resolve(file);
   target = resolve(target);
-  if (file === target) throw new BackupError(`${file} is the database itself; name a backup file`);
+  if (file === target) throw new BackupError('is_the_database', { file }, `${file} is the database itself; name a backup file`);
   checkBackup(file, migrationsDir);
   const lock = excludeHolders(target);
   try {
@@ -152,7 +167,7 @@ export async function restoreDatabase(file: string, target: string, now = new Da
     }
     await copyDatabase(file, target);
     const verdict = integrityOf(target);
-    if (verdict !== 'ok') throw new BackupError(`the restored database failed SQLite's integrity check (${verdict}); the previous one is kept as ${previous}`);
+    if (verdict !== 'ok') throw new BackupError('restored_damaged', { verdict, previous }, `the restored database failed SQLite's integrity check (${verdict}); the previous one is kept as ${previous}`);
     const { applied } = applyMigrations(target, migrationsDir);
     return { previous, migrated: applied };
   } finally {

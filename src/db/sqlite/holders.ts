@@ -34,8 +34,22 @@ export interface HeldLock {
   release(): void;
 }
 
-/** The database is being restored, or (for a restore) still open somewhere. */
-export class DatabaseLockedError extends Error {}
+/**
+ * The database is being restored, or (for a restore) still open somewhere. `key` and `params`
+ * name the words in locales/<lng>/cli.json (`cli.db.<key>`); the message is the English, for logs.
+ */
+export class DatabaseLockedError extends Error {
+  readonly key: string;
+  constructor(
+    key: 'being_restored' | 'in_use',
+    readonly params: Record<string, unknown>,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseLockedError';
+    this.key = `cli.db.${key}`;
+  }
+}
 
 function openLock(databaseFile: string, timeoutMs: number): Database.Database {
   return new Database(lockFileOf(databaseFile), { timeout: timeoutMs });
@@ -59,7 +73,7 @@ export function holdDatabase(databaseFile: string, timeoutMs = 5000): HeldLock {
     lock.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (error) {
     lock.close();
-    if (isBusy(error)) throw new DatabaseLockedError(`${databaseFile} is being restored (linli restore holds ${lockFileOf(databaseFile)}); start again when it has finished`);
+    if (isBusy(error)) throw new DatabaseLockedError('being_restored', { file: databaseFile, lock: lockFileOf(databaseFile) }, `${databaseFile} is being restored (linli restore holds ${lockFileOf(databaseFile)}); start again when it has finished`);
     throw error;
   }
   return { release: () => lock.open && lock.close() };
@@ -77,7 +91,7 @@ export function excludeHolders(databaseFile: string): HeldLock {
   } catch (error) {
     lock.close();
     if (isBusy(error)) {
-      throw new DatabaseLockedError(`${databaseFile} is in use by a running Linli process (the bot or a linli command); stop it first`);
+      throw new DatabaseLockedError('in_use', { file: databaseFile }, `${databaseFile} is in use by a running Linli process (the bot or a linli command); stop it first`);
     }
     throw error;
   }

@@ -5,8 +5,10 @@
  * Changing any published word, deleting a version or reordering versions breaks the chain;
  * `verifyChain` recomputes it and names the first broken record.
  *
- * Residents see the first 8 hex characters (the fingerprint) on every disclosure and notice, so
- * a rewritten chain would also disagree with what was posted in the groups.
+ * Residents see one code, the head code (防篡改校验码, headCode below), on every disclosure, notice
+ * and digest: a version's own code is the chain's head at the moment it was published, so the code
+ * a notice posted can be checked later (`linli disclosure verify --head`), and a rewritten chain
+ * would disagree with what the groups still have in their history.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
@@ -65,11 +67,6 @@ export function canonicalize(c: LinkContent): string {
 /** The hash of a link (hex). */
 export function hashLink(c: LinkContent): string {
   return createHash('sha256').update(canonicalize(c), 'utf8').digest('hex');
-}
-
-/** The short fingerprint residents see. */
-export function fingerprint(hash: string): string {
-  return hash.slice(0, 8);
 }
 
 /** Hex characters of the head code (防篡改校验码) posted in the groups: 48 bits. */

@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { writeTableToBuffer, type TableSheet } from '../../export/table.ts';
 import { categoryLabel } from '../../domain/disclosures/categories.ts';
-import { fingerprint } from '../../domain/disclosures/chain.ts';
+import { headCode } from '../../domain/disclosures/chain.ts';
 import { statementOf } from '../../domain/disclosures/disclosures.ts';
 
 /** The export of a community's disclosures: one sheet of versions, one of line items. */
@@ -39,7 +39,7 @@ export async function disclosureSheets(db: Db, i18n: Translator, locale: string,
       // The line items of this very version are on the second sheet, under its number and version.
       items: s ? s.items.length : null,
       body: v.body,
-      fingerprint: fingerprint(v.hash),
+      fingerprint: headCode(v.hash),
       chainSeq: v.chainSeq,
       hash: v.hash,
       prevHash: v.prevHash,

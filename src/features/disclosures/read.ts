@@ -12,7 +12,7 @@ import { onAction, type ActionDef, type StartPayloadHandler } from '../../core/f
 import type { Button, OutMessage } from '../../platform/messages.ts';
 import { splitText } from '../../outbox/split.ts';
 import { can } from '../../domain/residents/permissions.ts';
-import { fingerprint, verifyChain } from '../../domain/disclosures/chain.ts';
+import { headCode, verifyChain } from '../../domain/disclosures/chain.ts';
 import { getDisclosure, type DisclosureWithVersions } from '../../domain/disclosures/disclosures.ts';
 import { correctDisclosure, readDisclosure, readVersion, verifyChainAction } from './actions.ts';
 import { renderCompact, renderFull, renderVersion } from './render.ts';
@@ -77,7 +77,7 @@ async function verifyForPerson(ctx: Ctx): Promise<void> {
   const [report] = await verifyChain(ctx.services.db, community.id);
   await ctx.toast('');
   if (!report.problems.length) {
-    await ctx.reply(ctx.t('disclosures.verify_ok', { community: community.name, count: report.links, fingerprint: report.headHash ? fingerprint(report.headHash) : '-' }));
+    await ctx.reply(ctx.t('disclosures.verify_ok', { community: community.name, count: report.links, code: report.headHash ? headCode(report.headHash) : '-' }));
     return;
   }
   const p = report.problems[0];

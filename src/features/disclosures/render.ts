@@ -6,7 +6,7 @@
 import type { Disclosure, DisclosureVersion } from '../../generated/prisma/client.ts';
 import type { TFn } from '../../i18n/i18n.ts';
 import { categoryLabel } from '../../domain/disclosures/categories.ts';
-import { fingerprint, headCode } from '../../domain/disclosures/chain.ts';
+import { headCode } from '../../domain/disclosures/chain.ts';
 import type { DisclosureDraft, DisclosureWithVersions } from '../../domain/disclosures/disclosures.ts';
 import { statementOf } from '../../domain/disclosures/disclosures.ts';
 import type { LineItem, Statement } from '../../domain/disclosures/statement.ts';
@@ -101,7 +101,7 @@ function heading(t: TFn, d: Disclosure, v: DisclosureVersion): string[] {
     t(v.version > 1 ? 'disclosures.meta_version_corrected' : 'disclosures.meta_version', {
       when: v.publishedAt,
       version: v.version,
-      fingerprint: fingerprint(v.hash),
+      code: headCode(v.hash),
     }),
   ];
 }
@@ -120,8 +120,8 @@ export function renderFull(t: TFn, locale: string, d: DisclosureWithVersions): s
   for (const old of [...d.versions].reverse()) {
     history.push(
       old.reason
-        ? t('disclosures.history_correction', { version: old.version, when: old.publishedAt, reason: old.reason, fingerprint: fingerprint(old.hash) })
-        : t('disclosures.history_first', { version: old.version, when: old.publishedAt, fingerprint: fingerprint(old.hash) }),
+        ? t('disclosures.history_correction', { version: old.version, when: old.publishedAt, reason: old.reason, code: headCode(old.hash) })
+        : t('disclosures.history_first', { version: old.version, when: old.publishedAt, code: headCode(old.hash) }),
     );
   }
   blocks.push(history.join('\n'));
@@ -192,6 +192,6 @@ export function renderPreview(t: TFn, locale: string, p: PreviewInput): string {
  * outside the database for `linli disclosure verify --head`.
  */
 export function renderNotice(t: TFn, d: Disclosure, v: DisclosureVersion): string {
-  const params = { category: categoryLabel(t, d.category), title: v.title, period: d.period, number: d.number, fingerprint: fingerprint(v.hash), reason: v.reason ?? '', version: v.version, button: t('disclosures.read_button') };
+  const params = { category: categoryLabel(t, d.category), title: v.title, period: d.period, number: d.number, reason: v.reason ?? '', version: v.version, button: t('disclosures.read_button') };
   return [t(v.version > 1 ? 'disclosures.notice_correction' : 'disclosures.notice_new', params), t('disclosures.head_code', { code: headCode(v.hash) })].join('\n');
 }

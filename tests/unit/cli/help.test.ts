@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { localizeUsage } from '../../../src/cli/command.ts';
 import { CLI_COMMANDS } from '../../../src/cli/commands/index.ts';
 import { createTranslator } from '../../../src/i18n/i18n.ts';
 import { linli } from '../../support/cliRun.ts';
@@ -18,7 +19,7 @@ describe('linli help', () => {
     for (const args of [[...name.split(' '), '--help'], ['help', ...name.split(' ')]]) {
       const r = await linli(dbFile, args);
       expect(r.code, args.join(' ')).toBe(0);
-      expect(r.out).toContain(`用法：${command.usage}`);
+      expect(r.out).toContain(`用法：${localizeUsage(command.usage, i18n, 'zh-CN')}`);
       expect(i18n.has('zh-CN', command.summary) && i18n.has('en', command.summary), command.summary).toBe(true);
       expect(r.out).toContain(i18n.t('zh-CN', command.summary));
       expect(r.out).toContain('--lang zh-CN|en');
@@ -35,7 +36,7 @@ describe('linli help', () => {
       for (const args of [['help', word], [word, '--help']]) {
         const r = await linli(dbFile, args);
         expect(r.code, args.join(' ')).toBe(0);
-        for (const c of CLI_COMMANDS.filter((x) => x.name.split(' ')[0] === word)) expect(r.out, args.join(' ')).toContain(c.usage);
+        for (const c of CLI_COMMANDS.filter((x) => x.name.split(' ')[0] === word)) expect(r.out, args.join(' ')).toContain(localizeUsage(c.usage, i18n, 'zh-CN'));
       }
     }
   });

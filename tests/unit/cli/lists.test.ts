@@ -34,8 +34,10 @@ describe('linli poll list / proposal list / poll numbers', () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^第2号\s+open\s.*\s0票\s+是否同意更换路灯$/);
-    expect(lines[1]).toMatch(/^第1号\s+open\s/);
+    expect(lines[0]).toMatch(/^第2号\s+投票中\s.*\s0票\s+是否同意更换路灯$/);
+    expect(lines[1]).toMatch(/^第1号\s+投票中\s/);
+    // The status reads as the chat says it, never as the key (open, under_review…).
+    expect(r.out).not.toMatch(/\bopen\b/);
     const en = await linli(file, ['poll', 'list', '--community', 'badeng', '--lang', 'en']);
     expect(en.out.trim().split('\n')[0]).toMatch(/^#2\s+open\s.*\s0 votes\s+是否同意更换路灯$/);
     const j = await linli(file, ['poll', 'list', '--community', 'badeng', '--json']);
@@ -48,13 +50,17 @@ describe('linli poll list / proposal list / poll numbers', () => {
     const bad = await linli(file, ['poll', 'list', '--community', 'badeng', '--status', 'finished'], { LINLI_CLI_LOCALE: 'en' });
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('--status must be one of scheduled, open, closed, cancelled');
+    const badZh = await linli(file, ['poll', 'list', '--community', 'badeng', '--status', 'finished']);
+    expect(badZh.err).toContain('--status应为以下之一：scheduled（待开始）、open（投票中）、closed（已截止）、cancelled（已撤销）');
+    const noneClosed = await linli(file, ['poll', 'list', '--community', 'badeng', '--status', 'closed']);
+    expect(noneClosed.err).toBe('社区badeng没有状态为已截止的投票\n');
   });
 
   it('lists proposals by number (drafts never), with --status', async () => {
     const r = await linli(file, ['proposal', 'list', '--community', 'badeng']);
-    expect(r.out).toMatch(/^第7号\s+under_review\s.*\s0人附议\s+修缮3栋雨棚\n$/);
+    expect(r.out).toMatch(/^第7号 {2}审议中 {8}\d.*\s0人附议\s+修缮3栋雨棚\n$/);
     const en = await linli(file, ['proposal', 'list', '--community', 'badeng', '--lang', 'en']);
-    expect(en.out).toMatch(/^#7\s+under_review\s.*\s0 seconds\s+修缮3栋雨棚\n$/);
+    expect(en.out).toMatch(/^#7\s+under review\s.*\s0 seconds\s+修缮3栋雨棚\n$/);
     const j = await linli(file, ['proposal', 'list', '--community', 'badeng', '--status', 'approved', '--json']);
     expect(JSON.parse(j.out)).toEqual([]);
   });
@@ -82,5 +88,22 @@ describe('linli poll list / proposal list / poll numbers', () => {
     expect(closed.code).toBe(0);
     expect(closed.out).toMatch(/^已结束第1号投票：参与0\/\d+，未达最低参与人数，未获通过\n$/);
     expect((await db.poll.findFirst({ where: { number: 1 } }))?.status).toBe('closed');
+  });
+
+  it('linli outbox names each message state in words; --json keeps the keys', async () => {
+    await db.outboxMessage.create({ data: { key: 'lists:water', platform: 'telegram', chatId: '-100', payload: JSON.stringify({ text: '停水通知' }), status: 'failed', lastError: 'chat not found' } });
+    await db.outboxMessage.create({ data: { key: 'lists:reminder', platform: 'telegram', chatId: '-100', payload: JSON.stringify({ text: '投票提醒' }) } });
+    const r = await linli(file, ['outbox']);
+    expect(r.code).toBe(0);
+    const [summary, ...lines] = r.out.trim().split('\n');
+    expect(summary).toContain('待发送1条');
+    expect(summary).toContain('发送失败1条');
+    expect(lines.find((l) => l.includes('停水通知'))).toMatch(/^发送失败\t/);
+    expect(r.out).not.toMatch(/\b(pending|failed)\b/);
+    const en = await linli(file, ['outbox', '--lang', 'en']);
+    expect(en.out.split('\n')[0].split('  ').sort()).toEqual(['failed: 1', 'pending: 1']);
+    const j = JSON.parse((await linli(file, ['outbox', '--json'])).out) as { counts: Record<string, number>; messages: { status: string }[] };
+    expect(j.counts).toMatchObject({ pending: 1, failed: 1 });
+    expect(j.messages.map((m) => m.status).sort()).toEqual(['failed', 'pending']);
   });
 });

@@ -46,7 +46,7 @@ describe('linli disclosure publish / export disclosures', () => {
     const r = await linli(file, [...base, '--file', csv, '--note', '经办人：王会计', '--yes']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/published badeng #1 \(finance, 2026年第三季度\) fingerprint [0-9a-f]{8}; notice queued for 1 groups/);
+    expect(r.out).toMatch(/published badeng #1 \(finance, 2026年第三季度\), tamper-check code [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}; notice queued for 1 groups/);
     const v = await db.disclosureVersion.findFirstOrThrow({ include: { disclosure: true } });
     expect(v.publishedVia).toBe('cli');
     expect(v.body).toBe('经办人：王会计');
